@@ -1,0 +1,16 @@
+//! payqr: issue, verify and reconcile Ed25519-signed payment QR codes.
+//!
+//! The library holds every rule; the `payqr` binary is a thin layer of
+//! argument parsing and printing over it. Modules, one concern each:
+//!
+//! - [`code`]: the signed code format (docs/FORMAT.md), [`base45`], [`currency`]
+//! - [`keys`]: key files; [`trust`]: the trust list of issuers and keys
+//! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
+//! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
+//! - [`ledger`]: the append-only record of issued and redeemed codes
+//! - [`batch`]: batch issuance rows from CSV
+//! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger
+
+pub mod base45;
+pub mod code;
+pub mod currency;
