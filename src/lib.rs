@@ -14,3 +14,7 @@
 pub mod base45;
 pub mod code;
 pub mod currency;
+pub mod fsutil;
+pub mod keys;
+pub mod time;
+pub mod trust;

@@ -1,0 +1,130 @@
+//! Small file-system helpers that keep files whole: a reader never sees a
+//! half-written output, and a secret key is never world-readable, not even
+//! for the moment between create and chmod.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory, fsync, rename over the target, fsync of the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_mode(path, bytes, None)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut rnd = [0u8; 6];
+    let _ = getrandom::fill(&mut rnd);
+    let tag: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+    path.with_file_name(format!(".{name}.{tag}.tmp"))
+}
+
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut f = new_file(&tmp, mode)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        sync_parent(path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode.unwrap_or(0o666));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    opts.open(path)
+}
+
+/// Makes a rename durable: on Linux the directory entry lives in the
+/// parent directory, which has to be synced too.
+pub fn sync_parent(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(parent)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Writes a secret file readable by its owner only (0600 from birth).
+/// Without `force`, an existing file is an `AlreadyExists` error; with it,
+/// the old file is replaced atomically.
+pub fn write_secret(path: &Path, bytes: &[u8], force: bool) -> io::Result<()> {
+    if force {
+        return write_atomic_mode(path, bytes, Some(0o600));
+    }
+    let mut f = new_file(path, Some(0o600))?;
+    let res = f.write_all(bytes).and_then(|()| f.sync_all());
+    if res.is_err() {
+        let _ = fs::remove_file(path);
+    }
+    res?;
+    sync_parent(path)
+}
+
+/// Refuses a secret that others can read: `Err(mode)` when group or world
+/// permission bits are set.
+pub fn check_private(path: &Path) -> io::Result<Result<(), u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Ok(Err(mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_private_and_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.key");
+        write_secret(&p, b"one", false).unwrap();
+        assert_eq!(check_private(&p).unwrap(), Ok(()));
+        let e = write_secret(&p, b"two", false).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        write_secret(&p, b"two", true).unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(check_private(&p).unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.txt");
+        write_atomic(&p, b"a").unwrap();
+        write_atomic(&p, b"b").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"b");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

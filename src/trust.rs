@@ -1,0 +1,336 @@
+//! The trust list: which issuers and keys a verifier accepts.
+//!
+//! One JSON file holding several issuers and several keys per issuer (key
+//! rotation). Each key has a validity window (codes must be issued inside
+//! it) and may be revoked; a revoked key is refused for every code, whatever
+//! its issue time, because whoever holds a stolen key can backdate codes.
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
+
+use crate::code::KeyId;
+use crate::fsutil;
+use crate::keys::{self, PublicKeyFile};
+use crate::time;
+
+const TAG: &str = "payqr trust list v1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a payqr trust list: {reason}")]
+    Format { path: PathBuf, reason: String },
+    #[error("key {key_id} of issuer {issuer} is already trusted")]
+    Duplicate { issuer: String, key_id: String },
+    #[error("no key {0} in the trust list")]
+    NoSuchKey(String),
+    #[error("key id {0} matches keys of several issuers; give --issuer")]
+    Ambiguous(String),
+    #[error("key {0} is already revoked")]
+    AlreadyRevoked(String),
+    #[error(transparent)]
+    Key(#[from] keys::KeyError),
+}
+
+/// One trusted key. Times are UTC RFC 3339 strings in the file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TrustedKey {
+    pub issuer: String,
+    pub name: String,
+    pub key_id: String,
+    pub public_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TrustFile {
+    payqr: String,
+    keys: Vec<TrustedKey>,
+}
+
+/// A trusted key ready for verification.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub meta: TrustedKey,
+    pub key: VerifyingKey,
+    pub key_id: KeyId,
+    pub not_before: Option<u64>,
+    pub not_after: Option<u64>,
+    pub revoked_at: Option<u64>,
+}
+
+/// What the trust list says about (issuer, key id).
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    UnknownIssuer,
+    UnknownKey,
+    Found(&'a Entry),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrustList {
+    entries: Vec<Entry>,
+}
+
+fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
+    s.as_deref()
+        .map(|t| {
+            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc"))
+                .map_err(|e| e.to_string())
+        })
+        .transpose()
+}
+
+impl Entry {
+    fn from_meta(meta: TrustedKey) -> Result<Entry, String> {
+        let key = keys::decode_public(&meta.public_key)?;
+        let key_id = KeyId::of(&key);
+        if key_id.to_string() != meta.key_id {
+            return Err(format!(
+                "key_id {} does not match its public_key",
+                meta.key_id
+            ));
+        }
+        crate::code::check_issuer(&meta.issuer).map_err(|e| e.to_string())?;
+        Ok(Entry {
+            not_before: parse_stamp(&meta.not_before)?,
+            not_after: parse_stamp(&meta.not_after)?,
+            revoked_at: parse_stamp(&meta.revoked_at)?,
+            meta,
+            key,
+            key_id,
+        })
+    }
+
+    /// Whether a code issued at `t` falls in the key's validity window.
+    pub fn valid_at(&self, t: u64) -> bool {
+        self.not_before.is_none_or(|nb| t >= nb) && self.not_after.is_none_or(|na| t <= na)
+    }
+}
+
+impl TrustList {
+    /// Loads a trust list; a missing file is an error (a verifier that
+    /// trusts nothing is almost always a wrong path).
+    pub fn load(path: &Path) -> Result<TrustList, TrustError> {
+        let text = std::fs::read_to_string(path).map_err(|source| TrustError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|reason| TrustError::Format {
+            path: path.to_path_buf(),
+            reason,
+        })
+    }
+
+    /// Loads, or starts an empty list when the file does not exist yet.
+    pub fn load_or_new(path: &Path) -> Result<TrustList, TrustError> {
+        if path.exists() {
+            Self::load(path)
+        } else {
+            Ok(TrustList::default())
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<TrustList, String> {
+        let f: TrustFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if f.payqr != TAG {
+            return Err(format!("tag {:?}", f.payqr));
+        }
+        let mut list = TrustList::default();
+        for (i, meta) in f.keys.into_iter().enumerate() {
+            let e = Entry::from_meta(meta).map_err(|r| format!("key #{}: {r}", i + 1))?;
+            if list
+                .entries
+                .iter()
+                .any(|x| x.meta.issuer == e.meta.issuer && x.key_id == e.key_id)
+            {
+                return Err(format!(
+                    "key #{}: duplicate key {} for {}",
+                    i + 1,
+                    e.key_id,
+                    e.meta.issuer
+                ));
+            }
+            list.entries.push(e);
+        }
+        Ok(list)
+    }
+
+    pub fn to_json(&self) -> String {
+        let f = TrustFile {
+            payqr: TAG.to_string(),
+            keys: self.entries.iter().map(|e| e.meta.clone()).collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&f).expect("serializable");
+        s.push('\n');
+        s
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), TrustError> {
+        fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| TrustError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Adds a public key with an optional validity window (UTC seconds).
+    pub fn add(
+        &mut self,
+        pubkey: &PublicKeyFile,
+        not_before: Option<u64>,
+        not_after: Option<u64>,
+        now: u64,
+    ) -> Result<&Entry, TrustError> {
+        if self
+            .entries
+            .iter()
+            .any(|e| e.meta.issuer == pubkey.issuer && e.meta.key_id == pubkey.key_id)
+        {
+            return Err(TrustError::Duplicate {
+                issuer: pubkey.issuer.clone(),
+                key_id: pubkey.key_id.clone(),
+            });
+        }
+        let meta = TrustedKey {
+            issuer: pubkey.issuer.clone(),
+            name: pubkey.name.clone(),
+            key_id: pubkey.key_id.clone(),
+            public_key: pubkey.public_key.clone(),
+            not_before: not_before.map(time::format_utc),
+            not_after: not_after.map(time::format_utc),
+            revoked_at: None,
+            added_at: time::format_utc(now),
+        };
+        let e = Entry::from_meta(meta).map_err(|reason| TrustError::Format {
+            path: PathBuf::from("<public key>"),
+            reason,
+        })?;
+        self.entries.push(e);
+        Ok(self.entries.last().expect("just pushed"))
+    }
+
+    /// Revokes a key by id (and issuer, when the id is ambiguous).
+    pub fn revoke(
+        &mut self,
+        key_id: &str,
+        issuer: Option<&str>,
+        now: u64,
+    ) -> Result<&Entry, TrustError> {
+        let key_id = key_id.trim().to_ascii_lowercase();
+        let matches: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let m = &self.entries[i].meta;
+                m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
+            })
+            .collect();
+        let i = match matches.as_slice() {
+            [] => return Err(TrustError::NoSuchKey(key_id)),
+            [i] => *i,
+            _ => return Err(TrustError::Ambiguous(key_id)),
+        };
+        let e = &mut self.entries[i];
+        if e.revoked_at.is_some() {
+            return Err(TrustError::AlreadyRevoked(key_id));
+        }
+        e.revoked_at = Some(now);
+        e.meta.revoked_at = Some(time::format_utc(now));
+        Ok(&self.entries[i])
+    }
+
+    pub fn lookup(&self, issuer: &str, key_id: KeyId) -> Lookup<'_> {
+        let mut issuer_known = false;
+        for e in &self.entries {
+            if e.meta.issuer == issuer {
+                issuer_known = true;
+                if e.key_id == key_id {
+                    return Lookup::Found(e);
+                }
+            }
+        }
+        if issuer_known {
+            Lookup::UnknownKey
+        } else {
+            Lookup::UnknownIssuer
+        }
+    }
+
+    /// Display name of an issuer (from its most recently added key).
+    pub fn issuer_name(&self, issuer: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.meta.issuer == issuer)
+            .map(|e| e.meta.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::IssuerKey;
+
+    #[test]
+    fn add_lookup_revoke_round_trip() {
+        let a1 = IssuerKey::generate("bj-traffic", "Beijing", 0).unwrap();
+        let a2 = IssuerKey::generate("bj-traffic", "Beijing", 0).unwrap();
+        let b = IssuerKey::generate("sh-water", "Shanghai Water", 0).unwrap();
+        let mut t = TrustList::default();
+        t.add(&a1.public(), None, Some(1000), 5).unwrap();
+        t.add(&a2.public(), Some(1000), None, 5).unwrap();
+        t.add(&b.public(), None, None, 5).unwrap();
+        assert!(matches!(
+            t.add(&b.public(), None, None, 5),
+            Err(TrustError::Duplicate { .. })
+        ));
+        let t = TrustList::parse(&t.to_json()).unwrap();
+        match t.lookup("bj-traffic", a2.key_id) {
+            Lookup::Found(e) => {
+                assert!(e.valid_at(1000) && !e.valid_at(999));
+            }
+            _ => panic!("a2 not found"),
+        }
+        assert!(matches!(
+            t.lookup("bj-traffic", b.key_id),
+            Lookup::UnknownKey
+        ));
+        assert!(matches!(
+            t.lookup("nobody", b.key_id),
+            Lookup::UnknownIssuer
+        ));
+        let mut t = t;
+        t.revoke(&b.key_id.to_string(), None, 77).unwrap();
+        let t = TrustList::parse(&t.to_json()).unwrap();
+        match t.lookup("sh-water", b.key_id) {
+            Lookup::Found(e) => assert_eq!(e.revoked_at, Some(77)),
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn edited_key_rejected() {
+        let a = IssuerKey::generate("x", "X", 0).unwrap();
+        let b = IssuerKey::generate("x", "X", 0).unwrap();
+        let mut t = TrustList::default();
+        t.add(&a.public(), None, None, 0).unwrap();
+        let json = t
+            .to_json()
+            .replace(&a.public().public_key, &b.public().public_key);
+        assert!(TrustList::parse(&json).is_err());
+    }
+}
