@@ -16,5 +16,6 @@ pub mod code;
 pub mod currency;
 pub mod fsutil;
 pub mod keys;
+pub mod ledger;
 pub mod time;
 pub mod trust;
