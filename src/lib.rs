@@ -12,6 +12,7 @@
 //! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger
 
 pub mod base45;
+pub mod batch;
 pub mod code;
 pub mod currency;
 pub mod fsutil;
@@ -19,3 +20,4 @@ pub mod keys;
 pub mod ledger;
 pub mod time;
 pub mod trust;
+pub mod verify;

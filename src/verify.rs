@@ -1,0 +1,262 @@
+//! The verdict on one payload: is it an official, unexpired, unpaid code?
+//!
+//! Checks run in a fixed order and the first failure decides the status:
+//! format → issuer/key known → signature → key not revoked → key valid at
+//! issue time → time window (with skew) → not redeemed. The signature is
+//! checked before revocation so that a forgery naming a revoked key is
+//! reported as the forgery it is.
+
+use serde::Serialize;
+
+use crate::code::{FormatError, SignedCode};
+use crate::ledger::{LedgerState, Redemption};
+use crate::time;
+use crate::trust::{Lookup, TrustList};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Valid,
+    BadSignature,
+    Malformed,
+    UnknownIssuer,
+    Revoked,
+    KeyNotValid,
+    Expired,
+    NotYetValid,
+    Redeemed,
+    NoCode,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::BadSignature => "bad_signature",
+            Status::Malformed => "malformed",
+            Status::UnknownIssuer => "unknown_issuer",
+            Status::Revoked => "revoked",
+            Status::KeyNotValid => "key_not_valid",
+            Status::Expired => "expired",
+            Status::NotYetValid => "not_yet_valid",
+            Status::Redeemed => "redeemed",
+            Status::NoCode => "no_code",
+        }
+    }
+}
+
+/// When and how strictly to judge time.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    /// The moment of verification (UTC seconds).
+    pub at: u64,
+    /// Tolerance for clock differences between issuer and verifier.
+    pub skew: u64,
+}
+
+/// The outcome for one payload.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub status: Status,
+    /// The decoded code when the format was valid (even if untrusted).
+    pub code: Option<SignedCode>,
+    /// Issuer display name from the trust list, when the issuer is known.
+    pub issuer_name: Option<String>,
+    /// Why, in words: the format error, the revocation time, ...
+    pub reason: Option<String>,
+    pub redemption: Option<Redemption>,
+}
+
+impl Verdict {
+    fn new(status: Status, code: Option<SignedCode>) -> Verdict {
+        Verdict {
+            status,
+            code,
+            issuer_name: None,
+            reason: None,
+            redemption: None,
+        }
+    }
+
+    fn because(mut self, reason: impl Into<String>) -> Verdict {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// Judges a payload text (from a QR symbol, a scanner gun, or stdin).
+pub fn verify_text(
+    text: &str,
+    trust: &TrustList,
+    clock: Clock,
+    ledger: Option<&LedgerState>,
+) -> Verdict {
+    match SignedCode::parse_text(text) {
+        Ok(code) => verify_code(code, trust, clock, ledger),
+        Err(e @ FormatError::NotPayqr) => {
+            Verdict::new(Status::Malformed, None).because(e.to_string())
+        }
+        Err(e) => Verdict::new(Status::Malformed, None).because(e.to_string()),
+    }
+}
+
+pub fn verify_code(
+    code: SignedCode,
+    trust: &TrustList,
+    clock: Clock,
+    ledger: Option<&LedgerState>,
+) -> Verdict {
+    let c = &code.code;
+    let entry = match trust.lookup(&c.issuer, c.key_id) {
+        Lookup::UnknownIssuer => {
+            let why = format!("issuer {:?} is not in the trust list", c.issuer);
+            return Verdict::new(Status::UnknownIssuer, Some(code)).because(why);
+        }
+        Lookup::UnknownKey => {
+            let why = format!("key {} is not a trusted key of {}", c.key_id, c.issuer);
+            let mut v = Verdict::new(Status::UnknownIssuer, Some(code)).because(why);
+            v.issuer_name = trust
+                .issuer_name(&v.code.as_ref().expect("set").code.issuer)
+                .map(String::from);
+            return v;
+        }
+        Lookup::Found(e) => e,
+    };
+    let name = Some(entry.meta.name.clone());
+    let verdict = |status: Status, code: SignedCode, why: Option<String>| Verdict {
+        status,
+        code: Some(code),
+        issuer_name: name.clone(),
+        reason: why,
+        redemption: None,
+    };
+    if !code.verify_signature(&entry.key) {
+        let why = format!("signature does not match key {} of {}", c.key_id, c.issuer);
+        return verdict(Status::BadSignature, code, Some(why));
+    }
+    if let Some(t) = entry.revoked_at {
+        let why = format!("key {} was revoked at {}", c.key_id, time::format_utc(t));
+        return verdict(Status::Revoked, code, Some(why));
+    }
+    if !entry.valid_at(c.issued_at) {
+        let why = format!(
+            "issued at {} outside the key's validity ({} .. {})",
+            time::format_utc(c.issued_at),
+            entry.meta.not_before.as_deref().unwrap_or("-"),
+            entry.meta.not_after.as_deref().unwrap_or("-"),
+        );
+        return verdict(Status::KeyNotValid, code, Some(why));
+    }
+    if c.issued_at > clock.at.saturating_add(clock.skew) {
+        let why = format!("issued at {}, in the future", time::format_utc(c.issued_at));
+        return verdict(Status::NotYetValid, code, Some(why));
+    }
+    if clock.at > c.expires_at.saturating_add(clock.skew) {
+        let why = format!("expired {} ago", time::humanize(clock.at - c.expires_at));
+        return verdict(Status::Expired, code, Some(why));
+    }
+    if let Some(r) = ledger.and_then(|l| l.redemption(&c.code_id)) {
+        let why = format!(
+            "already redeemed at {}{}",
+            time::format_utc(r.time),
+            r.txn
+                .as_deref()
+                .map(|t| format!(", txn {t}"))
+                .unwrap_or_default()
+        );
+        let mut v = verdict(Status::Redeemed, code, Some(why));
+        v.redemption = Some(r.clone());
+        return v;
+    }
+    verdict(Status::Valid, code, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{Code, CodeId, Kind};
+    use crate::currency::Currency;
+    use crate::keys::IssuerKey;
+
+    const T0: u64 = 1_795_000_000;
+
+    fn setup() -> (IssuerKey, TrustList) {
+        let k = IssuerKey::from_seed("bj-traffic", "Beijing", [9; 32], 0).unwrap();
+        let mut t = TrustList::default();
+        t.add(&k.public(), None, None, 0).unwrap();
+        (k, t)
+    }
+
+    fn issue(k: &IssuerKey) -> SignedCode {
+        Code {
+            issuer: k.issuer.clone(),
+            key_id: k.key_id,
+            code_id: CodeId([5; 8]),
+            kind: Kind::Fine,
+            amount: 20000,
+            currency: Currency::from_code("CNY").unwrap(),
+            payee: "BJ".into(),
+            reference: "京A12345".into(),
+            issued_at: T0,
+            expires_at: T0 + 14_400,
+            description: None,
+        }
+        .sign(&k.signing_key)
+        .unwrap()
+    }
+
+    fn clock(at: u64) -> Clock {
+        Clock { at, skew: 300 }
+    }
+
+    #[test]
+    fn statuses() {
+        let (k, trust) = setup();
+        let text = issue(&k).to_text();
+        assert_eq!(
+            verify_text(&text, &trust, clock(T0 + 60), None).status,
+            Status::Valid
+        );
+        assert_eq!(
+            verify_text(&text, &trust, clock(T0 + 14_400 + 301), None).status,
+            Status::Expired
+        );
+        assert_eq!(
+            verify_text(&text, &trust, clock(T0 + 14_400 + 299), None).status,
+            Status::Valid
+        );
+        assert_eq!(
+            verify_text(&text, &trust, clock(T0 - 301), None).status,
+            Status::NotYetValid
+        );
+        assert_eq!(
+            verify_text("hello", &trust, clock(T0), None).status,
+            Status::Malformed
+        );
+        let other = IssuerKey::from_seed("bj-traffic", "Fake", [1; 32], 0).unwrap();
+        let forged = issue(&other).to_text();
+        assert_eq!(
+            verify_text(&forged, &trust, clock(T0), None).status,
+            Status::UnknownIssuer
+        );
+        // Same key id, wrong signature bytes: a forgery.
+        let mut c = issue(&k);
+        c.signature[10] ^= 1;
+        assert_eq!(
+            verify_text(&c.to_text(), &trust, clock(T0), None).status,
+            Status::BadSignature
+        );
+        let mut revoked = trust.clone();
+        revoked.revoke(&k.key_id.to_string(), None, T0).unwrap();
+        assert_eq!(
+            verify_text(&text, &revoked, clock(T0), None).status,
+            Status::Revoked
+        );
+        let mut windowed = TrustList::default();
+        windowed.add(&k.public(), Some(T0 + 1), None, 0).unwrap();
+        assert_eq!(
+            verify_text(&text, &windowed, clock(T0), None).status,
+            Status::KeyNotValid
+        );
+    }
+}
