@@ -21,3 +21,5 @@ pub mod ledger;
 pub mod time;
 pub mod trust;
 pub mod verify;
+pub mod sanitize;
+pub mod vectors;

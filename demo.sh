@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The whole payqr workflow on the bundled fixtures, end to end:
+#   keygen -> trust -> batch issue (PNG + SVG) -> verify the images ->
+#   redeem at a counter -> reconcile a settlement file -> ledger check.
+# Output goes to demo-out/ (recreated each run). Usage: bash demo.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+cargo build --release --quiet
+payqr() { ./target/release/payqr "$@"; }
+step() { printf '\n== %s\n' "$*"; }
+out=demo-out
+rm -rf "$out" && mkdir -p "$out/keys"
+
+# Times are fixed so the run is reproducible and the settlement fixture's
+# code ids match: fines are issued at 08:00 Beijing time on 2026-11-23.
+ISSUED=2026-11-23T08:00:00+08:00
+COUNTER=2026-11-23T09:30:00+08:00   # a merchant scans within the 4 hours
+RECONCILE=2026-11-24T09:00:00+08:00 # the accountant runs the next morning
+export TZ_FLAG=+08:00
+
+step "keygen: the traffic bureau uses the bundled TEST key (fixed ids); the utility makes a fresh one"
+cp fixtures/test-issuer.key fixtures/test-issuer.pub "$out/keys/"
+chmod 600 "$out/keys/test-issuer.key"
+payqr keygen --issuer bj-utilities --name "北京市政公用缴费中心" --out "$out/keys/utilities"
+
+step "trust: a verifier trusts both issuers"
+payqr trust add "$out/keys/test-issuer.pub" --trust "$out/trust.json"
+payqr trust add "$out/keys/utilities.pub" --trust "$out/trust.json"
+payqr trust list --trust "$out/trust.json"
+
+step "issue: a clerk batch-issues 22 fines and 8 bills (PNG + SVG, manifest, ledger)"
+payqr issue --key "$out/keys/test-issuer.key" --from fixtures/fines.csv --out-dir "$out/fines" \
+  --format png,svg --manifest "$out/fines/manifest.csv" --ledger "$out/ledger.jsonl" \
+  --kind fine --currency CNY --payee BJ-FINES --now "$ISSUED" --tz "$TZ_FLAG"
+payqr issue --key "$out/keys/utilities.key" --from fixtures/bills.csv --out-dir "$out/bills" \
+  --manifest "$out/bills/manifest.csv" --ledger "$out/ledger.jsonl" --currency CNY \
+  --now "$ISSUED" --tz "$TZ_FLAG"
+
+step "verify: a merchant checks three fine images offline"
+first3=$(ls "$out"/fines/*.png | head -3)
+# shellcheck disable=SC2086
+payqr verify --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" $first3
+
+step "redeem: the counter takes payment for two fines (the second attempt is refused)"
+code_of() { awk -F, -v r="$1" '$2==r {print $1}' "$out/fines/manifest.csv"; }
+c4=$(code_of F1101052611230004); c9=$(code_of F1101052611230009)
+payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
+  --txn POS-0001 "$out/fines/$c4.png" "$out/fines/$c9.png"
+if payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
+  --txn POS-0002 "$out/fines/$c4.png"; then
+  echo "demo: a second redemption was accepted!" >&2; exit 3
+fi
+
+step "reconcile: the accountant matches the day's settlement file (exit 1: discrepancies found)"
+set +e
+payqr reconcile --ledger "$out/ledger.jsonl" --settlement fixtures/settlement.csv \
+  --map code_id=out_trade_no,amount=total_fee,currency=fee_type,paid_at=time_end,txn_id=transaction_id \
+  --report "$out/reconcile.csv" --at "$RECONCILE" --tz "$TZ_FLAG" --apply
+rc=$?
+set -e
+[ "$rc" = 1 ] || { echo "demo: reconcile exit $rc, expected 1" >&2; exit 3; }
+cut -d, -f1 "$out/reconcile.csv" | tail -n +2 | sort | uniq -c
+
+step "ledger check"
+payqr ledger check --ledger "$out/ledger.jsonl"
+echo
+echo "demo: all steps done; see $out/"

@@ -1,0 +1,72 @@
+//! The command-line interface definition (clap derive, no logic). The man
+//! pages in man/ and the shell completions in completions/ are generated
+//! from it by `payqr generate-docs` (see README).
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0  success: every code valid / redeemed, no discrepancy
+  1  negative result: a code is not valid, a redemption was refused, or
+     reconciliation found discrepancies
+  2  usage or input error (bad flags, unreadable file, bad CSV row)";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "payqr",
+    version,
+    about = "Issue, verify and reconcile signed payment QR codes",
+    long_about = "payqr issues Ed25519-signed payment QR codes for traffic fines and utility \
+bills, verifies them offline (from photos, scans, scanner guns or stdin), records \
+redemptions so a code is never paid twice, and reconciles settlement files against \
+what was issued.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Keygen(cmd::keygen::Args),
+    Trust(cmd::trust::Args),
+    Issue(cmd::issue::Args),
+    Verify(cmd::verify::Args),
+    Redeem(cmd::redeem::Args),
+    Ledger(cmd::ledger::Args),
+    Reconcile(cmd::reconcile::Args),
+    /// Regenerate man pages and shell completions from this definition.
+    #[command(hide = true)]
+    GenerateDocs(cmd::gendocs::Args),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_subcommand_help_has_an_example() {
+        fn walk(cmd: &clap::Command, path: String) {
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                let p = format!("{path} {}", sub.get_name());
+                if sub.has_subcommands() {
+                    walk(sub, p);
+                    continue;
+                }
+                let help = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                assert!(help.contains("Example"), "{p} --help has no example");
+            }
+        }
+        walk(&Cli::command(), "payqr".into());
+    }
+}

@@ -1,0 +1,346 @@
+//! `payqr issue`: sign codes, one from flags or a batch from CSV, render
+//! them as PNG/SVG QR images, and record them in the ledger.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::FixedOffset;
+use serde_json::json;
+
+use payqr::batch::{self, BatchError, BatchRow, Defaults};
+use payqr::code::{CodeId, Kind, SignedCode};
+use payqr::currency::Currency;
+use payqr::fsutil::write_atomic;
+use payqr::keys::IssuerKey;
+use payqr::ledger::{Ledger, Record};
+use payqr::render;
+use payqr::time;
+
+use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
+
+/// Pixels per QR module in PNG output: 4 px keeps a ~57-module code at
+/// ~260 px, sharp when printed at 300 dpi in a 2-3 cm square.
+const MODULE_PX: u32 = 4;
+const QUIET: u32 = 4;
+
+/// Sign payment codes: one from flags, or a batch from a CSV file.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  payqr issue --key keys/bj.key --amount 200.00 --currency CNY --payee 110000-FINES \\
+      --ref 京A12345 --description 闯红灯 --expires-in 4h --png fine.png --ledger ledger.jsonl
+  payqr issue --key keys/bj.key --from fines.csv --out-dir out/ --format png,svg \\
+      --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 4h
+
+Batch CSV columns: reference, amount (required); kind, currency, payee, expires_at or
+expires_in, description (optional; default to the flags). The whole file is checked
+first: any bad row is reported as FILE:LINE: field: problem and nothing is written.
+Rows whose reference the ledger already holds are skipped, so a rerun is safe.")]
+pub struct Args {
+    /// The issuer's secret key file (PREFIX.key).
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+    /// fine or bill.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<Kind>,
+    /// Amount in major units, e.g. 200.00 (exact; the currency sets the decimals).
+    #[arg(long, value_name = "AMOUNT")]
+    pub amount: Option<String>,
+    /// ISO 4217 currency code, e.g. CNY.
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Account that receives the payment.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub payee: Option<String>,
+    /// Fine number, plate or bill account (UTF-8).
+    #[arg(long = "ref", value_name = "REFERENCE")]
+    pub reference: Option<String>,
+    /// Short description, e.g. 闯红灯.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Validity from the issue time, e.g. 4h, 30d.
+    #[arg(long, value_name = "DURATION", conflicts_with = "expires_at")]
+    pub expires_in: Option<String>,
+    /// Absolute expiry time.
+    #[arg(long, value_name = "TIME")]
+    pub expires_at: Option<String>,
+    /// Write the QR code as PNG (single code).
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+    /// Write the QR code as SVG (single code).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Draw the QR code in the terminal (single code).
+    #[arg(long)]
+    pub terminal: bool,
+    /// Batch: CSV of codes to issue.
+    #[arg(long, value_name = "FILE.csv", requires = "out_dir", conflicts_with_all = ["reference", "png", "svg", "terminal"])]
+    pub from: Option<PathBuf>,
+    /// Batch: directory for the images (named CODE_ID.png / .svg).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Batch: image formats, comma-separated: png, svg.
+    #[arg(long, value_name = "LIST", default_value = "png", value_delimiter = ',')]
+    pub format: Vec<String>,
+    /// Batch: write a CSV manifest of every code issued.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Record issued codes in this ledger (JSON lines, or CSV if *.csv).
+    #[arg(long, value_name = "FILE")]
+    pub ledger: Option<PathBuf>,
+    /// Issue time (default: now); a fixed time makes a batch reproducible.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Offset for times without one and for display (default: this machine's).
+    #[arg(long, value_name = "OFFSET")]
+    pub tz: Option<String>,
+    /// Print the result as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: Args) -> CmdResult {
+    let tz = tz_or_local(a.tz.as_deref())?;
+    let now = time_or_now(a.now.as_deref(), tz)?;
+    let key = IssuerKey::load(&a.key)?;
+    let defaults = Defaults {
+        kind: a.kind,
+        currency: match &a.currency {
+            Some(c) => Some(Currency::from_code(c).ok_or_else(|| Failure::new(format!("--currency: {c:?} is not an ISO 4217 currency")))?),
+            None => None,
+        },
+        payee: a.payee.clone(),
+        expires_in: a.expires_in.as_deref().map(time::parse_duration).transpose()?,
+        expires_at: a.expires_at.as_deref().map(|t| time::parse_time(t, now, tz)).transpose()?,
+        description: a.description.clone(),
+    };
+    match &a.from {
+        Some(csv) => run_batch(&a, csv, &key, &defaults, now, tz),
+        None => run_single(&a, &key, &defaults, now, tz),
+    }
+}
+
+fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
+    let need = |flag: &str| Failure::new(format!("{flag} is required for a single code")).hint("batch issuance takes --from FILE.csv --out-dir DIR");
+    // Reuse the batch row checks so a single code obeys exactly the same rules.
+    let mut line = String::from("reference,amount\n");
+    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    line.push_str(&field(a.reference.as_deref().ok_or_else(|| need("--ref"))?));
+    line.push(',');
+    line.push_str(&field(a.amount.as_deref().ok_or_else(|| need("--amount"))?));
+    line.push('\n');
+    let mut d = d.clone();
+    d.kind = Some(d.kind.unwrap_or(Kind::Fine));
+    let rows = batch::parse_batch(Path::new("flags"), line.as_bytes(), &d, now, tz).map_err(|e| match e {
+        BatchError::Rows(errs) => {
+            let e = &errs[0];
+            let flag = match e.field.as_str() {
+                "reference" => "--ref".to_string(),
+                "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
+                f => format!("--{f}"),
+            };
+            Failure::new(format!("{flag}: {}", e.problem))
+        }
+        other => Failure::new(other),
+    })?;
+    let row = &rows[0];
+    let mut code = row.to_code(key, now);
+    code.code_id = CodeId::random();
+    let signed = code.sign(&key.signing_key)?;
+    let text = signed.to_text();
+    let symbol = render::encode(&text).map_err(Failure::new)?;
+
+    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    let guard = match &ledger {
+        Some(l) => {
+            let lock = l.lock()?;
+            let state = l.load(&lock)?;
+            if let Some(prev) = state.code_for_reference(&key.issuer, &row.reference) {
+                return Err(Failure::new(format!("reference {:?} was already issued as code {prev}", row.reference))
+                    .hint("each fine or bill reference gets one code; check the ledger before reissuing"));
+            }
+            Some((lock, state))
+        }
+        None => None,
+    };
+    if let Some(p) = &a.png {
+        write_atomic(p, &symbol.to_png(MODULE_PX, QUIET)).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+    }
+    if let Some(p) = &a.svg {
+        write_atomic(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes()).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+    }
+    if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
+        l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
+    }
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", code_json(&signed, &text, symbol.version(), tz))?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    if a.terminal {
+        write!(out, "{}", symbol.to_terminal())?;
+    }
+    eprintln!(
+        "payqr: issued {} {} {} {}, code {}, QR version {}, expires {}",
+        signed.code.kind,
+        signed.code.currency.format_amount(signed.code.amount),
+        signed.code.currency,
+        payqr::sanitize::for_terminal(&signed.code.reference),
+        signed.code.code_id,
+        symbol.version(),
+        time::format_in(signed.code.expires_at, tz)
+    );
+    Ok(Outcome::Success)
+}
+
+fn code_json(s: &SignedCode, text: &str, version: u8, tz: FixedOffset) -> serde_json::Value {
+    let c = &s.code;
+    json!({
+        "code_id": c.code_id.to_string(), "issuer": c.issuer, "key_id": c.key_id.to_string(),
+        "kind": c.kind.as_str(), "amount_minor": c.amount, "amount": c.currency.format_amount(c.amount),
+        "currency": c.currency.code, "payee": c.payee, "reference": c.reference,
+        "description": c.description, "issued_at": time::format_in(c.issued_at, tz),
+        "expires_at": time::format_in(c.expires_at, tz), "qr_version": version, "payload": text,
+    })
+}
+
+struct Formats {
+    png: bool,
+    svg: bool,
+}
+
+fn parse_formats(list: &[String]) -> Result<Formats, Failure> {
+    let mut f = Formats { png: false, svg: false };
+    for item in list {
+        match item.trim().to_ascii_lowercase().as_str() {
+            "png" => f.png = true,
+            "svg" => f.svg = true,
+            other => return Err(Failure::new(format!("--format: unknown format {other:?} (png, svg)"))),
+        }
+    }
+    Ok(f)
+}
+
+fn run_batch(a: &Args, csv: &Path, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
+    let started = Instant::now();
+    let formats = parse_formats(&a.format)?;
+    let out_dir = a.out_dir.as_ref().expect("clap requires --out-dir with --from");
+    let rows = batch::read_batch(csv, d, now, tz).map_err(|e| match e {
+        BatchError::Rows(errs) => {
+            let more = if errs.len() >= batch::MAX_ROW_ERRORS { " (stopped counting)" } else { "" };
+            Failure::new(format!("{}: {} bad row(s){more}; nothing was issued", csv.display(), errs.len()))
+                .details(errs.iter().map(ToString::to_string).collect())
+        }
+        other => Failure::new(other),
+    })?;
+
+    // Hold the ledger lock for the whole batch: two clerks running the same
+    // file at once must not both issue a code for one reference.
+    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    let mut held = match &ledger {
+        Some(l) => {
+            let lock = l.lock()?;
+            let state = l.load(&lock)?;
+            Some((lock, state))
+        }
+        None => None,
+    };
+    let (todo, skipped): (Vec<&BatchRow>, Vec<&BatchRow>) = rows
+        .iter()
+        .partition(|r| held.as_ref().is_none_or(|(_, st)| st.code_for_reference(&key.issuer, &r.reference).is_none()));
+
+    std::fs::create_dir_all(out_dir).map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
+    let bar = progress_bar(todo.len() as u64);
+    let mut versions: BTreeMap<u8, usize> = BTreeMap::new();
+    let mut records = Vec::with_capacity(todo.len());
+    let mut manifest = csv::Writer::from_writer(Vec::new());
+    manifest
+        .write_record(["code_id", "reference", "kind", "amount", "amount_minor", "currency", "payee", "issued_at", "expires_at", "png", "svg", "payload"])
+        .expect("in-memory write");
+    let mut files = 0usize;
+    for row in &todo {
+        let signed = row.to_code(key, now).sign(&key.signing_key)?;
+        let text = signed.to_text();
+        let symbol = render::encode(&text).map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
+        *versions.entry(symbol.version()).or_default() += 1;
+        // File names come from the code id only, never from user text.
+        let stem = out_dir.join(signed.code.code_id.to_string());
+        let mut paths = [String::new(), String::new()];
+        if formats.png {
+            let p = stem.with_extension("png");
+            write_atomic(&p, &symbol.to_png(MODULE_PX, QUIET)).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+            paths[0] = p.display().to_string();
+            files += 1;
+        }
+        if formats.svg {
+            let p = stem.with_extension("svg");
+            write_atomic(&p, symbol.to_svg(MODULE_PX, QUIET).as_bytes()).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+            paths[1] = p.display().to_string();
+            files += 1;
+        }
+        let c = &signed.code;
+        manifest
+            .write_record([
+                c.code_id.to_string(),
+                c.reference.clone(),
+                c.kind.to_string(),
+                c.currency.format_amount(c.amount),
+                c.amount.to_string(),
+                c.currency.code.to_string(),
+                c.payee.clone(),
+                time::format_utc(c.issued_at),
+                time::format_utc(c.expires_at),
+                paths[0].clone(),
+                paths[1].clone(),
+                text,
+            ])
+            .expect("in-memory write");
+        records.push(Record::issued(&signed, now));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if let (Some(l), Some((lock, state))) = (&ledger, held.as_mut()) {
+        l.append(lock, state, records)?;
+    }
+    if let Some(m) = &a.manifest {
+        let bytes = manifest.into_inner().expect("in-memory write");
+        write_atomic(m, &bytes).map_err(|e| Failure::new(format!("{}: {e}", m.display())))?;
+    }
+    drop(held);
+
+    let secs = started.elapsed().as_secs_f64();
+    let dist: Vec<String> = versions.iter().map(|(v, n)| format!("v{v}:{n}")).collect();
+    if a.json {
+        let v = json!({
+            "issued": todo.len(), "skipped": skipped.len(), "files": files,
+            "out_dir": out_dir.display().to_string(), "seconds": secs,
+            "qr_versions": versions.iter().map(|(v, n)| (v.to_string(), *n)).collect::<BTreeMap<_, _>>(),
+        });
+        writeln!(std::io::stdout().lock(), "{v}")?;
+    }
+    eprintln!(
+        "payqr: issued {} code(s), skipped {} already in the ledger, wrote {files} file(s) to {} in {secs:.2} s (QR versions {})",
+        todo.len(),
+        skipped.len(),
+        out_dir.display(),
+        if dist.is_empty() { "-".to_string() } else { dist.join(" ") }
+    );
+    Ok(Outcome::Success)
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal (a
+/// script's log should not fill up with bar redraws).
+fn progress_bar(len: u64) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} codes {per_sec} eta {eta}")
+            .expect("static template"),
+    );
+    bar
+}

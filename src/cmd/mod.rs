@@ -1,0 +1,118 @@
+//! One module per subcommand, each owning its clap `Args` and `run()`.
+
+pub mod gendocs;
+pub mod issue;
+pub mod keygen;
+pub mod ledger;
+pub mod reconcile;
+pub mod redeem;
+pub mod trust;
+pub mod verify;
+
+use std::fmt::Display;
+
+use chrono::FixedOffset;
+
+use crate::cli::{Cli, Command};
+
+/// How a command that ran to the end came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: a code was not valid, a redemption refused, a discrepancy.
+    Negative,
+}
+
+impl Outcome {
+    pub fn from_ok(ok: bool) -> Outcome {
+        if ok { Outcome::Success } else { Outcome::Negative }
+    }
+}
+
+/// A command that could not do its job (exit 2 unless stated).
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+    /// Extra lines (e.g. every bad CSV row), printed indented.
+    pub details: Vec<String>,
+    pub hint: Option<String>,
+    broken_pipe: bool,
+}
+
+impl Failure {
+    pub fn new(message: impl Display) -> Failure {
+        Failure { code: 2, message: message.to_string(), details: vec![], hint: None, broken_pipe: false }
+    }
+
+    pub fn hint(mut self, hint: impl Display) -> Failure {
+        self.hint = Some(hint.to_string());
+        self
+    }
+
+    pub fn details(mut self, details: Vec<String>) -> Failure {
+        self.details = details;
+        self
+    }
+
+    pub fn is_broken_pipe(&self) -> bool {
+        self.broken_pipe
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        let mut f = Failure::new(format!("writing output: {e}"));
+        f.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        f
+    }
+}
+
+/// Lets library errors flow into `Failure` with `?`, via their one-line Display.
+macro_rules! failure_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Failure {
+            fn from(e: $t) -> Failure { Failure::new(e) }
+        }
+    )*};
+}
+failure_from!(
+    payqr::keys::KeyError,
+    payqr::trust::TrustError,
+    payqr::ledger::LedgerError,
+    payqr::time::TimeError,
+    payqr::code::FormatError
+);
+
+pub type CmdResult = Result<Outcome, Failure>;
+
+pub fn run(cli: Cli) -> CmdResult {
+    match cli.command {
+        Command::Keygen(a) => keygen::run(a),
+        Command::Trust(a) => trust::run(a),
+        Command::Issue(a) => issue::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Redeem(a) => redeem::run(a),
+        Command::Ledger(a) => ledger::run(a),
+        Command::Reconcile(a) => reconcile::run(a),
+        Command::GenerateDocs(a) => gendocs::run(a),
+    }
+}
+
+/// Parses `--tz`, defaulting to this machine's offset.
+pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
+    match tz {
+        Some(s) => Ok(payqr::time::parse_offset(s)?),
+        None => Ok(payqr::time::local_offset()),
+    }
+}
+
+/// Parses `--at`/`--now` style flags: a time, or the clock when absent.
+pub fn time_or_now(t: Option<&str>, tz: FixedOffset) -> Result<u64, Failure> {
+    let now = payqr::time::now();
+    match t {
+        Some(s) => Ok(payqr::time::parse_time(s, now, tz)?),
+        None => Ok(now),
+    }
+}

@@ -1,0 +1,184 @@
+//! What verify and redeem share: reading payloads from images, `--text` or
+//! stdin, and printing verdicts as text or JSON lines.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use chrono::FixedOffset;
+use serde_json::json;
+
+use payqr::sanitize::for_terminal;
+use payqr::scan;
+use payqr::time;
+use payqr::verify::{Status, Verdict};
+
+use crate::cmd::Failure;
+
+/// Where payloads come from.
+pub enum Inputs {
+    Images(Vec<PathBuf>),
+    Text(String),
+    Stdin,
+}
+
+impl Inputs {
+    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, Failure> {
+        match (images, text) {
+            ([], Some(t)) => Ok(Inputs::Text(t)),
+            ([one], None) if one.as_os_str() == "-" => Ok(Inputs::Stdin),
+            ([], None) => Err(Failure::new("nothing to check")
+                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin")),
+            (imgs, None) => Ok(Inputs::Images(imgs.to_vec())),
+            (_, Some(_)) => Err(Failure::new("give either images or --text, not both")),
+        }
+    }
+}
+
+/// One thing to judge: a payload text, or an image with no code in it.
+pub struct Item {
+    pub source: String,
+    pub text: Option<String>,
+}
+
+/// Feeds every payload to `f` as it arrives (a scanner gun on stdin gets
+/// its verdict line by line). Unreadable images are reported on stderr
+/// and counted; the caller turns that count into exit status 2.
+pub fn for_each_item(inputs: &Inputs, mut f: impl FnMut(Item) -> Result<(), Failure>) -> Result<usize, Failure> {
+    let mut errors = 0;
+    match inputs {
+        Inputs::Text(t) => f(Item { source: "text".into(), text: Some(t.clone()) })?,
+        Inputs::Stdin => {
+            let stdin = std::io::stdin();
+            for (i, line) in stdin.lock().lines().enumerate() {
+                let line = line.map_err(|e| Failure::new(format!("reading stdin: {e}")))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                f(Item { source: format!("stdin:{}", i + 1), text: Some(line) })?;
+            }
+        }
+        Inputs::Images(paths) => {
+            for path in paths {
+                match scan::scan_file(path) {
+                    Ok(texts) if texts.is_empty() => f(Item { source: path.display().to_string(), text: None })?,
+                    Ok(texts) => {
+                        let many = texts.len() > 1;
+                        for (i, text) in texts.into_iter().enumerate() {
+                            let source = if many {
+                                format!("{}#{}", path.display(), i + 1)
+                            } else {
+                                path.display().to_string()
+                            };
+                            f(Item { source, text: Some(text) })?;
+                        }
+                    }
+                    Err(e) => {
+                        errors += 1;
+                        eprintln!("payqr: error: {}: {e}", path.display());
+                    }
+                }
+            }
+        }
+    }
+    Ok(errors)
+}
+
+/// A verdict for an image without any QR code.
+pub fn no_code() -> Verdict {
+    Verdict {
+        status: Status::NoCode,
+        code: None,
+        issuer_name: None,
+        reason: Some("no QR code found in the image".into()),
+        redemption: None,
+    }
+}
+
+/// "200.00 CNY fine, ref 京A12345, payee X, code 0123…, issuer NAME (id)"
+fn facts(v: &Verdict) -> String {
+    let Some(sc) = &v.code else { return String::new() };
+    let c = &sc.code;
+    let issuer = match &v.issuer_name {
+        Some(n) => format!("{} ({})", for_terminal(n), c.issuer),
+        None => c.issuer.clone(),
+    };
+    let desc = c.description.as_deref().map(|d| format!(" \"{}\"", for_terminal(d))).unwrap_or_default();
+    format!(
+        "{} {} {}{desc}, ref {}, payee {}, issuer {issuer}, code {}",
+        c.kind,
+        c.currency.format_amount(c.amount),
+        c.currency,
+        for_terminal(&c.reference),
+        for_terminal(&c.payee),
+        c.code_id,
+    )
+}
+
+/// What follows the status word on a human line: the reason (when not
+/// valid) and the decoded facts, or the time left for a valid code.
+pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
+    let facts = facts(v);
+    match (v.status, &v.code) {
+        (Status::Valid, Some(sc)) => {
+            let exp = sc.code.expires_at;
+            format!(
+                "{facts}; expires in {} ({})",
+                time::humanize(exp.saturating_sub(at)),
+                time::format_in(exp, tz)
+            )
+        }
+        _ => {
+            let reason = v.reason.as_deref().map(for_terminal).unwrap_or_default();
+            if facts.is_empty() { reason } else { format!("{reason}: {facts}") }
+        }
+    }
+}
+
+/// `SOURCE: STATUS: details` as `payqr verify` prints it.
+pub fn human_line(source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> String {
+    let label = match v.status {
+        Status::Valid => "valid: official, unexpired, not yet paid",
+        s => s.as_str(),
+    };
+    format!("{}: {label}: {}", for_terminal(source), describe(v, at, tz))
+}
+
+pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Value {
+    let mut o = json!({ "source": source, "status": v.status.as_str() });
+    let m = o.as_object_mut().expect("object");
+    if let Some(r) = &v.reason {
+        m.insert("reason".into(), json!(r));
+    }
+    if let Some(sc) = &v.code {
+        let c = &sc.code;
+        m.insert("issuer".into(), json!(c.issuer));
+        m.insert("issuer_name".into(), json!(v.issuer_name));
+        m.insert("key_id".into(), json!(c.key_id.to_string()));
+        m.insert("code_id".into(), json!(c.code_id.to_string()));
+        m.insert("kind".into(), json!(c.kind.as_str()));
+        m.insert("amount_minor".into(), json!(c.amount));
+        m.insert("amount".into(), json!(c.currency.format_amount(c.amount)));
+        m.insert("currency".into(), json!(c.currency.code));
+        m.insert("payee".into(), json!(c.payee));
+        m.insert("reference".into(), json!(c.reference));
+        m.insert("description".into(), json!(c.description));
+        m.insert("issued_at".into(), json!(time::format_in(c.issued_at, tz)));
+        m.insert("expires_at".into(), json!(time::format_in(c.expires_at, tz)));
+    }
+    if let Some(r) = &v.redemption {
+        m.insert("redeemed_at".into(), json!(time::format_in(r.time, tz)));
+        m.insert("redeemed_txn".into(), json!(r.txn));
+    }
+    o
+}
+
+pub fn emit(out: &mut impl Write, json: bool, source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> Result<(), Failure> {
+    if json {
+        writeln!(out, "{}", json_value(source, v, tz))?;
+    } else {
+        writeln!(out, "{}", human_line(source, v, at, tz))?;
+    }
+    // Line by line: a counter clerk with a scanner gun waits for this line.
+    out.flush()?;
+    Ok(())
+}

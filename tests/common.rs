@@ -1,0 +1,85 @@
+//! Helpers for driving the `payqr` binary in integration tests.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const ISSUED: &str = "2026-11-23T08:00:00+08:00";
+pub const DURING: &str = "2026-11-23T09:00:00+08:00";
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Fails loudly with both streams when the exit code is not `want`.
+    pub fn expect(self, want: i32) -> Run {
+        assert_eq!(self.code, want, "exit {} (want {want})\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
+        self
+    }
+}
+
+pub fn payqr(dir: &Path, args: &[&str]) -> Run {
+    Run::from(Command::new(env!("CARGO_BIN_EXE_payqr")).current_dir(dir).args(args).output().expect("run payqr"))
+}
+
+pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_payqr"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn payqr");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A temp dir holding a copy of the test key (chmod 600) and a trust list
+/// that trusts it.
+pub fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["test-issuer.key", "test-issuer.pub"] {
+        std::fs::copy(fixtures().join(f), dir.path().join(f)).unwrap();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path().join("test-issuer.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    payqr(dir.path(), &["trust", "add", "test-issuer.pub", "--trust", "trust.json"]).expect(0);
+    dir
+}
+
+/// Issues one fine with the test key; returns the payload text.
+pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "issue", "--key", "test-issuer.key", "--amount", "200.00", "--currency", "CNY", "--payee",
+        "110000-FINES", "--ref", reference, "--expires-in", "4h", "--now", ISSUED,
+    ];
+    args.extend_from_slice(extra);
+    let r = payqr(dir, &args).expect(0);
+    r.stdout.trim().to_string()
+}
+
+/// The single JSON line of a `--json` run.
+pub fn json(r: &Run) -> serde_json::Value {
+    serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
