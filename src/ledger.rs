@@ -479,10 +479,8 @@ impl Ledger {
                 line: state.records + 1,
             });
         }
-        let mut seq = state.next_seq();
-        for r in &mut records {
+        for (r, seq) in records.iter_mut().zip(state.next_seq()..) {
             r.seq = seq;
-            seq += 1;
         }
         // Check the whole batch first, so a conflict (second redemption,
         // duplicate id) writes nothing at all.
