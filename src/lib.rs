@@ -17,5 +17,6 @@ pub mod currency;
 pub mod fsutil;
 pub mod keys;
 pub mod ledger;
+pub mod settlement;
 pub mod time;
 pub mod trust;
