@@ -18,6 +18,8 @@ pub mod currency;
 pub mod fsutil;
 pub mod keys;
 pub mod ledger;
+pub mod reconcile;
+pub mod settlement;
 pub mod time;
 pub mod trust;
 pub mod verify;
