@@ -448,9 +448,13 @@ impl SignedCode {
     /// SHA-256 of the text form's bytes, hex; lets a ledger tell two
     /// different payloads with the same code id apart.
     pub fn digest_hex(&self) -> String {
-        let d = Sha256::digest(self.to_bytes());
-        d.iter().map(|b| format!("{b:02x}")).collect()
+        to_hex(&Sha256::digest(self.to_bytes()))
     }
+}
+
+/// Lower-case hex of any bytes.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {

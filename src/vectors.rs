@@ -48,13 +48,11 @@ pub fn vectors() -> Vec<(&'static str, SignedCode)> {
     ]
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::to_hex as hex;
 
     #[test]
     fn format_md_shows_the_vectors() {

@@ -63,7 +63,7 @@ pub fn run(a: Args) -> CmdResult {
         // idle scanner gun on stdin never blocks other counters.
         let lock = ledger.lock()?;
         let mut state = ledger.load(&lock)?;
-        let mut v = verify_text(text, &trust, clock, Some(&state));
+        let v = verify_text(text, &trust, clock, Some(&state));
         if v.status == Status::Valid {
             let c = &v.code.as_ref().expect("valid has a code").code;
             let rec = Record::redeemed(&c.issuer, c.code_id, payqr::time::now(), a.txn.clone(), "counter", Some(item.source.clone()));
