@@ -14,3 +14,5 @@
 pub mod base45;
 pub mod code;
 pub mod currency;
+pub mod render;
+pub mod scan;
