@@ -43,7 +43,7 @@ payqr verify --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNT
 
 step "redeem: the counter takes payment for two fines (the second attempt is refused)"
 code_of() { awk -F, -v r="$1" '$2==r {print $1}' "$out/fines/manifest.csv"; }
-c4=$(code_of F1101052611230004); c9=$(code_of F1101052611230009)
+c4=$(code_of BJ2611230004); c9=$(code_of BJ2611230009)
 payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
   --txn POS-0001 "$out/fines/$c4.png" "$out/fines/$c9.png"
 if payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \

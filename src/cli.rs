@@ -34,7 +34,7 @@ pub struct Cli {
 pub enum Command {
     Keygen(cmd::keygen::Args),
     Trust(cmd::trust::Args),
-    Issue(cmd::issue::Args),
+    Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
     Redeem(cmd::redeem::Args),
     Ledger(cmd::ledger::Args),
@@ -63,7 +63,10 @@ mod tests {
                     walk(sub, p);
                     continue;
                 }
-                let help = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+                let help = sub
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
                 assert!(help.contains("Example"), "{p} --help has no example");
             }
         }

@@ -22,7 +22,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Negative) => ExitCode::from(1),
         Err(f) if f.is_broken_pipe() => ExitCode::from(0),
         Err(f) => {
-            if flushed.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            if flushed
+                .as_ref()
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
                 return ExitCode::from(0);
             }
             report(&f);

@@ -43,10 +43,16 @@ pub struct Item {
 /// Feeds every payload to `f` as it arrives (a scanner gun on stdin gets
 /// its verdict line by line). Unreadable images are reported on stderr
 /// and counted; the caller turns that count into exit status 2.
-pub fn for_each_item(inputs: &Inputs, mut f: impl FnMut(Item) -> Result<(), Failure>) -> Result<usize, Failure> {
+pub fn for_each_item(
+    inputs: &Inputs,
+    mut f: impl FnMut(Item) -> Result<(), Failure>,
+) -> Result<usize, Failure> {
     let mut errors = 0;
     match inputs {
-        Inputs::Text(t) => f(Item { source: "text".into(), text: Some(t.clone()) })?,
+        Inputs::Text(t) => f(Item {
+            source: "text".into(),
+            text: Some(t.clone()),
+        })?,
         Inputs::Stdin => {
             let stdin = std::io::stdin();
             for (i, line) in stdin.lock().lines().enumerate() {
@@ -54,13 +60,19 @@ pub fn for_each_item(inputs: &Inputs, mut f: impl FnMut(Item) -> Result<(), Fail
                 if line.trim().is_empty() {
                     continue;
                 }
-                f(Item { source: format!("stdin:{}", i + 1), text: Some(line) })?;
+                f(Item {
+                    source: format!("stdin:{}", i + 1),
+                    text: Some(line),
+                })?;
             }
         }
         Inputs::Images(paths) => {
             for path in paths {
                 match scan::scan_file(path) {
-                    Ok(texts) if texts.is_empty() => f(Item { source: path.display().to_string(), text: None })?,
+                    Ok(texts) if texts.is_empty() => f(Item {
+                        source: path.display().to_string(),
+                        text: None,
+                    })?,
                     Ok(texts) => {
                         let many = texts.len() > 1;
                         for (i, text) in texts.into_iter().enumerate() {
@@ -69,7 +81,10 @@ pub fn for_each_item(inputs: &Inputs, mut f: impl FnMut(Item) -> Result<(), Fail
                             } else {
                                 path.display().to_string()
                             };
-                            f(Item { source, text: Some(text) })?;
+                            f(Item {
+                                source,
+                                text: Some(text),
+                            })?;
                         }
                     }
                     Err(e) => {
@@ -96,13 +111,19 @@ pub fn no_code() -> Verdict {
 
 /// "200.00 CNY fine, ref 京A12345, payee X, code 0123…, issuer NAME (id)"
 fn facts(v: &Verdict) -> String {
-    let Some(sc) = &v.code else { return String::new() };
+    let Some(sc) = &v.code else {
+        return String::new();
+    };
     let c = &sc.code;
     let issuer = match &v.issuer_name {
         Some(n) => format!("{} ({})", for_terminal(n), c.issuer),
         None => c.issuer.clone(),
     };
-    let desc = c.description.as_deref().map(|d| format!(" \"{}\"", for_terminal(d))).unwrap_or_default();
+    let desc = c
+        .description
+        .as_deref()
+        .map(|d| format!(" \"{}\"", for_terminal(d)))
+        .unwrap_or_default();
     format!(
         "{} {} {}{desc}, ref {}, payee {}, issuer {issuer}, code {}",
         c.kind,
@@ -129,7 +150,11 @@ pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
         }
         _ => {
             let reason = v.reason.as_deref().map(for_terminal).unwrap_or_default();
-            if facts.is_empty() { reason } else { format!("{reason}: {facts}") }
+            if facts.is_empty() {
+                reason
+            } else {
+                format!("{reason}: {facts}")
+            }
         }
     }
 }
@@ -163,7 +188,10 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
         m.insert("reference".into(), json!(c.reference));
         m.insert("description".into(), json!(c.description));
         m.insert("issued_at".into(), json!(time::format_in(c.issued_at, tz)));
-        m.insert("expires_at".into(), json!(time::format_in(c.expires_at, tz)));
+        m.insert(
+            "expires_at".into(),
+            json!(time::format_in(c.expires_at, tz)),
+        );
     }
     if let Some(r) = &v.redemption {
         m.insert("redeemed_at".into(), json!(time::format_in(r.time, tz)));
@@ -172,7 +200,14 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
     o
 }
 
-pub fn emit(out: &mut impl Write, json: bool, source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> Result<(), Failure> {
+pub fn emit(
+    out: &mut impl Write,
+    json: bool,
+    source: &str,
+    v: &Verdict,
+    at: u64,
+    tz: FixedOffset,
+) -> Result<(), Failure> {
     if json {
         writeln!(out, "{}", json_value(source, v, tz))?;
     } else {

@@ -18,7 +18,14 @@ pub fn test_key() -> IssuerKey {
 /// The three vectors: (title, code).
 pub fn vectors() -> Vec<(&'static str, SignedCode)> {
     let k = test_key();
-    let base = |code_id: [u8; 8], kind, amount, cur: &str, payee: &str, reference: &str, desc: Option<&str>, valid: u64| Code {
+    let base = |code_id: [u8; 8],
+                kind,
+                amount,
+                cur: &str,
+                payee: &str,
+                reference: &str,
+                desc: Option<&str>,
+                valid: u64| Code {
         issuer: k.issuer.clone(),
         key_id: k.key_id,
         code_id: CodeId(code_id),
@@ -35,19 +42,45 @@ pub fn vectors() -> Vec<(&'static str, SignedCode)> {
     vec![
         (
             "fine, CNY 200.00, Chinese reference and description, 4 hours",
-            sign(base([0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef], Kind::Fine, 20000, "CNY", "110000-FINES", "京A12345", Some("闯红灯"), 14_400)),
+            sign(base(
+                [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef],
+                Kind::Fine,
+                20000,
+                "CNY",
+                "110000-FINES",
+                "京A12345",
+                Some("闯红灯"),
+                14_400,
+            )),
         ),
         (
             "bill, JPY 4,980 (exponent 0), no description, 30 days",
-            sign(base([0, 0, 0, 0, 0, 0, 0, 1], Kind::Bill, 4980, "JPY", "TOKYO-WATER", "W-0100234567-202611", None, 30 * 86_400)),
+            sign(base(
+                [0, 0, 0, 0, 0, 0, 0, 1],
+                Kind::Bill,
+                4980,
+                "JPY",
+                "TOKYO-WATER",
+                "W-0100234567-202611",
+                None,
+                30 * 86_400,
+            )),
         ),
         (
             "fine, KWD 12.345 (exponent 3), 7 days",
-            sign(base([0xff; 8], Kind::Fine, 12_345, "KWD", "KW-MOI-0001", "PLATE 12/34567", Some("Speeding"), 7 * 86_400)),
+            sign(base(
+                [0xff; 8],
+                Kind::Fine,
+                12_345,
+                "KWD",
+                "KW-MOI-0001",
+                "PLATE 12/34567",
+                Some("Speeding"),
+                7 * 86_400,
+            )),
         ),
     ]
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -58,12 +91,25 @@ mod tests {
     fn format_md_shows_the_vectors() {
         let doc = include_str!("../docs/FORMAT.md");
         let k = test_key();
-        assert!(doc.contains(&format!("key id `{}`", k.key_id)), "key id missing from docs");
+        assert!(
+            doc.contains(&format!("key id `{}`", k.key_id)),
+            "key id missing from docs"
+        );
         for (title, v) in vectors() {
             let text = v.to_text();
-            assert!(doc.contains(&text), "vector {title:?}: text missing from docs:\n{text}");
-            assert!(doc.contains(&hex(&v.body)), "vector {title:?}: body hex missing:\n{}", hex(&v.body));
-            assert!(doc.contains(&hex(&v.signature)), "vector {title:?}: signature missing");
+            assert!(
+                doc.contains(&text),
+                "vector {title:?}: text missing from docs:\n{text}"
+            );
+            assert!(
+                doc.contains(&hex(&v.body)),
+                "vector {title:?}: body hex missing:\n{}",
+                hex(&v.body)
+            );
+            assert!(
+                doc.contains(&hex(&v.signature)),
+                "vector {title:?}: signature missing"
+            );
             // And they parse back and verify.
             let back = SignedCode::parse_text(&text).unwrap();
             assert!(back.verify_signature(&k.signing_key.verifying_key()));
@@ -74,9 +120,19 @@ mod tests {
     #[ignore = "prints the vectors for docs/FORMAT.md: cargo test --lib print_vectors -- --ignored --nocapture"]
     fn print_vectors() {
         let k = test_key();
-        println!("key id {} public {}", k.key_id, hex(k.signing_key.verifying_key().as_bytes()));
+        println!(
+            "key id {} public {}",
+            k.key_id,
+            hex(k.signing_key.verifying_key().as_bytes())
+        );
         for (title, v) in vectors() {
-            println!("## {title}\nbody {}\nsig {}\ntext {}\nlen {}\n", hex(&v.body), hex(&v.signature), v.to_text(), v.to_text().len());
+            println!(
+                "## {title}\nbody {}\nsig {}\ntext {}\nlen {}\n",
+                hex(&v.body),
+                hex(&v.signature),
+                v.to_text(),
+                v.to_text().len()
+            );
         }
     }
 }

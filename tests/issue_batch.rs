@@ -5,8 +5,22 @@ use common::*;
 
 fn batch(dir: &std::path::Path, csv: &str, out: &str, extra: &[&str]) -> Run {
     let mut args = vec![
-        "issue", "--key", "test-issuer.key", "--from", csv, "--out-dir", out, "--kind", "fine", "--currency", "CNY",
-        "--payee", "BJ-FINES", "--now", ISSUED, "--json",
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        csv,
+        "--out-dir",
+        out,
+        "--kind",
+        "fine",
+        "--currency",
+        "CNY",
+        "--payee",
+        "BJ-FINES",
+        "--now",
+        ISSUED,
+        "--json",
     ];
     args.extend_from_slice(extra);
     payqr(dir, &args)
@@ -15,21 +29,65 @@ fn batch(dir: &std::path::Path, csv: &str, out: &str, extra: &[&str]) -> Run {
 #[test]
 fn keygen_writes_private_key_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
-    let r = payqr(d.path(), &["keygen", "--issuer", "sh-water", "--name", "上海水务", "--out", "k"]).expect(0);
+    let r = payqr(
+        d.path(),
+        &[
+            "keygen",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "上海水务",
+            "--out",
+            "k",
+        ],
+    )
+    .expect(0);
     assert!(r.stdout.starts_with("key_id "));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(d.path().join("k.key")).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(d.path().join("k.key"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o600);
     }
     let before = std::fs::read(d.path().join("k.key")).unwrap();
-    let r = payqr(d.path(), &["keygen", "--issuer", "sh-water", "--name", "x", "--out", "k"]).expect(2);
-    assert!(r.stderr.contains("already exists") && r.stderr.contains("hint"), "{}", r.stderr);
+    let r = payqr(
+        d.path(),
+        &[
+            "keygen", "--issuer", "sh-water", "--name", "x", "--out", "k",
+        ],
+    )
+    .expect(2);
+    assert!(
+        r.stderr.contains("already exists") && r.stderr.contains("hint"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read(d.path().join("k.key")).unwrap(), before);
-    payqr(d.path(), &["keygen", "--issuer", "sh-water", "--name", "x", "--out", "k", "--force"]).expect(0);
+    payqr(
+        d.path(),
+        &[
+            "keygen", "--issuer", "sh-water", "--name", "x", "--out", "k", "--force",
+        ],
+    )
+    .expect(0);
     assert_ne!(std::fs::read(d.path().join("k.key")).unwrap(), before);
-    let r = payqr(d.path(), &["keygen", "--issuer", "Bad Issuer", "--name", "x", "--out", "b"]).expect(2);
+    let r = payqr(
+        d.path(),
+        &[
+            "keygen",
+            "--issuer",
+            "Bad Issuer",
+            "--name",
+            "x",
+            "--out",
+            "b",
+        ],
+    )
+    .expect(2);
     assert!(r.stderr.contains("issuer"), "{}", r.stderr);
 }
 
@@ -38,41 +96,165 @@ fn keygen_writes_private_key_and_never_overwrites() {
 fn readable_secret_key_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let d = setup();
-    std::fs::set_permissions(d.path().join("test-issuer.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let r = payqr(d.path(), &["issue", "--key", "test-issuer.key", "--amount", "1", "--currency", "CNY", "--payee", "P", "--ref", "R", "--expires-in", "1h"]).expect(2);
-    assert!(r.stderr.contains("readable by group or others") && r.stderr.contains("chmod 600"), "{}", r.stderr);
+    std::fs::set_permissions(
+        d.path().join("test-issuer.key"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R",
+            "--expires-in",
+            "1h",
+        ],
+    )
+    .expect(2);
+    assert!(
+        r.stderr.contains("readable by group or others") && r.stderr.contains("chmod 600"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn trust_list_holds_rotation_keys_of_several_issuers() {
     let d = setup();
-    payqr(d.path(), &["keygen", "--issuer", "bj-traffic", "--name", "BJ 2027", "--out", "bj2027"]).expect(0);
-    payqr(d.path(), &["keygen", "--issuer", "sh-water", "--name", "SH", "--out", "sh"]).expect(0);
-    payqr(d.path(), &["trust", "add", "bj2027.pub", "--trust", "trust.json", "--not-before", "2027-01-01T00:00:00+08:00"]).expect(0);
-    payqr(d.path(), &["trust", "add", "sh.pub", "--trust", "trust.json"]).expect(0);
-    let r = payqr(d.path(), &["trust", "add", "sh.pub", "--trust", "trust.json"]).expect(2);
+    payqr(
+        d.path(),
+        &[
+            "keygen",
+            "--issuer",
+            "bj-traffic",
+            "--name",
+            "BJ 2027",
+            "--out",
+            "bj2027",
+        ],
+    )
+    .expect(0);
+    payqr(
+        d.path(),
+        &[
+            "keygen", "--issuer", "sh-water", "--name", "SH", "--out", "sh",
+        ],
+    )
+    .expect(0);
+    payqr(
+        d.path(),
+        &[
+            "trust",
+            "add",
+            "bj2027.pub",
+            "--trust",
+            "trust.json",
+            "--not-before",
+            "2027-01-01T00:00:00+08:00",
+        ],
+    )
+    .expect(0);
+    payqr(
+        d.path(),
+        &["trust", "add", "sh.pub", "--trust", "trust.json"],
+    )
+    .expect(0);
+    let r = payqr(
+        d.path(),
+        &["trust", "add", "sh.pub", "--trust", "trust.json"],
+    )
+    .expect(2);
     assert!(r.stderr.contains("already trusted"), "{}", r.stderr);
-    let r = payqr(d.path(), &["trust", "list", "--trust", "trust.json", "--json"]).expect(0);
-    let rows: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let r = payqr(
+        d.path(),
+        &["trust", "list", "--trust", "trust.json", "--json"],
+    )
+    .expect(0);
+    let rows: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows.iter().filter(|r| r["issuer"] == "bj-traffic").count(), 2);
+    assert_eq!(
+        rows.iter().filter(|r| r["issuer"] == "bj-traffic").count(),
+        2
+    );
     assert_eq!(rows[1]["not_before"], "2026-12-31T16:00:00Z");
     // A code from the 2027 key issued in 2026 is outside its window.
-    let r = payqr(d.path(), &["issue", "--key", "bj2027.key", "--amount", "1", "--currency", "CNY", "--payee", "P", "--ref", "R", "--expires-in", "1h", "--now", ISSUED]).expect(0);
-    let v = payqr(d.path(), &["verify", "--trust", "trust.json", "--at", DURING, "--json", "--text", r.stdout.trim()]).expect(1);
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "bj2027.key",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R",
+            "--expires-in",
+            "1h",
+            "--now",
+            ISSUED,
+        ],
+    )
+    .expect(0);
+    let v = payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--json",
+            "--text",
+            r.stdout.trim(),
+        ],
+    )
+    .expect(1);
     assert_eq!(json(&v)["status"], "key_not_valid");
 }
 
 #[test]
 fn fixture_batch_every_image_decodes_and_fits_version_8() {
     let d = setup();
-    let r = batch(d.path(), fixtures().join("fines.csv").to_str().unwrap(), "out", &["--format", "png,svg", "--manifest", "out/manifest.csv", "--ledger", "ledger.jsonl"]).expect(0);
+    let r = batch(
+        d.path(),
+        fixtures().join("fines.csv").to_str().unwrap(),
+        "out",
+        &[
+            "--format",
+            "png,svg",
+            "--manifest",
+            "out/manifest.csv",
+            "--ledger",
+            "ledger.jsonl",
+        ],
+    )
+    .expect(0);
     let v = json(&r);
     assert_eq!(v["issued"], 22);
     assert_eq!(v["files"], 44);
     let versions = v["qr_versions"].as_object().unwrap();
     for (ver, _) in versions {
-        assert!(ver.parse::<u8>().unwrap() <= 8, "QR version {ver} > 8: {versions:?}");
+        assert!(
+            ver.parse::<u8>().unwrap() <= 8,
+            "QR version {ver} > 8: {versions:?}"
+        );
     }
     let manifest = std::fs::read_to_string(d.path().join("out/manifest.csv")).unwrap();
     let mut rdr = csv::Reader::from_reader(manifest.as_bytes());
@@ -91,9 +273,21 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
     }
     assert_eq!(n, 22);
     let r = payqr(d.path(), &["ledger", "check", "--ledger", "ledger.jsonl"]).expect(0);
-    assert!(r.stdout.contains("22 records, 22 issued, 0 redeemed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("22 records, 22 issued, 0 redeemed"),
+        "{}",
+        r.stdout
+    );
     // A rerun skips every reference already in the ledger.
-    let v = json(&batch(d.path(), fixtures().join("fines.csv").to_str().unwrap(), "out", &["--ledger", "ledger.jsonl"]).expect(0));
+    let v = json(
+        &batch(
+            d.path(),
+            fixtures().join("fines.csv").to_str().unwrap(),
+            "out",
+            &["--ledger", "ledger.jsonl"],
+        )
+        .expect(0),
+    );
     assert_eq!(v["issued"], 0);
     assert_eq!(v["skipped"], 22);
 }
@@ -102,8 +296,20 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
 fn batch_is_deterministic_for_same_key_and_time() {
     let d = setup();
     let csv = fixtures().join("bills.csv");
-    batch(d.path(), csv.to_str().unwrap(), "a", &["--manifest", "a.csv"]).expect(0);
-    batch(d.path(), csv.to_str().unwrap(), "b", &["--manifest", "b.csv"]).expect(0);
+    batch(
+        d.path(),
+        csv.to_str().unwrap(),
+        "a",
+        &["--manifest", "a.csv"],
+    )
+    .expect(0);
+    batch(
+        d.path(),
+        csv.to_str().unwrap(),
+        "b",
+        &["--manifest", "b.csv"],
+    )
+    .expect(0);
     let a = std::fs::read_to_string(d.path().join("a.csv")).unwrap();
     let b = std::fs::read_to_string(d.path().join("b.csv")).unwrap();
     assert_eq!(a.replace("a/", ""), b.replace("b/", ""));
@@ -117,8 +323,20 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
         "reference,amount,expires_in\n京A1,200.00,4h\n京A2,2OO.00,4h\n京A3,1.234,4h\n京A4,10,4 hours\n,10,4h\n京A1,5,4h\n",
     )
     .unwrap();
-    let r = batch(d.path(), "bad.csv", "out", &["--ledger", "ledger.jsonl", "--manifest", "m.csv"]).expect(2);
-    for want in ["bad.csv:3: amount:", "bad.csv:4: amount:", "bad.csv:5: expires_in:", "bad.csv:6: reference: empty", "bad.csv:7: reference:"] {
+    let r = batch(
+        d.path(),
+        "bad.csv",
+        "out",
+        &["--ledger", "ledger.jsonl", "--manifest", "m.csv"],
+    )
+    .expect(2);
+    for want in [
+        "bad.csv:3: amount:",
+        "bad.csv:4: amount:",
+        "bad.csv:5: expires_in:",
+        "bad.csv:6: reference: empty",
+        "bad.csv:7: reference:",
+    ] {
         assert!(r.stderr.contains(want), "missing {want:?} in\n{}", r.stderr);
     }
     assert!(r.stderr.contains("nothing was issued"));
@@ -130,12 +348,22 @@ fn bad_rows_are_all_reported_and_nothing_is_written() {
 #[test]
 fn file_names_never_come_from_user_text() {
     let d = setup();
-    std::fs::write(d.path().join("evil.csv"), "reference,amount,expires_in\n../../escape,1,4h\n/etc/passwd,1,4h\n").unwrap();
+    std::fs::write(
+        d.path().join("evil.csv"),
+        "reference,amount,expires_in\n../../escape,1,4h\n/etc/passwd,1,4h\n",
+    )
+    .unwrap();
     batch(d.path(), "evil.csv", "out", &[]).expect(0);
-    let names: Vec<String> = std::fs::read_dir(d.path().join("out")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(d.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names.len(), 2);
     for n in names {
-        assert!(n.len() == 20 && n.ends_with(".png") && n[..16].chars().all(|c| c.is_ascii_hexdigit()), "{n}");
+        assert!(
+            n.len() == 20 && n.ends_with(".png") && n[..16].chars().all(|c| c.is_ascii_hexdigit()),
+            "{n}"
+        );
     }
     assert!(!d.path().join("escape").exists());
 }
@@ -144,8 +372,46 @@ fn file_names_never_come_from_user_text() {
 fn single_issue_refuses_a_reference_already_in_the_ledger() {
     let d = setup();
     issue_one(d.path(), "京A12345", &["--ledger", "l.jsonl"]);
-    let r = payqr(d.path(), &["issue", "--key", "test-issuer.key", "--amount", "1", "--currency", "CNY", "--payee", "P", "--ref", "京A12345", "--expires-in", "1h", "--ledger", "l.jsonl"]).expect(2);
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "京A12345",
+            "--expires-in",
+            "1h",
+            "--ledger",
+            "l.jsonl",
+        ],
+    )
+    .expect(2);
     assert!(r.stderr.contains("already issued"), "{}", r.stderr);
-    let r = payqr(d.path(), &["issue", "--key", "test-issuer.key", "--amount", "1.001", "--currency", "CNY", "--payee", "P", "--ref", "X", "--expires-in", "1h"]).expect(2);
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "1.001",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "X",
+            "--expires-in",
+            "1h",
+        ],
+    )
+    .expect(2);
     assert!(r.stderr.contains("--amount"), "{}", r.stderr);
 }

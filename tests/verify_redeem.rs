@@ -12,7 +12,18 @@ fn verify(dir: &std::path::Path, extra: &[&str]) -> Run {
 #[test]
 fn issued_png_verifies_as_valid() {
     let d = setup();
-    let text = issue_one(d.path(), "京A12345", &["--png", "fine.png", "--svg", "fine.svg", "--description", "闯红灯"]);
+    let text = issue_one(
+        d.path(),
+        "京A12345",
+        &[
+            "--png",
+            "fine.png",
+            "--svg",
+            "fine.svg",
+            "--description",
+            "闯红灯",
+        ],
+    );
     assert!(text.starts_with("PQ1:"));
     let r = verify(d.path(), &["fine.png"]).expect(0);
     let v = json(&r);
@@ -25,10 +36,36 @@ fn issued_png_verifies_as_valid() {
     let svg = std::fs::read_to_string(d.path().join("fine.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("<path"));
     // Human output names the verdict and the facts.
-    let r = payqr(d.path(), &["verify", "--trust", "trust.json", "--at", DURING, "--tz", "+08:00", "fine.png"]).expect(0);
-    assert!(r.stdout.contains("valid: official, unexpired, not yet paid"), "{}", r.stdout);
-    assert!(r.stdout.contains("200.00 CNY") && r.stdout.contains("expires in 3h 0m"), "{}", r.stdout);
-    assert!(r.stdout.contains("2026-11-23 12:00:00 +08:00"), "{}", r.stdout);
+    let r = payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--tz",
+            "+08:00",
+            "fine.png",
+        ],
+    )
+    .expect(0);
+    assert!(
+        r.stdout
+            .contains("valid: official, unexpired, not yet paid"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("200.00 CNY") && r.stdout.contains("expires in 3h 0m"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("2026-11-23 12:00:00 +08:00"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -42,17 +79,48 @@ fn changed_character_is_rejected() {
         let bad: String = chars.into_iter().collect();
         let r = verify(d.path(), &["--text", &bad]).expect(1);
         let status = json(&r)["status"].as_str().unwrap().to_string();
-        assert!(["malformed", "bad_signature"].contains(&status.as_str()), "pos {pos}: {status}");
+        assert!(
+            ["malformed", "bad_signature"].contains(&status.as_str()),
+            "pos {pos}: {status}"
+        );
     }
 }
 
 #[test]
 fn untrusted_key_is_unknown_issuer() {
     let d = setup();
-    payqr(d.path(), &["keygen", "--issuer", "bj-traffic", "--name", "Fraudster", "--out", "fake"]).expect(0);
+    payqr(
+        d.path(),
+        &[
+            "keygen",
+            "--issuer",
+            "bj-traffic",
+            "--name",
+            "Fraudster",
+            "--out",
+            "fake",
+        ],
+    )
+    .expect(0);
     let r = payqr(
         d.path(),
-        &["issue", "--key", "fake.key", "--amount", "200", "--currency", "CNY", "--payee", "X", "--ref", "R1", "--expires-in", "4h", "--now", ISSUED],
+        &[
+            "issue",
+            "--key",
+            "fake.key",
+            "--amount",
+            "200",
+            "--currency",
+            "CNY",
+            "--payee",
+            "X",
+            "--ref",
+            "R1",
+            "--expires-in",
+            "4h",
+            "--now",
+            ISSUED,
+        ],
     )
     .expect(0);
     let v = json(&verify(d.path(), &["--text", r.stdout.trim()]).expect(1));
@@ -64,11 +132,49 @@ fn untrusted_key_is_unknown_issuer() {
 fn expired_and_not_yet_valid() {
     let d = setup();
     let text = issue_one(d.path(), "R1", &[]);
-    let r = payqr(d.path(), &["verify", "--trust", "trust.json", "--json", "--at", "2026-11-23T12:05:01+08:00", "--text", &text]).expect(1);
+    let r = payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--json",
+            "--at",
+            "2026-11-23T12:05:01+08:00",
+            "--text",
+            &text,
+        ],
+    )
+    .expect(1);
     assert_eq!(json(&r)["status"], "expired");
     // Within the 5 minute default skew it is still valid.
-    payqr(d.path(), &["verify", "--trust", "trust.json", "--at", "2026-11-23T12:04:00+08:00", "--text", &text]).expect(0);
-    let r = payqr(d.path(), &["verify", "--trust", "trust.json", "--json", "--at", "2026-11-23T07:00:00+08:00", "--text", &text]).expect(1);
+    payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            "2026-11-23T12:04:00+08:00",
+            "--text",
+            &text,
+        ],
+    )
+    .expect(0);
+    let r = payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--json",
+            "--at",
+            "2026-11-23T07:00:00+08:00",
+            "--text",
+            &text,
+        ],
+    )
+    .expect(1);
     assert_eq!(json(&r)["status"], "not_yet_valid");
 }
 
@@ -76,14 +182,25 @@ fn expired_and_not_yet_valid() {
 fn revoked_key_is_refused() {
     let d = setup();
     let text = issue_one(d.path(), "R1", &[]);
-    let key_id = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(fixtures().join("test-issuer.pub")).unwrap()).unwrap()["key_id"]
+    let key_id = serde_json::from_str::<serde_json::Value>(
+        &std::fs::read_to_string(fixtures().join("test-issuer.pub")).unwrap(),
+    )
+    .unwrap()["key_id"]
         .as_str()
         .unwrap()
         .to_string();
-    payqr(d.path(), &["trust", "revoke", &key_id, "--trust", "trust.json"]).expect(0);
+    payqr(
+        d.path(),
+        &["trust", "revoke", &key_id, "--trust", "trust.json"],
+    )
+    .expect(0);
     let v = json(&verify(d.path(), &["--text", &text]).expect(1));
     assert_eq!(v["status"], "revoked");
-    let list = payqr(d.path(), &["trust", "list", "--trust", "trust.json", "--json"]).expect(0);
+    let list = payqr(
+        d.path(),
+        &["trust", "list", "--trust", "trust.json", "--json"],
+    )
+    .expect(0);
     assert_eq!(json(&list)["status"], "revoked");
 }
 
@@ -103,11 +220,23 @@ fn malformed_and_no_code() {
 fn unreadable_images_are_clear_errors() {
     let d = setup();
     std::fs::write(d.path().join("empty.png"), b"").unwrap();
-    std::fs::write(d.path().join("notes.jpg"), b"these are not the pixels you are looking for").unwrap();
+    std::fs::write(
+        d.path().join("notes.jpg"),
+        b"these are not the pixels you are looking for",
+    )
+    .unwrap();
     let r = verify(d.path(), &["empty.png"]).expect(2);
-    assert!(r.stderr.contains("payqr: error: empty.png:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("payqr: error: empty.png:"),
+        "{}",
+        r.stderr
+    );
     let r = verify(d.path(), &["notes.jpg"]).expect(2);
-    assert!(r.stderr.contains("payqr: error: notes.jpg:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("payqr: error: notes.jpg:"),
+        "{}",
+        r.stderr
+    );
     let r = verify(d.path(), &["missing.png"]).expect(2);
     assert!(r.stderr.contains("missing.png"), "{}", r.stderr);
 }
@@ -116,17 +245,45 @@ fn unreadable_images_are_clear_errors() {
 fn redeem_twice_is_refused_jsonl_and_csv() {
     for ledger in ["ledger.jsonl", "ledger.csv"] {
         let d = setup();
-        issue_one(d.path(), "京A12345", &["--png", "fine.png", "--ledger", ledger]);
-        let base = ["redeem", "--trust", "trust.json", "--ledger", ledger, "--at", DURING];
-        let r = payqr(d.path(), &[&base[..], &["--txn", "POS-1", "fine.png"]].concat()).expect(0);
+        issue_one(
+            d.path(),
+            "京A12345",
+            &["--png", "fine.png", "--ledger", ledger],
+        );
+        let base = [
+            "redeem",
+            "--trust",
+            "trust.json",
+            "--ledger",
+            ledger,
+            "--at",
+            DURING,
+        ];
+        let r = payqr(
+            d.path(),
+            &[&base[..], &["--txn", "POS-1", "fine.png"]].concat(),
+        )
+        .expect(0);
         assert!(r.stdout.contains("fine.png: redeemed:"), "{}", r.stdout);
-        let r = payqr(d.path(), &[&base[..], &["--txn", "POS-2", "fine.png"]].concat()).expect(1);
-        assert!(r.stdout.contains("refused: redeemed: already redeemed at"), "{}", r.stdout);
+        let r = payqr(
+            d.path(),
+            &[&base[..], &["--txn", "POS-2", "fine.png"]].concat(),
+        )
+        .expect(1);
+        assert!(
+            r.stdout.contains("refused: redeemed: already redeemed at"),
+            "{}",
+            r.stdout
+        );
         assert!(r.stdout.contains("txn POS-1"), "{}", r.stdout);
         let v = json(&verify(d.path(), &["--ledger", ledger, "fine.png"]).expect(1));
         assert_eq!(v["status"], "redeemed");
         let r = payqr(d.path(), &["ledger", "check", "--ledger", ledger]).expect(0);
-        assert!(r.stdout.contains("2 records, 1 issued, 1 redeemed"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("2 records, 1 issued, 1 redeemed"),
+            "{}",
+            r.stdout
+        );
     }
 }
 
@@ -134,9 +291,28 @@ fn redeem_twice_is_refused_jsonl_and_csv() {
 fn redeem_refuses_invalid_codes_and_records_nothing() {
     let d = setup();
     let text = issue_one(d.path(), "R1", &[]);
-    let r = payqr(d.path(), &["redeem", "--trust", "trust.json", "--ledger", "l.jsonl", "--at", "2026-12-01T00:00:00Z", "--text", &text]).expect(1);
+    let r = payqr(
+        d.path(),
+        &[
+            "redeem",
+            "--trust",
+            "trust.json",
+            "--ledger",
+            "l.jsonl",
+            "--at",
+            "2026-12-01T00:00:00Z",
+            "--text",
+            &text,
+        ],
+    )
+    .expect(1);
     assert!(r.stdout.contains("refused: expired"), "{}", r.stdout);
-    assert!(!d.path().join("l.jsonl").exists() || std::fs::read_to_string(d.path().join("l.jsonl")).unwrap().is_empty());
+    assert!(
+        !d.path().join("l.jsonl").exists()
+            || std::fs::read_to_string(d.path().join("l.jsonl"))
+                .unwrap()
+                .is_empty()
+    );
 }
 
 #[test]
@@ -145,15 +321,41 @@ fn stdin_one_payload_per_line() {
     let a = issue_one(d.path(), "R1", &[]);
     let b = issue_one(d.path(), "R2", &[]);
     let input = format!("{a}\r\n\n{b}\nnot a code\n");
-    let r = payqr_stdin(d.path(), &["verify", "--trust", "trust.json", "--at", DURING, "--json", "-"], &input).expect(1);
-    let lines: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let r = payqr_stdin(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--json",
+            "-",
+        ],
+        &input,
+    )
+    .expect(1);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["status"], "valid");
     assert_eq!(lines[0]["source"], "stdin:1");
     assert_eq!(lines[1]["source"], "stdin:3");
     assert_eq!(lines[2]["status"], "malformed");
     // Redeem from stdin: both redeemed, then both refused.
-    let args = ["redeem", "--trust", "trust.json", "--ledger", "l.jsonl", "--at", DURING, "-"];
+    let args = [
+        "redeem",
+        "--trust",
+        "trust.json",
+        "--ledger",
+        "l.jsonl",
+        "--at",
+        DURING,
+        "-",
+    ];
     payqr_stdin(d.path(), &args, &format!("{a}\n{b}\n")).expect(0);
     payqr_stdin(d.path(), &args, &format!("{a}\n{b}\n")).expect(1);
 }
@@ -168,23 +370,64 @@ fn concurrent_redemptions_exactly_one_wins() {
             .map(|i| {
                 std::process::Command::new(env!("CARGO_BIN_EXE_payqr"))
                     .current_dir(d.path())
-                    .args(["redeem", "--trust", "trust.json", "--ledger", &format!("c{round}.jsonl"), "--at", DURING, "--txn", &format!("T{i}"), "--text", &text])
+                    .args([
+                        "redeem",
+                        "--trust",
+                        "trust.json",
+                        "--ledger",
+                        &format!("c{round}.jsonl"),
+                        "--at",
+                        DURING,
+                        "--txn",
+                        &format!("T{i}"),
+                        "--text",
+                        &text,
+                    ])
                     .stdout(std::process::Stdio::piped())
                     .spawn()
                     .unwrap()
             })
             .collect();
-        let codes: Vec<i32> = procs.into_iter().map(|p| p.wait_with_output().unwrap().status.code().unwrap()).collect();
-        assert_eq!(codes.iter().filter(|&&c| c == 0).count(), 1, "round {round}: {codes:?}");
-        assert_eq!(codes.iter().filter(|&&c| c == 1).count(), 5, "round {round}: {codes:?}");
-        let r = payqr(d.path(), &["ledger", "check", "--ledger", &format!("c{round}.jsonl")]).expect(0);
-        assert!(r.stdout.contains("1 records, 0 issued, 1 redeemed"), "{}", r.stdout);
+        let codes: Vec<i32> = procs
+            .into_iter()
+            .map(|p| p.wait_with_output().unwrap().status.code().unwrap())
+            .collect();
+        assert_eq!(
+            codes.iter().filter(|&&c| c == 0).count(),
+            1,
+            "round {round}: {codes:?}"
+        );
+        assert_eq!(
+            codes.iter().filter(|&&c| c == 1).count(),
+            5,
+            "round {round}: {codes:?}"
+        );
+        let r = payqr(
+            d.path(),
+            &["ledger", "check", "--ledger", &format!("c{round}.jsonl")],
+        )
+        .expect(0);
+        assert!(
+            r.stdout.contains("1 records, 0 issued, 1 redeemed"),
+            "{}",
+            r.stdout
+        );
     }
 }
 
 #[test]
 fn escape_sequences_are_not_printed_raw() {
     let d = setup();
-    let r = payqr(d.path(), &["verify", "--trust", "trust.json", "--text", "PQ1:\u{1b}[2J\u{1b}[32mVALID"]).expect(1);
+    let r = payqr(
+        d.path(),
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--text",
+            "PQ1:\u{1b}[2J\u{1b}[32mVALID",
+        ],
+    )
+    .expect(1);
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
 }

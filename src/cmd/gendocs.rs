@@ -26,7 +26,13 @@ fn generate(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&comp)?;
     clap_mangen::generate_to(Cli::command(), &man)?;
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell, Shell::Elvish] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
         clap_complete::generate_to(shell, &mut Cli::command(), "payqr", &comp)?;
     }
     Ok(())

@@ -82,7 +82,12 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// Batch: image formats, comma-separated: png, svg.
-    #[arg(long, value_name = "LIST", default_value = "png", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "png",
+        value_delimiter = ','
+    )]
     pub format: Vec<String>,
     /// Batch: write a CSV manifest of every code issued.
     #[arg(long, value_name = "FILE")]
@@ -108,12 +113,22 @@ pub fn run(a: Args) -> CmdResult {
     let defaults = Defaults {
         kind: a.kind,
         currency: match &a.currency {
-            Some(c) => Some(Currency::from_code(c).ok_or_else(|| Failure::new(format!("--currency: {c:?} is not an ISO 4217 currency")))?),
+            Some(c) => Some(Currency::from_code(c).ok_or_else(|| {
+                Failure::new(format!("--currency: {c:?} is not an ISO 4217 currency"))
+            })?),
             None => None,
         },
         payee: a.payee.clone(),
-        expires_in: a.expires_in.as_deref().map(time::parse_duration).transpose()?,
-        expires_at: a.expires_at.as_deref().map(|t| time::parse_time(t, now, tz)).transpose()?,
+        expires_in: a
+            .expires_in
+            .as_deref()
+            .map(time::parse_duration)
+            .transpose()?,
+        expires_at: a
+            .expires_at
+            .as_deref()
+            .map(|t| time::parse_time(t, now, tz))
+            .transpose()?,
         description: a.description.clone(),
     };
     match &a.from {
@@ -123,7 +138,10 @@ pub fn run(a: Args) -> CmdResult {
 }
 
 fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
-    let need = |flag: &str| Failure::new(format!("{flag} is required for a single code")).hint("batch issuance takes --from FILE.csv --out-dir DIR");
+    let need = |flag: &str| {
+        Failure::new(format!("{flag} is required for a single code"))
+            .hint("batch issuance takes --from FILE.csv --out-dir DIR")
+    };
     // Reuse the batch row checks so a single code obeys exactly the same rules.
     let mut line = String::from("reference,amount\n");
     let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
@@ -133,18 +151,20 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     line.push('\n');
     let mut d = d.clone();
     d.kind = Some(d.kind.unwrap_or(Kind::Fine));
-    let rows = batch::parse_batch(Path::new("flags"), line.as_bytes(), &d, now, tz).map_err(|e| match e {
-        BatchError::Rows(errs) => {
-            let e = &errs[0];
-            let flag = match e.field.as_str() {
-                "reference" => "--ref".to_string(),
-                "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
-                f => format!("--{f}"),
-            };
-            Failure::new(format!("{flag}: {}", e.problem))
-        }
-        other => Failure::new(other),
-    })?;
+    let rows = batch::parse_batch(Path::new("flags"), line.as_bytes(), &d, now, tz).map_err(
+        |e| match e {
+            BatchError::Rows(errs) => {
+                let e = &errs[0];
+                let flag = match e.field.as_str() {
+                    "reference" => "--ref".to_string(),
+                    "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
+                    f => format!("--{f}"),
+                };
+                Failure::new(format!("{flag}: {}", e.problem))
+            }
+            other => Failure::new(other),
+        },
+    )?;
     let row = &rows[0];
     let mut code = row.to_code(key, now);
     code.code_id = CodeId::random();
@@ -158,18 +178,25 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
             let lock = l.lock()?;
             let state = l.load(&lock)?;
             if let Some(prev) = state.code_for_reference(&key.issuer, &row.reference) {
-                return Err(Failure::new(format!("reference {:?} was already issued as code {prev}", row.reference))
-                    .hint("each fine or bill reference gets one code; check the ledger before reissuing"));
+                return Err(Failure::new(format!(
+                    "reference {:?} was already issued as code {prev}",
+                    row.reference
+                ))
+                .hint(
+                    "each fine or bill reference gets one code; check the ledger before reissuing",
+                ));
             }
             Some((lock, state))
         }
         None => None,
     };
     if let Some(p) = &a.png {
-        write_atomic(p, &symbol.to_png(MODULE_PX, QUIET)).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        write_atomic(p, &symbol.to_png(MODULE_PX, QUIET))
+            .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
     }
     if let Some(p) = &a.svg {
-        write_atomic(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes()).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        write_atomic(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())
+            .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
     }
     if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
         l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
@@ -213,26 +240,51 @@ struct Formats {
 }
 
 fn parse_formats(list: &[String]) -> Result<Formats, Failure> {
-    let mut f = Formats { png: false, svg: false };
+    let mut f = Formats {
+        png: false,
+        svg: false,
+    };
     for item in list {
         match item.trim().to_ascii_lowercase().as_str() {
             "png" => f.png = true,
             "svg" => f.svg = true,
-            other => return Err(Failure::new(format!("--format: unknown format {other:?} (png, svg)"))),
+            other => {
+                return Err(Failure::new(format!(
+                    "--format: unknown format {other:?} (png, svg)"
+                )));
+            }
         }
     }
     Ok(f)
 }
 
-fn run_batch(a: &Args, csv: &Path, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
+fn run_batch(
+    a: &Args,
+    csv: &Path,
+    key: &IssuerKey,
+    d: &Defaults,
+    now: u64,
+    tz: FixedOffset,
+) -> CmdResult {
     let started = Instant::now();
     let formats = parse_formats(&a.format)?;
-    let out_dir = a.out_dir.as_ref().expect("clap requires --out-dir with --from");
+    let out_dir = a
+        .out_dir
+        .as_ref()
+        .expect("clap requires --out-dir with --from");
     let rows = batch::read_batch(csv, d, now, tz).map_err(|e| match e {
         BatchError::Rows(errs) => {
-            let more = if errs.len() >= batch::MAX_ROW_ERRORS { " (stopped counting)" } else { "" };
-            Failure::new(format!("{}: {} bad row(s){more}; nothing was issued", csv.display(), errs.len()))
-                .details(errs.iter().map(ToString::to_string).collect())
+            let more = if errs.len() >= batch::MAX_ROW_ERRORS {
+                " (stopped counting)"
+            } else {
+                ""
+            };
+            Failure::new(format!(
+                "{}: {} bad row(s){more}; nothing was issued",
+                csv.display(),
+                errs.len()
+            ))
+            .details(errs.iter().map(ToString::to_string).collect())
         }
         other => Failure::new(other),
     })?;
@@ -248,36 +300,54 @@ fn run_batch(a: &Args, csv: &Path, key: &IssuerKey, d: &Defaults, now: u64, tz: 
         }
         None => None,
     };
-    let (todo, skipped): (Vec<&BatchRow>, Vec<&BatchRow>) = rows
-        .iter()
-        .partition(|r| held.as_ref().is_none_or(|(_, st)| st.code_for_reference(&key.issuer, &r.reference).is_none()));
+    let (todo, skipped): (Vec<&BatchRow>, Vec<&BatchRow>) = rows.iter().partition(|r| {
+        held.as_ref()
+            .is_none_or(|(_, st)| st.code_for_reference(&key.issuer, &r.reference).is_none())
+    });
 
-    std::fs::create_dir_all(out_dir).map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
     let bar = progress_bar(todo.len() as u64);
     let mut versions: BTreeMap<u8, usize> = BTreeMap::new();
     let mut records = Vec::with_capacity(todo.len());
     let mut manifest = csv::Writer::from_writer(Vec::new());
     manifest
-        .write_record(["code_id", "reference", "kind", "amount", "amount_minor", "currency", "payee", "issued_at", "expires_at", "png", "svg", "payload"])
+        .write_record([
+            "code_id",
+            "reference",
+            "kind",
+            "amount",
+            "amount_minor",
+            "currency",
+            "payee",
+            "issued_at",
+            "expires_at",
+            "png",
+            "svg",
+            "payload",
+        ])
         .expect("in-memory write");
     let mut files = 0usize;
     for row in &todo {
         let signed = row.to_code(key, now).sign(&key.signing_key)?;
         let text = signed.to_text();
-        let symbol = render::encode(&text).map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
+        let symbol = render::encode(&text)
+            .map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
         *versions.entry(symbol.version()).or_default() += 1;
         // File names come from the code id only, never from user text.
         let stem = out_dir.join(signed.code.code_id.to_string());
         let mut paths = [String::new(), String::new()];
         if formats.png {
             let p = stem.with_extension("png");
-            write_atomic(&p, &symbol.to_png(MODULE_PX, QUIET)).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+            write_atomic(&p, &symbol.to_png(MODULE_PX, QUIET))
+                .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
             paths[0] = p.display().to_string();
             files += 1;
         }
         if formats.svg {
             let p = stem.with_extension("svg");
-            write_atomic(&p, symbol.to_svg(MODULE_PX, QUIET).as_bytes()).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+            write_atomic(&p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())
+                .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
             paths[1] = p.display().to_string();
             files += 1;
         }
@@ -326,7 +396,11 @@ fn run_batch(a: &Args, csv: &Path, key: &IssuerKey, d: &Defaults, now: u64, tz: 
         todo.len(),
         skipped.len(),
         out_dir.display(),
-        if dist.is_empty() { "-".to_string() } else { dist.join(" ") }
+        if dist.is_empty() {
+            "-".to_string()
+        } else {
+            dist.join(" ")
+        }
     );
     Ok(Outcome::Success)
 }

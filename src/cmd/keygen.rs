@@ -33,7 +33,8 @@ pub fn run(a: Args) -> CmdResult {
     let key = IssuerKey::generate(&a.issuer, &a.name, payqr::time::now())
         .map_err(|e| Failure::new(e).hint("issuer ids look like bj-traffic or sh-water.bills"))?;
     let (key_path, pub_path) = key.save(&a.out, a.force).map_err(|e| match e {
-        KeyError::Exists(_) => Failure::new(e).hint("a key is never overwritten by accident: choose another --out or add --force"),
+        KeyError::Exists(_) => Failure::new(e)
+            .hint("a key is never overwritten by accident: choose another --out or add --force"),
         e => Failure::new(e),
     })?;
     let mut out = std::io::stdout().lock();

@@ -37,7 +37,10 @@ Exit status 0 when the ledger is sound, 1 when a line is bad or the last line is
 pub fn run(a: Args) -> CmdResult {
     let Action::Check { ledger, json } = a.action;
     if !ledger.exists() {
-        return Err(Failure::new(format!("{}: no such ledger", ledger.display())));
+        return Err(Failure::new(format!(
+            "{}: no such ledger",
+            ledger.display()
+        )));
     }
     let l = Ledger::new(&ledger);
     let lock = l.lock_shared()?;
@@ -50,10 +53,20 @@ pub fn run(a: Args) -> CmdResult {
                     "redeemed": redeemed, "torn_tail": st.torn_tail});
                 writeln!(out, "{v}")?;
             } else {
-                writeln!(out, "{}: {} records, {} issued, {} redeemed", ledger.display(), st.records, st.issued.len(), redeemed)?;
+                writeln!(
+                    out,
+                    "{}: {} records, {} issued, {} redeemed",
+                    ledger.display(),
+                    st.records,
+                    st.issued.len(),
+                    redeemed
+                )?;
             }
             if st.torn_tail {
-                eprintln!("payqr: {}: last line is incomplete (an interrupted write); it is ignored", ledger.display());
+                eprintln!(
+                    "payqr: {}: last line is incomplete (an interrupted write); it is ignored",
+                    ledger.display()
+                );
             }
             Ok(Outcome::from_ok(!st.torn_tail))
         }

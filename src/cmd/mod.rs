@@ -26,7 +26,11 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn from_ok(ok: bool) -> Outcome {
-        if ok { Outcome::Success } else { Outcome::Negative }
+        if ok {
+            Outcome::Success
+        } else {
+            Outcome::Negative
+        }
     }
 }
 
@@ -43,7 +47,13 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(message: impl Display) -> Failure {
-        Failure { code: 2, message: message.to_string(), details: vec![], hint: None, broken_pipe: false }
+        Failure {
+            code: 2,
+            message: message.to_string(),
+            details: vec![],
+            hint: None,
+            broken_pipe: false,
+        }
     }
 
     pub fn hint(mut self, hint: impl Display) -> Failure {
@@ -91,7 +101,7 @@ pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
         Command::Trust(a) => trust::run(a),
-        Command::Issue(a) => issue::run(a),
+        Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),
         Command::Redeem(a) => redeem::run(a),
         Command::Ledger(a) => ledger::run(a),

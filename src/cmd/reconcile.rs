@@ -60,11 +60,16 @@ pub fn run(a: Args) -> CmdResult {
         None => ColumnMap::default(),
     };
     let fail_on = parse_statuses(&a.fail_on)?;
-    let payments = settlement::parse_settlement(&a.settlement, &map, tz).map_err(settlement_failure)?;
+    let payments =
+        settlement::parse_settlement(&a.settlement, &map, tz).map_err(settlement_failure)?;
     let source = source_name(&a.settlement)?;
     let ledger = Ledger::new(&a.ledger);
     // --apply writes, so it takes the exclusive lock for check-and-record.
-    let lock = if a.apply { ledger.lock()? } else { ledger.lock_shared()? };
+    let lock = if a.apply {
+        ledger.lock()?
+    } else {
+        ledger.lock_shared()?
+    };
     let mut state = ledger.load(&lock)?;
     let report = reconcile::reconcile(&state, &payments, at, &source);
     let mut applied = 0;
@@ -77,13 +82,22 @@ pub fn run(a: Args) -> CmdResult {
     if let Some(p) = &a.report {
         let mut buf = Vec::new();
         let is_json = p.extension().is_some_and(|e| e == "json" || e == "jsonl");
-        let written = if is_json { report.to_json_lines(&mut buf) } else { report.to_csv(&mut buf) };
+        let written = if is_json {
+            report.to_json_lines(&mut buf)
+        } else {
+            report.to_csv(&mut buf)
+        };
         written.map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
-        payqr::fsutil::write_atomic(p, &buf).map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        payqr::fsutil::write_atomic(p, &buf)
+            .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
     }
     let mut out = std::io::stdout().lock();
     if a.json {
-        writeln!(out, "{}", json!({"summary": report.summary, "applied": applied, "rows": report.rows.len()}))?;
+        writeln!(
+            out,
+            "{}",
+            json!({"summary": report.summary, "applied": applied, "rows": report.rows.len()})
+        )?;
     } else {
         write_summary(&mut out, &report.summary)?;
         if a.apply {
@@ -111,9 +125,15 @@ fn parse_statuses(list: &[String]) -> Result<Vec<Status>, Failure> {
 fn settlement_failure(e: settlement::SettlementError) -> Failure {
     match e {
         settlement::SettlementError::Rows(rows) => {
-            let file = rows.first().map(|r| r.path.display().to_string()).unwrap_or_default();
-            Failure::new(format!("{file}: {} bad settlement row(s); nothing was reconciled", rows.len()))
-                .details(rows.iter().map(ToString::to_string).collect())
+            let file = rows
+                .first()
+                .map(|r| r.path.display().to_string())
+                .unwrap_or_default();
+            Failure::new(format!(
+                "{file}: {} bad settlement row(s); nothing was reconciled",
+                rows.len()
+            ))
+            .details(rows.iter().map(ToString::to_string).collect())
         }
         other => Failure::new(other),
     }
@@ -125,17 +145,28 @@ fn settlement_failure(e: settlement::SettlementError) -> Failure {
 /// have the same name never is.
 fn source_name(path: &std::path::Path) -> Result<String, Failure> {
     use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
     let digest = Sha256::digest(&bytes);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(format!("{name}@{}", payqr::code::to_hex(&digest[..6])))
 }
 
 /// `status  count  paid  expected` per status and currency.
 fn write_summary(out: &mut impl Write, s: &reconcile::Summary) -> std::io::Result<()> {
-    writeln!(out, "{:<20} {:>8} {:>16} {:>16}  currency", "status", "count", "paid", "expected")?;
+    writeln!(
+        out,
+        "{:<20} {:>8} {:>16} {:>16}  currency",
+        "status", "count", "paid", "expected"
+    )?;
     for t in &s.totals {
-        let cur = t.currency.as_deref().and_then(payqr::currency::Currency::from_code);
+        let cur = t
+            .currency
+            .as_deref()
+            .and_then(payqr::currency::Currency::from_code);
         let fmt = |minor: u64| match cur {
             Some(c) => c.format_amount(minor),
             None => minor.to_string(),

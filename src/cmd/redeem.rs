@@ -48,7 +48,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> CmdResult {
     let tz = tz_or_local(a.tz.as_deref())?;
-    let clock = Clock { at: time_or_now(a.at.as_deref(), tz)?, skew: payqr::time::parse_duration(&a.skew)? };
+    let clock = Clock {
+        at: time_or_now(a.at.as_deref(), tz)?,
+        skew: payqr::time::parse_duration(&a.skew)?,
+    };
     let inputs = Inputs::from_args(&a.images, a.text.clone())?;
     let trust = TrustList::load(&a.trust)?;
     let ledger = Ledger::new(&a.ledger);
@@ -57,7 +60,14 @@ pub fn run(a: Args) -> CmdResult {
     let errors = output::for_each_item(&inputs, |item| {
         let Some(text) = &item.text else {
             all_ok = false;
-            return output::emit(&mut out, a.json, &item.source, &output::no_code(), clock.at, tz);
+            return output::emit(
+                &mut out,
+                a.json,
+                &item.source,
+                &output::no_code(),
+                clock.at,
+                tz,
+            );
         };
         // Check and record under one exclusive lock, taken per code so an
         // idle scanner gun on stdin never blocks other counters.
@@ -66,7 +76,14 @@ pub fn run(a: Args) -> CmdResult {
         let v = verify_text(text, &trust, clock, Some(&state));
         if v.status == Status::Valid {
             let c = &v.code.as_ref().expect("valid has a code").code;
-            let rec = Record::redeemed(&c.issuer, c.code_id, payqr::time::now(), a.txn.clone(), "counter", Some(item.source.clone()));
+            let rec = Record::redeemed(
+                &c.issuer,
+                c.code_id,
+                payqr::time::now(),
+                a.txn.clone(),
+                "counter",
+                Some(item.source.clone()),
+            );
             ledger.append(&lock, &mut state, vec![rec])?;
         } else {
             all_ok = false;

@@ -70,14 +70,26 @@ pub fn run(a: Args) -> CmdResult {
     let now = payqr::time::now();
     let mut out = std::io::stdout().lock();
     match a.action {
-        Action::Add { pubfile, trust, not_before, not_after, tz } => {
+        Action::Add {
+            pubfile,
+            trust,
+            not_before,
+            not_after,
+            tz,
+        } => {
             let tz = tz_or_local(tz.as_deref())?;
             let nb = not_before.map(|t| time_or_now(Some(&t), tz)).transpose()?;
             let na = not_after.map(|t| time_or_now(Some(&t), tz)).transpose()?;
             let pk = PublicKeyFile::load(&pubfile)?;
             let mut list = TrustList::load_or_new(&trust)?;
             let e = list.add(&pk, nb, na, now)?;
-            writeln!(out, "trusted {} key {} ({})", e.meta.issuer, e.meta.key_id, for_terminal(&e.meta.name))?;
+            writeln!(
+                out,
+                "trusted {} key {} ({})",
+                e.meta.issuer,
+                e.meta.key_id,
+                for_terminal(&e.meta.name)
+            )?;
             list.save(&trust)?;
         }
         Action::List { trust, json } => {
@@ -111,7 +123,11 @@ pub fn run(a: Args) -> CmdResult {
                 }
             }
         }
-        Action::Revoke { keyid, trust, issuer } => {
+        Action::Revoke {
+            keyid,
+            trust,
+            issuer,
+        } => {
             let mut list = TrustList::load(&trust)?;
             let e = list.revoke(&keyid, issuer.as_deref(), now)?;
             writeln!(out, "revoked {} key {}", e.meta.issuer, e.meta.key_id)?;

@@ -49,10 +49,14 @@ pub struct Args {
 
 pub fn run(a: Args) -> CmdResult {
     let tz = tz_or_local(a.tz.as_deref())?;
-    let clock = Clock { at: time_or_now(a.at.as_deref(), tz)?, skew: payqr::time::parse_duration(&a.skew)? };
+    let clock = Clock {
+        at: time_or_now(a.at.as_deref(), tz)?,
+        skew: payqr::time::parse_duration(&a.skew)?,
+    };
     let inputs = Inputs::from_args(&a.images, a.text.clone())?;
-    let trust = TrustList::load(&a.trust)
-        .map_err(|e| Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE"))?;
+    let trust = TrustList::load(&a.trust).map_err(|e| {
+        Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+    })?;
     let ledger = match &a.ledger {
         Some(p) => {
             let l = Ledger::new(p);

@@ -25,14 +25,24 @@ impl Run {
 
     /// Fails loudly with both streams when the exit code is not `want`.
     pub fn expect(self, want: i32) -> Run {
-        assert_eq!(self.code, want, "exit {} (want {want})\nstdout:\n{}\nstderr:\n{}", self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code, want,
+            "exit {} (want {want})\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.stderr);
         self
     }
 }
 
 pub fn payqr(dir: &Path, args: &[&str]) -> Run {
-    Run::from(Command::new(env!("CARGO_BIN_EXE_payqr")).current_dir(dir).args(args).output().expect("run payqr"))
+    Run::from(
+        Command::new(env!("CARGO_BIN_EXE_payqr"))
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("run payqr"),
+    )
 }
 
 pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
@@ -44,7 +54,12 @@ pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn payqr");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     Run::from(child.wait_with_output().unwrap())
 }
 
@@ -62,17 +77,38 @@ pub fn setup() -> tempfile::TempDir {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path().join("test-issuer.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::set_permissions(
+            dir.path().join("test-issuer.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
     }
-    payqr(dir.path(), &["trust", "add", "test-issuer.pub", "--trust", "trust.json"]).expect(0);
+    payqr(
+        dir.path(),
+        &["trust", "add", "test-issuer.pub", "--trust", "trust.json"],
+    )
+    .expect(0);
     dir
 }
 
 /// Issues one fine with the test key; returns the payload text.
 pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
     let mut args = vec![
-        "issue", "--key", "test-issuer.key", "--amount", "200.00", "--currency", "CNY", "--payee",
-        "110000-FINES", "--ref", reference, "--expires-in", "4h", "--now", ISSUED,
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--amount",
+        "200.00",
+        "--currency",
+        "CNY",
+        "--payee",
+        "110000-FINES",
+        "--ref",
+        reference,
+        "--expires-in",
+        "4h",
+        "--now",
+        ISSUED,
     ];
     args.extend_from_slice(extra);
     let r = payqr(dir, &args).expect(0);

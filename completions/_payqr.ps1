@@ -1,0 +1,276 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'payqr'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'payqr' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;keygen' {
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id printed into every code: a-z, 0-9, ''-'', ''.'' (e.g. bj-traffic)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Display name shown to verifiers')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output path prefix: writes PREFIX.key and PREFIX.pub')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing key files')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;trust;add' {
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('--not-before', '--not-before', [CompletionResultType]::ParameterName, 'Codes issued before this time are refused (default: no limit)')
+            [CompletionResult]::new('--not-after', '--not-after', [CompletionResultType]::ParameterName, 'Codes issued after this time are refused (default: no limit)')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one (default: this machine''s)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust;list' {
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per key')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust;revoke' {
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when two issuers share a key id')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;trust;help;add' {
+            break
+        }
+        'payqr;trust;help;list' {
+            break
+        }
+        'payqr;trust;help;revoke' {
+            break
+        }
+        'payqr;trust;help;help' {
+            break
+        }
+        'payqr;issue' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The issuer''s secret key file (PREFIX.key)')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'fine or bill')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)')
+            [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'ISO 4217 currency code, e.g. CNY')
+            [CompletionResult]::new('--payee', '--payee', [CompletionResultType]::ParameterName, 'Account that receives the payment')
+            [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'Fine number, plate or bill account (UTF-8)')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'Short description, e.g. 闯红灯')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Validity from the issue time, e.g. 4h, 30d')
+            [CompletionResult]::new('--expires-at', '--expires-at', [CompletionResultType]::ParameterName, 'Absolute expiry time')
+            [CompletionResult]::new('--png', '--png', [CompletionResultType]::ParameterName, 'Write the QR code as PNG (single code)')
+            [CompletionResult]::new('--svg', '--svg', [CompletionResultType]::ParameterName, 'Write the QR code as SVG (single code)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Batch: CSV of codes to issue')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Batch: directory for the images (named CODE_ID.png / .svg)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Batch: image formats, comma-separated: png, svg')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Batch: write a CSV manifest of every code issued')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Issue time (default: now); a fixed time makes a batch reproducible')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one and for display (default: this machine''s)')
+            [CompletionResult]::new('--terminal', '--terminal', [CompletionResultType]::ParameterName, 'Draw the QR code in the terminal (single code)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;verify' {
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'A payload text, as a scanner gun types it')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
+            [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;redeem' {
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'A payload text')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--txn', '--txn', [CompletionResultType]::ParameterName, 'Your transaction reference (receipt number), stored with the redemption')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
+            [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'skew')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'tz')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record; report counts or the first bad line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;ledger;check' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record; report counts or the first bad line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;ledger;help;check' {
+            break
+        }
+        'payqr;ledger;help;help' {
+            break
+        }
+        'payqr;reconcile' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement CSV/TSV from the payment provider or bank')
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge open/expired as of this time instead of now')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for settlement times without one (default: this machine''s)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Statuses that make the exit status 1 (default: all discrepancies)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Summary as JSON on stdout')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Mark matched codes redeemed in the ledger (safe to rerun)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;generate-docs' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;help' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)')
+            [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
+            [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;help;keygen' {
+            break
+        }
+        'payqr;help;trust' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
+            break
+        }
+        'payqr;help;trust;add' {
+            break
+        }
+        'payqr;help;trust;list' {
+            break
+        }
+        'payqr;help;trust;revoke' {
+            break
+        }
+        'payqr;help;issue' {
+            break
+        }
+        'payqr;help;verify' {
+            break
+        }
+        'payqr;help;redeem' {
+            break
+        }
+        'payqr;help;ledger' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record; report counts or the first bad line')
+            break
+        }
+        'payqr;help;ledger;check' {
+            break
+        }
+        'payqr;help;reconcile' {
+            break
+        }
+        'payqr;help;generate-docs' {
+            break
+        }
+        'payqr;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,236 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[payqr] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'payqr'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'payqr'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand trust 'Manage the trust list: which issuers and keys are accepted'
+            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
+            cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand redeem 'Verify codes and record their redemption in the ledger'
+            cand ledger 'Inspect the ledger of issued and redeemed codes'
+            cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand generate-docs 'Regenerate man pages and shell completions from this definition'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;keygen'= {
+            cand --issuer 'Issuer id printed into every code: a-z, 0-9, ''-'', ''.'' (e.g. bj-traffic)'
+            cand --name 'Display name shown to verifiers'
+            cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand --force 'Replace existing key files'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Trust an issuer''s public key (creates the trust list if needed)'
+            cand list 'List trusted keys'
+            cand revoke 'Revoke a key: every code it signed is refused from now on'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;trust;add'= {
+            cand --trust 'trust'
+            cand --not-before 'Codes issued before this time are refused (default: no limit)'
+            cand --not-after 'Codes issued after this time are refused (default: no limit)'
+            cand --tz 'Offset for times without one (default: this machine''s)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust;list'= {
+            cand --trust 'trust'
+            cand --json 'One JSON object per key'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust;revoke'= {
+            cand --trust 'trust'
+            cand --issuer 'Issuer id, when two issuers share a key id'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust;help'= {
+            cand add 'Trust an issuer''s public key (creates the trust list if needed)'
+            cand list 'List trusted keys'
+            cand revoke 'Revoke a key: every code it signed is refused from now on'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;trust;help;add'= {
+        }
+        &'payqr;trust;help;list'= {
+        }
+        &'payqr;trust;help;revoke'= {
+        }
+        &'payqr;trust;help;help'= {
+        }
+        &'payqr;issue'= {
+            cand --key 'The issuer''s secret key file (PREFIX.key)'
+            cand --kind 'fine or bill'
+            cand --amount 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)'
+            cand --currency 'ISO 4217 currency code, e.g. CNY'
+            cand --payee 'Account that receives the payment'
+            cand --ref 'Fine number, plate or bill account (UTF-8)'
+            cand --description 'Short description, e.g. 闯红灯'
+            cand --expires-in 'Validity from the issue time, e.g. 4h, 30d'
+            cand --expires-at 'Absolute expiry time'
+            cand --png 'Write the QR code as PNG (single code)'
+            cand --svg 'Write the QR code as SVG (single code)'
+            cand --from 'Batch: CSV of codes to issue'
+            cand --out-dir 'Batch: directory for the images (named CODE_ID.png / .svg)'
+            cand --format 'Batch: image formats, comma-separated: png, svg'
+            cand --manifest 'Batch: write a CSV manifest of every code issued'
+            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
+            cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
+            cand --tz 'Offset for times without one and for display (default: this machine''s)'
+            cand --terminal 'Draw the QR code in the terminal (single code)'
+            cand --json 'Print the result as JSON on stdout'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;verify'= {
+            cand --text 'A payload text, as a scanner gun types it'
+            cand --trust 'Trust list of accepted issuers and keys'
+            cand --ledger 'Also report codes already redeemed in this ledger'
+            cand --at 'Judge as of this time instead of now'
+            cand --skew 'Tolerated clock difference between issuer and verifier'
+            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --json 'One JSON object per code'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;redeem'= {
+            cand --text 'A payload text'
+            cand --trust 'trust'
+            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
+            cand --txn 'Your transaction reference (receipt number), stored with the redemption'
+            cand --at 'Judge as of this time instead of now'
+            cand --skew 'skew'
+            cand --tz 'tz'
+            cand --json 'One JSON object per code'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Check every record; report counts or the first bad line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;ledger;check'= {
+            cand --ledger 'ledger'
+            cand --json 'Print the result as JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;help'= {
+            cand check 'Check every record; report counts or the first bad line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;ledger;help;check'= {
+        }
+        &'payqr;ledger;help;help'= {
+        }
+        &'payqr;reconcile'= {
+            cand --ledger 'ledger'
+            cand --settlement 'Settlement CSV/TSV from the payment provider or bank'
+            cand --map 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
+            cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
+            cand --at 'Judge open/expired as of this time instead of now'
+            cand --tz 'Offset for settlement times without one (default: this machine''s)'
+            cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
+            cand --json 'Summary as JSON on stdout'
+            cand --apply 'Mark matched codes redeemed in the ledger (safe to rerun)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;generate-docs'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;help'= {
+            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand trust 'Manage the trust list: which issuers and keys are accepted'
+            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
+            cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand redeem 'Verify codes and record their redemption in the ledger'
+            cand ledger 'Inspect the ledger of issued and redeemed codes'
+            cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand generate-docs 'Regenerate man pages and shell completions from this definition'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;help;keygen'= {
+        }
+        &'payqr;help;trust'= {
+            cand add 'Trust an issuer''s public key (creates the trust list if needed)'
+            cand list 'List trusted keys'
+            cand revoke 'Revoke a key: every code it signed is refused from now on'
+        }
+        &'payqr;help;trust;add'= {
+        }
+        &'payqr;help;trust;list'= {
+        }
+        &'payqr;help;trust;revoke'= {
+        }
+        &'payqr;help;issue'= {
+        }
+        &'payqr;help;verify'= {
+        }
+        &'payqr;help;redeem'= {
+        }
+        &'payqr;help;ledger'= {
+            cand check 'Check every record; report counts or the first bad line'
+        }
+        &'payqr;help;ledger;check'= {
+        }
+        &'payqr;help;reconcile'= {
+        }
+        &'payqr;help;generate-docs'= {
+        }
+        &'payqr;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

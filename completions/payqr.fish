@@ -1,0 +1,144 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_payqr_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_payqr_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_payqr_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_payqr_using_subcommand
+    set -l cmd (__fish_payqr_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c payqr -n "__fish_payqr_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c payqr -n "__fish_payqr_needs_command" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "ledger" -d 'Inspect the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "reconcile" -d 'Reconcile a settlement CSV against the ledger of issued codes'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l issuer -d 'Issuer id printed into every code: a-z, 0-9, \'-\', \'.\' (e.g. bj-traffic)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l name -d 'Display name shown to verifiers' -r
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l out -d 'Output path prefix: writes PREFIX.key and PREFIX.pub' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l force -d 'Replace existing key files'
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-before -d 'Codes issued before this time are refused (default: no limit)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-after -d 'Codes issued after this time are refused (default: no limit)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l tz -d 'Offset for times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per key'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l issuer -d 'Issuer id, when two issuers share a key id' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l key -d 'The issuer\'s secret key file (PREFIX.key)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l kind -d 'fine or bill' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l amount -d 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l currency -d 'ISO 4217 currency code, e.g. CNY' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l payee -d 'Account that receives the payment' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ref -d 'Fine number, plate or bill account (UTF-8)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l description -d 'Short description, e.g. 闯红灯' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l expires-in -d 'Validity from the issue time, e.g. 4h, 30d' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l expires-at -d 'Absolute expiry time' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l png -d 'Write the QR code as PNG (single code)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l svg -d 'Write the QR code as SVG (single code)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l from -d 'Batch: CSV of codes to issue' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l out-dir -d 'Batch: directory for the images (named CODE_ID.png / .svg)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l format -d 'Batch: image formats, comma-separated: png, svg' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l manifest -d 'Batch: write a CSV manifest of every code issued' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l now -d 'Issue time (default: now); a fixed time makes a batch reproducible' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l tz -d 'Offset for times without one and for display (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l terminal -d 'Draw the QR code in the terminal (single code)'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l json -d 'Print the result as JSON on stdout'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l text -d 'A payload text, as a scanner gun types it' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust list of accepted issuers and keys' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as of this time instead of now' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Check every record; report counts or the first bad line'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l json -d 'Print the result as JSON'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record; report counts or the first bad line'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement CSV/TSV from the payment provider or bank' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l at -d 'Judge open/expired as of this time instead of now' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset for settlement times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fail-on -d 'Statuses that make the exit status 1 (default: all discrepancies)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l json -d 'Summary as JSON on stdout'
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l apply -d 'Mark matched codes redeemed in the ledger (safe to rerun)'
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "ledger" -d 'Inspect the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "reconcile" -d 'Reconcile a settlement CSV against the ledger of issued codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record; report counts or the first bad line'
