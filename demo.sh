@@ -16,7 +16,7 @@ rm -rf "$out" && mkdir -p "$out/keys"
 ISSUED=2026-11-23T08:00:00+08:00
 COUNTER=2026-11-23T09:30:00+08:00   # a merchant scans within the 4 hours
 RECONCILE=2026-11-24T09:00:00+08:00 # the accountant runs the next morning
-export TZ_FLAG=+08:00
+TZ_FLAG=+08:00
 
 step "keygen: the traffic bureau uses the bundled TEST key (fixed ids); the utility makes a fresh one"
 cp fixtures/test-issuer.key fixtures/test-issuer.pub "$out/keys/"
