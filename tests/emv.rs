@@ -273,6 +273,11 @@ fn emv_profile_round_trip_png_verify_redeem() {
         ],
     )
     .expect(0);
+    let parsed = payqr(d.path(), &["emv", "parse", "--json", "fine.png"]).expect(0);
+    let v = json(&parsed);
+    assert_eq!(v["source"], "fine.png");
+    assert_eq!(v["objects"][4]["id"], "54");
+    assert_eq!(v["objects"][4]["value"], "200.00");
     let again = payqr(
         d.path(),
         &[
