@@ -188,11 +188,6 @@ fn template(id: u8, subs: &[(u8, &str)]) -> Result<String, String> {
             return Err(format!("{id:02}-{sub:02} must not be empty"));
         }
         tlv::check_value(&[id, *sub], v).map_err(|p| format!("{id:02}-{sub:02}: {p}"))?;
-        // Templates take the common character set except where the
-        // specification allows any text (64, checked above).
-        if id != 64 && !v.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
-            return Err(format!("{id:02}-{sub:02}: only printable ASCII is allowed"));
-        }
         value.push_str(&tlv::tlv(*sub, v));
     }
     let n = value.chars().count();
@@ -246,5 +241,6 @@ mod tests {
         );
         assert!(err("\"mcc\"", "\"mcc_code\"").contains("unknown field"));
         assert!(err("config v1", "config v2").contains("payqr: expected"));
+        assert!(err("multas@detran", "multas@trânsito").contains("26-01: character 'â'"));
     }
 }

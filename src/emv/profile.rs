@@ -206,8 +206,9 @@ pub fn extract(text: &str) -> Result<Carried, ProfileError> {
     let payload = tlv::parse(text)?;
     let mut parts: Vec<(u8, &str)> = Vec::new();
     for t in payload.objects.iter().filter(|o| is_payqr(o)) {
-        match t.children.as_slice() {
-            [_, part] => parts.push((part.id, &part.value)),
+        let rest: Vec<&Object> = t.children.iter().filter(|c| c.id != 0).collect();
+        match rest.as_slice() {
+            [part] => parts.push((part.id, &part.value)),
             _ => {
                 return Err(ProfileError::Parts(format!(
                     "template {:02} must hold 00 and exactly one part",

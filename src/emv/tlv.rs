@@ -171,7 +171,11 @@ fn split<'a>(s: &'a str, parent: &[u8], start: usize) -> Result<Vec<Raw<'a>>, Em
     let mut at = start + 1;
     let syntax = |path: String, at: usize, problem: String| EmvError::Syntax { path, at, problem };
     let two_digits = |t: &str| -> Option<u8> {
-        (t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())?
+        if t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
     };
     while !rest.is_empty() {
         let parent_path = if parent.is_empty() {
