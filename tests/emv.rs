@@ -454,6 +454,61 @@ fn emv_flags_are_checked() {
     );
 }
 
+#[test]
+fn a_batch_with_a_reference_emv_cannot_carry_writes_nothing() {
+    let d = setup();
+    std::fs::copy(
+        fixtures().join("emv-config.json"),
+        d.path().join("emv.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("f.csv"),
+        "reference,amount\nBJ1,200.00\n京A12345,100.00\nBJ3,50.00\n",
+    )
+    .unwrap();
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            "f.csv",
+            "--out-dir",
+            "out",
+            "--profile",
+            "emv",
+            "--emv-config",
+            "emv.json",
+            "--kind",
+            "fine",
+            "--currency",
+            "CNY",
+            "--payee",
+            "BJ-FINES",
+            "--expires-in",
+            "4h",
+            "--ledger",
+            "l.jsonl",
+        ],
+    )
+    .expect(2);
+    assert!(
+        r.stderr
+            .contains("f.csv: 1 row(s) do not fit the EMV profile"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("f.csv:3: reference: EMV 62-05"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.path().join("out").exists());
+    assert!(!d.path().join("l.jsonl").exists());
+}
+
 fn issue_emv_err(dir: &std::path::Path, reference: &str) -> String {
     std::fs::copy(fixtures().join("emv-config.json"), dir.join("emv.json")).unwrap();
     payqr(

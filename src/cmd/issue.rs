@@ -317,6 +317,25 @@ fn run_batch(
         }
         other => Failure::new(other),
     })?;
+    if emv.is_some() {
+        let bad: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                emv::profile::check_fits(&r.to_code(key, now))
+                    .err()
+                    .map(|e| (r, e))
+            })
+            .map(|(r, e)| format!("{}:{}: {e}", csv.display(), r.line))
+            .collect();
+        if !bad.is_empty() {
+            return Err(Failure::new(format!(
+                "{}: {} row(s) do not fit the EMV profile; nothing was issued",
+                csv.display(),
+                bad.len()
+            ))
+            .details(bad));
+        }
+    }
 
     // Hold the ledger lock for the whole batch: two clerks running the same
     // file at once must not both issue a code for one reference.

@@ -136,6 +136,13 @@ pub fn sign_emv(
     Ok((signed, super::seal(&text)))
 }
 
+/// Whether `code` can be issued in the EMV profile (its amount and
+/// reference fit their EMV fields), so a batch can be checked before
+/// anything is written.
+pub fn check_fits(code: &Code) -> Result<(), ProfileError> {
+    derived(code).map(drop)
+}
+
 /// 53, 54 and 62 as the signed code implies them.
 fn derived(code: &Code) -> Result<Vec<(u8, String)>, ProfileError> {
     let amount = code.currency.format_amount(code.amount);
