@@ -187,6 +187,18 @@ fn emv_parse_prints_a_tree_json_and_errors() {
         r.stderr
             .contains("CRC mismatch: the payload says 1D3D, its bytes give")
     );
+    let input = format!("{QRIS}\n{}\n", &PIX_STATIC[..50]);
+    let r = payqr_stdin(d.path(), &["emv", "parse", "--json", "-"], &input).expect(1);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (lines[0]["source"].as_str(), lines[0]["valid"].as_bool()),
+        (Some("stdin:1"), Some(true))
+    );
+    assert_eq!(lines[1]["valid"], false);
     let r = payqr(d.path(), &["emv", "parse", "--json", &PIX_STATIC[..50]]).expect(1);
     assert!(
         json(&r)["error"]
