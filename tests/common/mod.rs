@@ -119,3 +119,37 @@ pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
 pub fn json(r: &Run) -> serde_json::Value {
     serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }
+
+/// Issues `n` fines with distinct references; returns their payload texts.
+pub fn issue_many(dir: &Path, prefix: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| issue_one(dir, &format!("{prefix}{i}"), &[]))
+        .collect()
+}
+
+/// A small seeded generator (xorshift64*): tests pick "random" moments and
+/// subsets that are the same on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The code ids `payqr redeem --json` acknowledged as redeemed.
+pub fn acknowledged(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["redeemed"] == true)
+        .map(|v| v["code_id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
