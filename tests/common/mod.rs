@@ -46,20 +46,21 @@ pub fn payqr(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_payqr"))
-        .current_dir(dir)
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    cmd.current_dir(dir).args(args);
+    run_cmd(cmd, input)
+}
+
+/// Runs a prepared command with `input` on stdin.
+pub fn run_cmd(mut cmd: Command, input: &str) -> Run {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn payqr");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    // A command that does not read stdin may close it first.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     Run::from(child.wait_with_output().unwrap())
 }
 
