@@ -154,12 +154,14 @@ impl Index {
         ids: &HashSet<CodeId>,
     ) -> io::Result<Option<Vec<Record>>> {
         // Many codes (a batch from stdin): one read of the whole index
-        // beats thousands of small ones.
+        // beats thousands of small ones; search the bytes as they are.
         let found: Vec<Entry> = if ids.len() > 64 {
-            let all = self.all()?;
+            let mut b = vec![0u8; (self.count * ENTRY) as usize];
+            self.file.read_exact_at(&mut b, HEADER)?;
+            let entries: Vec<&[u8]> = b.chunks_exact(ENTRY as usize).collect();
             ids.iter()
-                .filter_map(|id| all.binary_search_by_key(id, |e| e.id).ok())
-                .map(|i| all[i])
+                .filter_map(|id| entries.binary_search_by(|e| e[..8].cmp(&id.0)).ok())
+                .map(|i| Entry::decode(entries[i]))
                 .collect()
         } else {
             let mut v = Vec::new();
@@ -234,6 +236,7 @@ pub(super) fn load_codes(
     ledger: &Ledger,
     ids: HashSet<CodeId>,
 ) -> Result<LedgerState, LedgerError> {
+    let wanted = ids.len();
     let mut state = LedgerState::default();
     state.only = Some(ids);
     let file = match File::open(ledger.path()) {
@@ -251,12 +254,16 @@ pub(super) fn load_codes(
         for r in found {
             state.insert(r).map_err(|e| ledger.conflict(e))?;
         }
+        state.seal().map_err(|(_, e)| ledger.conflict(e))?;
         state.records = ix.records;
         state.end = ix.end;
         state.last_hash = ix.last_hash;
         let mut tail = Vec::new();
         ledger.scan(&mut state, |r, offset| tail.extend(Entry::of(r, offset)))?;
-        if tail.len() > tail_max {
+        // Fold the tail in once reading it costs more than it should; a
+        // big batch reads it once for thousands of codes, so it may be
+        // longer (one rewrite per 8 such batches, not every one).
+        if tail.len() > tail_max.max(8 * wanted) {
             let mut all = ix.all().map_err(|e| ledger.io(e))?;
             all.extend(tail);
             write(ledger, &state, all)?;

@@ -150,6 +150,18 @@ impl Ledger {
     fn scan(
         &self,
         state: &mut LedgerState,
+        seen: impl FnMut(&Record, u64),
+    ) -> Result<(), LedgerError> {
+        self.scan_lines(state, seen)?;
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        state
+            .seal()
+            .map_err(|(seq, e)| self.line_err(seq + header_lines, e))
+    }
+
+    fn scan_lines(
+        &self,
+        state: &mut LedgerState,
         mut seen: impl FnMut(&Record, u64),
     ) -> Result<(), LedgerError> {
         let mut file = match File::open(&self.path) {
@@ -257,6 +269,7 @@ impl Ledger {
         for r in records {
             state.apply(r).map_err(|e| self.conflict(e))?;
         }
+        state.seal().map_err(|(_, e)| self.conflict(e))?;
         state.end += bytes.len() as u64;
         state.last_hash = hash;
         Ok(())
@@ -454,6 +467,26 @@ mod tests {
                 .unwrap_err();
             assert!(e.to_string().contains("changed"), "{e}");
             assert_eq!(l.load(&lock).unwrap().records, 4);
+        }
+    }
+
+    #[test]
+    fn a_second_issue_of_a_code_is_named() {
+        for (_d, l) in both() {
+            filled(&l, 70);
+            let lock = l.lock().unwrap();
+            let full = l.load(&lock).unwrap();
+            // A state that knows nothing of the codes, at the ledger's end.
+            let mut blind = LedgerState::default();
+            blind.records = full.records;
+            blind.end = full.end;
+            blind.last_hash = full.last_hash;
+            l.append(&lock, &mut blind, vec![Record::issued(&code(3), 5)])
+                .unwrap();
+            let line = full.records + 1 + u64::from(l.format() == LedgerFormat::Csv);
+            let err = l.load(&lock).unwrap_err().to_string();
+            let want = format!(":{line}: code {} issued twice", code(3).code.code_id);
+            assert!(err.contains(&want), "{err}");
         }
     }
 

@@ -22,7 +22,8 @@ pub struct Issued {
     pub reference: String,
     pub issued_at: u64,
     pub expires_at: u64,
-    pub payload_sha256: Option<String>,
+    /// SHA-256 of the signed payload (bytes, not hex: 1M codes in memory).
+    pub payload_sha256: Option<[u8; 32]>,
 }
 
 /// A redemption as recorded.
@@ -41,12 +42,10 @@ pub struct Redemption {
 pub struct LedgerState {
     /// Issued codes in ledger order.
     pub issued: Vec<Issued>,
-    by_code: HashMap<CodeId, u32>,
-    /// (issuer, reference) by a 64-bit hash, checked against `issued` on
+    by_code: Sorted<CodeId>,
+    /// (issuer, reference) by a 32-bit hash, checked against `issued` on
     /// lookup: 1M references as owned string pairs would cost ~100 MB.
-    by_reference: HashMap<u64, u32>,
-    /// The rare references whose hash another one took first.
-    reference_collisions: Vec<u32>,
+    by_reference: Sorted<u32>,
     pub redeemed: HashMap<CodeId, Redemption>,
     pub records: u64,
     /// Whether the file ends in a partial line (ignored, reported).
@@ -63,9 +62,8 @@ impl Default for LedgerState {
     fn default() -> LedgerState {
         LedgerState {
             issued: Vec::new(),
-            by_code: HashMap::new(),
-            by_reference: HashMap::new(),
-            reference_collisions: Vec::new(),
+            by_code: Sorted::default(),
+            by_reference: Sorted::default(),
             redeemed: HashMap::new(),
             records: 0,
             torn_tail: false,
@@ -76,15 +74,79 @@ impl Default for LedgerState {
     }
 }
 
-fn reference_key(issuer: &str, reference: &str) -> u64 {
+/// (key, position in `issued`) pairs kept sorted for binary search: 8-12
+/// bytes a code, where a HashMap at 1M codes takes ~34 MB. New pairs are
+/// pushed unsorted and sorted in by `seal`.
+#[derive(Debug)]
+struct Sorted<K> {
+    items: Vec<(K, u32)>,
+    sorted: usize,
+}
+
+impl<K> Default for Sorted<K> {
+    fn default() -> Sorted<K> {
+        Sorted {
+            items: Vec::new(),
+            sorted: 0,
+        }
+    }
+}
+
+impl<K: Ord + Copy> Sorted<K> {
+    fn push(&mut self, key: K, i: u32) {
+        self.items.push((key, i));
+    }
+
+    fn range(&self, key: K) -> &[(K, u32)] {
+        debug_assert_eq!(self.sorted, self.items.len(), "lookup before seal");
+        let lo = self.items.partition_point(|e| e.0 < key);
+        let hi = lo + self.items[lo..].partition_point(|e| e.0 == key);
+        &self.items[lo..hi]
+    }
+
+    /// Sorts new pairs in; returns the later position of a key that is
+    /// now there twice, if any.
+    fn seal(&mut self) -> Option<u32> {
+        let fresh = self.items.len() - self.sorted;
+        if fresh == 0 {
+            return None;
+        }
+        let mut twice = None;
+        if fresh < 64 {
+            // A few appended pairs: insert them, no re-sort of a million.
+            for e in self.items.split_off(self.sorted) {
+                let at = self.items.partition_point(|x| *x < e);
+                for n in [at.checked_sub(1), Some(at)].into_iter().flatten() {
+                    if self.items.get(n).is_some_and(|x| x.0 == e.0) {
+                        twice = twice.max(Some(e.1.max(self.items[n].1)));
+                    }
+                }
+                self.items.insert(at, e);
+            }
+        } else {
+            self.items.sort_unstable();
+            twice = self
+                .items
+                .windows(2)
+                .filter(|w| w[0].0 == w[1].0)
+                .map(|w| w[1].1)
+                .min();
+        }
+        self.sorted = self.items.len();
+        twice
+    }
+}
+
+fn reference_key(issuer: &str, reference: &str) -> u32 {
     let mut h = DefaultHasher::new();
     (issuer, reference).hash(&mut h);
-    h.finish()
+    h.finish() as u32
 }
 
 impl LedgerState {
     pub fn issued(&self, id: &CodeId) -> Option<&Issued> {
-        self.by_code.get(id).map(|&i| &self.issued[i as usize])
+        let i = self.by_code.range(*id).first()?.1;
+        Some(&self.issued[i as usize])
     }
 
     pub fn redemption(&self, id: &CodeId) -> Option<&Redemption> {
@@ -92,26 +154,31 @@ impl LedgerState {
     }
 
     pub fn code_for_reference(&self, issuer: &str, reference: &str) -> Option<CodeId> {
-        let is = |&i: &u32| {
-            let c = &self.issued[i as usize];
-            c.issuer == issuer && c.reference == reference
-        };
+        // The latest code for a reference wins.
         self.by_reference
-            .get(&reference_key(issuer, reference))
-            .into_iter()
-            .chain(&self.reference_collisions)
-            .filter(|i| is(i))
-            .max()
-            .map(|&i| self.issued[i as usize].code_id)
+            .range(reference_key(issuer, reference))
+            .iter()
+            .map(|&(_, i)| &self.issued[i as usize])
+            .filter(|c| c.issuer == issuer && c.reference == reference)
+            .max_by_key(|c| c.seq)
+            .map(|c| c.code_id)
     }
 
     pub fn next_seq(&self) -> u64 {
         self.records + 1
     }
 
-    fn same_reference(&self, i: u32, other: &Issued) -> bool {
-        let c = &self.issued[i as usize];
-        c.issuer == other.issuer && c.reference == other.reference
+    /// Sorts the lookups after records were applied; finds a code issued
+    /// twice, as (seq of the second issue, why). Lookups need a sealed state.
+    pub(super) fn seal(&mut self) -> Result<(), (u64, String)> {
+        self.by_reference.seal();
+        match self.by_code.seal() {
+            None => Ok(()),
+            Some(i) => {
+                let c = &self.issued[i as usize];
+                Err((c.seq, format!("code {} issued twice", c.code_id)))
+            }
+        }
     }
 
     fn keeps(&self, id: &CodeId) -> bool {
@@ -162,27 +229,22 @@ impl LedgerState {
                     reference: need("reference", r.reference)?,
                     issued_at: when("issued_at", r.issued_at.as_deref())?,
                     expires_at: when("expires_at", r.expires_at.as_deref())?,
-                    payload_sha256: r.payload_sha256,
+                    payload_sha256: match r.payload_sha256.as_deref() {
+                        None => None,
+                        Some(h) => Some(
+                            crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?,
+                        ),
+                    },
                     issuer: r.issuer,
                 };
                 if !self.keeps(&code_id) {
                     return Ok(());
                 }
-                if self.by_code.contains_key(&code_id) {
-                    return Err(format!("code {code_id} issued twice"));
-                }
+                // A second issue of the id is found by seal().
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
                 let key = reference_key(&issued.issuer, &issued.reference);
-                // The latest code for a reference wins, as it always has.
-                match self.by_reference.get(&key) {
-                    Some(&j) if !self.same_reference(j, &issued) => {
-                        self.reference_collisions.push(i)
-                    }
-                    _ => {
-                        self.by_reference.insert(key, i);
-                    }
-                }
-                self.by_code.insert(code_id, i);
+                self.by_reference.push(key, i);
+                self.by_code.push(code_id, i);
                 self.issued.push(issued);
             }
             Event::Redeemed => {
