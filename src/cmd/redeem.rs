@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use payqr::code::{CodeId, SignedCode};
-use payqr::ledger::{Ledger, LedgerState, Record};
+use payqr::code::CodeId;
+use payqr::ledger::{Ledger, Record};
 use payqr::trust::TrustList;
-use payqr::verify::{Clock, Status, Verdict, verify_text};
+use payqr::verify::{Clock, Status, Verdict, verify_code, verify_text};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 use crate::output::{self, Inputs, Item};
@@ -66,27 +66,34 @@ pub fn run(a: Args) -> CmdResult {
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
+        // Signatures, keys and times do not depend on the ledger: check
+        // them on every core before taking the lock.
+        let mut verdicts = verify_all(&items, &trust, clock);
+        let ids: Vec<CodeId> = verdicts
+            .iter()
+            .filter(|v| v.status == Status::Valid)
+            .filter_map(|v| Some(v.code.as_ref()?.code.code_id))
+            .collect();
         // Check and record under one exclusive lock, taken per batch so an
         // idle scanner gun on stdin never blocks other counters.
-        let ids: Vec<CodeId> = items
-            .iter()
-            .filter_map(|i| SignedCode::parse_text(i.text.as_deref()?).ok())
-            .map(|c| c.code.code_id)
-            .collect();
         let lock = ledger.lock()?;
         let mut state = ledger.load_codes(&lock, &ids)?;
-        let mut verdicts = verify_all(&items, &trust, clock, &state);
         // Records of this group, and the verdicts they acknowledge.
         let mut records = Vec::new();
         let mut done = 0;
         let mut in_group = HashSet::new();
         for i in 0..items.len() {
-            let Some(c) = verdicts[i].code.as_ref().map(|c| c.code.clone()) else {
+            if verdicts[i].status != Status::Valid {
                 continue;
-            };
-            if verdicts[i].status == Status::Valid && in_group.contains(&c.code_id) {
+            }
+            let code = verdicts[i]
+                .code
+                .clone()
+                .expect("a valid verdict has a code");
+            let c = &code.code;
+            if in_group.contains(&c.code_id) {
                 // The same code twice in one batch: commit what came
-                // before, then judge this one against it (refused).
+                // before, so this one is judged against it (refused).
                 ledger.append(&lock, &mut state, std::mem::take(&mut records))?;
                 emit_all(
                     &mut out,
@@ -98,20 +105,22 @@ pub fn run(a: Args) -> CmdResult {
                 )?;
                 done = i;
                 in_group.clear();
-                let text = items[i].text.as_deref().unwrap_or_default();
-                verdicts[i] = verify_text(text, &trust, clock, Some(&state));
             }
-            if verdicts[i].status == Status::Valid {
-                in_group.insert(c.code_id);
-                records.push(Record::redeemed(
-                    &c.issuer,
-                    c.code_id,
-                    payqr::time::now(),
-                    a.txn.clone(),
-                    "counter",
-                    Some(items[i].source.clone()),
-                ));
+            if state.redemption(&c.code_id).is_some() {
+                // Judged again with the ledger: the verdict names the
+                // earlier redemption.
+                verdicts[i] = verify_code(code, &trust, clock, Some(&state));
+                continue;
             }
+            in_group.insert(c.code_id);
+            records.push(Record::redeemed(
+                &c.issuer,
+                c.code_id,
+                payqr::time::now(),
+                a.txn.clone(),
+                "counter",
+                Some(items[i].source.clone()),
+            ));
         }
         // One write and one fsync for the group; only then any success.
         ledger.append(&lock, &mut state, records)?;
@@ -132,16 +141,11 @@ pub fn run(a: Args) -> CmdResult {
     Ok(Outcome::from_ok(all_ok))
 }
 
-/// Verdicts for a batch, on every core: the signature check is most of
-/// the cost of a redemption.
-fn verify_all(
-    items: &[Item],
-    trust: &TrustList,
-    clock: Clock,
-    state: &LedgerState,
-) -> Vec<Verdict> {
+/// Verdicts for a batch without the ledger, on every core: the signature
+/// check is most of the cost of a redemption.
+fn verify_all(items: &[Item], trust: &TrustList, clock: Clock) -> Vec<Verdict> {
     let one = |item: &Item| match &item.text {
-        Some(text) => verify_text(text, trust, clock, Some(state)),
+        Some(text) => verify_text(text, trust, clock, None),
         None => output::no_code(),
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

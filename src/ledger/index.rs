@@ -145,47 +145,88 @@ impl Index {
         Ok(None)
     }
 
-    /// The records of these codes, or `None` if the index points at a line
-    /// that is not what it claims (a damaged index: rebuild it).
-    fn records(
-        &self,
-        ledger: &Ledger,
-        file: &File,
-        ids: &HashSet<CodeId>,
-    ) -> io::Result<Option<Vec<Record>>> {
+    /// The entries of these codes.
+    fn find_all(&self, ids: &HashSet<CodeId>) -> io::Result<Vec<Entry>> {
         // Many codes (a batch from stdin): one read of the whole index
         // beats thousands of small ones; search the bytes as they are.
-        let found: Vec<Entry> = if ids.len() > 64 {
+        if ids.len() > 64 {
             let mut b = vec![0u8; (self.count * ENTRY) as usize];
             self.file.read_exact_at(&mut b, HEADER)?;
             let entries: Vec<&[u8]> = b.chunks_exact(ENTRY as usize).collect();
-            ids.iter()
+            return Ok(ids
+                .iter()
                 .filter_map(|id| entries.binary_search_by(|e| e[..8].cmp(&id.0)).ok())
                 .map(|i| Entry::decode(entries[i]))
-                .collect()
-        } else {
-            let mut v = Vec::new();
-            for id in ids {
-                v.extend(self.find(*id)?);
+                .collect());
+        }
+        let mut v = Vec::new();
+        for id in ids {
+            v.extend(self.find(*id)?);
+        }
+        Ok(v)
+    }
+}
+
+/// The records the entries point at (all before `end`), or `None` if one
+/// is not what its entry claims (a damaged index: rebuild it).
+fn read_records(
+    ledger: &Ledger,
+    file: &File,
+    entries: &[Entry],
+    end: u64,
+) -> io::Result<Option<Vec<Record>>> {
+    let mut out = Vec::new();
+    for e in entries {
+        for (offset, event) in [(e.issued, Event::Issued), (e.redeemed, Event::Redeemed)] {
+            if offset == NONE {
+                continue;
             }
-            v
-        };
-        let mut out = Vec::new();
-        for e in found {
-            for (offset, event) in [(e.issued, Event::Issued), (e.redeemed, Event::Redeemed)] {
-                if offset == NONE {
-                    continue;
-                }
-                let Some(text) = line_at(file, offset, self.end)? else {
-                    return Ok(None);
-                };
-                match line::decode(ledger.format(), &text, None) {
-                    Ok(r) if r.event == event && r.code_id == e.id.to_string() => out.push(r),
-                    _ => return Ok(None),
-                }
+            let Some(text) = line_at(file, offset, end)? else {
+                return Ok(None);
+            };
+            match line::decode(ledger.format(), &text, None) {
+                Ok(r) if r.event == event && r.code_id == e.id.to_string() => out.push(r),
+                _ => return Ok(None),
             }
         }
-        Ok(Some(out))
+    }
+    Ok(Some(out))
+}
+
+/// What a process has read past the index, kept between the batches of one
+/// `redeem -` so a batch reads only the lines it has not seen yet.
+#[derive(Debug)]
+pub(super) struct Tail {
+    /// The index this tail extends: its covered length and last hash.
+    base: (u64, Hash),
+    /// One entry per record between the index's end and `end`.
+    entries: Vec<Entry>,
+    end: u64,
+    records: u64,
+    last_hash: Hash,
+}
+
+impl Tail {
+    /// Notes records this process appended at `offsets` (the tail must end
+    /// where they start, else it is dropped).
+    pub(super) fn appended(
+        cache: &mut Option<Tail>,
+        from: u64,
+        records: &[Record],
+        offsets: &[u64],
+        end: u64,
+        last_hash: Hash,
+    ) {
+        match cache {
+            Some(t) if t.end == from => {
+                let new = records.iter().zip(offsets);
+                t.entries.extend(new.filter_map(|(r, &o)| Entry::of(r, o)));
+                t.end = end;
+                t.records += records.len() as u64;
+                t.last_hash = last_hash;
+            }
+            _ => *cache = None,
+        }
     }
 }
 
@@ -248,32 +289,73 @@ pub(super) fn load_codes(
     let path = ledger.index_path();
     let (min, tail_max) = ledger.limits;
     let only = state.only.as_ref().expect("set above");
-    if let Some(ix) = Index::open(&path, &file, len)
-        && let Some(found) = ix.records(ledger, &file, only).map_err(|e| ledger.io(e))?
-    {
-        for r in found {
-            state.insert(r).map_err(|e| ledger.conflict(e))?;
+    let mut cache = ledger.tail.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(ix) = Index::open(&path, &file, len) {
+        // The tail this process read before, if the ledger still ends it
+        // with the line it remembers (another process may have appended).
+        let seen = cache.take().filter(|t| {
+            t.base == (ix.end, ix.last_hash)
+                && t.end <= len
+                && line_before(&file, t.end)
+                    .ok()
+                    .flatten()
+                    .map(|l| line::hash(&l))
+                    == Some(t.last_hash)
+        });
+        let reused = seen.is_some();
+        let mut tail = seen.unwrap_or(Tail {
+            base: (ix.end, ix.last_hash),
+            entries: Vec::new(),
+            end: ix.end,
+            records: ix.records,
+            last_hash: ix.last_hash,
+        });
+        let mut found = ix.find_all(only).map_err(|e| ledger.io(e))?;
+        found.extend(tail.entries.iter().filter(|e| only.contains(&e.id)));
+        if let Some(records) =
+            read_records(ledger, &file, &found, tail.end).map_err(|e| ledger.io(e))?
+        {
+            for r in records {
+                state.insert(r).map_err(|e| ledger.conflict(e))?;
+            }
+            state.seal().map_err(|(_, e)| ledger.conflict(e))?;
+            state.records = tail.records;
+            state.end = tail.end;
+            state.last_hash = tail.last_hash;
+            ledger.scan(&mut state, |r, offset| {
+                tail.entries.extend(Entry::of(r, offset))
+            })?;
+            // Fold the tail in once reading it costs more than it should: a
+            // fresh process reads all of it, a big batch once for thousands
+            // of codes, a process that kept it only what is new.
+            let limit = match reused {
+                true => 32 * tail_max,
+                false => tail_max.max(8 * wanted),
+            };
+            if tail.entries.len() > limit {
+                let mut all = ix.all().map_err(|e| ledger.io(e))?;
+                all.append(&mut tail.entries);
+                write(ledger, &state, all)?;
+                tail.base = (state.end, state.last_hash);
+            }
+            tail.end = state.end;
+            tail.records = state.records;
+            tail.last_hash = state.last_hash;
+            *cache = (!state.torn_tail).then_some(tail);
+            return Ok(state);
         }
-        state.seal().map_err(|(_, e)| ledger.conflict(e))?;
-        state.records = ix.records;
-        state.end = ix.end;
-        state.last_hash = ix.last_hash;
-        let mut tail = Vec::new();
-        ledger.scan(&mut state, |r, offset| tail.extend(Entry::of(r, offset)))?;
-        // Fold the tail in once reading it costs more than it should; a
-        // big batch reads it once for thousands of codes, so it may be
-        // longer (one rewrite per 8 such batches, not every one).
-        if tail.len() > tail_max.max(8 * wanted) {
-            let mut all = ix.all().map_err(|e| ledger.io(e))?;
-            all.extend(tail);
-            write(ledger, &state, all)?;
-        }
-        return Ok(state);
     }
     let mut entries = Vec::new();
     ledger.scan(&mut state, |r, offset| entries.extend(Entry::of(r, offset)))?;
     if state.records >= min {
         write(ledger, &state, entries)?;
+        *cache = (!state.torn_tail).then(|| Tail {
+            base: (state.end, state.last_hash),
+            entries: Vec::new(),
+            end: state.end,
+            records: state.records,
+            last_hash: state.last_hash,
+        });
     }
     Ok(state)
 }

@@ -62,6 +62,8 @@ pub struct Ledger {
     format: LedgerFormat,
     /// When to keep an index, and when to fold its tail in.
     limits: (u64, usize),
+    /// Lines past the index this process has read (see [`index::Tail`]).
+    tail: std::sync::Mutex<Option<index::Tail>>,
 }
 
 impl Ledger {
@@ -70,6 +72,7 @@ impl Ledger {
             path: path.to_path_buf(),
             format: LedgerFormat::for_path(path),
             limits: index::limits(),
+            tail: std::sync::Mutex::new(None),
         }
     }
 
@@ -237,7 +240,9 @@ impl Ledger {
             bytes.push(b'\n');
         }
         let mut hash = state.last_hash;
+        let mut offsets = Vec::with_capacity(records.len());
         for r in &records {
+            offsets.push(state.end + bytes.len() as u64);
             hash = line::encode(self.format, r, &hash, &mut bytes).map_err(|e| self.conflict(e))?;
         }
         let mut f = OpenOptions::new()
@@ -266,11 +271,15 @@ impl Ledger {
         if state.end == 0 {
             crate::fsutil::sync_parent(&self.path).map_err(|e| self.io(e))?;
         }
+        let end = state.end + bytes.len() as u64;
+        let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
+        index::Tail::appended(&mut tail, state.end, &records, &offsets, end, hash);
+        drop(tail);
         for r in records {
             state.apply(r).map_err(|e| self.conflict(e))?;
         }
         state.seal().map_err(|(_, e)| self.conflict(e))?;
-        state.end += bytes.len() as u64;
+        state.end = end;
         state.last_hash = hash;
         Ok(())
     }
@@ -549,6 +558,45 @@ mod tests {
             }
             std::fs::remove_file(l.index_path()).unwrap();
             same_as_full(&l, &ids);
+        }
+    }
+
+    #[test]
+    fn a_process_keeps_its_tail_between_batches() {
+        for (_d, l) in both() {
+            filled(&l, 60);
+            let ids: Vec<CodeId> = (1..=60).map(|i| code(i).code.code_id).collect();
+            // Two "processes": `a` keeps what it read past the index between
+            // its batches (and folds it in after 32), `b` appends between.
+            let a = Ledger {
+                limits: (40, 1),
+                ..Ledger::new(l.path())
+            };
+            let b = Ledger {
+                limits: (40, 1000),
+                ..Ledger::new(l.path())
+            };
+            for k in (2..=60).step_by(2) {
+                let lock = a.lock().unwrap();
+                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                a.append(&lock, &mut st, vec![redeem(k)]).unwrap();
+                // A second redemption in the same process is refused.
+                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                assert!(a.append(&lock, &mut st, vec![redeem(k)]).is_err());
+                drop(lock);
+                if k % 3 == 0 {
+                    let new = code(100 + k);
+                    let lock = b.lock().unwrap();
+                    let mut st = b.load_codes(&lock, &[new.code.code_id]).unwrap();
+                    b.append(&lock, &mut st, vec![Record::issued(&new, 5)])
+                        .unwrap();
+                }
+                same_as_full(&a, &ids);
+                same_as_full(&b, &ids);
+            }
+            let lock = l.lock().unwrap();
+            let all = l.load(&lock).unwrap();
+            assert_eq!((all.redeemed.len(), all.issued.len()), (60, 70));
         }
     }
 }
