@@ -94,6 +94,9 @@ _payqr() {
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
                 ;;
+            payqr__subcmd__help__subcmd__ledger,repair)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__repair"
+                ;;
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
                 ;;
@@ -109,11 +112,17 @@ _payqr() {
             payqr__subcmd__ledger,help)
                 cmd="payqr__subcmd__ledger__subcmd__help"
                 ;;
+            payqr__subcmd__ledger,repair)
+                cmd="payqr__subcmd__ledger__subcmd__repair"
+                ;;
             payqr__subcmd__ledger__subcmd__help,check)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__check"
                 ;;
             payqr__subcmd__ledger__subcmd__help,help)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__ledger__subcmd__help,repair)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__repair"
                 ;;
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
@@ -342,7 +351,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger)
-            opts="check"
+            opts="check repair"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,6 +365,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -588,7 +611,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger)
-            opts="-h -V --help --version check help"
+            opts="-h -V --help --version check repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -620,7 +643,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__help)
-            opts="check help"
+            opts="check repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -654,6 +677,38 @@ _payqr() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__repair)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__repair)
+            opts="-h -V --ledger --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
-            cand ledger 'Inspect the ledger of issued and redeemed codes'
+            cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
@@ -153,7 +153,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand check 'Check every record; report counts or the first bad line'
+            cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
+            cand repair 'Cut off an incomplete last line left by an interrupted write'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;check'= {
@@ -164,11 +165,21 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;ledger;repair'= {
+            cand --ledger 'ledger'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;ledger;help'= {
-            cand check 'Check every record; report counts or the first bad line'
+            cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
+            cand repair 'Cut off an incomplete last line left by an interrupted write'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;help;check'= {
+        }
+        &'payqr;ledger;help;repair'= {
         }
         &'payqr;ledger;help;help'= {
         }
@@ -222,7 +233,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
-            cand ledger 'Inspect the ledger of issued and redeemed codes'
+            cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
@@ -248,9 +259,12 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;redeem'= {
         }
         &'payqr;help;ledger'= {
-            cand check 'Check every record; report counts or the first bad line'
+            cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
+            cand repair 'Cut off an incomplete last line left by an interrupted write'
         }
         &'payqr;help;ledger;check'= {
+        }
+        &'payqr;help;ledger;repair'= {
         }
         &'payqr;help;reconcile'= {
         }

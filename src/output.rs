@@ -98,6 +98,50 @@ pub fn for_each_item(
     Ok(errors)
 }
 
+/// Like [`for_each_item`], but stdin lines come in batches: whatever has
+/// arrived (up to `max` lines) while the previous batch was handled. A
+/// scanner gun still gets each verdict at once (its batches hold one line);
+/// a pipe of 100,000 payloads is handled a few thousand at a time. Images
+/// and `--text` come one per batch.
+pub fn for_each_batch(
+    inputs: &Inputs,
+    max: usize,
+    mut f: impl FnMut(Vec<Item>) -> Result<(), Failure>,
+) -> Result<usize, Failure> {
+    if !matches!(inputs, Inputs::Stdin) {
+        return for_each_item(inputs, |item| f(vec![item]));
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(max);
+    // The reader thread blocks on stdin so the batcher can see what is
+    // already waiting without blocking.
+    std::thread::spawn(move || {
+        for (i, line) in std::io::stdin().lock().lines().enumerate() {
+            let stop = line.is_err();
+            if tx.send(line.map(|l| (i, l))).is_err() || stop {
+                return;
+            }
+        }
+    });
+    let item = |line: std::io::Result<(usize, String)>| {
+        let (i, text) = line.map_err(|e| Failure::new(format!("reading stdin: {e}")))?;
+        Ok::<_, Failure>((!text.trim().is_empty()).then(|| Item {
+            source: format!("stdin:{}", i + 1),
+            text: Some(text),
+        }))
+    };
+    while let Ok(first) = rx.recv() {
+        let mut batch: Vec<Item> = item(first)?.into_iter().collect();
+        while batch.len() < max {
+            let Ok(next) = rx.try_recv() else { break };
+            batch.extend(item(next)?);
+        }
+        if !batch.is_empty() {
+            f(batch)?;
+        }
+    }
+    Ok(0)
+}
+
 /// A verdict for an image without any QR code.
 pub fn no_code() -> Verdict {
     Verdict {

@@ -1,16 +1,16 @@
-//! `payqr ledger`: inspect the ledger.
+//! `payqr ledger`: inspect and repair the ledger.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use serde_json::json;
 
-use payqr::ledger::Ledger;
+use payqr::ledger::{Ledger, LedgerError};
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Inspect the ledger of issued and redeemed codes.
+/// Inspect and repair the ledger of issued and redeemed codes.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -19,7 +19,7 @@ pub struct Args {
 
 #[derive(Subcommand, Debug)]
 pub enum Action {
-    /// Check every record; report counts or the first bad line.
+    /// Check every record, its checksum and the hash chain; report counts or the first bad line.
     #[command(after_help = "\
 Example:
   payqr ledger check --ledger ledger.jsonl
@@ -32,17 +32,36 @@ Exit status 0 when the ledger is sound, 1 when a line is bad or the last line is
         #[arg(long)]
         json: bool,
     },
+    /// Cut off an incomplete last line left by an interrupted write.
+    #[command(after_help = "\
+Example:
+  payqr ledger repair --ledger ledger.jsonl
+
+Only a last line without its newline is removed (it was never acknowledged).
+A bad complete line is reported and nothing is changed: restore it from a
+backup. Exit status 0 when the ledger is whole afterwards, 1 otherwise.")]
+    Repair {
+        #[arg(long, value_name = "FILE")]
+        ledger: PathBuf,
+    },
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let Action::Check { ledger, json } = a.action;
-    if !ledger.exists() {
-        return Err(Failure::new(format!(
-            "{}: no such ledger",
-            ledger.display()
-        )));
+    match a.action {
+        Action::Check { ledger, json } => check(&ledger, json),
+        Action::Repair { ledger } => repair(&ledger),
     }
-    let l = Ledger::new(&ledger);
+}
+
+fn existing(path: &Path) -> Result<Ledger, Failure> {
+    if !path.exists() {
+        return Err(Failure::new(format!("{}: no such ledger", path.display())));
+    }
+    Ok(Ledger::new(path))
+}
+
+fn check(ledger: &Path, json: bool) -> CmdResult {
+    let l = existing(ledger)?;
     let lock = l.lock_shared()?;
     let mut out = std::io::stdout().lock();
     match l.load(&lock) {
@@ -55,7 +74,7 @@ pub fn run(a: Args) -> CmdResult {
             } else {
                 writeln!(
                     out,
-                    "{}: {} records, {} issued, {} redeemed",
+                    "{}: {} records, {} issued, {} redeemed; checksums and hash chain verified",
                     ledger.display(),
                     st.records,
                     st.issued.len(),
@@ -65,6 +84,10 @@ pub fn run(a: Args) -> CmdResult {
             if st.torn_tail {
                 eprintln!(
                     "payqr: {}: last line is incomplete (an interrupted write); it is ignored",
+                    ledger.display()
+                );
+                eprintln!(
+                    "  hint: payqr ledger repair --ledger {} cuts it off",
                     ledger.display()
                 );
             }
@@ -79,4 +102,25 @@ pub fn run(a: Args) -> CmdResult {
             Ok(Outcome::Negative)
         }
     }
+}
+
+fn repair(ledger: &Path) -> CmdResult {
+    let l = existing(ledger)?;
+    let lock = l.lock()?;
+    let mut out = std::io::stdout().lock();
+    match l.repair(&lock) {
+        Ok(0) => writeln!(out, "{}: whole, nothing to repair", ledger.display())?,
+        Ok(n) => writeln!(
+            out,
+            "{}: cut {n} byte(s) of an incomplete last line",
+            ledger.display()
+        )?,
+        // A bad complete line is a finding (exit 1); an I/O failure is not.
+        Err(e @ LedgerError::Line { .. }) => {
+            writeln!(out, "{e}")?;
+            return Ok(Outcome::Negative);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Outcome::Success)
 }

@@ -46,20 +46,21 @@ pub fn payqr(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_payqr"))
-        .current_dir(dir)
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    cmd.current_dir(dir).args(args);
+    run_cmd(cmd, input)
+}
+
+/// Runs a prepared command with `input` on stdin.
+pub fn run_cmd(mut cmd: Command, input: &str) -> Run {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn payqr");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    // A command that does not read stdin may close it first.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
     Run::from(child.wait_with_output().unwrap())
 }
 
@@ -118,4 +119,38 @@ pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
 /// The single JSON line of a `--json` run.
 pub fn json(r: &Run) -> serde_json::Value {
     serde_json::from_str(r.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+/// Issues `n` fines with distinct references; returns their payload texts.
+pub fn issue_many(dir: &Path, prefix: &str, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| issue_one(dir, &format!("{prefix}{i}"), &[]))
+        .collect()
+}
+
+/// A small seeded generator (xorshift64*): tests pick "random" moments and
+/// subsets that are the same on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The code ids `payqr redeem --json` acknowledged as redeemed.
+pub fn acknowledged(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["redeemed"] == true)
+        .map(|v| v["code_id"].as_str().unwrap_or_default().to_string())
+        .collect()
 }

@@ -1,0 +1,177 @@
+//! The line format. Every record is one line that ends in two fields:
+//! `prev`, the first 16 bytes of SHA-256 over the previous record's line
+//! (zeros for the first record), and `crc`, CRC-32 over every byte of the
+//! line before the `crc` field. The checksum catches bit rot and torn or
+//! edited lines; the chain catches deleted, inserted and reordered lines.
+//!
+//! JSON lines: `{...record...,"prev":"<32 hex>","crc":"<8 hex>"}`.
+//! CSV: `<record fields>,<32 hex>,<8 hex>` under a fixed header row.
+
+use std::sync::LazyLock;
+
+use sha2::{Digest, Sha256};
+
+use super::record::{LedgerFormat, Record};
+use crate::code::to_hex;
+
+/// A link of the chain: the truncated SHA-256 of a whole line.
+pub type Hash = [u8; 16];
+
+/// What the first record's `prev` holds.
+pub const GENESIS: Hash = [0; 16];
+
+/// `,"prev":"` + 32 hex + `","crc":"` + 8 hex + `"}`
+const JSON_TAIL: usize = 9 + 32 + 9 + 8 + 2;
+/// `,"crc":"` + 8 hex + `"}`
+const JSON_CRC_TAIL: usize = 8 + 8 + 2;
+/// `,` + 32 hex + `,` + 8 hex
+const CSV_TAIL: usize = 1 + 32 + 1 + 8;
+const CSV_CRC_TAIL: usize = 1 + 8;
+
+/// The hash of a line (without its newline) as the next record's `prev`.
+pub fn hash(line: &[u8]) -> Hash {
+    let d = Sha256::digest(line);
+    let mut h = [0u8; 16];
+    h.copy_from_slice(&d[..16]);
+    h
+}
+
+fn crc_hex(bytes: &[u8]) -> String {
+    to_hex(&crc32fast::hash(bytes).to_be_bytes())
+}
+
+/// The CSV header row (without newline) and the record's column names.
+static CSV_HEADER: LazyLock<(String, csv::StringRecord)> = LazyLock::new(|| {
+    let sample = Record::redeemed("x", crate::code::CodeId([0; 8]), 0, None, "x", None);
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(true)
+        .from_writer(Vec::new());
+    w.serialize(&sample).expect("in-memory write");
+    let bytes = w.into_inner().expect("in-memory write");
+    let text = String::from_utf8(bytes).expect("field names are ASCII");
+    let names = text.lines().next().expect("header row").to_string();
+    let record = csv::StringRecord::from(names.split(',').collect::<Vec<_>>());
+    (format!("{names},prev,crc"), record)
+});
+
+pub fn csv_header() -> &'static str {
+    &CSV_HEADER.0
+}
+
+/// Appends the line of `r` (with its newline) to `out` and returns its hash.
+pub fn encode(
+    format: LedgerFormat,
+    r: &Record,
+    prev: &Hash,
+    out: &mut Vec<u8>,
+) -> Result<Hash, String> {
+    let start = out.len();
+    match format {
+        LedgerFormat::Jsonl => {
+            // Drop null fields: a redemption line stays short.
+            let mut v = serde_json::to_value(r).map_err(|e| e.to_string())?;
+            if let Some(map) = v.as_object_mut() {
+                map.retain(|_, v| !v.is_null());
+            }
+            serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
+            out.pop(); // the closing brace; the tail closes the object
+            out.extend_from_slice(format!(r#","prev":"{}""#, to_hex(prev)).as_bytes());
+            let crc = crc_hex(&out[start..]);
+            out.extend_from_slice(format!(r#","crc":"{crc}"}}"#).as_bytes());
+        }
+        LedgerFormat::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            w.serialize(r).map_err(|e| e.to_string())?;
+            let mut row = w.into_inner().map_err(|e| e.to_string())?;
+            while matches!(row.last(), Some(b'\n' | b'\r')) {
+                row.pop();
+            }
+            if row.iter().any(|&b| b == b'\n' || b == b'\r') {
+                return Err(
+                    "a field holds a line break; a CSV ledger keeps one record per line".into(),
+                );
+            }
+            out.extend_from_slice(&row);
+            out.push(b',');
+            out.extend_from_slice(to_hex(prev).as_bytes());
+            let crc = crc_hex(&out[start..]);
+            out.push(b',');
+            out.extend_from_slice(crc.as_bytes());
+        }
+    }
+    let h = hash(&out[start..]);
+    out.push(b'\n');
+    Ok(h)
+}
+
+/// Checks one line (without its newline) against its checksum and, when
+/// given, the previous line's hash, then parses the record.
+pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<Record, String> {
+    let (tail, crc_tail) = match format {
+        LedgerFormat::Jsonl => (JSON_TAIL, JSON_CRC_TAIL),
+        LedgerFormat::Csv => (CSV_TAIL, CSV_CRC_TAIL),
+    };
+    if line.len() < tail + 2 {
+        return Err("not a ledger record (too short for its prev and crc fields)".into());
+    }
+    let (body, crc_part) = line.split_at(line.len() - crc_tail);
+    let (record, prev_part) = line.split_at(line.len() - tail);
+    let (prev_hex, crc_found, framed) = match format {
+        LedgerFormat::Jsonl => (
+            &prev_part[9..41],
+            &crc_part[8..16],
+            prev_part.starts_with(br#","prev":""#)
+                && prev_part[41..50] == *br#"","crc":""#
+                && crc_part.ends_with(br#""}"#),
+        ),
+        LedgerFormat::Csv => (
+            &prev_part[1..33],
+            &crc_part[1..],
+            prev_part[0] == b',' && crc_part[0] == b',',
+        ),
+    };
+    if !framed {
+        return Err("not a ledger record (no prev and crc fields at the end)".into());
+    }
+    if crc_found != crc_hex(body).as_bytes() {
+        return Err("checksum mismatch: the line was altered or damaged".into());
+    }
+    if prev.is_some_and(|p| prev_hex != to_hex(p).as_bytes()) {
+        return Err(
+            "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)"
+                .into(),
+        );
+    }
+    match format {
+        LedgerFormat::Jsonl => {
+            let mut json = Vec::with_capacity(record.len() + 1);
+            json.extend_from_slice(record);
+            json.push(b'}');
+            serde_json::from_slice(&json).map_err(|e| format!("not a ledger record: {e}"))
+        }
+        LedgerFormat::Csv => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .buffer_capacity(record.len() + 16)
+                .from_reader(record);
+            let mut row = csv::StringRecord::new();
+            match rdr.read_record(&mut row) {
+                Ok(true) => {}
+                Ok(false) => return Err("not a ledger record: empty".into()),
+                Err(e) => return Err(format!("not a ledger record: {e}")),
+            }
+            let names = &CSV_HEADER.1;
+            if row.len() != names.len() {
+                return Err(format!(
+                    "not a ledger record: {} fields, expected {}",
+                    row.len(),
+                    names.len()
+                ));
+            }
+            row.deserialize(Some(names))
+                .map_err(|e| format!("not a ledger record: {e}"))
+        }
+    }
+}

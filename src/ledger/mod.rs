@@ -1,0 +1,602 @@
+//! The ledger: an append-only local file recording every issued and every
+//! redeemed code. JSON lines by default, CSV when the file name ends in
+//! `.csv`; both carry the same fields so other tools can read either.
+//!
+//! Rules that keep money safe:
+//! - a writer holds an exclusive lock on `<ledger>.lock` ([`lock`]);
+//! - every line carries a checksum and the hash of the line before
+//!   ([`line`]), so damage, edits, deletions and reordering are found;
+//! - new records go out in a single `write` of whole lines followed by
+//!   `fdatasync` ([`disk`]); only then does a command report success. A
+//!   failed write or sync is never retried: the file is cut back to where
+//!   it was and the command fails;
+//! - loading checks every line and names the first bad one; an
+//!   unterminated last line (a torn write) is reported, ignored, and cut
+//!   off by [`Ledger::repair`];
+//! - `<ledger>.idx` ([`index`]) lets a redemption look up its code without
+//!   reading the whole ledger. It is rebuilt from the ledger whenever it is
+//!   missing, damaged or stale, so deleting it never loses anything.
+
+mod disk;
+mod index;
+mod line;
+mod lock;
+mod record;
+mod state;
+
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use crate::code::CodeId;
+
+pub use lock::LockGuard;
+pub use record::{Event, LedgerFormat, Record};
+pub use state::{Issued, LedgerState, Redemption};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}:{line}: {reason}")]
+    Line {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    #[error("{path}:{line}: last line is incomplete (a write was interrupted)")]
+    Torn { path: PathBuf, line: u64 },
+    #[error("{path}: cannot lock {lock}: the file system does not support locking ({source})")]
+    LockUnsupported {
+        path: PathBuf,
+        lock: PathBuf,
+        source: io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Conflict { path: PathBuf, reason: String },
+}
+
+pub struct Ledger {
+    path: PathBuf,
+    format: LedgerFormat,
+    /// When to keep an index, and when to fold its tail in.
+    limits: (u64, usize),
+    /// Lines past the index this process has read (see [`index::Tail`]).
+    tail: std::sync::Mutex<Option<index::Tail>>,
+}
+
+impl Ledger {
+    pub fn new(path: &Path) -> Ledger {
+        Ledger {
+            path: path.to_path_buf(),
+            format: LedgerFormat::for_path(path),
+            limits: index::limits(),
+            tail: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn format(&self) -> LedgerFormat {
+        self.format
+    }
+
+    fn io(&self, source: io::Error) -> LedgerError {
+        LedgerError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn line_err(&self, line: u64, reason: String) -> LedgerError {
+        LedgerError::Line {
+            path: self.path.clone(),
+            line,
+            reason,
+        }
+    }
+
+    fn conflict(&self, reason: String) -> LedgerError {
+        LedgerError::Conflict {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+
+    pub fn lock_path(&self) -> PathBuf {
+        lock::lock_path(&self.path)
+    }
+
+    /// The rebuildable index beside the ledger.
+    pub fn index_path(&self) -> PathBuf {
+        let mut s = self.path.as_os_str().to_owned();
+        s.push(".idx");
+        PathBuf::from(s)
+    }
+
+    /// Exclusive lock for writers; blocks until other writers are done.
+    pub fn lock(&self) -> Result<LockGuard, LedgerError> {
+        lock::take(&self.path, true)
+    }
+
+    /// Shared lock for readers.
+    pub fn lock_shared(&self) -> Result<LockGuard, LedgerError> {
+        lock::take(&self.path, false)
+    }
+
+    /// Reads and checks every record. A missing file is an empty ledger.
+    /// A torn final line is ignored and flagged in `torn_tail`.
+    pub fn load(&self, _lock: &LockGuard) -> Result<LedgerState, LedgerError> {
+        let mut state = LedgerState::default();
+        self.scan(&mut state, |_, _| {})?;
+        Ok(state)
+    }
+
+    /// The state of just these codes (what a redemption needs), read
+    /// through the index when the ledger is big, and every record counted
+    /// and checked up to the end of the file, so [`Ledger::append`] can
+    /// extend it. `issued`/`redeemed` hold only the codes asked for.
+    pub fn load_codes(
+        &self,
+        _lock: &LockGuard,
+        ids: &[CodeId],
+    ) -> Result<LedgerState, LedgerError> {
+        index::load_codes(self, ids.iter().copied().collect())
+    }
+
+    /// Reads the ledger from `state`'s end to the end of the file,
+    /// checking and applying every complete line; `seen` gets each record
+    /// and the offset of its line first.
+    fn scan(
+        &self,
+        state: &mut LedgerState,
+        seen: impl FnMut(&Record, u64),
+    ) -> Result<(), LedgerError> {
+        self.scan_lines(state, seen)?;
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        state
+            .seal()
+            .map_err(|(seq, e)| self.line_err(seq + header_lines, e))
+    }
+
+    fn scan_lines(
+        &self,
+        state: &mut LedgerState,
+        mut seen: impl FnMut(&Record, u64),
+    ) -> Result<(), LedgerError> {
+        let mut file = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && state.end == 0 => return Ok(()),
+            Err(e) => return Err(self.io(e)),
+        };
+        file.seek(SeekFrom::Start(state.end))
+            .map_err(|e| self.io(e))?;
+        let mut rdr = BufReader::with_capacity(1 << 18, file);
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        let mut buf = Vec::with_capacity(1024);
+        loop {
+            buf.clear();
+            let n = rdr.read_until(b'\n', &mut buf).map_err(|e| self.io(e))?;
+            if n == 0 {
+                return Ok(());
+            }
+            if buf.last() != Some(&b'\n') {
+                state.torn_tail = true;
+                return Ok(());
+            }
+            let text = &buf[..n - 1];
+            if state.end == 0 && self.format == LedgerFormat::Csv {
+                if text != line::csv_header().as_bytes() {
+                    let want = line::csv_header();
+                    return Err(self.line_err(1, format!("header is not {want:?}")));
+                }
+                state.end = n as u64;
+                continue;
+            }
+            let no = state.records + 1 + header_lines;
+            let r = line::decode(self.format, text, Some(&state.last_hash))
+                .map_err(|e| self.line_err(no, e))?;
+            seen(&r, state.end);
+            state.apply(r).map_err(|e| self.line_err(no, e))?;
+            state.last_hash = line::hash(text);
+            state.end += n as u64;
+        }
+    }
+
+    /// Appends records under the exclusive lock: assigns sequence numbers,
+    /// checks them against `state`, writes all lines at once, syncs, and
+    /// only then updates `state`. On any error nothing is acknowledged and
+    /// the file is cut back to where it was.
+    pub fn append(
+        &self,
+        _lock: &LockGuard,
+        state: &mut LedgerState,
+        mut records: Vec<Record>,
+    ) -> Result<(), LedgerError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        if state.torn_tail {
+            return Err(LedgerError::Torn {
+                path: self.path.clone(),
+                line: state.records + 1 + u64::from(self.format == LedgerFormat::Csv),
+            });
+        }
+        for (seq, r) in (state.next_seq()..).zip(records.iter_mut()) {
+            r.seq = seq;
+        }
+        // Check the whole batch first, so a conflict (second redemption,
+        // duplicate id) writes nothing at all.
+        let mut probe = Probe::default();
+        for r in &records {
+            probe.check(state, r).map_err(|e| self.conflict(e))?;
+        }
+        let mut bytes = Vec::new();
+        if state.end == 0 && self.format == LedgerFormat::Csv {
+            bytes.extend_from_slice(line::csv_header().as_bytes());
+            bytes.push(b'\n');
+        }
+        let mut hash = state.last_hash;
+        let mut offsets = Vec::with_capacity(records.len());
+        for r in &records {
+            offsets.push(state.end + bytes.len() as u64);
+            hash = line::encode(self.format, r, &hash, &mut bytes).map_err(|e| self.conflict(e))?;
+        }
+        let mut f = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&self.path)
+            .map_err(|e| self.io(e))?;
+        let len = f.metadata().map_err(|e| self.io(e))?.len();
+        if len != state.end {
+            // Only a writer that skipped the lock (or a hand edit) gets here;
+            // appending would fork the chain.
+            return Err(self.conflict(format!(
+                "the ledger changed while this command held it ({} bytes, expected {})",
+                len, state.end
+            )));
+        }
+        // One write of whole lines, then sync: the record is acknowledged
+        // only once it is on disk. A failure is final: no retry (after a
+        // failed fsync the kernel may have dropped the dirty pages), and
+        // the unacknowledged lines are cut off again.
+        let written = disk::write(&mut f, &bytes).and_then(|()| disk::sync_data(&f));
+        if let Err(e) = written {
+            let _ = f.set_len(state.end);
+            return Err(self.io(e));
+        }
+        if state.end == 0 {
+            crate::fsutil::sync_parent(&self.path).map_err(|e| self.io(e))?;
+        }
+        let end = state.end + bytes.len() as u64;
+        let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
+        index::Tail::appended(&mut tail, state.end, &records, &offsets, end, hash);
+        drop(tail);
+        for r in records {
+            state.apply(r).map_err(|e| self.conflict(e))?;
+        }
+        state.seal().map_err(|(_, e)| self.conflict(e))?;
+        state.end = end;
+        state.last_hash = hash;
+        Ok(())
+    }
+
+    /// Cuts off a torn last line. Returns how many bytes were removed (0
+    /// when the ledger was whole). Every complete line must be sound:
+    /// repair never drops a record.
+    pub fn repair(&self, lock: &LockGuard) -> Result<u64, LedgerError> {
+        let state = self.load(lock)?;
+        if !state.torn_tail {
+            return Ok(0);
+        }
+        let f = OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map_err(|e| self.io(e))?;
+        let len = f.metadata().map_err(|e| self.io(e))?.len();
+        f.set_len(state.end).map_err(|e| self.io(e))?;
+        disk::sync_data(&f).map_err(|e| self.io(e))?;
+        Ok(len - state.end)
+    }
+}
+
+/// Conflict checks for a batch of new records against the state and each
+/// other, without touching the state.
+#[derive(Default)]
+struct Probe {
+    issued: HashSet<String>,
+    redeemed: HashSet<String>,
+}
+
+impl Probe {
+    fn check(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
+        let id: CodeId = r.code_id.parse()?;
+        if state.only.as_ref().is_some_and(|o| !o.contains(&id)) {
+            return Err(format!("code {id} was not loaded for this append"));
+        }
+        match r.event {
+            Event::Issued => {
+                if state.issued(&id).is_some() || !self.issued.insert(r.code_id.clone()) {
+                    return Err(format!("code {id} is already issued"));
+                }
+            }
+            Event::Redeemed => {
+                if state.redemption(&id).is_some() || !self.redeemed.insert(r.code_id.clone()) {
+                    return Err(format!("code {id} is already redeemed"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{Code, KeyId, Kind, SignedCode};
+    use crate::currency::Currency;
+    use ed25519_dalek::SigningKey;
+
+    fn code(n: u16) -> SignedCode {
+        let k = SigningKey::from_bytes(&[3u8; 32]);
+        let mut id = [7u8; 8];
+        id[..2].copy_from_slice(&n.to_be_bytes());
+        Code {
+            issuer: "bj-traffic".into(),
+            key_id: KeyId::of(&k.verifying_key()),
+            code_id: CodeId(id),
+            kind: Kind::Fine,
+            amount: 20000,
+            currency: Currency::from_code("CNY").unwrap(),
+            payee: "BJ-FINES".into(),
+            reference: format!("京A1234{n}"),
+            issued_at: 1_795_000_000,
+            expires_at: 1_795_014_400,
+            description: None,
+        }
+        .sign(&k)
+        .unwrap()
+    }
+
+    fn redeem(n: u16) -> Record {
+        let id = code(n).code.code_id;
+        Record::redeemed("bj-traffic", id, 9, Some(format!("T{n}")), "counter", None)
+    }
+
+    fn both() -> Vec<(tempfile::TempDir, Ledger)> {
+        ["l.jsonl", "l.csv"]
+            .iter()
+            .map(|name| {
+                let d = tempfile::tempdir().unwrap();
+                let l = Ledger::new(&d.path().join(name));
+                (d, l)
+            })
+            .collect()
+    }
+
+    /// A ledger with codes 1..=n issued and the odd ones redeemed.
+    fn filled(l: &Ledger, n: u16) {
+        let lock = l.lock().unwrap();
+        let mut st = l.load(&lock).unwrap();
+        let recs = (1..=n).map(|i| Record::issued(&code(i), 5)).collect();
+        l.append(&lock, &mut st, recs).unwrap();
+        for i in (1..=n).step_by(2) {
+            l.append(&lock, &mut st, vec![redeem(i)]).unwrap();
+        }
+    }
+
+    #[test]
+    fn append_reload_and_refuse_double_redemption() {
+        for (_d, l) in both() {
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            let recs = vec![Record::issued(&code(1), 5), Record::issued(&code(2), 5)];
+            l.append(&lock, &mut st, recs).unwrap();
+            l.append(&lock, &mut st, vec![redeem(1)]).unwrap();
+            let err = l.append(&lock, &mut st, vec![redeem(1)]).unwrap_err();
+            assert!(err.to_string().contains("already redeemed"), "{err}");
+            let st = l.load(&lock).unwrap();
+            assert_eq!(st.records, 3);
+            assert_eq!(st.issued.len(), 2);
+            let id1 = code(1).code.code_id;
+            assert_eq!(st.redemption(&id1).unwrap().txn.as_deref(), Some("T1"));
+            assert_eq!(
+                st.code_for_reference("bj-traffic", "京A12342"),
+                Some(code(2).code.code_id)
+            );
+            assert!(l.lock_path().exists());
+        }
+    }
+
+    #[test]
+    fn every_line_carries_prev_and_crc() {
+        for (_d, l) in both() {
+            filled(&l, 2);
+            let text = std::fs::read_to_string(l.path()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let records = &lines[usize::from(l.format() == LedgerFormat::Csv)..];
+            assert_eq!(records.len(), 3);
+            // The first record chains to zeros, the next to the first.
+            assert!(records[0].contains(&"0".repeat(32)), "{}", records[0]);
+            let h = crate::code::to_hex(&line::hash(records[0].as_bytes()));
+            assert!(records[1].contains(&h), "{}", records[1]);
+            if l.format() == LedgerFormat::Csv {
+                assert!(lines[0].ends_with(",prev,crc"), "{}", lines[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_named_and_torn_tails_repaired() {
+        for (_d, l) in both() {
+            filled(&l, 2);
+            let lock = l.lock().unwrap();
+            let text = std::fs::read_to_string(l.path()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let n = lines.len();
+            let mut swapped = lines.clone();
+            swapped.swap(n - 1, n - 2);
+            std::fs::write(l.path(), swapped.join("\n") + "\n").unwrap();
+            let err = l.load(&lock).unwrap_err().to_string();
+            assert!(err.contains(&format!(":{}:", n - 1)), "{err}");
+            assert!(err.contains("hash chain broken"), "{err}");
+            assert_eq!(l.repair(&lock).unwrap_err().to_string(), err);
+
+            // A torn tail is flagged, appending refuses to build on it, and
+            // repair cuts exactly the partial line.
+            let torn = "{\"seq\":4,\"ti";
+            std::fs::write(l.path(), text.clone() + torn).unwrap();
+            let mut st = l.load(&lock).unwrap();
+            assert!(st.torn_tail);
+            assert_eq!(st.records, 3);
+            let e = l.append(&lock, &mut st, vec![redeem(2)]).unwrap_err();
+            assert!(e.to_string().contains("incomplete"), "{e}");
+            assert_eq!(l.repair(&lock).unwrap(), torn.len() as u64);
+            assert_eq!(std::fs::read_to_string(l.path()).unwrap(), text);
+            assert_eq!(l.repair(&lock).unwrap(), 0);
+            let mut st = l.load(&lock).unwrap();
+            l.append(&lock, &mut st, vec![redeem(2)]).unwrap();
+        }
+    }
+
+    #[test]
+    fn appends_refuse_a_file_that_changed_underneath() {
+        for (_d, l) in both() {
+            filled(&l, 2);
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            let mut other = l.load(&lock).unwrap();
+            l.append(&lock, &mut other, vec![Record::issued(&code(9), 5)])
+                .unwrap();
+            let e = l
+                .append(&lock, &mut st, vec![Record::issued(&code(10), 5)])
+                .unwrap_err();
+            assert!(e.to_string().contains("changed"), "{e}");
+            assert_eq!(l.load(&lock).unwrap().records, 4);
+        }
+    }
+
+    #[test]
+    fn a_second_issue_of_a_code_is_named() {
+        for (_d, l) in both() {
+            filled(&l, 70);
+            let lock = l.lock().unwrap();
+            let full = l.load(&lock).unwrap();
+            // A state that knows nothing of the codes, at the ledger's end.
+            let mut blind = LedgerState::default();
+            blind.records = full.records;
+            blind.end = full.end;
+            blind.last_hash = full.last_hash;
+            l.append(&lock, &mut blind, vec![Record::issued(&code(3), 5)])
+                .unwrap();
+            let line = full.records + 1 + u64::from(l.format() == LedgerFormat::Csv);
+            let err = l.load(&lock).unwrap_err().to_string();
+            let want = format!(":{line}: code {} issued twice", code(3).code.code_id);
+            assert!(err.contains(&want), "{err}");
+        }
+    }
+
+    /// The state of a few codes, read through the index or by a scan, is
+    /// what a full load says about them.
+    fn same_as_full(l: &Ledger, ids: &[CodeId]) {
+        let lock = l.lock().unwrap();
+        let full = l.load(&lock).unwrap();
+        let part = l.load_codes(&lock, ids).unwrap();
+        assert_eq!(part.records, full.records);
+        assert_eq!((part.end, part.last_hash), (full.end, full.last_hash));
+        for id in ids {
+            assert_eq!(part.issued(id), full.issued(id));
+            assert_eq!(part.redemption(id), full.redemption(id));
+        }
+    }
+
+    #[test]
+    fn index_answers_like_a_full_load_and_survives_damage() {
+        for (_d, l) in both() {
+            filled(&l, 40);
+            let ids: Vec<CodeId> = (1..=41).map(|i| code(i).code.code_id).collect();
+            // Below the threshold no index is kept.
+            same_as_full(&l, &ids);
+            assert!(!l.index_path().exists());
+            let l = Ledger {
+                limits: (40, 1000),
+                ..l
+            };
+            same_as_full(&l, &ids[..1]);
+            assert!(l.index_path().exists());
+            same_as_full(&l, &ids[..3]);
+            same_as_full(&l, &ids);
+            // The index really spares the scan: damage to another code's
+            // line goes unseen by load_codes (ledger check finds it).
+            let text = std::fs::read(l.path()).unwrap();
+            let mut damaged = text.clone();
+            let mid = text.len() / 2;
+            damaged[mid] ^= 0x20;
+            std::fs::write(l.path(), &damaged).unwrap();
+            let lock = l.lock().unwrap();
+            assert!(l.load(&lock).is_err());
+            assert_eq!(l.load_codes(&lock, &ids[..1]).unwrap().records, 60);
+            drop(lock);
+            std::fs::write(l.path(), &text).unwrap();
+            // Past the index: a tail of new records is read on every open.
+            let lock = l.lock().unwrap();
+            let mut st = l.load_codes(&lock, &ids[1..2]).unwrap();
+            l.append(&lock, &mut st, vec![redeem(2)]).unwrap();
+            drop(lock);
+            same_as_full(&l, &ids[..4]);
+            // A damaged, stale or foreign index is ignored.
+            let good = std::fs::read(l.index_path()).unwrap();
+            let mut bad = good.clone();
+            let last = bad.len() - 1;
+            bad[last] ^= 1;
+            for junk in [bad, good[..100].to_vec(), b"PAYQRIX1".to_vec()] {
+                std::fs::write(l.index_path(), junk).unwrap();
+                same_as_full(&l, &ids);
+            }
+            std::fs::remove_file(l.index_path()).unwrap();
+            same_as_full(&l, &ids);
+        }
+    }
+
+    #[test]
+    fn a_process_keeps_its_tail_between_batches() {
+        for (_d, l) in both() {
+            filled(&l, 60);
+            let ids: Vec<CodeId> = (1..=60).map(|i| code(i).code.code_id).collect();
+            // Two "processes": `a` keeps what it read past the index between
+            // its batches (and folds it in after 32), `b` appends between.
+            let a = Ledger {
+                limits: (40, 1),
+                ..Ledger::new(l.path())
+            };
+            let b = Ledger {
+                limits: (40, 1000),
+                ..Ledger::new(l.path())
+            };
+            for k in (2..=60).step_by(2) {
+                let lock = a.lock().unwrap();
+                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                a.append(&lock, &mut st, vec![redeem(k)]).unwrap();
+                // A second redemption in the same process is refused.
+                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                assert!(a.append(&lock, &mut st, vec![redeem(k)]).is_err());
+                drop(lock);
+                if k % 3 == 0 {
+                    let new = code(100 + k);
+                    let lock = b.lock().unwrap();
+                    let mut st = b.load_codes(&lock, &[new.code.code_id]).unwrap();
+                    b.append(&lock, &mut st, vec![Record::issued(&new, 5)])
+                        .unwrap();
+                }
+                same_as_full(&a, &ids);
+                same_as_full(&b, &ids);
+            }
+            let lock = l.lock().unwrap();
+            let all = l.load(&lock).unwrap();
+            assert_eq!((all.redeemed.len(), all.issued.len()), (60, 70));
+        }
+    }
+}

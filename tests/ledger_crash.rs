@@ -1,0 +1,132 @@
+//! kill -9 torture: batch issues and redemptions are SIGKILLed at seeded
+//! random moments. After every kill the ledger opens (once a torn last line
+//! is repaired), every acknowledged redemption and every completed issue is
+//! in it, and no code is redeemed twice (loading refuses a second one).
+//!
+//! 1,000 iterations by default; PAYQR_TORTURE_ITERATIONS=N for a long run.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use payqr::ledger::Ledger;
+
+/// Iterations per ledger before a fresh one (alternately JSON lines, CSV).
+const EPISODE: usize = 50;
+
+#[test]
+fn sigkill_at_random_moments_loses_nothing_acknowledged() {
+    let iterations: usize = std::env::var("PAYQR_TORTURE_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let d = setup();
+    let texts = issue_many(d.path(), "K", 16);
+    let mut rng = Rng(0x6b11_1000);
+    let (mut killed, mut torn, mut acked_total, mut issues_done) = (0, 0, 0, 0);
+    let mut acked: Vec<String> = Vec::new();
+    let mut issued_refs: Vec<String> = Vec::new();
+    let mut ledger = d.path().join("none");
+    for it in 0..iterations {
+        if it.is_multiple_of(EPISODE) {
+            let ext = if (it / EPISODE).is_multiple_of(2) {
+                "jsonl"
+            } else {
+                "csv"
+            };
+            ledger = d.path().join(format!("e{}.{ext}", it / EPISODE));
+            acked.clear();
+            issued_refs.clear();
+        }
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+        cmd.current_dir(d.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        // One in eight iterations is a batch issue of two new codes; the
+        // rest redeem 4 of the 16 codes, in one batch.
+        let refs: Vec<String> = if rng.below(8) == 0 {
+            let refs = vec![format!("I{it}a"), format!("I{it}b")];
+            let rows = format!("reference,amount\n{},10.00\n{},20.00\n", refs[0], refs[1]);
+            std::fs::write(d.path().join("rows.csv"), rows).unwrap();
+            cmd.args(["issue", "--key", "test-issuer.key", "--from", "rows.csv"])
+                .args(["--out-dir", "out", "--kind", "fine", "--currency", "CNY"])
+                .args([
+                    "--payee",
+                    "X",
+                    "--expires-in",
+                    "4h",
+                    "--now",
+                    ISSUED,
+                    "--ledger",
+                ])
+                .arg(&ledger);
+            refs
+        } else {
+            cmd.args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])
+                .args(["--txn", &format!("T{it}"), "--ledger"])
+                .arg(&ledger)
+                .arg("-");
+            Vec::new()
+        };
+        let mut child = cmd.spawn().unwrap();
+        let input: String = (0..4)
+            .map(|_| format!("{}\n", texts[rng.below(texts.len() as u64) as usize]))
+            .collect();
+        // The child may already be gone: a broken pipe is part of the game.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+        // Redemptions take ~15 ms and issues ~50 ms in a debug build: kill
+        // anywhere from before start to after the end.
+        let window = if refs.is_empty() { 20_000 } else { 60_000 };
+        std::thread::sleep(Duration::from_micros(rng.below(window)));
+        let _ = child.kill();
+        let out = child.wait_with_output().unwrap();
+        if out.status.code().is_none() {
+            killed += 1;
+        }
+        // Printed means acknowledged: redeem prints only after the fsync.
+        let now_acked = acknowledged(&String::from_utf8_lossy(&out.stdout));
+        acked_total += now_acked.len();
+        acked.extend(now_acked);
+        if out.status.code() == Some(0) && !refs.is_empty() {
+            issues_done += 1;
+            issued_refs.extend(refs);
+        }
+
+        let l = Ledger::new(&ledger);
+        let lock = l.lock().unwrap();
+        let mut state = l
+            .load(&lock)
+            .unwrap_or_else(|e| panic!("iteration {it}: the ledger does not open: {e}"));
+        if state.torn_tail {
+            torn += 1;
+            l.repair(&lock).unwrap();
+            state = l.load(&lock).unwrap();
+            assert!(!state.torn_tail, "iteration {it}: repair left a torn tail");
+        }
+        for id in &acked {
+            let id = id.parse().unwrap();
+            assert!(
+                state.redemption(&id).is_some(),
+                "iteration {it}: acknowledged redemption of {id} is missing"
+            );
+        }
+        for r in &issued_refs {
+            assert!(
+                state.code_for_reference("bj-traffic", r).is_some(),
+                "iteration {it}: issued code {r} is missing"
+            );
+        }
+    }
+    eprintln!(
+        "{iterations} iterations: {killed} killed mid-run, {torn} torn tails repaired, \
+         {acked_total} acknowledged redemptions and {issues_done} completed batch issues all present"
+    );
+    assert!(
+        killed > iterations / 4,
+        "kills should land mid-run: {killed}"
+    );
+}
