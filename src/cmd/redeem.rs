@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use payqr::code::CodeId;
 use payqr::ledger::{Ledger, Record};
 use payqr::trust::TrustList;
-use payqr::verify::{Clock, Status, Verdict, verify_code, verify_text};
+use payqr::verify::{Clock, Status, Verdict, verify_text};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 use crate::output::{self, Inputs, Item};
@@ -109,7 +109,13 @@ pub fn run(a: Args) -> CmdResult {
             if state.redemption(&c.code_id).is_some() {
                 // Judged again with the ledger: the verdict names the
                 // earlier redemption.
-                verdicts[i] = verify_code(code, &trust, clock, Some(&state));
+                // Re-read from the text: the profile (PQ1 or EMV) decides
+                // how the signature is checked.
+                let text = items[i]
+                    .text
+                    .as_deref()
+                    .expect("a valid verdict has a text");
+                verdicts[i] = verify_text(text, &trust, clock, Some(&state));
                 continue;
             }
             in_group.insert(c.code_id);
