@@ -31,7 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
-            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -193,11 +193,14 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;reconcile' {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
-            [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement CSV/TSV from the payment provider or bank')
-            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
+            [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt053 or camt054')
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
+            [CompletionResult]::new('--fee-column', '--fee-column', [CompletionResultType]::ParameterName, 'Generic files: the column with the provider''s fee, deducted from the amount column')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Write a one-page HTML report (totals, payments per hour, discrepancies)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge open/expired as of this time instead of now')
-            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for settlement times without one (default: this machine''s)')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Statuses that make the exit status 1 (default: all discrepancies)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Summary as JSON on stdout')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Mark matched codes redeemed in the ledger (safe to rerun)')
@@ -221,7 +224,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
-            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -28,7 +28,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect the ledger of issued and redeemed codes'
-            cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -171,11 +171,14 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;reconcile'= {
             cand --ledger 'ledger'
-            cand --settlement 'Settlement CSV/TSV from the payment provider or bank'
-            cand --map 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
+            cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
+            cand --format 'auto, generic, wechat, alipay, camt053 or camt054'
+            cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
+            cand --fee-column 'Generic files: the column with the provider''s fee, deducted from the amount column'
             cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
+            cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'
             cand --at 'Judge open/expired as of this time instead of now'
-            cand --tz 'Offset for settlement times without one (default: this machine''s)'
+            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
             cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
             cand --json 'Summary as JSON on stdout'
             cand --apply 'Mark matched codes redeemed in the ledger (safe to rerun)'
@@ -197,7 +200,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect the ledger of issued and redeemed codes'
-            cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
