@@ -145,14 +145,16 @@ pub enum Note {
     /// The code is in another currency than the payment.
     OtherCurrency,
     BadAmount(Box<AmountError>),
-    /// Short by this many minor units, over `parts` rows.
+    /// Short by this many minor units; row `k` of the `parts` rows paid.
     Underpaid {
         short: u64,
+        k: u32,
         parts: u32,
     },
-    /// Over by this many minor units, over `parts` rows.
+    /// Over by this many minor units; row `k` of the `parts` rows paid.
     Overpaid {
         over: u64,
+        k: u32,
         parts: u32,
     },
     /// Part `k` of `n` rows that add up to the amount.
@@ -444,7 +446,9 @@ fn classify_code(
                         let n = parts.len() as u32;
                         let (status, note) = if sum > code.amount {
                             let over = sum - code.amount;
-                            (Status::AmountMismatch, Note::Overpaid { over, parts: n })
+                            // k is set per part below.
+                            let (k, parts) = (n, n);
+                            (Status::AmountMismatch, Note::Overpaid { over, k, parts })
                         } else {
                             completion(code, redemption, p, file)
                         };
@@ -453,8 +457,12 @@ fn classify_code(
                         for (k, &part) in parts.iter().enumerate() {
                             let row = &mut rows[part as usize];
                             row.status = status;
+                            let k = k as u32 + 1;
                             row.note = match (&note, n) {
-                                (Note::None, 2..) => Note::Part { k: k as u32 + 1, n },
+                                (Note::None, 2..) => Note::Part { k, n },
+                                (&Note::Overpaid { over, parts, .. }, _) => {
+                                    Note::Overpaid { over, k, parts }
+                                }
                                 _ => note.clone(),
                             };
                         }
@@ -471,9 +479,13 @@ fn classify_code(
     if !pending.is_empty() {
         let short = code.amount - pending_sum;
         let parts = pending.len() as u32;
-        for &r in &pending {
+        for (k, &r) in pending.iter().enumerate() {
             rows[r as usize].status = Status::AmountMismatch;
-            rows[r as usize].note = Note::Underpaid { short, parts };
+            rows[r as usize].note = Note::Underpaid {
+                short,
+                k: k as u32 + 1,
+                parts,
+            };
         }
     }
     if refunds.is_empty() {
@@ -599,11 +611,19 @@ impl<'a> Report<'a> {
         // in: the row's, or the code's when the file has no currency.
         let currency = p.currency.or(code.map(|c| c.currency));
         let exp = |c: Currency| c.exponent;
+        // A code's amount is expected once: on the last part of a payment
+        // in parts, never on a refund, so totals do not count it twice.
+        let earlier_part = match row.note {
+            Note::Part { k, n: parts }
+            | Note::Underpaid { k, parts, .. }
+            | Note::Overpaid { k, parts, .. } => k < parts,
+            _ => false,
+        };
         Amounts {
             currency,
             // Only comparable amounts share a row.
             expected: code
-                .filter(|c| Some(c.currency) == currency)
+                .filter(|c| Some(c.currency) == currency && !earlier_part && !p.refund)
                 .map(|c| c.amount),
             paid: currency.and_then(|c| p.amount.minor(exp(c)).ok()),
             fee: p
@@ -668,12 +688,14 @@ impl<'a> Report<'a> {
                 _ => "another currency".into(),
             },
             Note::BadAmount(e) => e.to_string(),
-            Note::Underpaid { short, parts: 1 } => format!("underpaid by {}", money(*short)),
-            Note::Underpaid { short, parts } => {
+            Note::Underpaid {
+                short, parts: 1, ..
+            } => format!("underpaid by {}", money(*short)),
+            Note::Underpaid { short, parts, .. } => {
                 format!("underpaid by {} ({parts} partial payments)", money(*short))
             }
-            Note::Overpaid { over, parts: 1 } => format!("overpaid by {}", money(*over)),
-            Note::Overpaid { over, parts } => {
+            Note::Overpaid { over, parts: 1, .. } => format!("overpaid by {}", money(*over)),
+            Note::Overpaid { over, parts, .. } => {
                 format!("overpaid by {} ({parts} partial payments)", money(*over))
             }
             Note::Part { k, n } => format!("partial payment {k} of {n}"),

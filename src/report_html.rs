@@ -35,7 +35,8 @@ const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}\
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}\
-tr.bad td:first-child{color:#b00020;font-weight:600}.muted{color:#666}";
+tr.bad td:first-child{color:#b00020;font-weight:600}.muted{color:#666}\
+td{white-space:nowrap}td:last-child{white-space:normal}";
 
 /// The page. `title` names what was reconciled; times are shown in `tz`.
 pub fn render(report: &Report, title: &str, tz: FixedOffset, generated_at: u64) -> String {
@@ -158,6 +159,13 @@ fn chart(h: &mut String, report: &Report, tz: FixedOffset) {
     h.push_str("</svg>");
 }
 
+/// "11-23 12:30:00" in `tz` (the zone is in the chart heading).
+fn short_time(t: u64, tz: FixedOffset) -> String {
+    chrono::DateTime::from_timestamp(t as i64, 0)
+        .map(|d| d.with_timezone(&tz).format("%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
 fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
     let bad: Vec<_> = report
         .rows
@@ -169,9 +177,10 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
         h.push_str("<p>None: every payment matched.</p>");
         return;
     }
-    h.push_str(
+    let _ = write!(
+        h,
         "<table><tr><th>status</th><th>where</th><th>code</th><th>reference</th>\
-         <th>expected</th><th>paid</th><th>paid at</th><th>transaction</th><th>note</th></tr>",
+         <th>expected</th><th>paid</th><th>paid at ({tz})</th><th>transaction</th><th>note</th></tr>",
     );
     for r in bad.iter().take(MAX_TABLE_ROWS) {
         let v = report.view(r);
@@ -180,8 +189,9 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
             (Some(m), Some(c)) => format!("{} {c}", c.format_amount(m)),
             _ => String::new(),
         };
+        // The file's name (its digest is in the per-row report).
         let place = match (v.file, v.line) {
-            (Some(f), Some(l)) => format!("{f}:{l}"),
+            (Some(f), Some(l)) => format!("{}:{l}", f.rsplit_once('@').map_or(f, |(name, _)| name)),
             _ => "ledger".into(),
         };
         let _ = write!(
@@ -194,9 +204,7 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
             escape(v.reference.unwrap_or_default()),
             amount(v.expected_minor),
             amount(v.paid_minor),
-            v.paid_at
-                .map(|t| time::format_in(t, tz))
-                .unwrap_or_default(),
+            v.paid_at.map(|t| short_time(t, tz)).unwrap_or_default(),
             escape(v.txn_id.unwrap_or_default()),
             escape(&v.note),
         );

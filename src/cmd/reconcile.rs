@@ -123,7 +123,16 @@ pub fn run(a: Args) -> CmdResult {
         write_file(p, &buf)?;
     }
     if let Some(p) = &a.html {
-        let names: Vec<String> = files.iter().map(|f| f.source.clone()).collect();
+        let names: Vec<String> = a
+            .settlement
+            .iter()
+            .map(|p| {
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
         let page =
             payqr::report_html::render(&report, &names.join(", "), show_tz, payqr::time::now());
         write_file(p, page.as_bytes())?;
