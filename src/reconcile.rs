@@ -343,10 +343,18 @@ pub fn reconcile<'a>(state: &'a LedgerState, files: &'a [Settlement], at: u64) -
     // Stable: a code's rows stay in file order.
     named.sort_by_key(|m| m.code);
     let mut has_row = vec![false; state.issued.len()];
+    let mut scratch = Scratch::default();
     for group in named.chunk_by(|a, b| a.code == b.code) {
         let c = group[0].code as usize;
         has_row[c] = true;
-        classify_code(state, files, &state.issued[c], group, &mut rows);
+        classify_code(
+            state,
+            files,
+            &state.issued[c],
+            group,
+            &mut rows,
+            &mut scratch,
+        );
     }
     for (i, code) in state.issued.iter().enumerate() {
         if has_row[i] {
@@ -386,6 +394,16 @@ struct Member {
     index: u32,
 }
 
+/// Buffers reused from one code to the next (rows, or (row, file, line)
+/// of refunds): a million codes need no million small allocations.
+#[derive(Default)]
+struct Scratch {
+    pending: Vec<u32>,
+    paid_rows: Vec<u32>,
+    duplicates: Vec<u32>,
+    refunds: Vec<(u32, u32, u64)>,
+}
+
 /// Gives a status to every row naming one code (`members`, in file order).
 ///
 /// Precedence for a payment row, first that applies wins: currency
@@ -400,21 +418,28 @@ fn classify_code(
     code: &Issued,
     members: &[Member],
     rows: &mut [Row],
+    scratch: &mut Scratch,
 ) {
     let payment = |m: &Member| -> (&Payment, &Settlement) {
         let f = &files[m.file as usize];
         (&f.payments[m.index as usize], f)
     };
     let redemption = state.redemption(&code.code_id);
-    let mut pending: Vec<u32> = Vec::new();
+    let Scratch {
+        pending,
+        paid_rows,
+        duplicates,
+        refunds,
+    } = scratch;
+    for v in [&mut *pending, &mut *paid_rows, &mut *duplicates] {
+        v.clear();
+    }
+    refunds.clear();
     let mut pending_sum = 0u64;
     // The row that completed (or overshot) the payment: file, line.
     let mut paid_by: Option<(u32, u64)> = None;
-    let mut paid_rows: Vec<u32> = Vec::new();
     let mut paid_sum = 0u64;
-    let mut duplicates: Vec<u32> = Vec::new();
     let mut duplicate_sum = 0u64;
-    let mut refunds: Vec<&Member> = Vec::new();
     let mut refund_sum = 0u64;
     for m in members {
         let r = m.row;
@@ -426,7 +451,7 @@ fn classify_code(
             match p.amount.minor(currency.exponent) {
                 Err(e) => (Status::AmountMismatch, Note::BadAmount(Box::new(e))),
                 Ok(minor) if p.refund => {
-                    refunds.push(m);
+                    refunds.push((r, m.file, p.line));
                     refund_sum = refund_sum.saturating_add(minor);
                     (Status::Refunded, Note::Refund)
                 }
@@ -442,8 +467,9 @@ fn classify_code(
                         if sum < code.amount {
                             continue;
                         }
-                        let parts = std::mem::take(&mut pending);
-                        let n = parts.len() as u32;
+                        paid_rows.clear();
+                        paid_rows.append(pending);
+                        let n = paid_rows.len() as u32;
                         let (status, note) = if sum > code.amount {
                             let over = sum - code.amount;
                             // k is set per part below.
@@ -454,7 +480,7 @@ fn classify_code(
                         };
                         paid_by = Some((m.file, p.line));
                         paid_sum = sum;
-                        for (k, &part) in parts.iter().enumerate() {
+                        for (k, &part) in paid_rows.iter().enumerate() {
                             let row = &mut rows[part as usize];
                             row.status = status;
                             let k = k as u32 + 1;
@@ -466,7 +492,6 @@ fn classify_code(
                                 _ => note.clone(),
                             };
                         }
-                        paid_rows = parts;
                         continue;
                     }
                 }
@@ -491,27 +516,24 @@ fn classify_code(
     if refunds.is_empty() {
         return;
     }
-    let first_refund = (refunds[0].file, payment(refunds[0]).0.line);
-    let settled = if !duplicates.is_empty() && refund_sum == duplicate_sum {
+    let (_, file, line) = refunds[0];
+    let settled: &[u32] = if !duplicates.is_empty() && refund_sum == duplicate_sum {
         // The second payment went back: what is left is one payment.
         duplicates
     } else if refund_sum == paid_sum.saturating_add(duplicate_sum) && paid_by.is_some() {
         // Everything went back: the code is not paid.
-        paid_rows.extend(duplicates);
+        paid_rows.extend_from_slice(duplicates);
         paid_rows
     } else {
-        for m in &refunds {
-            rows[m.row as usize].status = Status::AmountMismatch;
-            rows[m.row as usize].note = Note::RefundMismatch;
+        for &(r, _, _) in refunds.iter() {
+            rows[r as usize].status = Status::AmountMismatch;
+            rows[r as usize].note = Note::RefundMismatch;
         }
         return;
     };
-    for r in settled {
+    for &r in settled {
         rows[r as usize].status = Status::Refunded;
-        rows[r as usize].note = Note::RefundedOn {
-            file: first_refund.0,
-            line: first_refund.1,
-        };
+        rows[r as usize].note = Note::RefundedOn { file, line };
     }
 }
 

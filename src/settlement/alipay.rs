@@ -2,7 +2,8 @@
 //! site or through the bill download URL API.
 //!
 //! Layout (see fixtures/settlement/README.md for the sources): GBK text
-//! (decoded as its superset GB18030; a UTF-8 BOM means UTF-8), preamble
+//! (decoded as its superset GB18030; a file re-saved as UTF-8 is read as
+//! such), preamble
 //! lines starting with '#', the header row, detail rows whose cells are
 //! often padded with tabs, then '#' footer lines with totals
 //! (#交易合计：N笔，商家实收共X元...). Amounts are in yuan; a refund row
@@ -81,7 +82,9 @@ fn fen(text: &str) -> Result<i128, String> {
 
 pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>, SettlementError> {
     let decoded;
-    let text = if bytes.starts_with(UTF8_BOM) {
+    // Re-saved bills come as UTF-8 (with or without a BOM); GBK Chinese
+    // text is practically never valid UTF-8, so that tells them apart.
+    let text = if bytes.starts_with(UTF8_BOM) || std::str::from_utf8(bytes).is_ok() {
         decode_utf8(path, bytes)?
     } else {
         decoded = decode_gb18030(path, bytes)?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::{
-    Amount, CodeRef, Errors, Payment, SettlementError, Table, cell, decode_utf8, parse_currency,
+    Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, decode_utf8,
     parse_paid_at,
 };
 
@@ -124,6 +124,7 @@ pub fn parse(
 
     let mut payments = Vec::new();
     let mut errors = Errors::new(path);
+    let mut currencies = Currencies::default();
     while let Some((line, record)) = table.next()? {
         if record.len() != header.len() {
             let problem = format!(
@@ -132,7 +133,15 @@ pub fn parse(
                 header.len()
             );
             errors.push(line, None, problem);
-        } else if let Some(p) = payment(record, line, &cols, &names, tz, &mut errors) {
+        } else if let Some(p) = payment(
+            record,
+            line,
+            &cols,
+            &names,
+            tz,
+            &mut currencies,
+            &mut errors,
+        ) {
             payments.push(p);
         }
         if errors.full() {
@@ -218,6 +227,7 @@ fn payment(
     cols: &Columns,
     names: &FieldNames,
     tz: FixedOffset,
+    currencies: &mut Currencies,
     errors: &mut Errors,
 ) -> Option<Payment> {
     let optional = |i: Option<usize>| i.map(|i| cell(record, i)).filter(|s| !s.is_empty());
@@ -234,8 +244,12 @@ fn payment(
             .map_err(|e| fail(&names.fee, e.to_string()))
             .ok()
     });
-    let currency = optional(cols.currency)
-        .and_then(|c| parse_currency(c).map_err(|e| fail(&names.currency, e)).ok());
+    let currency = optional(cols.currency).and_then(|c| {
+        currencies
+            .parse(c)
+            .map_err(|e| fail(&names.currency, e))
+            .ok()
+    });
     let paid_at = optional(cols.paid_at).and_then(|t| {
         parse_paid_at(t, tz)
             .map_err(|e| fail(&names.paid_at, e))

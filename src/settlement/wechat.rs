@@ -14,8 +14,8 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::{
-    Amount, CodeRef, Errors, Payment, SettlementError, Table, cell, column, decode_utf8,
-    file_error, parse_currency, parse_paid_at,
+    Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, column,
+    decode_utf8, file_error, parse_paid_at,
 };
 
 const PAID_AT: &str = "交易时间";
@@ -109,6 +109,7 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
     let mut payments = Vec::new();
     let mut errors = Errors::new(path);
     let mut sums = Sums::default();
+    let mut currencies = Currencies::default();
     let mut summary_header = None;
     while let Some((line, record)) = table.next()? {
         if value(record, 0) == SUMMARY_COUNT {
@@ -125,7 +126,15 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
                 header.len()
             );
             errors.push(line, None, problem);
-        } else if let Some(p) = row(record, line, &cols, tz, &mut sums, &mut errors) {
+        } else if let Some(p) = row(
+            record,
+            line,
+            &cols,
+            tz,
+            &mut sums,
+            &mut currencies,
+            &mut errors,
+        ) {
             payments.push(p);
         }
         if errors.full() {
@@ -168,6 +177,7 @@ fn row(
     cols: &Columns,
     tz: FixedOffset,
     sums: &mut Sums,
+    currencies: &mut Currencies,
     errors: &mut Errors,
 ) -> Option<Payment> {
     let mut ok = true;
@@ -206,7 +216,8 @@ fn row(
     let fee = Amount::parse(fee_text.trim_start_matches('-'))
         .map_err(|e| fail(FEE, e.to_string()))
         .ok();
-    let currency = parse_currency(value(record, cols.currency))
+    let currency = currencies
+        .parse(value(record, cols.currency))
         .map_err(|e| fail(CURRENCY, e))
         .ok();
     let paid_at = parse_paid_at(value(record, cols.paid_at), tz)
