@@ -41,14 +41,18 @@ LOAD=(./target/release/payqr ledger check --ledger "$DATA/ledger.jsonl")
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-# One timed run: "<wall seconds> <max RSS KB>"; stdout kept in $OUT/$1.out.
+# One timed run: "<wall s> <max RSS KB> <user+sys CPU s>"; stdout kept in
+# $OUT/$1.out. CPU time is less disturbed than wall time by other work on
+# a shared machine (DuckDB uses both cores, so its CPU can exceed its wall).
 timed() {
   local name=$1; shift
   flock "$LOCK" /usr/bin/time -v "$@" >"$OUT/$name.out" 2>"$OUT/$name.time" || true
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
                  for (i = 1; i <= n; i++) s = s * 60 + t[i]; wall = s }
+              /User time \(seconds\)/ { cpu += $2 }
+              /System time \(seconds\)/ { cpu += $2 }
               /Maximum resident set size/ { rss = $2 }
-              END { printf "%.2f %d\n", wall, rss }' "$OUT/$name.time"
+              END { printf "%.2f %d %.2f\n", wall, rss, cpu }' "$OUT/$name.time"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -79,11 +83,12 @@ fi
 
 report() {
   local name=$1
-  local wall rss
+  local wall rss cpu
   wall=$(cut -d' ' -f1 "$OUT/$name.runs" | median)
   rss=$(cut -d' ' -f2 "$OUT/$name.runs" | median)
-  printf "%-28s wall median %6.2f s  (runs: %s)  peak RSS median %6.0f MB\n" \
-    "$2" "$wall" "$(cut -d' ' -f1 "$OUT/$name.runs" | paste -sd' ')" "$(echo "$rss / 1024" | bc -l)"
+  cpu=$(cut -d' ' -f3 "$OUT/$name.runs" | median)
+  printf "%-28s wall median %6.2f s (runs: %s)  CPU median %6.2f s  peak RSS median %5.0f MB\n" \
+    "$2" "$wall" "$(cut -d' ' -f1 "$OUT/$name.runs" | paste -sd' ')" "$cpu" "$(echo "$rss / 1024" | bc -l)"
 }
 echo "N=$N, $RUNS runs each, $(nproc) cores, duckdb $DUCKDB_VERSION, load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 report payqr "payqr reconcile"

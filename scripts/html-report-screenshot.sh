@@ -24,7 +24,7 @@ payqr reconcile --ledger "$out/ledger.jsonl" --tz +08:00 --at 2026-11-24T09:00:0
   --html "$out/report.html" >/dev/null || [ $? = 1 ]
 page="file://$(realpath "$out/report.html")"
 browse() { chromium --headless --no-sandbox --disable-gpu --no-first-run "$@" 2>/dev/null; }
-browse --window-size=1100,1400 --screenshot="$out/report.png" "$page" >/dev/null
+browse --window-size=1280,1300 --screenshot="$out/report.png" "$page" >/dev/null
 browse --dump-dom "$page" >"$out/dom.html"
 grep -q '<h2>Discrepancies' "$out/dom.html"
 bars=$(grep -o '<rect' "$out/dom.html" | wc -l)

@@ -33,10 +33,11 @@ pub fn escape(s: &str) -> String {
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}\
 h1{font-size:20px}h2{font-size:16px;margin-top:28px}\
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\
+table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:left}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}\
 tr.bad td:first-child{color:#b00020;font-weight:600}.muted{color:#666}\
-td{white-space:nowrap}td:last-child{white-space:normal}";
+td{white-space:nowrap}td.w{white-space:normal;min-width:16em}\
+td.x{white-space:normal;word-break:break-all;max-width:12em;font-size:12px}";
 
 /// The page. `title` names what was reconciled; times are shown in `tz`.
 pub fn render(report: &Report, title: &str, tz: FixedOffset, generated_at: u64) -> String {
@@ -180,13 +181,13 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
     let _ = write!(
         h,
         "<table><tr><th>status</th><th>where</th><th>code</th><th>reference</th>\
-         <th>expected</th><th>paid</th><th>paid at ({tz})</th><th>transaction</th><th>note</th></tr>",
+         <th>currency</th><th>expected</th><th>paid</th><th>paid at ({tz})</th><th>note</th><th>transaction</th></tr>",
     );
     for r in bad.iter().take(MAX_TABLE_ROWS) {
         let v = report.view(r);
         let cur = v.currency.and_then(Currency::from_code);
         let amount = |m: Option<u64>| match (m, cur) {
-            (Some(m), Some(c)) => format!("{} {c}", c.format_amount(m)),
+            (Some(m), Some(c)) => c.format_amount(m),
             _ => String::new(),
         };
         // The file's name (its digest is in the per-row report).
@@ -197,16 +198,17 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
         let _ = write!(
             h,
             "<tr class=\"bad\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"w\">{}</td><td class=\"x\">{}</td></tr>",
             v.status,
             escape(&place),
             escape(&v.code_id),
             escape(v.reference.unwrap_or_default()),
+            v.currency.unwrap_or_default(),
             amount(v.expected_minor),
             amount(v.paid_minor),
             v.paid_at.map(|t| short_time(t, tz)).unwrap_or_default(),
-            escape(v.txn_id.unwrap_or_default()),
             escape(&v.note),
+            escape(v.txn_id.unwrap_or_default()),
         );
     }
     h.push_str("</table>");

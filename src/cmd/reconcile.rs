@@ -142,6 +142,11 @@ pub fn run(a: Args) -> CmdResult {
         ledger.append(&lock, &mut state, records)?;
     }
     drop(lock);
+    // Millions of small allocations (ledger records, settlement rows) are
+    // not freed one by one just before the process exits and the system
+    // takes the memory back at once: that took ~8% of a million-row run.
+    std::mem::forget(state);
+    std::mem::forget(files);
     let mut out = std::io::stdout().lock();
     if a.json {
         writeln!(
