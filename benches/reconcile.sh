@@ -3,8 +3,9 @@
 # payqr and with DuckDB (the same classification in SQL over the same
 # files), check that every status count agrees exactly, and report wall
 # time and peak RSS (/usr/bin/time -v) of each: the median of RUNS runs,
-# alternating the two. payqr's own ledger load (`payqr ledger check`) is
-# timed too, to show how much of payqr's time it is.
+# alternating the two. payqr's ledger load alone (`payqr ledger check`) and
+# its settlement side alone (the same file against an empty ledger) are
+# timed too, to show where payqr's time goes.
 #
 # Usage: bash benches/reconcile.sh [N] [RUNS] [DATA_DIR]
 #   N rows/codes (default 1000000), RUNS (default 5),
@@ -37,6 +38,10 @@ PAYQR=(./target/release/payqr reconcile --ledger "$DATA/ledger.jsonl" --settleme
   --tz +08:00 --at "$AT" --json)
 DUCK=("$VENV/bin/python" benches/reconcile_duckdb.py "$DATA/ledger.jsonl" "$DATA/settlement.csv" "${AT%Z}" 8)
 LOAD=(./target/release/payqr ledger check --ledger "$DATA/ledger.jsonl")
+# The settlement side alone: the same file against an empty ledger.
+: >"$DATA/empty.jsonl"
+SIDE=("${PAYQR[@]}")
+SIDE[3]="$DATA/empty.jsonl"
 
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
@@ -57,11 +62,12 @@ timed() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-: >"$OUT/payqr.runs"; : >"$OUT/duckdb.runs"; : >"$OUT/load.runs"
+: >"$OUT/payqr.runs"; : >"$OUT/duckdb.runs"; : >"$OUT/load.runs"; : >"$OUT/side.runs"
 for i in $(seq "$RUNS"); do
   timed payqr "${PAYQR[@]}" >>"$OUT/payqr.runs"
   timed duckdb "${DUCK[@]}" >>"$OUT/duckdb.runs"
   timed load "${LOAD[@]}" >>"$OUT/load.runs"
+  timed side "${SIDE[@]}" >>"$OUT/side.runs"
 done
 
 # Exact agreement of every status count.
@@ -94,5 +100,6 @@ echo "N=$N, $RUNS runs each, $(nproc) cores, duckdb $DUCKDB_VERSION, load averag
 report payqr "payqr reconcile"
 report duckdb "duckdb (python + SQL)"
 report load "payqr ledger check (load)"
+report side "payqr, empty ledger"
 pw=$(cut -d' ' -f1 "$OUT/payqr.runs" | median); dw=$(cut -d' ' -f1 "$OUT/duckdb.runs" | median)
 echo "payqr / duckdb wall ratio: $(echo "scale=2; $pw / $dw" | bc -l)"
