@@ -717,7 +717,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__reconcile)
-            opts="-h -V --ledger --settlement --map --report --json --at --tz --apply --fail-on --help --version"
+            opts="-h -V --ledger --settlement --format --map --fee-column --report --html --json --at --tz --apply --fail-on --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,11 +731,23 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --map)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fee-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,7 +32,7 @@ complete -c payqr -n "__fish_payqr_needs_command" -f -a "issue" -d 'Sign payment
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_needs_command" -f -a "reconcile" -d 'Reconcile a settlement CSV against the ledger of issued codes'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -126,11 +126,14 @@ complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subc
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement CSV/TSV from the payment provider or bank' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt053 or camt054' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fee-column -d 'Generic files: the column with the provider\'s fee, deducted from the amount column' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l html -d 'Write a one-page HTML report (totals, payments per hour, discrepancies)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l at -d 'Judge open/expired as of this time instead of now' -r
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset for settlement times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine\'s for display)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fail-on -d 'Statuses that make the exit status 1 (default: all discrepancies)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l json -d 'Summary as JSON on stdout'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l apply -d 'Mark matched codes redeemed in the ledger (safe to rerun)'
@@ -153,7 +156,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_su
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "reconcile" -d 'Reconcile a settlement CSV against the ledger of issued codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -10,7 +10,8 @@
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
 //! - [`ledger`]: the append-only record of issued and redeemed codes
 //! - [`batch`]: batch issuance rows from CSV
-//! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger
+//! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger;
+//!   [`report_html`]: the one-page HTML report
 
 pub mod base45;
 pub mod batch;
@@ -22,6 +23,7 @@ pub mod keys;
 pub mod ledger;
 pub mod reconcile;
 pub mod render;
+pub mod report_html;
 pub mod sanitize;
 pub mod scan;
 pub mod settlement;

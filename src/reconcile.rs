@@ -1,22 +1,32 @@
 //! Reconciliation: every settlement row and every issued code gets a status.
 //!
-//! Settlement rows are matched against the ledger by code id; then every
-//! issued code that no row paid is listed as unpaid or redeemed elsewhere.
-//! Matched rows can be turned into redemption records ([`apply_records`]),
-//! and running that again over the same file adds nothing: a redemption
-//! this module wrote is recognised by its channel and transaction id.
+//! Rows are matched against the ledger by code id; the rows of one code are
+//! taken in file order: parts of a partial payment add up until the code's
+//! amount is reached, later payments are duplicates, refunds are netted.
+//! Every issued code that no row names is then listed as unpaid or
+//! redeemed elsewhere. Matched codes can be turned into redemption records
+//! ([`apply_records`]); running that again adds nothing, because a
+//! redemption this module wrote is recognised by its channel and the
+//! provider's transaction id — also when the same payment shows up again
+//! in the next day's file.
+//!
+//! A report row holds indexes into the ledger and the settlement files and
+//! a compact [`Note`], not strings: a million rows stay small, and text is
+//! only made when a row is written out ([`Report::view`]).
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 
+use chrono::FixedOffset;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::code::CodeId;
-use crate::currency::Currency;
+use crate::currency::{AmountError, Currency};
 use crate::ledger::{Issued, LedgerState, Record, Redemption};
-use crate::settlement::Payment;
+use crate::sanitize::for_spreadsheet;
+use crate::settlement::{Payment, Settlement};
 use crate::time;
 
 /// The ledger channel of redemptions written by [`apply_records`].
@@ -32,13 +42,15 @@ pub enum Status {
     Late,
     AlreadyRedeemed,
     Unknown,
+    Refunded,
+    Repeated,
     UnpaidOpen,
     UnpaidExpired,
     RedeemedElsewhere,
 }
 
 impl Status {
-    pub const ALL: [Status; 10] = [
+    pub const ALL: [Status; 12] = [
         Status::Matched,
         Status::AmountMismatch,
         Status::CurrencyMismatch,
@@ -46,6 +58,8 @@ impl Status {
         Status::Late,
         Status::AlreadyRedeemed,
         Status::Unknown,
+        Status::Refunded,
+        Status::Repeated,
         Status::UnpaidOpen,
         Status::UnpaidExpired,
         Status::RedeemedElsewhere,
@@ -60,6 +74,8 @@ impl Status {
             Status::Late => "late",
             Status::AlreadyRedeemed => "already_redeemed",
             Status::Unknown => "unknown",
+            Status::Refunded => "refunded",
+            Status::Repeated => "repeated",
             Status::UnpaidOpen => "unpaid_open",
             Status::UnpaidExpired => "unpaid_expired",
             Status::RedeemedElsewhere => "redeemed_elsewhere",
@@ -67,12 +83,18 @@ impl Status {
     }
 
     /// Whether someone has to look at it. An open unpaid code may still be
-    /// paid, and a code redeemed through another channel with no
-    /// settlement row is the normal case for counter payments.
+    /// paid; a code redeemed through another channel with no settlement
+    /// row is the normal case for counter payments; a refund that settles
+    /// its payment leaves nothing to do; a repeated row is a payment the
+    /// provider listed twice, not a second payment.
     pub fn is_discrepancy(self) -> bool {
         !matches!(
             self,
-            Status::Matched | Status::UnpaidOpen | Status::RedeemedElsewhere
+            Status::Matched
+                | Status::UnpaidOpen
+                | Status::RedeemedElsewhere
+                | Status::Refunded
+                | Status::Repeated
         )
     }
 
@@ -106,38 +128,463 @@ impl std::str::FromStr for Status {
 }
 
 /// Where a report row comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RowSource {
-    /// A settlement row starting on this line.
-    Settlement { line: u64 },
-    /// An issued code with no settlement row.
-    Ledger,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Payment `index` of settlement file `file`.
+    Settlement { file: u32, index: u32 },
+    /// Issued code `index` of the ledger (in ledger order), with no row.
+    Ledger { index: u32 },
 }
 
-/// One line of the report. Amounts are minor units of `currency`; times
-/// are Unix seconds, serialized as UTC RFC 3339.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Why a row has its status, in a few bytes; [`Report::view`] words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    None,
+    NotCodeId,
+    NotIssued,
+    /// The code is in another currency than the payment.
+    OtherCurrency,
+    BadAmount(Box<AmountError>),
+    /// Short by this many minor units; row `k` of the `parts` rows paid.
+    Underpaid {
+        short: u64,
+        k: u32,
+        parts: u32,
+    },
+    /// Over by this many minor units; row `k` of the `parts` rows paid.
+    Overpaid {
+        over: u64,
+        k: u32,
+        parts: u32,
+    },
+    /// Part `k` of `n` rows that add up to the amount.
+    Part {
+        k: u32,
+        n: u32,
+    },
+    /// The code was already paid by the row on this line of this file.
+    PaidOn {
+        file: u32,
+        line: u64,
+    },
+    /// Seconds after expiry.
+    Late(u64),
+    /// A redemption in the ledger from another payment or channel.
+    Redeemed,
+    /// An earlier apply of this very payment (this file, or an earlier one
+    /// carrying the same transaction id).
+    Applied,
+    Refund,
+    /// Paid back by the refund on this line.
+    RefundedOn {
+        file: u32,
+        line: u64,
+    },
+    /// The refunds of the code do not add up to what was overpaid or paid.
+    RefundMismatch,
+    /// The same transaction id was listed on this line before.
+    RepeatOf {
+        file: u32,
+        line: u64,
+    },
+    ExpiredAgo(u64),
+    ExpiresIn(u64),
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub status: Status,
-    pub source: RowSource,
+    pub source: Source,
+    /// The issued code the row is about (index into `LedgerState::issued`).
+    pub code: Option<u32>,
+    pub note: Note,
+}
+
+/// Totals of one status in one currency (`None`: rows with no known currency).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Total {
+    pub status: Status,
+    pub currency: Option<String>,
+    pub count: u64,
+    pub paid_minor: u64,
+    pub expected_minor: u64,
+    pub fee_minor: u64,
+}
+
+/// Totals per status and currency, in status order. Minor units of
+/// different currencies are never added together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub totals: Vec<Total>,
+}
+
+impl Summary {
+    /// Rows with this status, in all currencies.
+    pub fn count(&self, status: Status) -> u64 {
+        self.totals
+            .iter()
+            .filter(|t| t.status == status)
+            .map(|t| t.count)
+            .sum()
+    }
+}
+
+/// The classification of some settlement files against a ledger state.
+pub struct Report<'a> {
+    pub state: &'a LedgerState,
+    pub files: &'a [Settlement],
+    /// Settlement rows in file order, then unpaid codes in ledger order.
+    pub rows: Vec<Row>,
+    pub summary: Summary,
+    /// Unpaid codes are judged open or expired as of this time.
+    pub at: u64,
+}
+
+/// Multiply-rotate hashing (the Fx hash of rustc) for the code-id and
+/// transaction-id maps: SipHash's flooding resistance buys nothing for
+/// keys from one's own ledger and provider file, and at a million rows it
+/// was the largest single cost of a run.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The transaction id recorded for a settlement row: its own, or
+/// "<source>:<line>" when the file has none, so that a rerun over the
+/// same file finds it again.
+fn txn_key(p: &Payment, file: &Settlement) -> String {
+    match &p.txn_id {
+        Some(t) => t.to_string(),
+        None => format!("{}:{}", file.source, p.line),
+    }
+}
+
+/// Classifies every payment (in file order) and every issued code no
+/// payment refers to. `at` decides whether an unpaid code has expired.
+pub fn reconcile<'a>(state: &'a LedgerState, files: &'a [Settlement], at: u64) -> Report<'a> {
+    let by_code: FxMap<CodeId, u32> = state
+        .issued
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code_id, i as u32))
+        .collect();
+    let total: usize = files.iter().map(|f| f.payments.len()).sum();
+    let mut rows = Vec::with_capacity(total + state.issued.len() / 16);
+    // (code, row) for every row naming an issued code, to take each
+    // code's rows together and in order.
+    let mut named: Vec<Member> = Vec::with_capacity(total);
+    let mut seen_txn: FxMap<(&str, bool), (u32, u64)> = FxMap::default();
+    seen_txn.reserve(total);
+    for (f, file) in files.iter().enumerate() {
+        for (i, p) in file.payments.iter().enumerate() {
+            let source = Source::Settlement {
+                file: f as u32,
+                index: i as u32,
+            };
+            let code = p.code.id().and_then(|id| by_code.get(&id).copied());
+            let mut row = Row {
+                status: Status::Unknown,
+                source,
+                code,
+                note: match (p.code.id(), code) {
+                    (None, _) => Note::NotCodeId,
+                    (Some(_), None) => Note::NotIssued,
+                    (Some(_), Some(_)) => Note::None,
+                },
+            };
+            // The same provider transaction listed again (two daily files
+            // overlapping, or a file given twice): the same money, once.
+            if let Some(t) = p.txn_id.as_deref()
+                && let Some(&(file, line)) = seen_txn.get(&(t, p.refund))
+            {
+                row.status = Status::Repeated;
+                row.note = Note::RepeatOf { file, line };
+                rows.push(row);
+                continue;
+            }
+            if let Some(t) = p.txn_id.as_deref() {
+                seen_txn.insert((t, p.refund), (f as u32, p.line));
+            }
+            if let Some(code) = code {
+                named.push(Member {
+                    code,
+                    row: rows.len() as u32,
+                    file: f as u32,
+                    index: i as u32,
+                });
+            }
+            rows.push(row);
+        }
+    }
+    drop(seen_txn);
+    // Stable: a code's rows stay in file order.
+    named.sort_by_key(|m| m.code);
+    let mut has_row = vec![false; state.issued.len()];
+    let mut scratch = Scratch::default();
+    for group in named.chunk_by(|a, b| a.code == b.code) {
+        let c = group[0].code as usize;
+        has_row[c] = true;
+        classify_code(
+            state,
+            files,
+            &state.issued[c],
+            group,
+            &mut rows,
+            &mut scratch,
+        );
+    }
+    for (i, code) in state.issued.iter().enumerate() {
+        if has_row[i] {
+            continue;
+        }
+        let (status, note) = match state.redemption(&code.code_id) {
+            Some(_) => (Status::RedeemedElsewhere, Note::Redeemed),
+            None if code.expires_at < at => (
+                Status::UnpaidExpired,
+                Note::ExpiredAgo(at - code.expires_at),
+            ),
+            None => (Status::UnpaidOpen, Note::ExpiresIn(code.expires_at - at)),
+        };
+        rows.push(Row {
+            status,
+            source: Source::Ledger { index: i as u32 },
+            code: Some(i as u32),
+            note,
+        });
+    }
+    let mut report = Report {
+        state,
+        files,
+        rows,
+        summary: Summary::default(),
+        at,
+    };
+    report.summary = report.summarize();
+    report
+}
+
+/// A settlement row naming an issued code.
+struct Member {
+    code: u32,
+    row: u32,
+    file: u32,
+    index: u32,
+}
+
+/// Buffers reused from one code to the next (rows, or (row, file, line)
+/// of refunds): a million codes need no million small allocations.
+#[derive(Default)]
+struct Scratch {
+    pending: Vec<u32>,
+    paid_rows: Vec<u32>,
+    duplicates: Vec<u32>,
+    refunds: Vec<(u32, u32, u64)>,
+}
+
+/// Gives a status to every row naming one code (`members`, in file order).
+///
+/// Precedence for a payment row, first that applies wins: currency
+/// mismatch (amounts in different currencies cannot be compared), an
+/// amount that cannot be read, duplicate (the code was already paid: the
+/// money must go back whatever else is wrong), amount mismatch (the parts
+/// so far overshoot, or never reach, the amount), already redeemed (money
+/// taken twice matters more than money taken late), late, matched.
+fn classify_code(
+    state: &LedgerState,
+    files: &[Settlement],
+    code: &Issued,
+    members: &[Member],
+    rows: &mut [Row],
+    scratch: &mut Scratch,
+) {
+    let payment = |m: &Member| -> (&Payment, &Settlement) {
+        let f = &files[m.file as usize];
+        (&f.payments[m.index as usize], f)
+    };
+    let redemption = state.redemption(&code.code_id);
+    let Scratch {
+        pending,
+        paid_rows,
+        duplicates,
+        refunds,
+    } = scratch;
+    for v in [&mut *pending, &mut *paid_rows, &mut *duplicates] {
+        v.clear();
+    }
+    refunds.clear();
+    let mut pending_sum = 0u64;
+    // The row that completed (or overshot) the payment: file, line.
+    let mut paid_by: Option<(u32, u64)> = None;
+    let mut paid_sum = 0u64;
+    let mut duplicate_sum = 0u64;
+    let mut refund_sum = 0u64;
+    for m in members {
+        let r = m.row;
+        let (p, file) = payment(m);
+        let currency = p.currency.unwrap_or(code.currency);
+        let (status, note) = if currency != code.currency {
+            (Status::CurrencyMismatch, Note::OtherCurrency)
+        } else {
+            match p.amount.minor(currency.exponent) {
+                Err(e) => (Status::AmountMismatch, Note::BadAmount(Box::new(e))),
+                Ok(minor) if p.refund => {
+                    refunds.push((r, m.file, p.line));
+                    refund_sum = refund_sum.saturating_add(minor);
+                    (Status::Refunded, Note::Refund)
+                }
+                Ok(minor) => {
+                    if let Some((f, line)) = paid_by {
+                        duplicates.push(r);
+                        duplicate_sum = duplicate_sum.saturating_add(minor);
+                        (Status::Duplicate, Note::PaidOn { file: f, line })
+                    } else {
+                        let sum = pending_sum.saturating_add(minor);
+                        pending.push(r);
+                        pending_sum = sum;
+                        if sum < code.amount {
+                            continue;
+                        }
+                        paid_rows.clear();
+                        paid_rows.append(pending);
+                        let n = paid_rows.len() as u32;
+                        let (status, note) = if sum > code.amount {
+                            let over = sum - code.amount;
+                            // k is set per part below.
+                            let (k, parts) = (n, n);
+                            (Status::AmountMismatch, Note::Overpaid { over, k, parts })
+                        } else {
+                            completion(code, redemption, p, file)
+                        };
+                        paid_by = Some((m.file, p.line));
+                        paid_sum = sum;
+                        for (k, &part) in paid_rows.iter().enumerate() {
+                            let row = &mut rows[part as usize];
+                            row.status = status;
+                            let k = k as u32 + 1;
+                            row.note = match (&note, n) {
+                                (Note::None, 2..) => Note::Part { k, n },
+                                (&Note::Overpaid { over, parts, .. }, _) => {
+                                    Note::Overpaid { over, k, parts }
+                                }
+                                _ => note.clone(),
+                            };
+                        }
+                        continue;
+                    }
+                }
+            }
+        };
+        let row = &mut rows[r as usize];
+        row.status = status;
+        row.note = note;
+    }
+    if !pending.is_empty() {
+        let short = code.amount - pending_sum;
+        let parts = pending.len() as u32;
+        for (k, &r) in pending.iter().enumerate() {
+            rows[r as usize].status = Status::AmountMismatch;
+            rows[r as usize].note = Note::Underpaid {
+                short,
+                k: k as u32 + 1,
+                parts,
+            };
+        }
+    }
+    if refunds.is_empty() {
+        return;
+    }
+    let (_, file, line) = refunds[0];
+    let settled: &[u32] = if !duplicates.is_empty() && refund_sum == duplicate_sum {
+        // The second payment went back: what is left is one payment.
+        duplicates
+    } else if refund_sum == paid_sum.saturating_add(duplicate_sum) && paid_by.is_some() {
+        // Everything went back: the code is not paid.
+        paid_rows.extend_from_slice(duplicates);
+        paid_rows
+    } else {
+        for &(r, _, _) in refunds.iter() {
+            rows[r as usize].status = Status::AmountMismatch;
+            rows[r as usize].note = Note::RefundMismatch;
+        }
+        return;
+    };
+    for &r in settled {
+        rows[r as usize].status = Status::Refunded;
+        rows[r as usize].note = Note::RefundedOn { file, line };
+    }
+}
+
+/// The status of a payment (or the last part of one) that pays the code's
+/// amount exactly.
+fn completion(
+    code: &Issued,
+    redemption: Option<&Redemption>,
+    p: &Payment,
+    file: &Settlement,
+) -> (Status, Note) {
+    // A redemption written by an earlier apply of this very payment: still
+    // a match, so rerunning (or reading the payment again in the next
+    // day's file) changes nothing.
+    let applied = redemption
+        .is_some_and(|r| r.channel == CHANNEL && r.txn.as_deref() == Some(&txn_key(p, file)));
+    match (redemption, p.paid_at) {
+        (Some(_), _) if !applied => (Status::AlreadyRedeemed, Note::Redeemed),
+        (_, Some(t)) if t > code.expires_at => (Status::Late, Note::Late(t - code.expires_at)),
+        (Some(_), _) => (Status::Matched, Note::Applied),
+        (None, _) => (Status::Matched, Note::None),
+    }
+}
+
+/// A row worded for output. Amounts are minor units of `currency`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowView<'a> {
+    pub status: Status,
+    /// "settlement" or "ledger".
+    pub source: &'static str,
+    /// The settlement file (its source name) and line.
+    pub file: Option<&'a str>,
+    pub line: Option<u64>,
     /// Canonical id of an issued code; the cell as written otherwise.
     pub code_id: String,
-    pub issuer: Option<String>,
-    pub reference: Option<String>,
-    /// The code's amount; `None` when unknown or in another currency than `currency`.
+    pub issuer: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub currency: Option<&'static str>,
+    /// The code's amount; `None` when unknown or in another currency.
     pub expected_minor: Option<u64>,
-    /// The amount paid; `None` when there is no payment or it cannot be
-    /// read in `currency`.
+    /// The amount paid (or refunded); `None` when there is no payment or it
+    /// cannot be read in `currency`.
     pub paid_minor: Option<u64>,
-    pub currency: Option<String>,
+    pub fee_minor: Option<u64>,
+    pub refund: bool,
     #[serde(serialize_with = "utc")]
     pub paid_at: Option<u64>,
     #[serde(serialize_with = "utc")]
     pub expires_at: Option<u64>,
-    pub txn_id: Option<String>,
+    pub txn_id: Option<&'a str>,
     /// Whether the ledger records a redemption of this code (any channel).
-    /// On a matched row it means an earlier `apply` already recorded it.
     pub redeemed: bool,
     pub note: String,
 }
@@ -149,210 +596,264 @@ fn utc<S: Serializer>(t: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
-/// Totals of one status in one currency (`None`: rows with no known currency).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Total {
-    pub status: Status,
-    pub currency: Option<String>,
-    pub count: u64,
-    pub paid_minor: u64,
-    pub expected_minor: u64,
+/// The amounts of a row, without making any text.
+struct Amounts {
+    currency: Option<Currency>,
+    expected: Option<u64>,
+    paid: Option<u64>,
+    fee: Option<u64>,
 }
 
-/// Totals per status and currency, in status order. Minor units of
-/// different currencies are never added together.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub totals: Vec<Total>,
-}
+impl<'a> Report<'a> {
+    fn payment(&self, source: Source) -> Option<(&'a Payment, &'a Settlement)> {
+        match source {
+            Source::Settlement { file, index } => {
+                let f = &self.files[file as usize];
+                Some((&f.payments[index as usize], f))
+            }
+            Source::Ledger { .. } => None,
+        }
+    }
 
-impl Summary {
-    fn of(rows: &[Row]) -> Summary {
-        let mut groups: BTreeMap<(Status, Option<&str>), (u64, u64, u64)> = BTreeMap::new();
-        for r in rows {
-            let g = groups.entry((r.status, r.currency.as_deref())).or_default();
-            g.0 += 1;
-            g.1 = g.1.saturating_add(r.paid_minor.unwrap_or(0));
-            g.2 = g.2.saturating_add(r.expected_minor.unwrap_or(0));
+    fn code(&self, row: &Row) -> Option<&'a Issued> {
+        row.code.map(|c| &self.state.issued[c as usize])
+    }
+
+    fn amounts(&self, row: &Row) -> Amounts {
+        let code = self.code(row);
+        let Some((p, _)) = self.payment(row.source) else {
+            return Amounts {
+                currency: code.map(|c| c.currency),
+                expected: code.map(|c| c.amount),
+                paid: None,
+                fee: None,
+            };
+        };
+        // The amount is read with the exponent of the currency it was paid
+        // in: the row's, or the code's when the file has no currency.
+        let currency = p.currency.or(code.map(|c| c.currency));
+        let exp = |c: Currency| c.exponent;
+        // A code's amount is expected once: on the last part of a payment
+        // in parts, never on a refund, so totals do not count it twice.
+        let earlier_part = match row.note {
+            Note::Part { k, n: parts }
+            | Note::Underpaid { k, parts, .. }
+            | Note::Overpaid { k, parts, .. } => k < parts,
+            _ => false,
+        };
+        Amounts {
+            currency,
+            // Only comparable amounts share a row.
+            expected: code
+                .filter(|c| Some(c.currency) == currency && !earlier_part && !p.refund)
+                .map(|c| c.amount),
+            paid: currency.and_then(|c| p.amount.minor(exp(c)).ok()),
+            fee: p
+                .fee
+                .and_then(|f| currency.and_then(|c| f.minor(exp(c)).ok())),
+        }
+    }
+
+    fn summarize(&self) -> Summary {
+        let mut groups: BTreeMap<(Status, Option<&'static str>), [u64; 4]> = BTreeMap::new();
+        for r in &self.rows {
+            let a = self.amounts(r);
+            let g = groups
+                .entry((r.status, a.currency.map(|c| c.code)))
+                .or_default();
+            g[0] += 1;
+            g[1] = g[1].saturating_add(a.paid.unwrap_or(0));
+            g[2] = g[2].saturating_add(a.expected.unwrap_or(0));
+            g[3] = g[3].saturating_add(a.fee.unwrap_or(0));
         }
         let totals = groups
             .into_iter()
-            .map(|((status, currency), (count, paid, expected))| Total {
+            .map(|((status, currency), [count, paid, expected, fee])| Total {
                 status,
                 currency: currency.map(str::to_string),
                 count,
                 paid_minor: paid,
                 expected_minor: expected,
+                fee_minor: fee,
             })
             .collect();
         Summary { totals }
     }
 
-    /// Rows with this status, in all currencies.
-    pub fn count(&self, status: Status) -> u64 {
-        self.totals
-            .iter()
-            .filter(|t| t.status == status)
-            .map(|t| t.count)
-            .sum()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// Settlement rows in file order, then unpaid codes in ledger order.
-    pub rows: Vec<Row>,
-    pub summary: Summary,
-}
-
-/// The transaction id recorded for a settlement row: its own, or
-/// "<source>:<line>" when the file has none, so that a rerun over the
-/// same file (given the same `source_name`) finds it again.
-fn txn_key(txn_id: Option<&str>, source_name: &str, line: u64) -> String {
-    txn_id.map_or_else(|| format!("{source_name}:{line}"), str::to_string)
-}
-
-/// Classifies every payment (in file order) and every issued code no
-/// payment refers to. `at` decides whether an unpaid code has expired.
-pub fn reconcile(state: &LedgerState, payments: &[Payment], at: u64, source_name: &str) -> Report {
-    let mut rows = Vec::with_capacity(payments.len() + state.issued.len());
-    // Code → line of the first row that paid it in the right currency and
-    // amount; a later row for it is a duplicate payment.
-    let mut paid_on: HashMap<CodeId, u64> = HashMap::new();
-    let mut has_row: HashSet<CodeId> = HashSet::new();
-    for p in payments {
-        let row = payment_row(state, p, source_name, &paid_on);
-        if let Some(id) = p.code_id.filter(|id| state.issued(id).is_some()) {
-            has_row.insert(id);
-            if matches!(
-                row.status,
-                Status::Matched | Status::AlreadyRedeemed | Status::Late
-            ) {
-                paid_on.entry(id).or_insert(p.line);
+    /// A row worded for output.
+    pub fn view(&self, row: &Row) -> RowView<'a> {
+        let code = self.code(row);
+        let payment = self.payment(row.source);
+        let a = self.amounts(row);
+        let redemption = code.and_then(|c| self.state.redemption(&c.code_id));
+        let line_of = |file: u32, line: u64| {
+            if self.files.len() > 1 {
+                format!("{}:{line}", self.files[file as usize].source)
+            } else {
+                format!("line {line}")
             }
-        }
-        rows.push(row);
-    }
-    for code in state
-        .issued
-        .iter()
-        .filter(|c| !has_row.contains(&c.code_id))
-    {
-        rows.push(ledger_row(code, state.redemption(&code.code_id), at));
-    }
-    let summary = Summary::of(&rows);
-    Report { rows, summary }
-}
-
-fn payment_row(
-    state: &LedgerState,
-    p: &Payment,
-    source_name: &str,
-    paid_on: &HashMap<CodeId, u64>,
-) -> Row {
-    let mut row = Row {
-        status: Status::Unknown,
-        source: RowSource::Settlement { line: p.line },
-        code_id: p.code_id_text.clone(),
-        issuer: None,
-        reference: None,
-        expected_minor: None,
-        paid_minor: p.currency.and_then(|c| p.amount_minor(c).ok()),
-        currency: p.currency.map(|c| c.code.to_string()),
-        paid_at: p.paid_at,
-        expires_at: None,
-        txn_id: p.txn_id.clone(),
-        redeemed: false,
-        note: String::new(),
-    };
-    let Some(id) = p.code_id else {
-        row.note = "not a code id (16 hex digits)".into();
-        return row;
-    };
-    let Some(code) = state.issued(&id) else {
-        row.note = "code id not issued in the ledger".into();
-        return row;
-    };
-    let redemption = state.redemption(&id);
-    // The amount is read with the exponent of the currency it was paid in:
-    // the row's, or the code's when the file has no currency column.
-    let currency = p.currency.unwrap_or(code.currency);
-    let paid = p.amount_minor(currency);
-    let same_currency = currency == code.currency;
-    row = Row {
-        code_id: id.to_string(),
-        issuer: Some(code.issuer.clone()),
-        reference: Some(code.reference.clone()),
-        // Only comparable amounts share a row: in another currency the
-        // expected amount goes to the note.
-        expected_minor: same_currency.then_some(code.amount),
-        paid_minor: paid.as_ref().ok().copied(),
-        currency: Some(currency.code.to_string()),
-        expires_at: Some(code.expires_at),
-        redeemed: redemption.is_some(),
-        ..row
-    };
-    // A redemption written by an earlier apply of this very row: the row is
-    // still a match, so rerunning changes nothing.
-    let applied = redemption.is_some_and(|r| {
-        r.channel == CHANNEL
-            && r.txn.as_deref() == Some(&txn_key(p.txn_id.as_deref(), source_name, p.line))
-    });
-
-    // Precedence, first that applies wins:
-    //   unknown > duplicate > currency_mismatch > amount_mismatch
-    //           > already_redeemed > late > matched
-    // Unknown is settled above: nothing else can be checked without a code.
-    // A second payment must be refunded whatever else is wrong with it.
-    // Amounts in different currencies cannot be compared. A wrong amount
-    // has to be sorted out with the payer whatever the code's state, and
-    // money taken twice (already redeemed) matters more than money taken
-    // late.
-    (row.status, row.note) = if let Some(first) = paid_on.get(&id) {
-        (
-            Status::Duplicate,
-            format!("code already paid on line {first}"),
-        )
-    } else if !same_currency {
-        let expected = code.currency.format_amount(code.amount);
-        (
-            Status::CurrencyMismatch,
-            format!(
-                "paid in {currency}, the code is for {expected} {}",
-                code.currency
-            ),
-        )
-    } else {
-        match paid {
-            Err(e) => (Status::AmountMismatch, e.to_string()),
-            Ok(paid) if paid != code.amount => {
-                let (word, diff) = if paid < code.amount {
-                    ("underpaid", code.amount - paid)
-                } else {
-                    ("overpaid", paid - code.amount)
-                };
-                let diff = currency.format_amount(diff);
-                (
-                    Status::AmountMismatch,
-                    format!("{word} by {diff} {currency}"),
-                )
-            }
-            Ok(_) => match (redemption, p.paid_at) {
-                (Some(r), _) if !applied => (Status::AlreadyRedeemed, redeemed_note(r)),
-                (_, Some(t)) if t > code.expires_at => (
-                    Status::Late,
-                    format!("paid {} after expiry", time::humanize(t - code.expires_at)),
+        };
+        let money = |minor: u64| match a.currency {
+            Some(c) => format!("{} {c}", c.format_amount(minor)),
+            None => minor.to_string(),
+        };
+        let note = match &row.note {
+            Note::None => String::new(),
+            Note::NotCodeId => "not a code id (16 hex digits)".into(),
+            Note::NotIssued => "code id not issued in the ledger".into(),
+            Note::OtherCurrency => match (code, a.currency) {
+                (Some(c), Some(paid)) => format!(
+                    "paid in {paid}, the code is for {} {}",
+                    c.currency.format_amount(c.amount),
+                    c.currency
                 ),
-                (Some(r), _) => (
-                    Status::Matched,
-                    format!("applied to the ledger at seq {}", r.seq),
-                ),
-                (None, _) => (Status::Matched, String::new()),
+                _ => "another currency".into(),
             },
+            Note::BadAmount(e) => e.to_string(),
+            Note::Underpaid {
+                short, parts: 1, ..
+            } => format!("underpaid by {}", money(*short)),
+            Note::Underpaid { short, parts, .. } => {
+                format!("underpaid by {} ({parts} partial payments)", money(*short))
+            }
+            Note::Overpaid { over, parts: 1, .. } => format!("overpaid by {}", money(*over)),
+            Note::Overpaid { over, parts, .. } => {
+                format!("overpaid by {} ({parts} partial payments)", money(*over))
+            }
+            Note::Part { k, n } => format!("partial payment {k} of {n}"),
+            Note::PaidOn { file, line } => {
+                format!("code already paid on {}", line_of(*file, *line))
+            }
+            Note::Late(secs) => format!("paid {} after expiry", time::humanize(*secs)),
+            Note::Redeemed => redemption.map(redeemed_note).unwrap_or_default(),
+            Note::Applied => match redemption {
+                Some(r) => format!(
+                    "applied to the ledger at seq {}{}",
+                    r.seq,
+                    r.source
+                        .as_deref()
+                        .map(|s| format!(" from {s}"))
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            },
+            Note::Refund => "refund".into(),
+            Note::RefundedOn { file, line } => {
+                format!("refunded on {}", line_of(*file, *line))
+            }
+            Note::RefundMismatch => {
+                "refunds do not add up to a duplicate or the whole payment".into()
+            }
+            Note::RepeatOf { file, line } => {
+                format!("same transaction as {}", line_of(*file, *line))
+            }
+            Note::ExpiredAgo(s) => format!("expired {} ago", time::humanize(*s)),
+            Note::ExpiresIn(s) => format!("expires in {}", time::humanize(*s)),
+        };
+        let code_id = match (code, payment) {
+            (Some(c), _) => c.code_id.to_string(),
+            (None, Some((p, _))) => p.code.to_string(),
+            (None, None) => String::new(),
+        };
+        RowView {
+            status: row.status,
+            source: if payment.is_some() {
+                "settlement"
+            } else {
+                "ledger"
+            },
+            file: payment.map(|(_, f)| f.source.as_str()),
+            line: payment.map(|(p, _)| p.line),
+            code_id,
+            issuer: code.map(|c| c.issuer.as_str()),
+            reference: code.map(|c| c.reference.as_str()),
+            currency: a.currency.map(|c| c.code),
+            expected_minor: a.expected,
+            paid_minor: a.paid,
+            fee_minor: a.fee,
+            refund: payment.is_some_and(|(p, _)| p.refund),
+            paid_at: payment.and_then(|(p, _)| p.paid_at),
+            expires_at: code.map(|c| c.expires_at),
+            txn_id: match payment {
+                Some((p, _)) => p.txn_id.as_deref(),
+                None => redemption.and_then(|r| r.txn.as_deref()),
+            },
+            redeemed: redemption.is_some(),
+            note,
         }
-    };
-    row
+    }
+
+    /// Whether any row has one of the `fail_on` statuses
+    /// (e.g. [`Status::discrepancies`]).
+    pub fn has_discrepancy(&self, fail_on: &[Status]) -> bool {
+        self.rows.iter().any(|r| fail_on.contains(&r.status))
+    }
+
+    /// One CSV line per row. Amounts are major-unit decimals ("200.00", a
+    /// number to a spreadsheet), times RFC 3339 in `tz`; text cells are
+    /// neutralized against formula injection.
+    pub fn to_csv(&self, w: impl Write, tz: FixedOffset) -> io::Result<()> {
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(CSV_HEADER)?;
+        for r in &self.rows {
+            let v = self.view(r);
+            let currency = v.currency.and_then(Currency::from_code);
+            let amount = |minor: Option<u64>| match (minor, currency) {
+                (Some(m), Some(c)) => c.format_amount(m),
+                _ => String::new(),
+            };
+            let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
+            let text = |s: Option<&str>| for_spreadsheet(s.unwrap_or_default()).into_owned();
+            out.write_record([
+                v.status.as_str(),
+                v.source,
+                &text(v.file),
+                &v.line.map(|l| l.to_string()).unwrap_or_default(),
+                &text(Some(&v.code_id)),
+                &text(v.issuer),
+                &text(v.reference),
+                v.currency.unwrap_or_default(),
+                &amount(v.expected_minor),
+                &amount(v.paid_minor),
+                &amount(v.fee_minor),
+                if v.refund { "refund" } else { "" },
+                &when(v.paid_at),
+                &when(v.expires_at),
+                &text(v.txn_id),
+                &text(Some(&v.note)),
+            ])?;
+        }
+        out.flush()
+    }
+
+    /// One JSON object per row per line.
+    pub fn to_json_lines(&self, mut w: impl Write) -> io::Result<()> {
+        for r in &self.rows {
+            serde_json::to_writer(&mut w, &self.view(r))?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()
+    }
 }
+
+const CSV_HEADER: [&str; 16] = [
+    "status",
+    "source",
+    "file",
+    "line",
+    "code_id",
+    "issuer",
+    "reference",
+    "currency",
+    "expected",
+    "paid",
+    "fee",
+    "kind",
+    "paid_at",
+    "expires_at",
+    "txn_id",
+    "note",
+];
 
 fn redeemed_note(r: &Redemption) -> String {
     let mut note = format!(
@@ -368,158 +869,46 @@ fn redeemed_note(r: &Redemption) -> String {
     note
 }
 
-fn ledger_row(code: &Issued, redemption: Option<&Redemption>, at: u64) -> Row {
-    let (status, note) = match redemption {
-        Some(r) => (Status::RedeemedElsewhere, redeemed_note(r)),
-        None if code.expires_at < at => (
-            Status::UnpaidExpired,
-            format!("expired {} ago", time::humanize(at - code.expires_at)),
-        ),
-        None => (
-            Status::UnpaidOpen,
-            format!("expires in {}", time::humanize(code.expires_at - at)),
-        ),
-    };
-    Row {
-        status,
-        source: RowSource::Ledger,
-        code_id: code.code_id.to_string(),
-        issuer: Some(code.issuer.clone()),
-        reference: Some(code.reference.clone()),
-        expected_minor: Some(code.amount),
-        paid_minor: None,
-        currency: Some(code.currency.code.to_string()),
-        paid_at: None,
-        expires_at: Some(code.expires_at),
-        txn_id: redemption.and_then(|r| r.txn.clone()),
-        redeemed: redemption.is_some(),
-        note,
-    }
-}
-
-/// Redemption records for every matched row whose code the ledger does not
-/// yet record as redeemed. `source_name` must be the one given to
-/// [`reconcile`]: rows without a transaction id are recorded as
-/// "<source_name>:<line>". Reconcile against a state loaded under the
-/// exclusive ledger lock and append the records under that same lock, so
-/// no redemption can slip in between (`Ledger::append` would refuse the
-/// whole batch if one did).
-pub fn apply_records(report: &Report, source_name: &str, now: u64) -> Vec<Record> {
-    let mut seen = HashSet::new();
-    report
-        .rows
-        .iter()
-        .filter(|r| r.status == Status::Matched && !r.redeemed)
-        .filter_map(|r| {
-            let RowSource::Settlement { line } = r.source else {
-                return None;
-            };
-            let id: CodeId = r.code_id.parse().ok()?;
-            // A batch with two redemptions of one code is refused whole by
-            // Ledger::append; reconcile never yields that, but be sure.
-            if !seen.insert(id) {
-                return None;
-            }
-            Some(Record::redeemed(
-                r.issuer.as_deref()?,
-                id,
-                now,
-                Some(txn_key(r.txn_id.as_deref(), source_name, line)),
-                CHANNEL,
-                Some(source_name.to_string()),
-            ))
-        })
-        .collect()
-}
-
-const CSV_HEADER: [&str; 13] = [
-    "status",
-    "source",
-    "line",
-    "code_id",
-    "issuer",
-    "reference",
-    "currency",
-    "expected",
-    "paid",
-    "paid_at",
-    "expires_at",
-    "txn_id",
-    "note",
-];
-
-/// Neutralizes spreadsheet formulas (OWASP "CSV injection"): a text cell
-/// starting with one of = + - @ TAB CR gets a leading single quote, so a
-/// code id or reference copied from a settlement file or code cannot run
-/// as a formula when the report is opened in a spreadsheet.
-fn text_cell(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-impl Report {
-    /// Whether any row has one of the `fail_on` statuses
-    /// (e.g. [`Status::discrepancies`]).
-    pub fn has_discrepancy(&self, fail_on: &[Status]) -> bool {
-        self.rows.iter().any(|r| fail_on.contains(&r.status))
-    }
-
-    /// One CSV line per row. Amounts are major-unit decimals ("200.00"),
-    /// times UTC RFC 3339.
-    pub fn to_csv(&self, w: impl Write) -> io::Result<()> {
-        let mut out = csv::Writer::from_writer(w);
-        out.write_record(CSV_HEADER)?;
-        for r in &self.rows {
-            let currency = r.currency.as_deref().and_then(Currency::from_code);
-            let amount = |minor: Option<u64>| match (minor, currency) {
-                (Some(m), Some(c)) => c.format_amount(m),
-                _ => String::new(),
-            };
-            let when = |t: Option<u64>| t.map(time::format_utc).unwrap_or_default();
-            let text = |s: Option<&str>| text_cell(s.unwrap_or_default()).into_owned();
-            let (source, line) = match r.source {
-                RowSource::Settlement { line } => ("settlement", line.to_string()),
-                RowSource::Ledger => ("ledger", String::new()),
-            };
-            out.write_record([
-                r.status.as_str(),
-                source,
-                &line,
-                &text(Some(&r.code_id)),
-                &text(r.issuer.as_deref()),
-                &text(r.reference.as_deref()),
-                &text(r.currency.as_deref()),
-                &amount(r.expected_minor),
-                &amount(r.paid_minor),
-                &when(r.paid_at),
-                &when(r.expires_at),
-                &text(r.txn_id.as_deref()),
-                &text(Some(&r.note)),
-            ])?;
+/// Redemption records for every code a payment (or its last part) matched
+/// and the ledger does not yet record as redeemed; each names the
+/// provider's transaction id and the settlement file it came from.
+/// Reconcile against a state loaded under the exclusive ledger lock and
+/// append the records under that same lock, so no redemption can slip in
+/// between (`Ledger::append` would refuse the whole batch if one did).
+pub fn apply_records(report: &Report, now: u64) -> Vec<Record> {
+    let mut done = vec![false; report.state.issued.len()];
+    let mut records = Vec::new();
+    for r in report.rows.iter().rev() {
+        // From the end: the last matched part of a partial payment is the
+        // one that completed it, and its transaction id is recorded.
+        let (Status::Matched, Some(c), Some((p, file))) =
+            (r.status, r.code, report.payment(r.source))
+        else {
+            continue;
+        };
+        let code = &report.state.issued[c as usize];
+        if done[c as usize] || report.state.redemption(&code.code_id).is_some() {
+            continue;
         }
-        out.flush()
+        done[c as usize] = true;
+        records.push(Record::redeemed(
+            &code.issuer,
+            code.code_id,
+            now,
+            Some(txn_key(p, file)),
+            CHANNEL,
+            Some(file.source.clone()),
+        ));
     }
-
-    /// One JSON object per row per line.
-    pub fn to_json_lines(&self, mut w: impl Write) -> io::Result<()> {
-        for r in &self.rows {
-            serde_json::to_writer(&mut w, r)?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()
-    }
+    records.reverse();
+    records
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::code::{Code, KeyId, Kind, SignedCode};
     use crate::ledger::Ledger;
-    use crate::settlement::{ColumnMap, parse_settlement};
-    use chrono::FixedOffset;
+    use crate::settlement::{ColumnMap, Options, parse_settlement};
     use ed25519_dalek::SigningKey;
     use std::path::Path;
 
@@ -551,14 +940,15 @@ mod tests {
         CodeId([n; 8]).to_string()
     }
 
-    /// A ledger in a fresh directory with 200.00 CNY fines 1..=10, code 7
-    /// expiring after AT, a 1500 JPY bill 11, and counter redemptions of
-    /// codes 6 and 9.
+    /// A ledger in a fresh directory with 200.00 CNY fines 1..=10 and
+    /// 13..=16, code 7 expiring after AT, a 1500 JPY bill 11, and counter
+    /// redemptions of codes 6 and 9.
     fn ledger(dir: &Path, name: &str) -> (Ledger, LedgerState) {
         let l = Ledger::new(&dir.join(name));
         let lock = l.lock().unwrap();
         let mut st = l.load(&lock).unwrap();
         let mut recs: Vec<Record> = (1..=10)
+            .chain(13..=16)
             .map(|n| {
                 let expires = if n == 7 { AT + 86_400 } else { EXPIRES };
                 let c = code(n, "CNY", 20000, expires, &format!("京A1234{n}"));
@@ -585,11 +975,15 @@ mod tests {
         (l, st)
     }
 
-    fn settlement(dir: &Path, text: &str) -> Vec<Payment> {
-        let path = dir.join("bank.csv");
+    fn settlement(dir: &Path, name: &str, text: &str) -> Settlement {
+        let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let cst = FixedOffset::east_opt(8 * 3600).unwrap();
-        parse_settlement(&path, &ColumnMap::default(), cst).unwrap()
+        let opts = Options {
+            format: None,
+            map: ColumnMap::default(),
+            tz: chrono::FixedOffset::east_opt(8 * 3600),
+        };
+        parse_settlement(&path, &opts).unwrap()
     }
 
     /// One row per settlement status, plus a txn-less row (line 12).
@@ -616,7 +1010,7 @@ mod tests {
         report
             .rows
             .iter()
-            .map(|r| (r.status, r.code_id.clone()))
+            .map(|r| (r.status, report.view(r).code_id))
             .collect()
     }
 
@@ -624,7 +1018,8 @@ mod tests {
     fn every_status() {
         let dir = tempfile::tempdir().unwrap();
         let (_l, st) = ledger(dir.path(), "l.jsonl");
-        let report = reconcile(&st, &settlement(dir.path(), &bank_file()), AT, "bank.csv");
+        let files = [settlement(dir.path(), "bank.csv", &bank_file())];
+        let report = reconcile(&st, &files, AT);
         use Status::*;
         let expected = vec![
             (Matched, id(1)),
@@ -642,30 +1037,34 @@ mod tests {
             (UnpaidOpen, id(7)),
             (UnpaidExpired, id(8)),
             (RedeemedElsewhere, id(9)),
+            (UnpaidExpired, id(13)),
+            (UnpaidExpired, id(14)),
+            (UnpaidExpired, id(15)),
+            (UnpaidExpired, id(16)),
         ];
         assert_eq!(statuses(&report), expected);
 
-        let r = &report.rows;
+        let v: Vec<RowView> = report.rows.iter().map(|r| report.view(r)).collect();
         assert_eq!(
-            (r[1].expected_minor, r[1].paid_minor),
+            (v[1].expected_minor, v[1].paid_minor),
             (Some(20000), Some(15000))
         );
-        assert_eq!(r[1].note, "underpaid by 50.00 CNY");
+        assert_eq!(v[1].note, "underpaid by 50.00 CNY");
         // Paid in USD: the row carries the USD amount, the CNY one is in the note.
-        assert_eq!(r[2].currency.as_deref(), Some("USD"));
-        assert_eq!((r[2].expected_minor, r[2].paid_minor), (None, Some(20000)));
-        assert_eq!(r[2].note, "paid in USD, the code is for 200.00 CNY");
-        assert_eq!(r[4].note, "code already paid on line 5");
-        assert_eq!(r[5].note, "paid 1m 0s after expiry");
+        assert_eq!(v[2].currency, Some("USD"));
+        assert_eq!((v[2].expected_minor, v[2].paid_minor), (None, Some(20000)));
+        assert_eq!(v[2].note, "paid in USD, the code is for 200.00 CNY");
+        assert_eq!(v[4].note, "code already paid on line 5");
+        assert_eq!(v[5].note, "paid 1m 0s after expiry");
         assert!(
-            r[6].note.contains("via counter") && r[6].note.contains("txn C6"),
+            v[6].note.contains("via counter") && v[6].note.contains("txn C6"),
             "{}",
-            r[6].note
+            v[6].note
         );
-        assert_eq!(r[9].paid_minor, None);
-        assert!(r[9].note.contains("3 fraction digits"), "{}", r[9].note);
-        assert_eq!(r[10].source, RowSource::Settlement { line: 12 });
-        assert_eq!(r[13].txn_id.as_deref(), Some("C9"));
+        assert_eq!(v[9].paid_minor, None);
+        assert!(v[9].note.contains("3 fraction digits"), "{}", v[9].note);
+        assert_eq!(v[10].line, Some(12));
+        assert_eq!(v[13].txn_id, Some("C9"));
 
         // Totals are per currency: CNY and JPY matches are not added up.
         let matched: Vec<_> = report
@@ -687,77 +1086,175 @@ mod tests {
             vec![(Some("CNY"), 2, 40000, 40000), (Some("JPY"), 1, 1500, 1500)]
         );
         assert_eq!(report.summary.count(Unknown), 2);
-
         assert!(report.has_discrepancy(&Status::discrepancies()));
         assert!(report.has_discrepancy(&[Late]));
         assert!(!report.has_discrepancy(&[]));
-        let clean = Report {
-            rows: report
-                .rows
-                .iter()
-                .filter(|r| !r.status.is_discrepancy())
-                .cloned()
-                .collect(),
-            summary: Summary::default(),
-        };
-        assert!(!clean.has_discrepancy(&Status::discrepancies()));
     }
 
     #[test]
-    fn apply_is_idempotent() {
+    fn partial_payments_overpayment_and_refunds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_l, st) = ledger(dir.path(), "l.jsonl");
+        let text = [
+            "code_id,amount,txn_id,refund".to_string(),
+            // 1: two parts that add up; 2: two parts that fall short;
+            format!("{},120.00,P1a,", id(1)),
+            format!("{},100.00,P2a,", id(2)),
+            format!("{},80.00,P1b,", id(1)),
+            format!("{},50.00,P2b,", id(2)),
+            // 3: overpaid; 4: paid twice, the second refunded;
+            format!("{},250.00,P3,", id(3)),
+            format!("{},200.00,P4,", id(4)),
+            format!("{},200.00,P4b,", id(4)),
+        ]
+        .join("\n");
+        let mut s = settlement(dir.path(), "bank.csv", &text);
+        // 4's second payment and all of 5 are paid back.
+        let refund = |code: u8, line: u64, txn: &str| Payment {
+            line,
+            code: crate::settlement::CodeRef::Id(CodeId([code; 8])),
+            amount: crate::settlement::Amount {
+                units: 200,
+                scale: 0,
+            },
+            fee: None,
+            currency: None,
+            paid_at: None,
+            txn_id: Some(txn.into()),
+            refund: true,
+        };
+        s.payments.push(refund(4, 9, "R4"));
+        s.payments.push(Payment {
+            refund: false,
+            txn_id: Some("P5".into()),
+            ..refund(5, 10, "")
+        });
+        s.payments.push(refund(5, 11, "R5"));
+        let files = [s];
+        let report = reconcile(&st, &files, AT);
+        let v: Vec<(Status, String)> = report
+            .rows
+            .iter()
+            .take(10)
+            .map(|r| (r.status, report.view(r).note))
+            .collect();
+        use Status::*;
+        assert_eq!(
+            v,
+            vec![
+                (Matched, "partial payment 1 of 2".into()),
+                (
+                    AmountMismatch,
+                    "underpaid by 50.00 CNY (2 partial payments)".into()
+                ),
+                (Matched, "partial payment 2 of 2".into()),
+                (
+                    AmountMismatch,
+                    "underpaid by 50.00 CNY (2 partial payments)".into()
+                ),
+                (AmountMismatch, "overpaid by 50.00 CNY".into()),
+                (Matched, String::new()),
+                (Refunded, "refunded on line 9".into()),
+                (Refunded, "refund".into()),
+                (Refunded, "refunded on line 11".into()),
+                (Refunded, "refund".into()),
+            ]
+        );
+        // Only codes whose payment stands are redeemed: 1 (by its last
+        // part) and 4.
+        let recs = apply_records(&report, AT);
+        let applied: Vec<_> = recs
+            .iter()
+            .map(|r| (r.code_id.clone(), r.txn.clone()))
+            .collect();
+        assert_eq!(
+            applied,
+            vec![(id(1), Some("P1b".into())), (id(4), Some("P4".into()))]
+        );
+    }
+
+    #[test]
+    fn apply_is_idempotent_and_the_next_days_file_repeats_nothing() {
         for name in ["l.jsonl", "l.csv"] {
             let dir = tempfile::tempdir().unwrap();
             let (l, _) = ledger(dir.path(), name);
-            let payments = settlement(dir.path(), &bank_file());
+            let files = [settlement(dir.path(), "bank.csv", &bank_file())];
             let before = {
                 let lock = l.lock().unwrap();
                 let mut st = l.load(&lock).unwrap();
-                let report = reconcile(&st, &payments, AT, "bank.csv");
-                let recs = apply_records(&report, "bank.csv", AT);
+                let report = reconcile(&st, &files, AT);
+                let recs = apply_records(&report, AT);
                 let applied: Vec<_> = recs
                     .iter()
                     .map(|r| (r.code_id.clone(), r.txn.clone()))
                     .collect();
+                let source = &files[0].source;
+                assert!(source.starts_with("bank.csv@"), "{source}");
                 // Codes 1, 4 (first row only) and 11; 11 has no txn id.
                 assert_eq!(
                     applied,
                     vec![
                         (id(1), Some("B1".into())),
                         (id(4), Some("B4".into())),
-                        (id(11), Some("bank.csv:12".into())),
+                        (id(11), Some(format!("{source}:12"))),
                     ]
                 );
                 assert!(recs.iter().all(|r| r.channel.as_deref() == Some(CHANNEL)
-                    && r.source.as_deref() == Some("bank.csv")));
+                    && r.source.as_deref() == Some(source.as_str())));
+                let s = statuses(&report);
                 l.append(&lock, &mut st, recs).unwrap();
-                report
+                s
             };
             // A fresh load from disk, as a second run would do.
             let lock = l.lock_shared().unwrap();
             let st = l.load(&lock).unwrap();
-            let again = reconcile(&st, &payments, AT, "bank.csv");
-            assert_eq!(statuses(&again), statuses(&before), "{name}");
-            assert!(
-                apply_records(&again, "bank.csv", AT + 5).is_empty(),
-                "{name}"
-            );
-            let matched = again.rows.iter().filter(|r| r.status == Status::Matched);
+            let again = reconcile(&st, &files, AT);
+            assert_eq!(statuses(&again), before, "{name}");
+            assert!(apply_records(&again, AT + 5).is_empty(), "{name}");
+            let matched: Vec<RowView> = again
+                .rows
+                .iter()
+                .filter(|r| r.status == Status::Matched)
+                .map(|r| again.view(r))
+                .collect();
             assert!(
                 matched
-                    .clone()
+                    .iter()
                     .all(|r| r.redeemed && r.note.starts_with("applied to the ledger"))
             );
-            assert_eq!(matched.count(), 3);
+            assert_eq!(matched.len(), 3);
 
-            // The same file under another name is not this file: the
-            // txn-less row is now a second redemption.
-            let other = reconcile(&st, &payments, AT, "other.csv");
-            assert_eq!(other.rows[10].status, Status::AlreadyRedeemed);
+            // The next day's file lists code 1's payment again (same
+            // transaction id): still the same payment, not a second one.
+            // Its txn-less row is another payment now: already redeemed.
+            let next = format!(
+                "code_id,amount,txn_id\n{},200.00,B1\n{},1500,\n",
+                id(1),
+                id(11)
+            );
+            let files = [settlement(dir.path(), "bank-2.csv", &next)];
+            let other = reconcile(&st, &files, AT);
+            assert_eq!(other.rows[0].status, Status::Matched);
+            assert_eq!(other.rows[1].status, Status::AlreadyRedeemed);
+
+            // Both days in one run: the overlap is listed once.
+            let both = [
+                settlement(dir.path(), "bank.csv", &bank_file()),
+                settlement(dir.path(), "bank-2.csv", &next),
+            ];
+            let r = reconcile(&st, &both, AT);
+            let row = &r.rows[11];
+            assert_eq!(row.status, Status::Repeated);
+            assert!(
+                r.view(row)
+                    .note
+                    .starts_with("same transaction as bank.csv@")
+            );
         }
     }
 
     #[test]
-    fn csv_output_neutralizes_formulas() {
+    fn csv_output_neutralizes_formulas_and_keeps_amounts_numbers() {
         let dir = tempfile::tempdir().unwrap();
         let l = Ledger::new(&dir.path().join("l.jsonl"));
         let lock = l.lock().unwrap();
@@ -769,20 +1266,25 @@ mod tests {
             "code_id,amount,txn_id\n{},200.00,-T1\n=1+2,3.5,+T2\n",
             id(1)
         );
-        let report = reconcile(&st, &settlement(dir.path(), &text), ISSUED, "bank.csv");
+        let files = [settlement(dir.path(), "bank.csv", &text)];
+        let report = reconcile(&st, &files, ISSUED);
         let mut out = Vec::new();
-        report.to_csv(&mut out).unwrap();
+        let cst = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        report.to_csv(&mut out, cst).unwrap();
         let out = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = out.lines().collect();
+        let src = &files[0].source;
         assert_eq!(
             lines,
             vec![
-                "status,source,line,code_id,issuer,reference,currency,expected,paid,paid_at,expires_at,txn_id,note",
+                "status,source,file,line,code_id,issuer,reference,currency,expected,paid,fee,kind,paid_at,expires_at,txn_id,note",
                 &format!(
-                    "matched,settlement,2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,2026-11-18T15:06:40Z,'-T1,",
+                    "matched,settlement,{src},2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,,,2026-11-18 23:06:40 +08:00,'-T1,",
                     id(1)
                 ),
-                "unknown,settlement,3,'=1+2,,,,,,,,'+T2,not a code id (16 hex digits)",
+                &format!(
+                    "unknown,settlement,{src},3,'=1+2,,,,,,,,,,'+T2,not a code id (16 hex digits)"
+                ),
             ]
         );
 
@@ -791,10 +1293,7 @@ mod tests {
         let first: serde_json::Value =
             serde_json::from_str(String::from_utf8(json).unwrap().lines().next().unwrap()).unwrap();
         assert_eq!(first["status"], "matched");
-        assert_eq!(
-            first["source"],
-            serde_json::json!({"kind": "settlement", "line": 2})
-        );
+        assert_eq!(first["line"], 2);
         assert_eq!(first["expires_at"], "2026-11-18T15:06:40Z");
         assert_eq!(first["paid_minor"], 20000);
     }

@@ -164,14 +164,9 @@ fn fail_on_selects_what_counts_and_text_summary_prints() {
 fn bad_settlement_rows_are_named() {
     let d = setup();
     issue_fixture_fines(d.path());
-    std::fs::write(
-        d.path().join("s.csv"),
-        "code_id,amount\n675be34eff20121e,abc\n675be34eff20121e,\"200\n",
-    )
-    .unwrap();
-    let r = payqr(
-        d.path(),
-        &[
+    let run = |text: &str, extra: &[&str]| {
+        std::fs::write(d.path().join("s.csv"), text).unwrap();
+        let mut args = vec![
             "reconcile",
             "--ledger",
             "ledger.jsonl",
@@ -179,24 +174,20 @@ fn bad_settlement_rows_are_named() {
             "s.csv",
             "--at",
             NEXT_MORNING,
-        ],
-    )
-    .expect(2);
-    assert!(r.stderr.contains("s.csv:"), "{}", r.stderr);
-    let r = payqr(
-        d.path(),
-        &[
-            "reconcile",
-            "--ledger",
-            "ledger.jsonl",
-            "--settlement",
-            "s.csv",
-            "--map",
-            "code_id=nope",
-            "--at",
-            NEXT_MORNING,
-        ],
-    )
-    .expect(2);
-    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+        ];
+        args.extend_from_slice(extra);
+        payqr(d.path(), &args).expect(2).stderr
+    };
+    let err = run("code_id,amount\n675be34eff20121e,abc\n", &[]);
+    assert!(err.contains("s.csv:2: amount: \"abc\""), "{err}");
+    // A truncated file (a quote left open) is refused, not half read.
+    let err = run(
+        "code_id,amount\n675be34eff20121e,1\n675be34eff20121e,\"200\n",
+        &[],
+    );
+    assert!(err.contains("s.csv:3: unterminated quoted field"), "{err}");
+    let err = run("code_id,amount\n", &["--map", "code_id=nope"]);
+    assert!(err.contains("nope"), "{err}");
+    let err = run("code_id,amount\n", &["--format", "mt940"]);
+    assert!(err.contains("--format") && err.contains("camt054"), "{err}");
 }

@@ -1,0 +1,268 @@
+//! The Alipay merchant bill CSV (业务明细), as downloaded from the merchant
+//! site or through the bill download URL API.
+//!
+//! Layout (see fixtures/settlement/README.md for the sources): GBK text
+//! (decoded as its superset GB18030; a file re-saved as UTF-8 is read as
+//! such), preamble
+//! lines starting with '#', the header row, detail rows whose cells are
+//! often padded with tabs, then '#' footer lines with totals
+//! (#交易合计：N笔，商家实收共X元...). Amounts are in yuan; a refund row
+//! (业务类型 退款) names the original order and carries negative amounts.
+
+use std::path::Path;
+
+use chrono::FixedOffset;
+use encoding_rs::{DecoderResult, GB18030};
+
+use super::{
+    Amount, CodeRef, Errors, Payment, SettlementError, Table, UTF8_BOM, cell, column, decode_utf8,
+    file_error, line_at, parse_paid_at,
+};
+use crate::currency::Currency;
+
+const TXN_ID: &str = "支付宝交易号";
+const ORDER: &str = "商户订单号";
+const KIND: &str = "业务类型";
+const FINISHED: &str = "完成时间";
+const TOTAL: &str = "订单金额（元）";
+const RECEIVED: &str = "商家实收（元）";
+const FEE: &str = "服务费（元）";
+const REFUND_ID: &str = "退款批次号/请求号";
+
+const TRADES: &str = "#交易合计：";
+const REFUNDS: &str = "#退款合计：";
+const LIST_END: &str = "业务明细列表结束";
+
+/// Decodes GB18030 strictly: the first malformed sequence is an error
+/// naming its line, never a replacement character.
+fn decode_gb18030(path: &Path, bytes: &[u8]) -> Result<String, SettlementError> {
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    let room = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .ok_or_else(|| file_error(path, 1, "file too large"))?;
+    let mut out = String::with_capacity(room);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+    match result {
+        DecoderResult::InputEmpty => Ok(out),
+        DecoderResult::Malformed(bad, after) => {
+            let at = read - usize::from(after) - usize::from(bad);
+            Err(file_error(
+                path,
+                line_at(bytes, at),
+                format!("not valid GB18030/GBK (byte 0x{:02X})", bytes[at]),
+            ))
+        }
+        // Not reached: the string was reserved at the worst case for this input.
+        DecoderResult::OutputFull => Err(file_error(path, 1, "decoder ran out of room")),
+    }
+}
+
+struct Columns {
+    txn_id: usize,
+    order: usize,
+    kind: usize,
+    finished: usize,
+    total: usize,
+    received: usize,
+    fee: usize,
+    refund_id: usize,
+}
+
+/// A signed yuan amount in fen.
+fn fen(text: &str) -> Result<i128, String> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let v = Amount::parse(digits)
+        .and_then(|a| a.minor(2))
+        .map_err(|e| e.to_string())?;
+    Ok(if neg { -i128::from(v) } else { i128::from(v) })
+}
+
+pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>, SettlementError> {
+    let decoded;
+    // Re-saved bills come as UTF-8 (with or without a BOM); GBK Chinese
+    // text is practically never valid UTF-8, so that tells them apart.
+    let text = if bytes.starts_with(UTF8_BOM) || std::str::from_utf8(bytes).is_ok() {
+        decode_utf8(path, bytes)?
+    } else {
+        decoded = decode_gb18030(path, bytes)?;
+        &decoded
+    };
+    // Preamble: '#' lines before the header.
+    let mut offset = 0;
+    let mut line = 1u64;
+    for l in text.split_inclusive('\n') {
+        if !l.starts_with('#') {
+            break;
+        }
+        offset += l.len();
+        line += 1;
+    }
+    if offset == 0 {
+        return Err(file_error(path, 1, "no '#' preamble: not an Alipay bill"));
+    }
+    // The detail table ends at the first '#' line after it (the footer).
+    let rest = &text[offset..];
+    let end = rest
+        .match_indices("\n#")
+        .next()
+        .map_or(rest.len(), |(i, _)| i + 1);
+    let (body, footer) = rest.split_at(end);
+    let footer_line = line + super::count_lines(body.as_bytes());
+    if !footer.contains(LIST_END) {
+        return Err(file_error(
+            path,
+            footer_line,
+            format!("no footer (#---{LIST_END}---): the bill is truncated"),
+        ));
+    }
+
+    let mut table = Table::new(path, body, b',', line)?;
+    let Some((header_line, header)) = table.next()? else {
+        return Err(file_error(path, line, "no header row after the preamble"));
+    };
+    let header: Vec<String> = (0..header.len())
+        .map(|i| cell(header, i).to_string())
+        .collect();
+    let find = |name: &str| {
+        column(&header, name).ok_or_else(|| SettlementError::Header {
+            path: path.to_path_buf(),
+            line: header_line,
+            problem: format!("no column {name:?}: not an Alipay bill"),
+        })
+    };
+    let cols = Columns {
+        txn_id: find(TXN_ID)?,
+        order: find(ORDER)?,
+        kind: find(KIND)?,
+        finished: find(FINISHED)?,
+        total: find(TOTAL)?,
+        received: find(RECEIVED)?,
+        fee: find(FEE)?,
+        refund_id: find(REFUND_ID)?,
+    };
+    let cny = Currency::from_code("CNY").expect("CNY is in the table");
+    let mut payments = Vec::new();
+    let mut errors = Errors::new(path);
+    // (count, 商家实收 in fen) of trades and of refunds.
+    let mut trades = (0u64, 0i128);
+    let mut refunds = (0u64, 0i128);
+    while let Some((line, record)) = table.next()? {
+        if record.len() != header.len() {
+            let problem = format!(
+                "{} fields, but the header has {}",
+                record.len(),
+                header.len()
+            );
+            errors.push(line, None, problem);
+            continue;
+        }
+        let refund = match cell(record, cols.kind) {
+            "交易" => false,
+            "退款" => true,
+            other => {
+                errors.push(
+                    line,
+                    Some(KIND),
+                    format!("{other:?} is neither 交易 nor 退款"),
+                );
+                continue;
+            }
+        };
+        let mut ok = true;
+        let mut fail = |field: &str, problem: String| {
+            errors.push(line, Some(field), problem);
+            ok = false;
+        };
+        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e));
+        let total = cell(record, cols.total);
+        let amount = Amount::parse(total.trim_start_matches('-'))
+            .map_err(|e| fail(TOTAL, e.to_string()))
+            .ok();
+        let fee = cell(record, cols.fee);
+        let fee = if fee.is_empty() {
+            None
+        } else {
+            Amount::parse(fee.trim_start_matches('-'))
+                .map_err(|e| fail(FEE, e.to_string()))
+                .ok()
+        };
+        let paid_at = parse_paid_at(cell(record, cols.finished), tz)
+            .map_err(|e| fail(FINISHED, e))
+            .ok();
+        let counter = if refund { &mut refunds } else { &mut trades };
+        counter.0 += 1;
+        counter.1 += received.unwrap_or(0);
+        let txn = cell(record, if refund { cols.refund_id } else { cols.txn_id });
+        if let (true, Some(amount)) = (ok, amount) {
+            payments.push(Payment {
+                line,
+                code: CodeRef::from_text(cell(record, cols.order)),
+                amount,
+                fee: fee.filter(|f| f.units != 0),
+                currency: Some(cny),
+                paid_at,
+                txn_id: (!txn.is_empty()).then(|| txn.into()),
+                refund,
+            });
+        }
+        if errors.full() {
+            break;
+        }
+    }
+    let payments = errors.finish(payments)?;
+    check_footer(path, footer, footer_line, TRADES, trades)?;
+    check_footer(path, footer, footer_line, REFUNDS, refunds)?;
+    Ok(payments)
+}
+
+/// "#交易合计：3笔，商家实收共600.00元，..." against what the rows add up to.
+fn check_footer(
+    path: &Path,
+    footer: &str,
+    first_line: u64,
+    prefix: &str,
+    (count, received): (u64, i128),
+) -> Result<(), SettlementError> {
+    let Some((i, l)) = footer
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with(prefix))
+    else {
+        return Err(file_error(
+            path,
+            first_line,
+            format!("footer: no {prefix} line: the bill is truncated"),
+        ));
+    };
+    let line = first_line + i as u64;
+    let bad = || file_error(path, line, format!("footer: cannot read {l:?}"));
+    let rest = &l[prefix.len()..];
+    let (n, rest) = rest.split_once('笔').ok_or_else(bad)?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    let (_, rest) = rest.split_once("商家实收共").ok_or_else(bad)?;
+    let (sum, _) = rest.split_once('元').ok_or_else(bad)?;
+    let sum = fen(sum.trim()).map_err(|_| bad())?;
+    if (n, sum) != (count, received) {
+        let yuan = |f: i128| {
+            let sign = if f < 0 { "-" } else { "" };
+            format!(
+                "{sign}{}",
+                crate::currency::format_minor(f.unsigned_abs() as u64, 2)
+            )
+        };
+        return Err(file_error(
+            path,
+            line,
+            format!(
+                "footer: {} says {n} row(s), {} yuan received, but the rows have {count}, {}; the bill is incomplete or altered",
+                prefix.trim_start_matches('#').trim_end_matches('：'),
+                yuan(sum),
+                yuan(received)
+            ),
+        ));
+    }
+    Ok(())
+}
