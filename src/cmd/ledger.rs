@@ -64,7 +64,10 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
     let l = existing(ledger)?;
     let lock = l.lock_shared()?;
     let mut out = std::io::stdout().lock();
-    match l.load(&lock) {
+    match l
+        .load(&lock)
+        .and_then(|st| l.check_index(&lock, &st).map(|()| st))
+    {
         Ok(st) => {
             let redeemed = st.redeemed.len();
             if json {

@@ -91,7 +91,8 @@ struct Index {
 }
 
 impl Index {
-    fn open(path: &Path, ledger: &File, ledger_len: u64) -> Option<Index> {
+    /// An index whose header and size are intact, whatever the ledger says.
+    fn read(path: &Path) -> Option<Index> {
         let mut file = File::open(path).ok()?;
         let mut h = [0u8; HEADER as usize];
         file.read_exact(&mut h).ok()?;
@@ -102,20 +103,30 @@ impl Index {
         }
         let (end, records, count) = (u(8), u(16), u(40));
         let len = file.metadata().ok()?.len();
-        if end == 0 || end > ledger_len || count.checked_mul(ENTRY)?.checked_add(HEADER)? != len {
-            return None;
-        }
-        let last_hash: Hash = h[24..40].try_into().expect("16 bytes");
-        if line::hash(&line_before(ledger, end).ok()??) != last_hash {
+        if end == 0 || count.checked_mul(ENTRY)?.checked_add(HEADER)? != len {
             return None;
         }
         Some(Index {
             file,
             end,
             records,
-            last_hash,
+            last_hash: h[24..40].try_into().expect("16 bytes"),
             count,
         })
+    }
+
+    /// Whether the ledger still ends the covered part with the line whose
+    /// hash the index recorded.
+    fn matches(&self, ledger: &File, ledger_len: u64) -> bool {
+        self.end <= ledger_len
+            && line_before(ledger, self.end)
+                .ok()
+                .flatten()
+                .is_some_and(|l| line::hash(&l) == self.last_hash)
+    }
+
+    fn open(path: &Path, ledger: &File, ledger_len: u64) -> Option<Index> {
+        Index::read(path).filter(|ix| ix.matches(ledger, ledger_len))
     }
 
     fn entry(&self, i: u64) -> io::Result<Entry> {
@@ -270,6 +281,33 @@ fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
         }
         want *= 4;
     }
+}
+
+/// See [`Ledger::check_index`].
+pub(super) fn check(ledger: &Ledger, state: &LedgerState) -> Result<(), LedgerError> {
+    let path = ledger.index_path();
+    // A damaged or foreign index is no evidence about the ledger.
+    let Some(ix) = Index::read(&path) else {
+        return Ok(());
+    };
+    let file = File::open(ledger.path()).map_err(|e| ledger.io(e))?;
+    if ix.matches(&file, state.end) {
+        return Ok(());
+    }
+    Err(LedgerError::IndexMismatch {
+        path: ledger.path().to_path_buf(),
+        reason: format!(
+            "{} covered {} records and {} bytes of the ledger, which now has {} records and {} \
+             bytes and does not end that part with the line it recorded: records were removed \
+             from the end or the ledger was rewritten (if it was restored from an older copy, \
+             delete the index)",
+            path.display(),
+            ix.records,
+            ix.end,
+            state.records,
+            state.end
+        ),
+    })
 }
 
 /// See [`Ledger::load_codes`].

@@ -55,6 +55,8 @@ pub enum LedgerError {
     },
     #[error("{path}: {reason}")]
     Conflict { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    IndexMismatch { path: PathBuf, reason: String },
 }
 
 pub struct Ledger {
@@ -133,6 +135,15 @@ impl Ledger {
         let mut state = LedgerState::default();
         self.scan(&mut state, |_, _| {})?;
         Ok(state)
+    }
+
+    /// Compares a loaded ledger with its index, which remembers how long
+    /// the ledger was and how its last line hashed when the index was
+    /// written: whole records cut off the end, or a chain rewritten after
+    /// an edit, show up here though every remaining line is sound. Without
+    /// an (intact) index there is nothing to compare.
+    pub fn check_index(&self, _lock: &LockGuard, state: &LedgerState) -> Result<(), LedgerError> {
+        index::check(self, state)
     }
 
     /// The state of just these codes (what a redemption needs), read
@@ -558,6 +569,36 @@ mod tests {
             }
             std::fs::remove_file(l.index_path()).unwrap();
             same_as_full(&l, &ids);
+        }
+    }
+
+    #[test]
+    fn the_index_finds_records_cut_off_the_end() {
+        for (_d, l) in both() {
+            filled(&l, 40);
+            let l = Ledger {
+                limits: (40, 1000),
+                ..l
+            };
+            let lock = l.lock().unwrap();
+            let mut st = l.load_codes(&lock, &[code(2).code.code_id]).unwrap();
+            assert!(l.index_path().exists());
+            l.check_index(&lock, &l.load(&lock).unwrap()).unwrap();
+            // Growing past the index is fine.
+            l.append(&lock, &mut st, vec![redeem(2)]).unwrap();
+            l.check_index(&lock, &l.load(&lock).unwrap()).unwrap();
+            // Cutting whole lines off leaves a sound file, but not the
+            // one the index covered.
+            let text = std::fs::read_to_string(l.path()).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let keep = lines.len() - 3;
+            std::fs::write(l.path(), lines[..keep].join("\n") + "\n").unwrap();
+            let cut = l.load(&lock).unwrap();
+            let e = l.check_index(&lock, &cut).unwrap_err().to_string();
+            assert!(e.contains("records were removed from the end"), "{e}");
+            // Without the index there is nothing to compare with.
+            std::fs::remove_file(l.index_path()).unwrap();
+            l.check_index(&lock, &cut).unwrap();
         }
     }
 
