@@ -8,6 +8,7 @@ Writes OUT_DIR/ledger.jsonl and OUT_DIR/settlement.csv. Times: codes are
 issued from 2026-11-23T00:00:00Z, one every 0.05 s, valid 4 h; payments are
 written in +08:00 local time without an offset (run with --tz +08:00)."""
 import hashlib
+import zlib
 import json
 import os
 import random
@@ -34,15 +35,23 @@ while len(codes) < n:
     codes.append((cid, rng.choice(AMOUNTS), issued, issued + timedelta(hours=4)))
 
 utc = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+# Ledger lines in the format of docs/FORMAT.md section 4: each line ends in
+# "prev" (first 16 bytes of SHA-256 of the previous line) and "crc" (CRC-32
+# of the line before the crc field).
 with open(os.path.join(out, "ledger.jsonl"), "w") as f:
+    prev = "0" * 32
     for seq, (cid, amount, issued, expires) in enumerate(codes, 1):
-        f.write(json.dumps({
+        body = json.dumps({
             "seq": seq, "time": utc(issued), "event": "issued", "issuer": "bj-traffic",
             "code_id": cid, "key_id": "5f3c9a1e", "kind": "fine", "amount": amount,
             "currency": "CNY", "payee": "BJ-FINES", "reference": "BJ%010d" % seq,
             "issued_at": utc(issued), "expires_at": utc(expires),
             "payload_sha256": hashlib.sha256(cid.encode()).hexdigest(),
-        }, separators=(",", ":"), ensure_ascii=False) + "\n")
+        }, separators=(",", ":"), ensure_ascii=False)
+        head = body[:-1] + ',"prev":"%s"' % prev
+        line = head + ',"crc":"%08x"}' % (zlib.crc32(head.encode()) & 0xFFFFFFFF)
+        prev = hashlib.sha256(line.encode()).hexdigest()[:32]
+        f.write(line + "\n")
 
 # Which codes get which treatment: 2% unpaid, 1% late, 1% amount mismatch,
 # 1% paid twice (duplicate); unknown rows make up the rest of the N rows.
