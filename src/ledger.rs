@@ -77,6 +77,10 @@ pub struct Record {
     pub channel: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Issued records of `payqr issue --reissue`: the code id this code
+    /// replaces (same issuer and reference).
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 impl Record {
@@ -101,6 +105,7 @@ impl Record {
             txn: None,
             channel: None,
             source: None,
+            replaces: None,
         }
     }
 
@@ -131,6 +136,7 @@ impl Record {
             txn,
             channel: Some(channel.to_string()),
             source,
+            replaces: None,
         }
     }
 }
@@ -297,7 +303,7 @@ pub struct Ledger {
     format: LedgerFormat,
 }
 
-const CSV_FIELDS: usize = 17;
+const CSV_FIELDS: usize = 18;
 
 impl Ledger {
     pub fn new(path: &Path) -> Ledger {
@@ -409,7 +415,8 @@ impl Ledger {
                     .headers()
                     .map_err(|e| line_err(1, e.to_string()))?
                     .clone();
-                if !headers.is_empty() && headers.len() != CSV_FIELDS {
+                // CSV_FIELDS - 1: ledgers written before `replaces` existed.
+                if !headers.is_empty() && !(CSV_FIELDS - 1..=CSV_FIELDS).contains(&headers.len()) {
                     return Err(line_err(
                         1,
                         format!(

@@ -26,6 +26,26 @@ fn batch(dir: &std::path::Path, csv: &str, out: &str, extra: &[&str]) -> Run {
     payqr(dir, &args)
 }
 
+/// (shard directory, file name) of every file under `out`, which must hold
+/// only shard directories.
+fn files_under(out: &std::path::Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for shard in std::fs::read_dir(out).unwrap() {
+        let shard = shard.unwrap();
+        let name = shard.file_name().to_string_lossy().into_owned();
+        if name == "manifest.csv" {
+            continue;
+        }
+        assert!(shard.file_type().unwrap().is_dir(), "{name} is not a shard");
+        for f in std::fs::read_dir(shard.path()).unwrap() {
+            let f = f.unwrap().file_name().to_string_lossy().into_owned();
+            files.push((name.clone(), f));
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn keygen_writes_private_key_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
@@ -354,16 +374,14 @@ fn file_names_never_come_from_user_text() {
     )
     .unwrap();
     batch(d.path(), "evil.csv", "out", &[]).expect(0);
-    let names: Vec<String> = std::fs::read_dir(d.path().join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 2);
-    for n in names {
+    let files = files_under(&d.path().join("out"));
+    assert_eq!(files.len(), 2);
+    for (shard, n) in files {
         assert!(
             n.len() == 20 && n.ends_with(".png") && n[..16].chars().all(|c| c.is_ascii_hexdigit()),
             "{n}"
         );
+        assert_eq!(shard, n[..2], "{n} is not in its shard");
     }
     assert!(!d.path().join("escape").exists());
 }
@@ -419,11 +437,34 @@ fn single_issue_refuses_a_reference_already_in_the_ledger() {
 #[test]
 fn terminal_drawing_is_printed_after_the_payload() {
     let d = setup();
-    let r = payqr(d.path(), &["issue", "--key", "test-issuer.key", "--amount", "1", "--currency", "CNY", "--payee", "P", "--ref", "R", "--expires-in", "1h", "--terminal"]).expect(0);
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R",
+            "--expires-in",
+            "1h",
+            "--terminal",
+        ],
+    )
+    .expect(0);
     let mut lines = r.stdout.lines();
     assert!(lines.next().unwrap().starts_with("PQ1:"));
     let art: Vec<&str> = lines.collect();
     assert!(art.len() > 15, "{}", r.stdout);
-    assert!(art.iter().all(|l| l.chars().all(|c| " ▀▄█".contains(c))), "{}", r.stdout);
+    assert!(
+        art.iter().all(|l| l.chars().all(|c| " ▀▄█".contains(c))),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("QR version"), "{}", r.stderr);
 }
