@@ -28,26 +28,27 @@ payqr trust add "$out/keys/test-issuer.pub" --trust "$out/trust.json"
 payqr trust add "$out/keys/utilities.pub" --trust "$out/trust.json"
 payqr trust list --trust "$out/trust.json"
 
-step "issue: a clerk batch-issues 22 fines and 8 bills (PNG + SVG, manifest, ledger)"
+step "issue: a clerk batch-issues 22 fines and 8 bills (PNG + SVG + printable notice, manifest, ledger)"
 payqr issue --key "$out/keys/test-issuer.key" --from fixtures/fines.csv --out-dir "$out/fines" \
-  --format png,svg --manifest "$out/fines/manifest.csv" --ledger "$out/ledger.jsonl" \
+  --format png,svg,notice-svg --manifest "$out/fines/manifest.csv" --ledger "$out/ledger.jsonl" \
   --kind fine --currency CNY --payee BJ-FINES --now "$ISSUED" --tz "$TZ_FLAG"
 payqr issue --key "$out/keys/utilities.key" --from fixtures/bills.csv --out-dir "$out/bills" \
   --manifest "$out/bills/manifest.csv" --ledger "$out/ledger.jsonl" --currency CNY \
   --now "$ISSUED" --tz "$TZ_FLAG"
 
 step "verify: a merchant checks three fine images offline"
-first3=$(ls "$out"/fines/*.png | head -3)
+# Files are sharded by the first two hex digits of the code id.
+first3=$(ls "$out"/fines/*/*.png | head -3)
 # shellcheck disable=SC2086
 payqr verify --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" $first3
 
 step "redeem: the counter takes payment for two fines (the second attempt is refused)"
-code_of() { awk -F, -v r="$1" '$2==r {print $1}' "$out/fines/manifest.csv"; }
-c4=$(code_of BJ2611230004); c9=$(code_of BJ2611230009)
+png_of() { awk -F, -v r="$1" '$2==r {print $10}' "$out/fines/manifest.csv"; }
+c4=$(png_of BJ2611230004); c9=$(png_of BJ2611230009)
 payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
-  --txn POS-0001 "$out/fines/$c4.png" "$out/fines/$c9.png"
+  --txn POS-0001 "$c4" "$c9"
 if payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
-  --txn POS-0002 "$out/fines/$c4.png"; then
+  --txn POS-0002 "$c4"; then
   echo "demo: a second redemption was accepted!" >&2; exit 3
 fi
 

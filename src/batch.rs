@@ -698,4 +698,82 @@ mod tests {
                 .contains("f.csv:2: file: not valid UTF-8")
         );
     }
+
+    #[test]
+    fn bom_is_ignored_and_rows_stream_from_a_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.csv");
+        std::fs::write(&p, "\u{feff}reference,amount\nA1,1\nA2,2.50\n").unwrap();
+        let tz = FixedOffset::east_opt(0).unwrap();
+        assert_eq!(validate(&p, &defaults(), 1_000, tz).unwrap(), 2);
+        let rows: Vec<BatchRow> = rows(&p, &defaults(), 1_000, tz)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[1].reference.as_str(), rows[1].amount, rows[1].line),
+            ("A2", 250, 3)
+        );
+    }
+
+    #[test]
+    fn row_errors_stop_at_the_limit() {
+        let mut text = String::from("reference,amount\n");
+        for i in 0..MAX_ROW_ERRORS + 10 {
+            text.push_str(&format!("R{i},zero\n"));
+        }
+        let Err(BatchError::Rows(errs)) = parse(&text) else {
+            panic!()
+        };
+        assert_eq!(errs.len(), MAX_ROW_ERRORS);
+        assert_eq!(errs.last().unwrap().line, MAX_ROW_ERRORS as u64 + 1);
+    }
+
+    #[test]
+    fn duplicates_are_exact_and_in_line_order() {
+        // Many distinct references (no false duplicates), two repeats, and
+        // a bad row between them: all reported in line order.
+        let mut text = String::from("reference,amount\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("R{i},1\n"));
+        }
+        text.push_str("R17,1\nX,bad\nR4999,2\n");
+        let Err(BatchError::Rows(errs)) = parse(&text) else {
+            panic!()
+        };
+        let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[0].starts_with("f.csv:5002: reference: \"R17\" repeats line 19"));
+        assert!(got[1].starts_with("f.csv:5003: amount:"));
+        assert!(got[2].starts_with("f.csv:5004: reference: \"R4999\" repeats line 5001"));
+    }
+
+    #[test]
+    fn quote_scan_agrees_when_fed_in_pieces() {
+        let texts: [&[u8]; 5] = [
+            b"a,\"b\"\"c\",d\n\"x\ny\",1\n",
+            b"a,\"open\nmore\n",
+            b"a,b\"c,d\n",
+            b"\"\"\"\"\n\"",
+            b"x,\"\"\n",
+        ];
+        for t in texts {
+            let whole = unterminated_quote_line(t);
+            for cut in 0..=t.len() {
+                let mut q = QuoteScan::default();
+                q.feed(&t[..cut]);
+                q.feed(&t[cut..]);
+                assert_eq!(
+                    q.unterminated(),
+                    whole,
+                    "{:?} cut at {cut}",
+                    String::from_utf8_lossy(t)
+                );
+            }
+        }
+        assert_eq!(unterminated_quote_line(b"a,\"open\nmore\n"), Some(1));
+        assert_eq!(unterminated_quote_line(b"\"\"\"\"\n\""), Some(2));
+        assert_eq!(unterminated_quote_line(b"x,\"\"\n"), None);
+    }
 }

@@ -331,6 +331,7 @@ fn run_batch(
         },
         payload_text: &payload_text,
         reissue: a.reissue,
+        chunk_rows: issuance::CHUNK_ROWS,
     };
     // Ctrl-C asks the batch to stop after the chunk in hand; a second one
     // cannot be caught that way, so it falls back to the default (kill),
