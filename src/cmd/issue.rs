@@ -476,10 +476,8 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} rows {per_sec} eta {eta} (Ctrl-C stops cleanly)",
-        )
-        .expect("static template"),
+        indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} rows {per_sec} ETA {eta}")
+            .expect("static template"),
     );
     bar
 }
