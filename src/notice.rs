@@ -188,3 +188,66 @@ fn xml_escape(t: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::{Code, CodeId};
+    use crate::currency::Currency;
+
+    fn signed(reference: &str, description: Option<&str>) -> SignedCode {
+        let key = crate::vectors::test_key();
+        Code {
+            issuer: key.issuer.clone(),
+            key_id: key.key_id,
+            code_id: CodeId([0xab, 0xcd, 1, 2, 3, 4, 5, 6]),
+            kind: Kind::Fine,
+            amount: 20_000,
+            currency: Currency::from_code("CNY").unwrap(),
+            payee: "BJ-FINES".into(),
+            reference: reference.into(),
+            issued_at: 1_795_392_000,
+            expires_at: 1_795_406_400,
+            description: description.map(String::from),
+        }
+        .sign(&key.signing_key)
+        .unwrap()
+    }
+
+    fn style() -> NoticeStyle {
+        NoticeStyle {
+            issuer_name: "北京市公安局 <Traffic & Co>".into(),
+            tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+        }
+    }
+
+    #[test]
+    fn shows_the_fine_in_local_time_and_escapes_user_text() {
+        let code = signed("京A<1>&\"2\"", Some("闯红灯 'x'"));
+        let sym = crate::render::encode(&code.to_text()).unwrap();
+        let svg = to_svg(&code, &sym, &style()).unwrap();
+        assert!(svg.contains(r#"width="105mm" height="148mm""#));
+        assert!(svg.contains("北京市公安局 &lt;Traffic &amp; Co&gt;"));
+        assert!(svg.contains("京A&lt;1&gt;&amp;&quot;2&quot;"));
+        assert!(svg.contains("闯红灯 &apos;x&apos;"));
+        assert!(svg.contains(">200.00 CNY<"));
+        // 2026-11-23T04:00:00Z due, shown at +08:00.
+        assert!(svg.contains(">2026-11-23 12:00:00 +08:00<"), "{svg}");
+        assert!(svg.contains(">Code ABCD 0102 0304 0506<"));
+        let m = module_mm(&sym);
+        assert!(m >= MIN_MODULE_MM);
+        assert!(svg.contains(&format!("scale({m})")));
+    }
+
+    #[test]
+    fn a_symbol_too_dense_for_the_page_is_refused() {
+        let long: String = "PQ1:"
+            .chars()
+            .chain(std::iter::repeat_n('A', 1800))
+            .collect();
+        let sym = crate::render::encode(&long).unwrap();
+        assert!(module_mm(&sym) < MIN_MODULE_MM);
+        let e = to_svg(&signed("R", None), &sym, &style()).unwrap_err();
+        assert!(e.to_string().contains("minimum 0.5 mm"), "{e}");
+    }
+}

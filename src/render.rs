@@ -360,6 +360,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn both_encoders_produce_symbols_that_scan() {
+        // Alphanumeric text takes the fast_qr path, anything else the
+        // qrcode segment optimiser; both must read back exactly.
+        for text in [
+            payload(270, 7),
+            "00020101021226 bill: 京A12345 ¥200".to_string(),
+        ] {
+            let sym = encode(&text).unwrap();
+            assert_eq!(sym.width(), 17 + 4 * sym.version() as usize);
+            let png = sym.to_png(4, DEFAULT_QUIET_MODULES);
+            assert_eq!(crate::scan::scan_bytes(&png).unwrap(), vec![text]);
+        }
+    }
+
+    #[test]
     fn png_is_one_bit_with_expected_size() {
         let sym = encode("PQ1:HELLO").unwrap();
         let png = sym.to_png(3, 4);
