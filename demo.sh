@@ -28,9 +28,9 @@ payqr trust add "$out/keys/test-issuer.pub" --trust "$out/trust.json"
 payqr trust add "$out/keys/utilities.pub" --trust "$out/trust.json"
 payqr trust list --trust "$out/trust.json"
 
-step "issue: a clerk batch-issues 22 fines and 8 bills (PNG + SVG, manifest, ledger)"
+step "issue: a clerk batch-issues 22 fines and 8 bills (PNG + SVG + printable notice, manifest, ledger)"
 payqr issue --key "$out/keys/test-issuer.key" --from fixtures/fines.csv --out-dir "$out/fines" \
-  --format png,svg --manifest "$out/fines/manifest.csv" --ledger "$out/ledger.jsonl" \
+  --format png,svg,notice-svg --manifest "$out/fines/manifest.csv" --ledger "$out/ledger.jsonl" \
   --kind fine --currency CNY --payee BJ-FINES --now "$ISSUED" --tz "$TZ_FLAG"
 payqr issue --key "$out/keys/utilities.key" --from fixtures/bills.csv --out-dir "$out/bills" \
   --manifest "$out/bills/manifest.csv" --ledger "$out/ledger.jsonl" --currency CNY \

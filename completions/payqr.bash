@@ -491,7 +491,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --format --manifest --ledger --now --tz --json --profile --emv-config --help --version"
+            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

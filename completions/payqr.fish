@@ -79,7 +79,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l png -d 'Write the 
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l svg -d 'Write the QR code as SVG (single code)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l from -d 'Batch: CSV of codes to issue' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l out-dir -d 'Batch: directory for the images (named CODE_ID.png / .svg)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l format -d 'Batch: image formats, comma-separated: png, svg' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l format -d 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine\'s details)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l manifest -d 'Batch: write a CSV manifest of every code issued' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l now -d 'Issue time (default: now); a fixed time makes a batch reproducible' -r
@@ -88,6 +88,8 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l profile -d 'Payloa
 emv\t''"
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l emv-config -d 'EMV profile: the issuer\'s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l terminal -d 'Draw the QR code in the terminal (single code)'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l dry-run -d 'Batch: check the file (and count rows the ledger already holds), write nothing'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l reissue -d 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l json -d 'Print the result as JSON on stdout'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'Print version'

@@ -5,8 +5,11 @@
 //! command-line flags). Every row is checked before anything is signed or
 //! written, and every problem is reported as `FILE:LINE: field: problem`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::fs::File;
+use std::hash::Hasher;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
@@ -59,10 +62,21 @@ impl BatchRow {
     /// The code for this row; the id is derived from the key, reference
     /// and issue time so reissuing the same batch is reproducible.
     pub fn to_code(&self, key: &IssuerKey, issued_at: u64) -> Code {
+        self.to_code_replacing(key, issued_at, None)
+    }
+
+    /// The code for this row that replaces code `replaces` (a reissue),
+    /// or a first code when `replaces` is None.
+    pub fn to_code_replacing(
+        &self,
+        key: &IssuerKey,
+        issued_at: u64,
+        replaces: Option<CodeId>,
+    ) -> Code {
         Code {
             issuer: key.issuer.clone(),
             key_id: key.key_id,
-            code_id: CodeId::derive(&key.signing_key.to_bytes(), &self.reference, issued_at),
+            code_id: self.code_id_replacing(key, issued_at, replaces),
             kind: self.kind,
             amount: self.amount,
             currency: self.currency,
@@ -71,6 +85,23 @@ impl BatchRow {
             issued_at,
             expires_at: self.expires_at,
             description: self.description.clone(),
+        }
+    }
+
+    /// The id of [`to_code_replacing`](Self::to_code_replacing)'s code. A
+    /// reissue mixes the replaced id into the derivation, so it gets a new
+    /// id even at the same issue time. References hold no control
+    /// characters, so the NUL separator cannot be forged by a reference.
+    pub fn code_id_replacing(
+        &self,
+        key: &IssuerKey,
+        issued_at: u64,
+        replaces: Option<CodeId>,
+    ) -> CodeId {
+        let seed = key.signing_key.to_bytes();
+        match replaces {
+            None => CodeId::derive(&seed, &self.reference, issued_at),
+            Some(old) => CodeId::derive(&seed, &format!("{}\0{old}", self.reference), issued_at),
         }
     }
 }
@@ -108,18 +139,53 @@ pub enum BatchError {
     Rows(Vec<RowError>),
 }
 
-/// Reads and validates a whole batch file.
-pub fn read_batch(
+/// Validates a whole batch file in one streaming pass (memory does not
+/// grow with the number of rows, apart from 16 bytes per row for the
+/// duplicate check) and returns its number of rows. Nothing should be
+/// issued from a file this rejects.
+pub fn validate(
     path: &Path,
     defaults: &Defaults,
     issued_at: u64,
     tz: FixedOffset,
+) -> Result<u64, BatchError> {
+    let open = || open_file(path);
+    validate_with(path, &open, defaults, issued_at, tz)
+}
+
+/// The rows of a file that [`validate`] accepted, read again one at a
+/// time. A row error here means the file changed since it was validated.
+pub fn rows(
+    path: &Path,
+    defaults: &Defaults,
+    issued_at: u64,
+    tz: FixedOffset,
+) -> Result<Rows<BufReader<File>>, BatchError> {
+    Rows::new(path, open_file(path)?, defaults, issued_at, tz)
+}
+
+/// Validates a batch held in memory and returns all its rows.
+pub fn parse_batch(
+    path: &Path,
+    bytes: &[u8],
+    defaults: &Defaults,
+    issued_at: u64,
+    tz: FixedOffset,
 ) -> Result<Vec<BatchRow>, BatchError> {
-    let bytes = std::fs::read(path).map_err(|source| BatchError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse_batch(path, &bytes, defaults, issued_at, tz)
+    let open = || Ok(bytes);
+    validate_with(path, &open, defaults, issued_at, tz)?;
+    Rows::new(path, bytes, defaults, issued_at, tz)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| BatchError::Rows(vec![e]))
+}
+
+fn open_file(path: &Path) -> Result<BufReader<File>, BatchError> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|source| BatchError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 fn err(path: &Path, line: u64, field: &str, problem: impl Into<String>) -> RowError {
@@ -131,104 +197,249 @@ fn err(path: &Path, line: u64, field: &str, problem: impl Into<String>) -> RowEr
     }
 }
 
-pub fn parse_batch(
+/// A fixed-key hash of a reference for the duplicate check: 8 bytes per
+/// row instead of the whole text. Equal hashes are only candidates; a
+/// second pass compares the texts, so a collision is never reported.
+fn reference_hash(reference: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(reference.as_bytes());
+    h.finish()
+}
+
+fn validate_with<R: Read>(
     path: &Path,
-    bytes: &[u8],
+    open: &dyn Fn() -> Result<R, BatchError>,
     defaults: &Defaults,
     issued_at: u64,
     tz: FixedOffset,
-) -> Result<Vec<BatchRow>, BatchError> {
-    let one = |e: RowError| BatchError::Rows(vec![e]);
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // Strict UTF-8: a clerk's file saved as GBK must fail loudly, naming
-    // the line, rather than turn 京 into replacement characters.
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        return Err(one(err(
+) -> Result<u64, BatchError> {
+    let mut rows = Rows::new(path, open()?, defaults, issued_at, tz)?;
+    let mut errors = Vec::new();
+    let mut first_line: HashMap<u64, u64> = HashMap::new();
+    let mut collided: HashSet<u64> = HashSet::new();
+    let mut count = 0u64;
+    let mut last_line = 0;
+    for row in rows.by_ref() {
+        count += 1;
+        match row {
+            Ok(row) => {
+                last_line = row.line;
+                let h = reference_hash(&row.reference);
+                if first_line.insert(h, row.line).is_some() {
+                    collided.insert(h);
+                }
+            }
+            Err(e) => {
+                last_line = e.line;
+                errors.push(e);
+                if errors.len() >= MAX_ROW_ERRORS {
+                    break;
+                }
+            }
+        }
+    }
+    // A quote left open swallows the rest of the file into one field, so
+    // the row errors it caused are noise: report the cause alone.
+    if let Some(line) = rows.unterminated_quote() {
+        return Err(BatchError::Rows(vec![err(
             path,
             line,
             "file",
-            "not valid UTF-8 (save the file as UTF-8)",
-        )));
+            "unterminated quoted field",
+        )]));
     }
-    if let Some(line) = unterminated_quote_line(bytes) {
-        return Err(one(err(path, line, "file", "unterminated quoted field")));
+    drop(first_line);
+    if !collided.is_empty() {
+        errors.extend(duplicates(
+            path,
+            open()?,
+            &collided,
+            last_line,
+            defaults,
+            issued_at,
+            tz,
+        )?);
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_ROW_ERRORS);
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| one(err(path, 1, "header", e.to_string())))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect::<Vec<_>>();
-    for h in &headers {
-        if !COLUMNS.contains(&h.as_str()) {
-            let problem = format!("unknown column {h:?} (known: {})", COLUMNS.join(", "));
-            return Err(one(err(path, 1, "header", problem)));
-        }
+    if !errors.is_empty() {
+        return Err(BatchError::Rows(errors));
     }
-    for need in ["reference", "amount"] {
-        if !headers.iter().any(|h| h == need) {
-            return Err(one(err(
-                path,
-                1,
-                "header",
-                format!("missing required column {need:?}"),
-            )));
-        }
-    }
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let cols: HashMap<&str, Option<usize>> = COLUMNS.iter().map(|&c| (c, col(c))).collect();
+    Ok(count)
+}
 
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
+/// The exact duplicate check among rows whose reference hash repeats.
+fn duplicates<R: Read>(
+    path: &Path,
+    reader: R,
+    collided: &HashSet<u64>,
+    last_line: u64,
+    defaults: &Defaults,
+    issued_at: u64,
+    tz: FixedOffset,
+) -> Result<Vec<RowError>, BatchError> {
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(err(path, line, "row", e.to_string()));
-                break;
+    let mut errors = Vec::new();
+    for row in Rows::new(path, reader, defaults, issued_at, tz)?.flatten() {
+        if row.line > last_line {
+            break;
+        }
+        if !collided.contains(&reference_hash(&row.reference)) {
+            continue;
+        }
+        if let Some(first) = seen.get(&row.reference) {
+            let problem = format!("{:?} repeats line {first}", row.reference);
+            errors.push(err(path, row.line, "reference", problem));
+        } else {
+            seen.insert(row.reference, row.line);
+        }
+    }
+    Ok(errors)
+}
+
+/// Batch rows read one at a time from CSV, each checked on its own (the
+/// duplicate check across rows is [`validate`]'s).
+pub struct Rows<R: Read> {
+    path: PathBuf,
+    rdr: csv::Reader<QuoteTap<R>>,
+    cols: HashMap<&'static str, Option<usize>>,
+    defaults: Defaults,
+    issued_at: u64,
+    tz: FixedOffset,
+    record: csv::StringRecord,
+    /// Set after the end of the file or an error the reader cannot pass.
+    done: bool,
+}
+
+impl<R: Read> Rows<R> {
+    fn new(
+        path: &Path,
+        reader: R,
+        defaults: &Defaults,
+        issued_at: u64,
+        tz: FixedOffset,
+    ) -> Result<Self, BatchError> {
+        let one = |e: RowError| BatchError::Rows(vec![e]);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(QuoteTap {
+                inner: reader,
+                scan: QuoteScan::default(),
+            });
+        let headers = rdr
+            .headers()
+            .map_err(|e| one(csv_error(path, &e)))?
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect::<Vec<_>>();
+        for h in &headers {
+            if !COLUMNS.contains(&h.as_str()) {
+                let problem = format!("unknown column {h:?} (known: {})", COLUMNS.join(", "));
+                return Err(one(err(path, 1, "header", problem)));
             }
-        };
-        let line = rec.position().map_or(0, |p| p.line());
+        }
+        for need in ["reference", "amount"] {
+            if !headers.iter().any(|h| h == need) {
+                return Err(one(err(
+                    path,
+                    1,
+                    "header",
+                    format!("missing required column {need:?}"),
+                )));
+            }
+        }
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        Ok(Rows {
+            path: path.to_path_buf(),
+            rdr,
+            cols: COLUMNS.iter().map(|&c| (c, col(c))).collect(),
+            defaults: defaults.clone(),
+            issued_at,
+            tz,
+            record: csv::StringRecord::new(),
+            done: false,
+        })
+    }
+
+    /// The file the rows come from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The line of a quoted field still open at the end of the input.
+    fn unterminated_quote(&self) -> Option<u64> {
+        self.rdr.get_ref().scan.unterminated()
+    }
+}
+
+impl<R: Read> Iterator for Rows<R> {
+    type Item = Result<BatchRow, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.rdr.read_record(&mut self.record) {
+            Ok(true) => {}
+            Ok(false) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(csv_error(&self.path, &e)));
+            }
+        }
+        let line = self.record.position().map_or(0, |p| p.line());
+        let rec = &self.record;
+        let cols = &self.cols;
         let cell = |name: &str| -> Option<&str> {
             cols[name]
                 .and_then(|i| rec.get(i))
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        match parse_row(path, line, &cell, defaults, issued_at, tz) {
-            Ok(row) => {
-                if let Some(first) = seen.insert(row.reference.clone(), line) {
-                    errors.push(err(
-                        path,
-                        line,
-                        "reference",
-                        format!("{:?} repeats line {first}", row.reference),
-                    ));
-                } else {
-                    rows.push(row);
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-        if errors.len() >= MAX_ROW_ERRORS {
-            break;
-        }
+        Some(parse_row(
+            &self.path,
+            line,
+            &cell,
+            &self.defaults,
+            self.issued_at,
+            self.tz,
+        ))
     }
-    if !errors.is_empty() {
-        return Err(BatchError::Rows(errors));
+}
+
+/// A CSV reader error as a row error. Strict UTF-8: a clerk's file saved
+/// as GBK must fail loudly, naming the line, rather than turn 京 into
+/// replacement characters.
+fn csv_error(path: &Path, e: &csv::Error) -> RowError {
+    let line = e.position().map_or(1, |p| p.line());
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => err(
+            path,
+            line,
+            "file",
+            "not valid UTF-8 (save the file as UTF-8)",
+        ),
+        csv::ErrorKind::Io(io) => err(path, line, "file", io.to_string()),
+        _ => err(path, line, "row", e.to_string()),
     }
-    Ok(rows)
+}
+
+/// Passes bytes through to the CSV reader while watching its quotes.
+struct QuoteTap<R> {
+    inner: R,
+    scan: QuoteScan,
+}
+
+impl<R: Read> Read for QuoteTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.scan.feed(&buf[..n]);
+        Ok(n)
+    }
 }
 
 fn parse_row<'a>(
@@ -343,32 +554,61 @@ fn strip_field(e: code::FormatError) -> String {
 /// The csv crate accepts a quote left open at end of file as a normal
 /// record (a truncated file would then lose its tail silently): find it.
 pub fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
-    let mut in_quotes = false;
-    let mut line = 1u64;
-    let mut open_line = 0u64;
-    let mut field_start = true;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    in_quotes = false;
-                }
-            }
-        } else if b == b'"' && field_start {
-            in_quotes = true;
-            open_line = line;
+    let mut scan = QuoteScan::default();
+    scan.feed(bytes);
+    scan.unterminated()
+}
+
+/// [`unterminated_quote_line`] fed in pieces, so a file can be checked
+/// while it streams through the CSV reader.
+struct QuoteScan {
+    in_quotes: bool,
+    /// A quote inside a quoted field was the last byte seen: it closes
+    /// the field unless the next byte is a second quote (an escaped one).
+    quote_pending: bool,
+    field_start: bool,
+    line: u64,
+    open_line: u64,
+}
+
+impl Default for QuoteScan {
+    fn default() -> Self {
+        QuoteScan {
+            in_quotes: false,
+            quote_pending: false,
+            field_start: true,
+            line: 1,
+            open_line: 0,
         }
-        field_start = matches!(b, b',' | b'\t' | b'\n' | b'\r') && !in_quotes;
-        if b == b'\n' {
-            line += 1;
-        }
-        i += 1;
     }
-    in_quotes.then_some(open_line)
+}
+
+impl QuoteScan {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.quote_pending {
+                self.quote_pending = false;
+                if b == b'"' {
+                    continue;
+                }
+                self.in_quotes = false;
+            }
+            if self.in_quotes {
+                self.quote_pending = b == b'"';
+            } else if b == b'"' && self.field_start {
+                self.in_quotes = true;
+                self.open_line = self.line;
+            }
+            self.field_start = matches!(b, b',' | b'\t' | b'\n' | b'\r') && !self.in_quotes;
+            if b == b'\n' {
+                self.line += 1;
+            }
+        }
+    }
+
+    fn unterminated(&self) -> Option<u64> {
+        (self.in_quotes && !self.quote_pending).then_some(self.open_line)
+    }
 }
 
 #[cfg(test)]
@@ -457,5 +697,83 @@ mod tests {
                 .to_string()
                 .contains("f.csv:2: file: not valid UTF-8")
         );
+    }
+
+    #[test]
+    fn bom_is_ignored_and_rows_stream_from_a_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.csv");
+        std::fs::write(&p, "\u{feff}reference,amount\nA1,1\nA2,2.50\n").unwrap();
+        let tz = FixedOffset::east_opt(0).unwrap();
+        assert_eq!(validate(&p, &defaults(), 1_000, tz).unwrap(), 2);
+        let rows: Vec<BatchRow> = rows(&p, &defaults(), 1_000, tz)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[1].reference.as_str(), rows[1].amount, rows[1].line),
+            ("A2", 250, 3)
+        );
+    }
+
+    #[test]
+    fn row_errors_stop_at_the_limit() {
+        let mut text = String::from("reference,amount\n");
+        for i in 0..MAX_ROW_ERRORS + 10 {
+            text.push_str(&format!("R{i},zero\n"));
+        }
+        let Err(BatchError::Rows(errs)) = parse(&text) else {
+            panic!()
+        };
+        assert_eq!(errs.len(), MAX_ROW_ERRORS);
+        assert_eq!(errs.last().unwrap().line, MAX_ROW_ERRORS as u64 + 1);
+    }
+
+    #[test]
+    fn duplicates_are_exact_and_in_line_order() {
+        // Many distinct references (no false duplicates), two repeats, and
+        // a bad row between them: all reported in line order.
+        let mut text = String::from("reference,amount\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("R{i},1\n"));
+        }
+        text.push_str("R17,1\nX,bad\nR4999,2\n");
+        let Err(BatchError::Rows(errs)) = parse(&text) else {
+            panic!()
+        };
+        let got: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), 3, "{got:#?}");
+        assert!(got[0].starts_with("f.csv:5002: reference: \"R17\" repeats line 19"));
+        assert!(got[1].starts_with("f.csv:5003: amount:"));
+        assert!(got[2].starts_with("f.csv:5004: reference: \"R4999\" repeats line 5001"));
+    }
+
+    #[test]
+    fn quote_scan_agrees_when_fed_in_pieces() {
+        let texts: [&[u8]; 5] = [
+            b"a,\"b\"\"c\",d\n\"x\ny\",1\n",
+            b"a,\"open\nmore\n",
+            b"a,b\"c,d\n",
+            b"\"\"\"\"\n\"",
+            b"x,\"\"\n",
+        ];
+        for t in texts {
+            let whole = unterminated_quote_line(t);
+            for cut in 0..=t.len() {
+                let mut q = QuoteScan::default();
+                q.feed(&t[..cut]);
+                q.feed(&t[cut..]);
+                assert_eq!(
+                    q.unterminated(),
+                    whole,
+                    "{:?} cut at {cut}",
+                    String::from_utf8_lossy(t)
+                );
+            }
+        }
+        assert_eq!(unterminated_quote_line(b"a,\"open\nmore\n"), Some(1));
+        assert_eq!(unterminated_quote_line(b"\"\"\"\"\n\""), Some(2));
+        assert_eq!(unterminated_quote_line(b"x,\"\"\n"), None);
     }
 }

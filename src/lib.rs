@@ -9,7 +9,8 @@
 //! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
 //! - [`ledger`]: the append-only record of issued and redeemed codes
-//! - [`batch`]: batch issuance rows from CSV
+//! - [`batch`]: batch issuance rows from CSV; [`issuance`]: issuing them to
+//!   sharded files, a manifest and the ledger; [`notice`]: printable A6 notices
 //! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger;
 //!   [`report_html`]: the one-page HTML report
 
@@ -19,8 +20,10 @@ pub mod code;
 pub mod currency;
 pub mod emv;
 pub mod fsutil;
+pub mod issuance;
 pub mod keys;
 pub mod ledger;
+pub mod notice;
 pub mod reconcile;
 pub mod render;
 pub mod report_html;

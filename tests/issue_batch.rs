@@ -26,6 +26,60 @@ fn batch(dir: &std::path::Path, csv: &str, out: &str, extra: &[&str]) -> Run {
     payqr(dir, &args)
 }
 
+/// Rasterizes the QR drawing of an SVG written by payqr (a QR image or a
+/// notice: one path of `Mx yhNv1h-Nz` module runs) at 4 px per module and
+/// scans it, so the test checks what a printer would draw.
+fn scan_svg(svg: &str) -> Vec<String> {
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .expect("a path")
+        .split('"')
+        .next()
+        .unwrap();
+    let mut runs = Vec::new();
+    for run in d.split('M').filter(|r| !r.is_empty()) {
+        let (xy, rest) = run.split_once('h').expect("run");
+        let (x, y) = xy.split_once(' ').expect("x y");
+        let len = rest.split('v').next().unwrap();
+        let n = |s: &str| s.parse::<u32>().expect("module coordinate");
+        runs.push((n(x), n(y), n(len)));
+    }
+    // The path is offset by the quiet zone: as much again on the far side.
+    let quiet = runs.iter().map(|r| r.0).min().unwrap();
+    let side = runs.iter().map(|r| r.0 + r.2).max().unwrap() + quiet;
+    let px = 4;
+    let mut img = image::GrayImage::from_pixel(side * px, side * px, image::Luma([255]));
+    for (x, y, len) in runs {
+        for xx in x * px..(x + len) * px {
+            for yy in y * px..(y + 1) * px {
+                img.put_pixel(xx, yy, image::Luma([0]));
+            }
+        }
+    }
+    payqr::scan::scan_image(&image::DynamicImage::ImageLuma8(img))
+}
+
+/// (shard directory, file name) of every file under `out`, which must hold
+/// only shard directories.
+fn files_under(out: &std::path::Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for shard in std::fs::read_dir(out).unwrap() {
+        let shard = shard.unwrap();
+        let name = shard.file_name().to_string_lossy().into_owned();
+        if name == "manifest.csv" {
+            continue;
+        }
+        assert!(shard.file_type().unwrap().is_dir(), "{name} is not a shard");
+        for f in std::fs::read_dir(shard.path()).unwrap() {
+            let f = f.unwrap().file_name().to_string_lossy().into_owned();
+            files.push((name.clone(), f));
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn keygen_writes_private_key_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
@@ -238,17 +292,19 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
         "out",
         &[
             "--format",
-            "png,svg",
+            "png,svg,notice-svg",
             "--manifest",
             "out/manifest.csv",
             "--ledger",
             "ledger.jsonl",
+            "--tz",
+            "+08:00",
         ],
     )
     .expect(0);
     let v = json(&r);
     assert_eq!(v["issued"], 22);
-    assert_eq!(v["files"], 44);
+    assert_eq!(v["files"], 66);
     let versions = v["qr_versions"].as_object().unwrap();
     for (ver, _) in versions {
         assert!(
@@ -264,12 +320,21 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
     for rec in rdr.records() {
         let rec = rec.unwrap();
         n += 1;
-        let png = &rec[9];
+        let (png, svg, notice) = (&rec[9], &rec[10], &rec[12]);
         let payload = &rec[11];
-        assert!(png.ends_with(&format!("{}.png", &rec[0])));
-        // Every generated PNG scans back to exactly its payload.
+        let shard = &rec[0][..2];
+        assert!(
+            png.ends_with(&format!("out/{shard}/{}.png", &rec[0])),
+            "{png}"
+        );
+        // Every generated PNG scans back to exactly its payload; so does
+        // every SVG, QR image and printable notice, once rasterized.
         let texts = payqr::scan::scan_file(&d.path().join(png)).unwrap();
         assert_eq!(texts, vec![payload.to_string()]);
+        for svg in [svg, notice] {
+            let text = std::fs::read_to_string(d.path().join(svg)).unwrap();
+            assert_eq!(scan_svg(&text), vec![payload.to_string()], "{svg}");
+        }
     }
     assert_eq!(n, 22);
     let r = payqr(d.path(), &["ledger", "check", "--ledger", "ledger.jsonl"]).expect(0);
@@ -296,23 +361,132 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
 fn batch_is_deterministic_for_same_key_and_time() {
     let d = setup();
     let csv = fixtures().join("bills.csv");
-    batch(
-        d.path(),
-        csv.to_str().unwrap(),
-        "a",
-        &["--manifest", "a.csv"],
-    )
-    .expect(0);
-    batch(
-        d.path(),
-        csv.to_str().unwrap(),
-        "b",
-        &["--manifest", "b.csv"],
-    )
-    .expect(0);
+    for out in ["a", "b"] {
+        batch(
+            d.path(),
+            csv.to_str().unwrap(),
+            out,
+            &[
+                "--format",
+                "png,svg,notice-svg",
+                "--manifest",
+                &format!("{out}.csv"),
+                "--ledger",
+                &format!("{out}.jsonl"),
+                "--tz",
+                "+08:00",
+            ],
+        )
+        .expect(0);
+    }
     let a = std::fs::read_to_string(d.path().join("a.csv")).unwrap();
     let b = std::fs::read_to_string(d.path().join("b.csv")).unwrap();
     assert_eq!(a.replace("a/", ""), b.replace("b/", ""));
+    assert_eq!(
+        std::fs::read(d.path().join("a.jsonl")).unwrap(),
+        std::fs::read(d.path().join("b.jsonl")).unwrap()
+    );
+    let files = files_under(&d.path().join("a"));
+    assert_eq!(files, files_under(&d.path().join("b")));
+    assert_eq!(files.len(), 3 * 8);
+    for (shard, name) in files {
+        let read = |out: &str| std::fs::read(d.path().join(out).join(&shard).join(&name)).unwrap();
+        assert!(read("a") == read("b"), "{shard}/{name} differs");
+    }
+}
+
+#[test]
+fn dry_run_checks_and_counts_but_writes_nothing() {
+    let d = setup();
+    let csv = fixtures().join("fines.csv");
+    let csv = csv.to_str().unwrap();
+    batch(d.path(), csv, "out", &["--ledger", "l.jsonl"]).expect(0);
+    std::fs::write(
+        d.path().join("more.csv"),
+        "reference,amount,expires_in\nBJ2611230001,200.00,4h\nNEW-1,5,4h\n",
+    )
+    .unwrap();
+    let before = std::fs::read(d.path().join("l.jsonl")).unwrap();
+    let r = batch(
+        d.path(),
+        "more.csv",
+        "dry",
+        &["--ledger", "l.jsonl", "--dry-run"],
+    )
+    .expect(0);
+    let v = json(&r);
+    assert_eq!(
+        (
+            v["rows"].as_u64(),
+            v["would_issue"].as_u64(),
+            v["would_skip"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    assert!(!d.path().join("dry").exists());
+    assert_eq!(std::fs::read(d.path().join("l.jsonl")).unwrap(), before);
+    std::fs::write(d.path().join("bad.csv"), "reference,amount\nX,1.001\n").unwrap();
+    let r = batch(d.path(), "bad.csv", "dry", &["--dry-run"]).expect(2);
+    assert!(r.stderr.contains("bad.csv:2: amount:"), "{}", r.stderr);
+}
+
+#[test]
+fn reissue_replaces_codes_and_is_recorded_in_a_csv_ledger() {
+    let d = setup();
+    let csv = fixtures().join("bills.csv");
+    let csv = csv.to_str().unwrap();
+    batch(
+        d.path(),
+        csv,
+        "out",
+        &["--ledger", "l.csv", "--manifest", "m1.csv"],
+    )
+    .expect(0);
+    let r = batch(
+        d.path(),
+        csv,
+        "out",
+        &["--ledger", "l.csv", "--manifest", "m2.csv", "--reissue"],
+    )
+    .expect(0);
+    let v = json(&r);
+    assert_eq!(
+        (
+            v["issued"].as_u64(),
+            v["reissued"].as_u64(),
+            v["skipped"].as_u64()
+        ),
+        (Some(8), Some(8), Some(0))
+    );
+    let old: Vec<csv::StringRecord> = csv::Reader::from_path(d.path().join("m1.csv"))
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let new: Vec<csv::StringRecord> = csv::Reader::from_path(d.path().join("m2.csv"))
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    for (o, n) in old.iter().zip(&new) {
+        assert_eq!(&o[1], &n[1], "same reference, same order");
+        assert_ne!(&o[0], &n[0]);
+        assert_eq!(&n[13], &o[0], "replaces column names the old code");
+    }
+    let r = payqr(d.path(), &["ledger", "check", "--ledger", "l.csv"]).expect(0);
+    assert!(r.stdout.contains("16 records, 16 issued"), "{}", r.stdout);
+    let ledger = std::fs::read_to_string(d.path().join("l.csv")).unwrap();
+    assert!(
+        ledger.lines().next().unwrap().ends_with(",replaces"),
+        "{ledger}"
+    );
+    assert_eq!(ledger.lines().filter(|l| l.contains(&old[0][0])).count(), 2);
+    // Without --reissue nothing is issued twice.
+    let v = json(&batch(d.path(), csv, "out", &["--ledger", "l.csv"]).expect(0));
+    assert_eq!(
+        (v["issued"].as_u64(), v["skipped"].as_u64()),
+        (Some(0), Some(8))
+    );
 }
 
 #[test]
@@ -354,16 +528,14 @@ fn file_names_never_come_from_user_text() {
     )
     .unwrap();
     batch(d.path(), "evil.csv", "out", &[]).expect(0);
-    let names: Vec<String> = std::fs::read_dir(d.path().join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names.len(), 2);
-    for n in names {
+    let files = files_under(&d.path().join("out"));
+    assert_eq!(files.len(), 2);
+    for (shard, n) in files {
         assert!(
             n.len() == 20 && n.ends_with(".png") && n[..16].chars().all(|c| c.is_ascii_hexdigit()),
             "{n}"
         );
+        assert_eq!(shard, n[..2], "{n} is not in its shard");
     }
     assert!(!d.path().join("escape").exists());
 }

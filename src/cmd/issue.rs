@@ -4,27 +4,30 @@
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use chrono::FixedOffset;
 use serde_json::json;
 
-use payqr::batch::{self, BatchError, BatchRow, Defaults};
+use payqr::batch::{self, BatchError, Defaults};
 use payqr::code::{CodeId, Kind, SignedCode};
 use payqr::currency::Currency;
 use payqr::emv;
 use payqr::fsutil::write_atomic;
+use payqr::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
 use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
+use payqr::notice::NoticeStyle;
 use payqr::render;
 use payqr::time;
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
-/// Pixels per QR module in PNG output: 4 px keeps a ~57-module code at
-/// ~260 px, sharp when printed at 300 dpi in a 2-3 cm square.
-const MODULE_PX: u32 = 4;
-const QUIET: u32 = 4;
+const QUIET: u32 = render::DEFAULT_QUIET_MODULES;
+
+/// Exit status of a batch stopped by Ctrl-C (the shell's 128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
 
 /// Sign payment codes: one from flags, or a batch from a CSV file.
 #[derive(clap::Args, Debug)]
@@ -34,13 +37,20 @@ Examples:
       --ref 京A12345 --description 闯红灯 --expires-in 4h --png fine.png --ledger ledger.jsonl
   payqr issue --key keys/bj.key --from fines.csv --out-dir out/ --format png,svg \\
       --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 4h
+
+  payqr issue --key keys/bj.key --from fines.csv --out-dir notices/ --format notice-svg \\
+      --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 30d --tz +08:00
+
   payqr issue --key keys/bj.key --profile emv --emv-config emv.json --amount 200.00 \\
       --currency CNY --payee 110000-FINES --ref BJ2611230001 --expires-in 4h --png fine.png
 
 Batch CSV columns: reference, amount (required); kind, currency, payee, expires_at or
 expires_in, description (optional; default to the flags). The whole file is checked
-first: any bad row is reported as FILE:LINE: field: problem and nothing is written.
-Rows whose reference the ledger already holds are skipped, so a rerun is safe.")]
+first: any bad row is reported as FILE:LINE: field: problem and nothing is written
+(--dry-run stops there). Files go to OUT_DIR/XX/CODE_ID.EXT, XX being the first two
+hex digits of the code id. Ledger records are appended as files are written, so an
+interrupted batch (Ctrl-C, exit status 130) keeps what it finished: rerun the same
+command and rows whose reference the ledger already holds are skipped.")]
 pub struct Args {
     /// The issuer's secret key file (PREFIX.key).
     #[arg(long, value_name = "KEY")]
@@ -84,7 +94,8 @@ pub struct Args {
     /// Batch: directory for the images (named CODE_ID.png / .svg).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
-    /// Batch: image formats, comma-separated: png, svg.
+    /// Batch: formats, comma-separated: png, svg (QR images), notice-svg
+    /// (printable A6 notice with the QR code and the fine's details).
     #[arg(
         long,
         value_name = "LIST",
@@ -95,6 +106,14 @@ pub struct Args {
     /// Batch: write a CSV manifest of every code issued.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
+    /// Batch: check the file (and count rows the ledger already holds),
+    /// write nothing.
+    #[arg(long, requires = "from")]
+    pub dry_run: bool,
+    /// Batch: issue a new code for references the ledger already holds;
+    /// the ledger records which code each one replaces.
+    #[arg(long, requires_all = ["from", "ledger"])]
+    pub reissue: bool,
     /// Record issued codes in this ledger (JSON lines, or CSV if *.csv).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
@@ -262,29 +281,25 @@ fn code_json(s: &SignedCode, text: &str, version: u8, tz: FixedOffset) -> serde_
     })
 }
 
-struct Formats {
-    png: bool,
-    svg: bool,
-}
-
 fn parse_formats(list: &[String]) -> Result<Formats, Failure> {
-    let mut f = Formats {
-        png: false,
-        svg: false,
-    };
+    let mut f = Formats::default();
     for item in list {
         match item.trim().to_ascii_lowercase().as_str() {
             "png" => f.png = true,
             "svg" => f.svg = true,
+            "notice-svg" => f.notice_svg = true,
             other => {
                 return Err(Failure::new(format!(
-                    "--format: unknown format {other:?} (png, svg)"
+                    "--format: unknown format {other:?} (png, svg, notice-svg)"
                 )));
             }
         }
     }
     Ok(f)
 }
+
+/// Set by Ctrl-C; the batch stops after the chunk in hand.
+static STOP: AtomicBool = AtomicBool::new(false);
 
 fn run_batch(
     a: &Args,
@@ -296,12 +311,168 @@ fn run_batch(
 ) -> CmdResult {
     let started = Instant::now();
     let formats = parse_formats(&a.format)?;
-    let emv = emv_config(a)?;
     let out_dir = a
         .out_dir
         .as_ref()
         .expect("clap requires --out-dir with --from");
-    let rows = batch::read_batch(csv, d, now, tz).map_err(|e| match e {
+    let emv = emv_config(a)?;
+    // First pass: the whole file is checked before anything is written.
+    let total = batch::validate(csv, d, now, tz).map_err(|e| batch_failure(csv, e))?;
+    if emv.is_some() {
+        check_emv_fits(csv, key, d, now, tz)?;
+    }
+    let sign = |code: &payqr::code::Code| {
+        emv::profile::sign_payload(code, &key.signing_key, emv.as_ref()).map_err(|e| e.to_string())
+    };
+
+    // Hold the ledger lock for the whole batch: two clerks running the same
+    // file at once must not both issue a code for one reference.
+    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    let mut held = match &ledger {
+        Some(l) => {
+            let lock = if a.dry_run {
+                l.lock_shared()?
+            } else {
+                l.lock()?
+            };
+            let state = l.load(&lock)?;
+            Some((lock, state))
+        }
+        None => None,
+    };
+    if a.dry_run {
+        return dry_run(a, csv, key, d, now, tz, total, held.as_ref().map(|h| &h.1));
+    }
+
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
+    let mut manifest = match &a.manifest {
+        Some(m) => Some(Manifest::create(m).map_err(Failure::new)?),
+        None => None,
+    };
+    let job = Job {
+        key,
+        issued_at: now,
+        out_dir,
+        formats,
+        notice: NoticeStyle {
+            issuer_name: key.name.clone(),
+            tz,
+        },
+        payload_text: &sign,
+        reissue: a.reissue,
+        chunk_rows: issuance::CHUNK_ROWS,
+    };
+    // Ctrl-C asks the batch to stop after the chunk in hand; a second one
+    // cannot be caught that way, so it falls back to the default (kill),
+    // which the ledger and temp-file discipline also survive.
+    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+    let bar = progress_bar(total);
+    let rows = batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))?;
+    let session = match (&ledger, held.as_mut()) {
+        (Some(ledger), Some((lock, state))) => Some(LedgerSession {
+            ledger,
+            lock,
+            state,
+        }),
+        _ => None,
+    };
+    let result = issuance::issue(&job, rows, session, manifest.as_mut(), &STOP, &|| {
+        bar.inc(1)
+    });
+    bar.finish_and_clear();
+    // The manifest lists whatever was issued, also after an interruption
+    // or an error (those codes are in the ledger too).
+    if let Some(m) = manifest {
+        m.finish().map_err(Failure::new)?;
+    }
+    drop(held);
+    let tally = result.map_err(|e| {
+        Failure::new(e).hint(
+            "codes issued before this point are in the ledger and manifest; rerun the same command to continue",
+        )
+    })?;
+
+    let secs = started.elapsed().as_secs_f64();
+    let rate = tally.issued as f64 / secs.max(1e-9);
+    let interrupted = tally.rows < total;
+    if a.json {
+        let v = json!({
+            "rows": total, "rows_done": tally.rows,
+            "issued": tally.issued, "reissued": tally.reissued, "skipped": tally.skipped,
+            "files": tally.files, "out_dir": out_dir.display().to_string(),
+            "seconds": secs, "codes_per_second": rate, "interrupted": interrupted,
+            "qr_versions": tally.versions.iter().map(|(v, n)| (v.to_string(), *n)).collect::<BTreeMap<_, _>>(),
+        });
+        writeln!(std::io::stdout().lock(), "{v}")?;
+    }
+    eprintln!("payqr: {}", summary(&tally, out_dir, secs, rate));
+    if interrupted {
+        return Err(Failure {
+            code: EXIT_INTERRUPTED,
+            ..Failure::new(format!(
+                "interrupted after {} of {total} row(s); rerun the same command to continue",
+                tally.rows
+            ))
+        });
+    }
+    Ok(Outcome::Success)
+}
+
+fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
+    let dist: Vec<String> = t
+        .versions
+        .iter()
+        .map(|(v, n)| format!("v{v}:{n}"))
+        .collect();
+    let reissued = if t.reissued > 0 {
+        format!(" ({} reissued)", t.reissued)
+    } else {
+        String::new()
+    };
+    format!(
+        "issued {} code(s){reissued}, skipped {} already in the ledger, wrote {} file(s) to {} in {secs:.2} s ({rate:.0} codes/s, QR versions {})",
+        t.issued,
+        t.skipped,
+        t.files,
+        out_dir.display(),
+        if dist.is_empty() {
+            "-".to_string()
+        } else {
+            dist.join(" ")
+        }
+    )
+}
+
+/// The EMV profile takes ASCII references of limited length only: check
+/// every row (one more streaming pass) before anything is written.
+fn check_emv_fits(
+    csv: &Path,
+    key: &IssuerKey,
+    d: &Defaults,
+    now: u64,
+    tz: FixedOffset,
+) -> Result<(), Failure> {
+    let mut bad = Vec::new();
+    for row in batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))? {
+        let row = row.map_err(|e| Failure::new(e.to_string()))?;
+        if let Err(e) = emv::profile::check_fits(&row.to_code(key, now)) {
+            bad.push(format!("{}:{}: {e}", csv.display(), row.line));
+        }
+    }
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(format!(
+        "{}: {} row(s) do not fit the EMV profile; nothing was issued",
+        csv.display(),
+        bad.len()
+    ))
+    .details(bad))
+}
+
+fn batch_failure(csv: &Path, e: BatchError) -> Failure {
+    match e {
         BatchError::Rows(errs) => {
             let more = if errs.len() >= batch::MAX_ROW_ERRORS {
                 " (stopped counting)"
@@ -316,140 +487,40 @@ fn run_batch(
             .details(errs.iter().map(ToString::to_string).collect())
         }
         other => Failure::new(other),
-    })?;
-    if emv.is_some() {
-        let bad: Vec<String> = rows
-            .iter()
-            .filter_map(|r| {
-                emv::profile::check_fits(&r.to_code(key, now))
-                    .err()
-                    .map(|e| (r, e))
-            })
-            .map(|(r, e)| format!("{}:{}: {e}", csv.display(), r.line))
-            .collect();
-        if !bad.is_empty() {
-            return Err(Failure::new(format!(
-                "{}: {} row(s) do not fit the EMV profile; nothing was issued",
-                csv.display(),
-                bad.len()
-            ))
-            .details(bad));
+    }
+}
+
+/// `--dry-run`: the file is valid; say what a real run would do.
+#[allow(clippy::too_many_arguments)]
+fn dry_run(
+    a: &Args,
+    csv: &Path,
+    key: &IssuerKey,
+    d: &Defaults,
+    now: u64,
+    tz: FixedOffset,
+    total: u64,
+    state: Option<&payqr::ledger::LedgerState>,
+) -> CmdResult {
+    let mut known = 0u64;
+    if let Some(st) = state {
+        for row in batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))? {
+            let row = row.map_err(Failure::new)?;
+            known += u64::from(st.code_for_reference(&key.issuer, &row.reference).is_some());
         }
     }
-
-    // Hold the ledger lock for the whole batch: two clerks running the same
-    // file at once must not both issue a code for one reference.
-    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
-    let mut held = match &ledger {
-        Some(l) => {
-            let lock = l.lock()?;
-            let state = l.load(&lock)?;
-            Some((lock, state))
-        }
-        None => None,
+    let (issue, skip) = if a.reissue {
+        (total, 0)
+    } else {
+        (total - known, known)
     };
-    let (todo, skipped): (Vec<&BatchRow>, Vec<&BatchRow>) = rows.iter().partition(|r| {
-        held.as_ref()
-            .is_none_or(|(_, st)| st.code_for_reference(&key.issuer, &r.reference).is_none())
-    });
-
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
-    let bar = progress_bar(todo.len() as u64);
-    let mut versions: BTreeMap<u8, usize> = BTreeMap::new();
-    let mut records = Vec::with_capacity(todo.len());
-    let mut manifest = csv::Writer::from_writer(Vec::new());
-    manifest
-        .write_record([
-            "code_id",
-            "reference",
-            "kind",
-            "amount",
-            "amount_minor",
-            "currency",
-            "payee",
-            "issued_at",
-            "expires_at",
-            "png",
-            "svg",
-            "payload",
-        ])
-        .expect("in-memory write");
-    let mut files = 0usize;
-    for row in &todo {
-        let (signed, text) =
-            emv::profile::sign_payload(&row.to_code(key, now), &key.signing_key, emv.as_ref())
-                .map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
-        let symbol = render::encode(&text)
-            .map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
-        *versions.entry(symbol.version()).or_default() += 1;
-        // File names come from the code id only, never from user text.
-        let stem = out_dir.join(signed.code.code_id.to_string());
-        let mut paths = [String::new(), String::new()];
-        if formats.png {
-            let p = stem.with_extension("png");
-            write_atomic(&p, &symbol.to_png(MODULE_PX, QUIET))
-                .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
-            paths[0] = p.display().to_string();
-            files += 1;
-        }
-        if formats.svg {
-            let p = stem.with_extension("svg");
-            write_atomic(&p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())
-                .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
-            paths[1] = p.display().to_string();
-            files += 1;
-        }
-        let c = &signed.code;
-        manifest
-            .write_record([
-                c.code_id.to_string(),
-                c.reference.clone(),
-                c.kind.to_string(),
-                c.currency.format_amount(c.amount),
-                c.amount.to_string(),
-                c.currency.code.to_string(),
-                c.payee.clone(),
-                time::format_utc(c.issued_at),
-                time::format_utc(c.expires_at),
-                paths[0].clone(),
-                paths[1].clone(),
-                text,
-            ])
-            .expect("in-memory write");
-        records.push(Record::issued(&signed, now));
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    if let (Some(l), Some((lock, state))) = (&ledger, held.as_mut()) {
-        l.append(lock, state, records)?;
-    }
-    if let Some(m) = &a.manifest {
-        let bytes = manifest.into_inner().expect("in-memory write");
-        write_atomic(m, &bytes).map_err(|e| Failure::new(format!("{}: {e}", m.display())))?;
-    }
-    drop(held);
-
-    let secs = started.elapsed().as_secs_f64();
-    let dist: Vec<String> = versions.iter().map(|(v, n)| format!("v{v}:{n}")).collect();
     if a.json {
-        let v = json!({
-            "issued": todo.len(), "skipped": skipped.len(), "files": files,
-            "out_dir": out_dir.display().to_string(), "seconds": secs,
-            "qr_versions": versions.iter().map(|(v, n)| (v.to_string(), *n)).collect::<BTreeMap<_, _>>(),
-        });
+        let v = json!({"dry_run": true, "rows": total, "would_issue": issue, "would_skip": skip});
         writeln!(std::io::stdout().lock(), "{v}")?;
     }
     eprintln!(
-        "payqr: issued {} code(s), skipped {} already in the ledger, wrote {files} file(s) to {} in {secs:.2} s (QR versions {})",
-        todo.len(),
-        skipped.len(),
-        out_dir.display(),
-        if dist.is_empty() {
-            "-".to_string()
-        } else {
-            dist.join(" ")
-        }
+        "payqr: {}: {total} row(s) OK; would issue {issue}, skip {skip} already in the ledger; nothing written (--dry-run)",
+        csv.display()
     );
     Ok(Outcome::Success)
 }
@@ -462,7 +533,7 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(len);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} codes {per_sec} eta {eta}")
+        indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} rows {per_sec} ETA {eta}")
             .expect("static template"),
     );
     bar

@@ -62,6 +62,10 @@ pub struct Record {
     pub channel: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
+    /// Issued records of `payqr issue --reissue`: the code id this code
+    /// replaces (same issuer and reference).
+    #[serde(default)]
+    pub replaces: Option<String>,
 }
 
 impl Record {
@@ -86,6 +90,7 @@ impl Record {
             txn: None,
             channel: None,
             source: None,
+            replaces: None,
         }
     }
 
@@ -116,6 +121,7 @@ impl Record {
             txn,
             channel: Some(channel.to_string()),
             source,
+            replaces: None,
         }
     }
 }

@@ -1,0 +1,690 @@
+//! Batch issuance: validated CSV rows in, signed codes out as image files
+//! in sharded directories, a manifest and ledger records.
+//!
+//! Rows go through in chunks of [`CHUNK_ROWS`]: each chunk is signed and
+//! rendered on all cores, its files are made durable, and only then are
+//! its ledger records appended. An interrupted run (Ctrl-C, kill, power
+//! loss) therefore leaves the ledger describing exactly the codes whose
+//! files exist, and a rerun skips them. Output depends only on the rows,
+//! the key and the issue time, never on thread timing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::batch::{BatchRow, RowError, Rows};
+use crate::code::{Code, CodeId, SignedCode};
+use crate::keys::IssuerKey;
+use crate::ledger::{Ledger, LedgerError, LedgerState, LockGuard, Record};
+use crate::notice::{self, NoticeStyle};
+use crate::render;
+use crate::time;
+
+/// Rows per chunk by default: large enough that the per-chunk costs (two file-system
+/// syncs, one ledger append) are small next to the per-code work, small
+/// enough that Ctrl-C stops within a second or two.
+pub const CHUNK_ROWS: usize = 2048;
+
+/// Pixels per QR module in PNG output: 4 px keeps a ~57-module code at
+/// ~260 px, sharp when printed at 300 dpi in a 2-3 cm square.
+pub const MODULE_PX: u32 = 4;
+
+/// Columns of the manifest CSV, one row per code issued by the run
+/// (columns added after 0.1 go at the end, so positions stay valid).
+pub const MANIFEST_COLUMNS: &[&str] = &[
+    "code_id",
+    "reference",
+    "kind",
+    "amount",
+    "amount_minor",
+    "currency",
+    "payee",
+    "issued_at",
+    "expires_at",
+    "png",
+    "svg",
+    "payload",
+    "notice",
+    "replaces",
+];
+
+/// Which files to write for each code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formats {
+    pub png: bool,
+    pub svg: bool,
+    /// A printable A6 notice ([`crate::notice`]), `CODE_ID.notice.svg`.
+    pub notice_svg: bool,
+}
+
+/// Signs a code and gives the text it is published as (and drawn into its
+/// QR symbol): the `PQ1:` text, or an EMV payload whose signature also
+/// covers the EMV fields ([`crate::emv::profile::sign_payload`]).
+pub type PayloadText<'a> = dyn Fn(&Code) -> Result<(SignedCode, String), String> + Sync + 'a;
+
+/// Everything that decides the output of a batch besides its rows.
+pub struct Job<'a> {
+    pub key: &'a IssuerKey,
+    pub issued_at: u64,
+    pub out_dir: &'a Path,
+    pub formats: Formats,
+    pub notice: NoticeStyle,
+    pub payload_text: &'a PayloadText<'a>,
+    /// Issue a new code for references the ledger already holds, linking
+    /// it to the code it replaces, instead of skipping them.
+    pub reissue: bool,
+    /// Rows per chunk, normally [`CHUNK_ROWS`].
+    pub chunk_rows: usize,
+}
+
+/// How far a batch got.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rows read and dealt with (issued or skipped).
+    pub rows: u64,
+    /// Codes issued, reissues included.
+    pub issued: u64,
+    /// Of those, codes that replace an earlier code (`--reissue`).
+    pub reissued: u64,
+    /// Rows skipped because the ledger already holds their reference.
+    pub skipped: u64,
+    pub files: u64,
+    /// Codes per QR version.
+    pub versions: BTreeMap<u8, u64>,
+}
+
+/// The ledger a batch records into, held locked for the whole run.
+pub struct LedgerSession<'a> {
+    pub ledger: &'a Ledger,
+    pub lock: &'a LockGuard,
+    pub state: &'a mut LedgerState,
+}
+
+#[derive(Debug, Error)]
+pub enum IssueError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{0} (the file changed after it was checked)")]
+    Changed(RowError),
+    #[error("{path}:{line}: {reason}")]
+    Code {
+        path: PathBuf,
+        line: u64,
+        reason: String,
+    },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> IssueError + '_ {
+    move |source| IssueError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The subdirectory of a code's files: the first two hex digits of its id
+/// (256 shards). Ids are keyed hashes, so shards fill evenly: a million
+/// codes put ~3,900 files of each format in each.
+pub fn shard_of(id: &CodeId) -> String {
+    format!("{:02x}", id.0[0])
+}
+
+/// One code signed, rendered and written (under temporary names).
+struct Made {
+    signed: SignedCode,
+    text: String,
+    version: u8,
+    replaces: Option<CodeId>,
+    /// Final paths of the png, svg and notice files (None: not asked for).
+    paths: [Option<PathBuf>; 3],
+}
+
+impl Made {
+    fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.paths.iter().flatten()
+    }
+}
+
+/// Where a file is written before it is renamed into place: a name no
+/// code file has, so a run killed midway leaves no half-written file
+/// under a real name; the next run overwrites it.
+fn temp_of(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
+    let tmp = temp_of(path);
+    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+    f.write_all(bytes).map_err(io_err(&tmp))?;
+    // Elsewhere there is no syncfs: make each file durable on its own.
+    if cfg!(not(target_os = "linux")) {
+        f.sync_data().map_err(io_err(&tmp))?;
+    }
+    Ok(())
+}
+
+fn make(
+    job: &Job,
+    csv: &Path,
+    row: &BatchRow,
+    replaces: Option<CodeId>,
+) -> Result<Made, IssueError> {
+    let fail = |reason: String| IssueError::Code {
+        path: csv.to_path_buf(),
+        line: row.line,
+        reason,
+    };
+    let code = row.to_code_replacing(job.key, job.issued_at, replaces);
+    let (signed, text) = (job.payload_text)(&code).map_err(fail)?;
+    let symbol = render::encode(&text).map_err(|e| fail(e.to_string()))?;
+    // File names come from the code id only, never from user text.
+    let id = signed.code.code_id.to_string();
+    let dir = job.out_dir.join(shard_of(&signed.code.code_id));
+    let mut paths = [None, None, None];
+    let f = job.formats;
+    if f.png {
+        let p = dir.join(format!("{id}.png"));
+        write_temp(&p, &symbol.to_png(MODULE_PX, render::DEFAULT_QUIET_MODULES))?;
+        paths[0] = Some(p);
+    }
+    if f.svg {
+        let p = dir.join(format!("{id}.svg"));
+        let svg = symbol.to_svg(MODULE_PX, render::DEFAULT_QUIET_MODULES);
+        write_temp(&p, svg.as_bytes())?;
+        paths[1] = Some(p);
+    }
+    if f.notice_svg {
+        let p = dir.join(format!("{id}.notice.svg"));
+        let svg = notice::to_svg(&signed, &symbol, &job.notice).map_err(|e| fail(e.to_string()))?;
+        write_temp(&p, svg.as_bytes())?;
+        paths[2] = Some(p);
+    }
+    Ok(Made {
+        signed,
+        text,
+        version: symbol.version(),
+        replaces,
+        paths,
+    })
+}
+
+/// Flushes every file written so far on the file system holding `dir`:
+/// one call per chunk instead of an fsync per file (which costs ~2 ms
+/// each on ext4 here, benches/NOTES.md).
+#[cfg(target_os = "linux")]
+fn sync_fs(dir: &Path, _shards: &BTreeSet<PathBuf>) -> Result<(), IssueError> {
+    use std::os::fd::AsRawFd;
+    let f = File::open(dir).map_err(io_err(dir))?;
+    // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(io_err(dir)(io::Error::last_os_error()))
+    }
+}
+
+/// Without syncfs the files were synced as written; the renames are made
+/// durable by syncing each directory that received one.
+#[cfg(not(target_os = "linux"))]
+fn sync_fs(_dir: &Path, shards: &BTreeSet<PathBuf>) -> Result<(), IssueError> {
+    for d in shards {
+        File::open(d)
+            .and_then(|f| f.sync_all())
+            .map_err(io_err(d))?;
+    }
+    Ok(())
+}
+
+/// Issues every row of `rows` (already validated), chunk by chunk, until
+/// the rows run out or `stop` is set (checked between chunks). `tick` is
+/// called once per row dealt with, from any thread.
+///
+/// Two stages overlap: this thread signs, renders and writes chunk k+1
+/// on all cores while a committer thread makes chunk k durable (sync,
+/// rename, sync) and records it in the manifest and the ledger. The syncs
+/// wait on the disk, not the CPU, so the overlap hides most of them.
+pub fn issue<R: Read>(
+    job: &Job,
+    mut rows: Rows<R>,
+    ledger: Option<LedgerSession>,
+    manifest: Option<&mut Manifest>,
+    stop: &AtomicBool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<Tally, IssueError> {
+    let csv = rows.path().to_path_buf();
+    fs::create_dir_all(job.out_dir).map_err(io_err(job.out_dir))?;
+    // The producer asks the ledger which references it holds, the
+    // committer appends to it; each holds the lock only briefly.
+    let ledger = ledger.map(Mutex::new);
+    // Room for one chunk waiting while one is committed: bounded memory.
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
+    std::thread::scope(|scope| {
+        let ledger = ledger.as_ref();
+        let committer = scope.spawn(move || commit_all(job, rx, ledger, manifest));
+        let produced = produce(job, &csv, &mut rows, ledger, &tx, stop, tick);
+        drop(tx);
+        let committed = committer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        // A commit error is why production stopped: report it first.
+        let tally = committed?;
+        produced?;
+        Ok(tally)
+    })
+}
+
+/// One chunk's codes on their way to the committer.
+struct Chunk {
+    rows: u64,
+    skipped: u64,
+    made: Vec<Made>,
+    shards: BTreeSet<PathBuf>,
+}
+
+fn produce<R: Read>(
+    job: &Job,
+    csv: &Path,
+    rows: &mut Rows<R>,
+    ledger: Option<&Mutex<LedgerSession>>,
+    tx: &mpsc::SyncSender<Chunk>,
+    stop: &AtomicBool,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(), IssueError> {
+    let mut made_shards: BTreeSet<PathBuf> = BTreeSet::new();
+    while !stop.load(Ordering::Relaxed) {
+        let chunk = rows
+            .by_ref()
+            .take(job.chunk_rows.max(1))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(IssueError::Changed)?;
+        if chunk.is_empty() {
+            break;
+        }
+        // Decide per row, in file order: issue, reissue or skip. Codes of
+        // this run still in flight are not in the ledger yet, but the CSV
+        // has no repeated reference, so they never matter here.
+        let prev: Vec<Option<CodeId>> = match ledger {
+            Some(l) => {
+                let l = l.lock().unwrap_or_else(|p| p.into_inner());
+                chunk
+                    .iter()
+                    .map(|r| l.state.code_for_reference(&job.key.issuer, &r.reference))
+                    .collect()
+            }
+            None => vec![None; chunk.len()],
+        };
+        let mut skipped = 0;
+        let mut todo = Vec::with_capacity(chunk.len());
+        for (row, prev) in chunk.iter().zip(prev) {
+            if prev.is_some() && !job.reissue {
+                skipped += 1;
+                tick();
+            } else {
+                todo.push((row, prev));
+            }
+        }
+        let mut shards = BTreeSet::new();
+        for (row, prev) in &todo {
+            let id = row.code_id_replacing(job.key, job.issued_at, *prev);
+            shards.insert(job.out_dir.join(shard_of(&id)));
+        }
+        for d in shards.difference(&made_shards) {
+            fs::create_dir_all(d).map_err(io_err(d))?;
+        }
+        made_shards.extend(shards.iter().cloned());
+
+        let made: Vec<Result<Made, IssueError>> = todo
+            .par_iter()
+            .map(|(row, prev)| {
+                let m = make(job, csv, row, *prev);
+                tick();
+                m
+            })
+            .collect();
+        let mut ok = Vec::with_capacity(made.len());
+        let mut first_err = None;
+        for m in made {
+            match m {
+                Ok(m) => ok.push(m),
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_err {
+            // The first failing row in file order is reported; the chunk's
+            // temporary files go.
+            for p in ok.iter().flat_map(Made::files) {
+                let _ = fs::remove_file(temp_of(p));
+            }
+            return Err(e);
+        }
+        let chunk = Chunk {
+            rows: chunk.len() as u64,
+            skipped,
+            made: ok,
+            shards,
+        };
+        if tx.send(chunk).is_err() {
+            // The committer failed; it reports why.
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Makes each chunk durable and records it, in order.
+fn commit_all(
+    job: &Job,
+    rx: mpsc::Receiver<Chunk>,
+    ledger: Option<&Mutex<LedgerSession>>,
+    mut manifest: Option<&mut Manifest>,
+) -> Result<Tally, IssueError> {
+    let mut tally = Tally::default();
+    for chunk in rx {
+        let made = &chunk.made;
+        sync_fs(job.out_dir, &chunk.shards)?;
+        for p in made.iter().flat_map(Made::files) {
+            fs::rename(temp_of(p), p).map_err(io_err(p))?;
+        }
+        sync_fs(job.out_dir, &chunk.shards)?;
+        if let Some(m) = manifest.as_deref_mut() {
+            for code in made {
+                m.write(code)?;
+            }
+        }
+        if let Some(l) = ledger {
+            let records = made
+                .iter()
+                .map(|m| {
+                    let mut r = Record::issued(&m.signed, job.issued_at);
+                    r.replaces = m.replaces.map(|id| id.to_string());
+                    r
+                })
+                .collect();
+            let mut l = l.lock().unwrap_or_else(|p| p.into_inner());
+            let LedgerSession {
+                ledger,
+                lock,
+                state,
+            } = &mut *l;
+            ledger.append(lock, state, records)?;
+        }
+        for m in made {
+            tally.issued += 1;
+            tally.reissued += u64::from(m.replaces.is_some());
+            tally.files += m.files().count() as u64;
+            *tally.versions.entry(m.version).or_default() += 1;
+        }
+        tally.rows += chunk.rows;
+        tally.skipped += chunk.skipped;
+    }
+    Ok(tally)
+}
+
+/// The manifest CSV, written as codes are issued to a temporary file next
+/// to it and renamed into place by [`finish`](Manifest::finish).
+pub struct Manifest {
+    path: PathBuf,
+    tmp: PathBuf,
+    w: csv::Writer<BufWriter<File>>,
+}
+
+impl Manifest {
+    pub fn create(path: &Path) -> Result<Manifest, IssueError> {
+        let tmp = temp_of(path);
+        let f = File::create(&tmp).map_err(io_err(&tmp))?;
+        let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, f));
+        w.write_record(MANIFEST_COLUMNS)
+            .map_err(|e| io_err(&tmp)(e.into()))?;
+        Ok(Manifest {
+            path: path.to_path_buf(),
+            tmp,
+            w,
+        })
+    }
+
+    fn write(&mut self, m: &Made) -> Result<(), IssueError> {
+        let c = &m.signed.code;
+        let path = |i: usize| {
+            m.paths[i]
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        };
+        // Clerks open manifests in spreadsheets: user text that starts
+        // like a formula is neutralized there (it is exact in the ledger).
+        self.w
+            .write_record([
+                c.code_id.to_string(),
+                crate::sanitize::for_spreadsheet(&c.reference).into_owned(),
+                c.kind.to_string(),
+                c.currency.format_amount(c.amount),
+                c.amount.to_string(),
+                c.currency.code.to_string(),
+                crate::sanitize::for_spreadsheet(&c.payee).into_owned(),
+                time::format_utc(c.issued_at),
+                time::format_utc(c.expires_at),
+                path(0),
+                path(1),
+                m.text.clone(),
+                path(2),
+                m.replaces.map(|id| id.to_string()).unwrap_or_default(),
+            ])
+            .map_err(|e| io_err(&self.tmp)(e.into()))
+    }
+
+    /// Flushes, syncs and renames the manifest into place. Called after
+    /// an interruption too: the manifest then lists what was issued.
+    pub fn finish(self) -> Result<(), IssueError> {
+        let tmp = self.tmp;
+        let f = self
+            .w
+            .into_inner()
+            .map_err(|e| io_err(&tmp)(e.into_error()))?
+            .into_inner()
+            .map_err(|e| io_err(&tmp)(e.into_error()))?;
+        f.sync_all().map_err(io_err(&tmp))?;
+        fs::rename(&tmp, &self.path).map_err(io_err(&self.path))?;
+        crate::fsutil::sync_parent(&self.path).map_err(io_err(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicU64;
+
+    use chrono::FixedOffset;
+
+    use super::*;
+    use crate::batch::{self, Defaults};
+    use crate::code::Kind;
+    use crate::currency::Currency;
+
+    const NOW: u64 = 1_795_392_000;
+
+    fn defaults() -> Defaults {
+        Defaults {
+            kind: Some(Kind::Fine),
+            currency: Currency::from_code("CNY"),
+            payee: Some("BJ-FINES".into()),
+            expires_in: Some(86_400),
+            expires_at: None,
+            description: None,
+        }
+    }
+
+    fn text(c: &Code) -> Result<(SignedCode, String), String> {
+        let signed = c
+            .sign(&crate::vectors::test_key().signing_key)
+            .map_err(|e| e.to_string())?;
+        let text = signed.to_text();
+        Ok((signed, text))
+    }
+
+    /// Runs the batch in `csv` into `dir`/out with ledger `dir`/l.jsonl,
+    /// raising `stop` once `stop_after` rows were dealt with.
+    fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, IssueError> {
+        let key = crate::vectors::test_key();
+        let tz = FixedOffset::east_opt(0).unwrap();
+        batch::validate(csv, &defaults(), NOW, tz).unwrap();
+        let out = dir.join("out");
+        let job = Job {
+            key: &key,
+            issued_at: NOW,
+            out_dir: &out,
+            formats: Formats {
+                png: true,
+                ..Formats::default()
+            },
+            notice: NoticeStyle {
+                issuer_name: key.name.clone(),
+                tz,
+            },
+            payload_text: &text,
+            reissue,
+            chunk_rows: 10,
+        };
+        let ledger = Ledger::new(&dir.join("l.jsonl"));
+        let lock = ledger.lock().unwrap();
+        let mut state = ledger.load(&lock).unwrap();
+        let stop = AtomicBool::new(false);
+        let seen = AtomicU64::new(0);
+        let tick = || {
+            if seen.fetch_add(1, Ordering::Relaxed) + 1 >= stop_after {
+                stop.store(true, Ordering::Relaxed);
+            }
+        };
+        let session = LedgerSession {
+            ledger: &ledger,
+            lock: &lock,
+            state: &mut state,
+        };
+        let rows = batch::rows(csv, &defaults(), NOW, tz).unwrap();
+        issue(&job, rows, Some(session), None, &stop, &tick)
+    }
+
+    fn csv(dir: &Path, n: usize) -> PathBuf {
+        let mut s = String::from("reference,amount\n");
+        for i in 0..n {
+            s.push_str(&format!("京A{i:05},{}.00\n", 10 + i));
+        }
+        let p = dir.join("f.csv");
+        fs::write(&p, s).unwrap();
+        p
+    }
+
+    fn ledger_state(dir: &Path) -> LedgerState {
+        let l = Ledger::new(&dir.join("l.jsonl"));
+        let lock = l.lock_shared().unwrap();
+        l.load(&lock).unwrap()
+    }
+
+    /// Every file under `out`, as (shard, name).
+    fn files(out: &Path) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        for shard in fs::read_dir(out).unwrap() {
+            let shard = shard.unwrap();
+            for f in fs::read_dir(shard.path()).unwrap() {
+                v.push((
+                    shard.file_name().to_string_lossy().into_owned(),
+                    f.unwrap().file_name().to_string_lossy().into_owned(),
+                ));
+            }
+        }
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn stop_finishes_the_chunk_in_hand_and_a_rerun_completes_the_rest() {
+        let d = tempfile::tempdir().unwrap();
+        let csv = csv(d.path(), 25);
+        // Stop requested during the first chunk: it is finished, no more.
+        let t = run(d.path(), &csv, false, 3).unwrap();
+        assert_eq!((t.rows, t.issued, t.skipped, t.files), (10, 10, 0, 10));
+        let st = ledger_state(d.path());
+        assert_eq!(st.issued.len(), 10);
+        let first = files(&d.path().join("out"));
+        assert_eq!(first.len(), 10, "{first:?}");
+        for (shard, name) in &first {
+            assert!(name.ends_with(".png") && !name.starts_with('.'), "{name}");
+            assert_eq!(shard, &name[..2]);
+            let id: CodeId = name[..16].parse().unwrap();
+            assert!(st.issued(&id).is_some(), "{name} has no ledger record");
+        }
+        // A run killed while writing the next chunk leaves temp files.
+        let (shard, name) = &first[0];
+        fs::write(
+            d.path().join("out").join(shard).join(".stale.png.tmp"),
+            b"half",
+        )
+        .unwrap();
+
+        let t = run(d.path(), &csv, false, u64::MAX).unwrap();
+        assert_eq!((t.rows, t.issued, t.skipped), (25, 15, 10));
+        let st = ledger_state(d.path());
+        assert_eq!(st.issued.len(), 25);
+        let refs: BTreeSet<&str> = st.issued.iter().map(|i| i.reference.as_str()).collect();
+        assert_eq!(refs.len(), 25, "a reference was issued twice");
+        let pngs: Vec<_> = files(&d.path().join("out"))
+            .into_iter()
+            .filter(|(_, n)| !n.starts_with('.'))
+            .collect();
+        assert_eq!(pngs.len(), 25);
+        assert!(pngs.contains(&(shard.clone(), name.clone())));
+    }
+
+    #[test]
+    fn reissue_links_each_new_code_to_the_one_it_replaces() {
+        let d = tempfile::tempdir().unwrap();
+        let csv = csv(d.path(), 12);
+        run(d.path(), &csv, false, u64::MAX).unwrap();
+        let before = ledger_state(d.path());
+        let t = run(d.path(), &csv, true, u64::MAX).unwrap();
+        assert_eq!((t.issued, t.reissued, t.skipped), (12, 12, 0));
+        let after = ledger_state(d.path());
+        assert_eq!(after.issued.len(), 24);
+        for old in &before.issued {
+            let new = after
+                .code_for_reference(&old.issuer, &old.reference)
+                .unwrap();
+            assert_ne!(new, old.code_id);
+        }
+        let text = fs::read_to_string(d.path().join("l.jsonl")).unwrap();
+        let replaced: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split("\"replaces\":\"").nth(1))
+            .map(|r| &r[..16])
+            .collect();
+        assert_eq!(replaced.len(), 12);
+        for old in &before.issued {
+            assert!(replaced.contains(&old.code_id.to_string().as_str()));
+        }
+    }
+
+    #[test]
+    fn an_unwritable_output_dir_issues_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let csv = csv(d.path(), 15);
+        // A plain file where each shard directory should go.
+        fs::create_dir_all(d.path().join("out")).unwrap();
+        for s in 0..=255u8 {
+            fs::write(d.path().join("out").join(format!("{s:02x}")), b"").unwrap();
+        }
+        let e = run(d.path(), &csv, false, u64::MAX).unwrap_err();
+        assert!(matches!(e, IssueError::Io { .. }), "{e}");
+        assert!(ledger_state(d.path()).issued.is_empty());
+    }
+}
