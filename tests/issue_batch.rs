@@ -477,7 +477,11 @@ fn reissue_replaces_codes_and_is_recorded_in_a_csv_ledger() {
     assert!(r.stdout.contains("16 records, 16 issued"), "{}", r.stdout);
     let ledger = std::fs::read_to_string(d.path().join("l.csv")).unwrap();
     assert!(
-        ledger.lines().next().unwrap().ends_with(",replaces"),
+        ledger
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",replaces,prev,crc"),
         "{ledger}"
     );
     assert_eq!(ledger.lines().filter(|l| l.contains(&old[0][0])).count(), 2);
