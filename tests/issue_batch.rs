@@ -419,11 +419,34 @@ fn single_issue_refuses_a_reference_already_in_the_ledger() {
 #[test]
 fn terminal_drawing_is_printed_after_the_payload() {
     let d = setup();
-    let r = payqr(d.path(), &["issue", "--key", "test-issuer.key", "--amount", "1", "--currency", "CNY", "--payee", "P", "--ref", "R", "--expires-in", "1h", "--terminal"]).expect(0);
+    let r = payqr(
+        d.path(),
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R",
+            "--expires-in",
+            "1h",
+            "--terminal",
+        ],
+    )
+    .expect(0);
     let mut lines = r.stdout.lines();
     assert!(lines.next().unwrap().starts_with("PQ1:"));
     let art: Vec<&str> = lines.collect();
     assert!(art.len() > 15, "{}", r.stdout);
-    assert!(art.iter().all(|l| l.chars().all(|c| " ▀▄█".contains(c))), "{}", r.stdout);
+    assert!(
+        art.iter().all(|l| l.chars().all(|c| " ▀▄█".contains(c))),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("QR version"), "{}", r.stderr);
 }
