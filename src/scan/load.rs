@@ -71,10 +71,14 @@ fn jpeg_luma<R: BufRead + Seek>(
     limits: &ScanLimits,
     path: Option<&Path>,
 ) -> Result<Gray, ScanError> {
+    // JPEG dimensions are 16-bit. The decoder's own dimension limits are
+    // left at that so that it reports an oversized header (instead of an
+    // error without the numbers) and the checks below decide; headers
+    // allocate nothing.
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_max_width(limits.max_width as usize)
-        .set_max_height(limits.max_height as usize);
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX));
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(reader, options);
     let corrupt = |e: zune_jpeg::errors::DecodeErrors| match e {
         zune_jpeg::errors::DecodeErrors::IoErrors(
@@ -85,22 +89,10 @@ fn jpeg_luma<R: BufRead + Seek>(
         }
         e => ScanError::Corrupt(one_line(&format!("JPEG: {e}"))),
     };
-    if let Err(e) = decoder.decode_headers() {
-        // The decoder refuses oversized dimensions itself, before saying
-        // what they are; read them from the frame header for the error.
-        return Err(match decoder.info() {
-            Some(i) if i.width as u32 > limits.max_width || i.height as u32 > limits.max_height => {
-                ScanError::TooLarge {
-                    width: i.width.into(),
-                    height: i.height.into(),
-                }
-            }
-            _ => corrupt(e),
-        });
-    }
+    decoder.decode_headers().map_err(corrupt)?;
     let info = decoder.info().ok_or_else(corrupt_header)?;
     let (w, h) = (usize::from(info.width), usize::from(info.height));
-    if (w * h) as u64 > limits.max_alloc {
+    if too_large(w, h, limits) {
         return Err(ScanError::TooLarge {
             width: w as u32,
             height: h as u32,
@@ -111,6 +103,12 @@ fn jpeg_luma<R: BufRead + Seek>(
         return Err(corrupt_header());
     }
     Ok(Gray { w, h, px })
+}
+
+fn too_large(w: usize, h: usize, limits: &ScanLimits) -> bool {
+    w > limits.max_width as usize
+        || h > limits.max_height as usize
+        || (w * h) as u64 > limits.max_alloc
 }
 
 fn corrupt_header() -> ScanError {

@@ -542,11 +542,12 @@ mod tests {
     }
 
     #[test]
-    fn decompression_bomb_is_refused_fast() {
+    fn decompression_bomb_is_refused() {
+        // 58 bytes claiming 400 MP: refused from the header, before any
+        // pixel buffer exists (benches/photos.sh has no timing for it; the
+        // whole test binary would run out of memory if it were decoded).
         let bomb = png_header(20000, 20000, 0, 8);
-        let start = Instant::now();
         let err = scan_bytes(&bomb).unwrap_err();
-        assert!(start.elapsed() < Duration::from_millis(100));
         assert!(
             matches!(
                 err,
@@ -561,6 +562,73 @@ mod tests {
             err.to_string(),
             "image is too large to scan: 20000x20000 pixels"
         );
+    }
+
+    /// A small real JPEG whose frame header is patched to claim
+    /// `width` × `height`.
+    fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = jpeg(&DynamicImage::new_luma8(16, 16), 80);
+        let sof = bytes.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn jpeg_bomb_is_refused() {
+        let err = scan_bytes(&jpeg_claiming(60000, 60000)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ScanError::TooLarge {
+                    width: 60000,
+                    height: 60000
+                }
+            ),
+            "{err:?}"
+        );
+        // Within the limits but short of data: lenient decoding of a blank
+        // picture, or a one-line error; no panic.
+        match scan_bytes(&jpeg_claiming(640, 480)) {
+            Ok(found) => assert!(found.is_empty()),
+            Err(e) => assert!(!e.to_string().contains('\n'), "{e}"),
+        }
+    }
+
+    #[test]
+    fn truncated_images_of_every_format_are_handled() {
+        let text = payload(200, 13);
+        let img = DynamicImage::ImageLuma8(render_gray(&text, 3));
+        let formats = [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::WebP,
+            ImageFormat::Gif,
+            ImageFormat::Bmp,
+        ];
+        for format in formats {
+            // The GIF encoder takes RGBA only.
+            let bytes = match format {
+                ImageFormat::Gif => encode_as(&DynamicImage::ImageRgba8(img.to_rgba8()), format),
+                _ => encode_as(&img, format),
+            };
+            assert_eq!(
+                scan_bytes(&bytes).unwrap(),
+                vec![text.clone()],
+                "{format:?}"
+            );
+            for cut in [1, 8, 30, bytes.len() / 2, bytes.len() - 1] {
+                // Lenient decoders fill in missing data; any outcome but a
+                // panic or a wrong text is fine.
+                match scan_bytes(&bytes[..cut]) {
+                    Ok(found) => assert!(
+                        found.is_empty() || found == vec![text.clone()],
+                        "{format:?} cut at {cut}: {found:?}"
+                    ),
+                    Err(e) => assert!(!e.to_string().contains('\n'), "{format:?}: {e}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,39 @@
+//! Synthetic phone photos of signed codes (examples/synth_photos.rs, at
+//! sizes a debug build scans quickly) are read, and what is read verifies:
+//! the signature check stands behind every decoded text.
+
+#[path = "../examples/synth_photos.rs"]
+mod synth;
+
+use payqr::code::SignedCode;
+use synth::{LEVELS, Level, Rng};
+
+/// The bench's levels shrunk to small frames (same degradations).
+fn small(level: &Level, frame: (u32, u32)) -> Level {
+    Level { frame, ..*level }
+}
+
+#[test]
+fn degraded_photos_are_read_and_verify() {
+    let key = payqr::vectors::test_key().signing_key.verifying_key();
+    let cases = [
+        small(&LEVELS[0], (640, 480)),
+        // Medium degradations with the code as large in the frame as in a
+        // 12 MP medium photo after reduction.
+        Level {
+            code_frac: (0.4, 0.6),
+            ..small(&LEVELS[1], (800, 600))
+        },
+    ];
+    for level in &cases {
+        for seed in 0..4 {
+            let mut rng = Rng::new(1000 + seed);
+            let text = synth::payload(&mut rng);
+            let jpeg = synth::photo(&text, level, &mut rng);
+            let found = payqr::scan::scan_bytes(&jpeg).unwrap();
+            assert_eq!(found, vec![text.clone()], "{} seed {seed}", level.name);
+            let code = SignedCode::parse_text(&found[0]).unwrap();
+            assert!(code.verify_signature(&key));
+        }
+    }
+}
