@@ -37,17 +37,18 @@ payqr issue --key "$out/keys/utilities.key" --from fixtures/bills.csv --out-dir 
   --now "$ISSUED" --tz "$TZ_FLAG"
 
 step "verify: a merchant checks three fine images offline"
-first3=$(ls "$out"/fines/*.png | head -3)
+first3=$(awk -F, 'NR==1 {for (i=1;i<=NF;i++) if ($i=="png") c=i; next} NR<=4 {print $c}' "$out/fines/manifest.csv")
 # shellcheck disable=SC2086
 payqr verify --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" $first3
 
 step "redeem: the counter takes payment for two fines (the second attempt is refused)"
-code_of() { awk -F, -v r="$1" '$2==r {print $1}' "$out/fines/manifest.csv"; }
-c4=$(code_of BJ2611230004); c9=$(code_of BJ2611230009)
+# The manifest maps each reference to its image (columns: code_id, reference, ..., png).
+png_of() { awk -F, -v r="$1" 'NR==1 {for (i=1;i<=NF;i++) if ($i=="png") c=i} $2==r {print $c}' "$out/fines/manifest.csv"; }
+fine4=$(png_of BJ2611230004); fine9=$(png_of BJ2611230009)
 payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
-  --txn POS-0001 "$out/fines/$c4.png" "$out/fines/$c9.png"
+  --txn POS-0001 "$fine4" "$fine9"
 if payqr redeem --trust "$out/trust.json" --ledger "$out/ledger.jsonl" --at "$COUNTER" --tz "$TZ_FLAG" \
-  --txn POS-0002 "$out/fines/$c4.png"; then
+  --txn POS-0002 "$fine4"; then
   echo "demo: a second redemption was accepted!" >&2; exit 3
 fi
 

@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -125,6 +126,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Issue time (default: now); a fixed time makes a batch reproducible')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one and for display (default: this machine''s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)')
+            [CompletionResult]::new('--emv-config', '--emv-config', [CompletionResultType]::ParameterName, 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md')
             [CompletionResult]::new('--terminal', '--terminal', [CompletionResultType]::ParameterName, 'Draw the QR code in the terminal (single code)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -207,6 +210,34 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'payqr;emv' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;emv;parse' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per payload')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;emv;help' {
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;emv;help;parse' {
+            break
+        }
+        'payqr;emv;help;help' {
+            break
+        }
         'payqr;generate-docs' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -222,6 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile a settlement CSV against the ledger of issued codes')
+            [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -261,6 +293,13 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;help;reconcile' {
+            break
+        }
+        'payqr;help;emv' {
+            [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC')
+            break
+        }
+        'payqr;help;emv;parse' {
             break
         }
         'payqr;help;generate-docs' {

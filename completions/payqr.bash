@@ -16,6 +16,9 @@ _payqr() {
             ",$1")
                 cmd="payqr"
                 ;;
+            payqr,emv)
+                cmd="payqr__subcmd__emv"
+                ;;
             payqr,generate-docs)
                 cmd="payqr__subcmd__generate__subcmd__docs"
                 ;;
@@ -43,6 +46,21 @@ _payqr() {
             payqr,verify)
                 cmd="payqr__subcmd__verify"
                 ;;
+            payqr__subcmd__emv,help)
+                cmd="payqr__subcmd__emv__subcmd__help"
+                ;;
+            payqr__subcmd__emv,parse)
+                cmd="payqr__subcmd__emv__subcmd__parse"
+                ;;
+            payqr__subcmd__emv__subcmd__help,help)
+                cmd="payqr__subcmd__emv__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__emv__subcmd__help,parse)
+                cmd="payqr__subcmd__emv__subcmd__help__subcmd__parse"
+                ;;
+            payqr__subcmd__help,emv)
+                cmd="payqr__subcmd__help__subcmd__emv"
+                ;;
             payqr__subcmd__help,generate-docs)
                 cmd="payqr__subcmd__help__subcmd__generate__subcmd__docs"
                 ;;
@@ -69,6 +87,9 @@ _payqr() {
                 ;;
             payqr__subcmd__help,verify)
                 cmd="payqr__subcmd__help__subcmd__verify"
+                ;;
+            payqr__subcmd__help__subcmd__emv,parse)
+                cmd="payqr__subcmd__help__subcmd__emv__subcmd__parse"
                 ;;
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
@@ -125,8 +146,78 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile generate-docs help"
+            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv)
+            opts="-h -V --help --version parse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv__subcmd__help)
+            opts="parse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv__subcmd__help__subcmd__parse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv__subcmd__parse)
+            opts="-h -V --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -153,8 +244,36 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile generate-docs help"
+            opts="keygen trust issue verify redeem ledger reconcile emv generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__emv)
+            opts="parse"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__emv__subcmd__parse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -349,7 +468,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --format --manifest --ledger --now --tz --json --help --version"
+            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --format --manifest --ledger --now --tz --json --profile --emv-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -424,6 +543,14 @@ _payqr() {
                     return 0
                     ;;
                 --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "pq emv" -- "${cur}"))
+                    return 0
+                    ;;
+                --emv-config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

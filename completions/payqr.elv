@@ -29,6 +29,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -111,6 +112,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
             cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
             cand --tz 'Offset for times without one and for display (default: this machine''s)'
+            cand --profile 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)'
+            cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
             cand --terminal 'Draw the QR code in the terminal (single code)'
             cand --json 'Print the result as JSON on stdout'
             cand -h 'Print help'
@@ -184,6 +187,29 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;emv'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;emv;parse'= {
+            cand --json 'One JSON object per payload'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;emv;help'= {
+            cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;emv;help;parse'= {
+        }
+        &'payqr;emv;help;help'= {
+        }
         &'payqr;generate-docs'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -198,6 +224,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile a settlement CSV against the ledger of issued codes'
+            cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -226,6 +253,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;ledger;check'= {
         }
         &'payqr;help;reconcile'= {
+        }
+        &'payqr;help;emv'= {
+            cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
+        }
+        &'payqr;help;emv;parse'= {
         }
         &'payqr;help;generate-docs'= {
         }

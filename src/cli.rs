@@ -39,6 +39,7 @@ pub enum Command {
     Redeem(cmd::redeem::Args),
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),
+    Emv(cmd::emv::Args),
     /// Regenerate man pages and shell completions from this definition.
     #[command(hide = true)]
     GenerateDocs(cmd::gendocs::Args),

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 
 use crate::code::{Code, CodeId, Kind, SignedCode};
 use crate::currency::Currency;
+use crate::emv::config::Config;
 use crate::keys::IssuerKey;
 
 /// The public test key's seed: SHA-256 of this text (fixtures/test-issuer.key).
@@ -82,6 +83,70 @@ pub fn vectors() -> Vec<(&'static str, SignedCode)> {
     ]
 }
 
+/// The EMV profile's second configuration: a primitive merchant account
+/// (02, reserved for Visa) and the names in Japanese (template 64).
+pub const EMV_CONFIG_JA: &str = r#"{ "payqr": "payqr emv config v1",
+  "merchant_accounts": [ { "id": 2, "value": "4000123456789010" } ],
+  "mcc": "4900", "country": "JP", "merchant_name": "TOKYO WATER",
+  "merchant_city": "TOKYO", "postal_code": "1638001",
+  "language": { "preference": "JA", "name": "東京都水道局", "city": "東京" } }"#;
+
+/// The EMV profile vectors (docs/FORMAT.md §5): (title, configuration, code).
+pub fn emv_vectors() -> Vec<(&'static str, Config, Code)> {
+    let k = test_key();
+    let fixture = include_str!("../fixtures/emv-config.json");
+    let code = |code_id,
+                kind,
+                amount,
+                cur: &str,
+                payee: &str,
+                reference: &str,
+                desc: Option<&str>,
+                valid: u64| Code {
+        issuer: k.issuer.clone(),
+        key_id: k.key_id,
+        code_id: CodeId(code_id),
+        kind,
+        amount,
+        currency: Currency::from_code(cur).expect("known currency"),
+        payee: payee.into(),
+        reference: reference.into(),
+        issued_at: 1_795_392_000,
+        expires_at: 1_795_392_000 + valid,
+        description: desc.map(String::from),
+    };
+    vec![
+        (
+            "fine, CNY 200.00, fixtures/emv-config.json, 4 hours",
+            Config::from_json(fixture, "fixtures/emv-config.json").expect("valid fixture"),
+            code(
+                [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef],
+                Kind::Fine,
+                20000,
+                "CNY",
+                "BJ-FINES",
+                "BJ2611230001",
+                Some("京A12345 闯红灯"),
+                14_400,
+            ),
+        ),
+        (
+            "bill, JPY 4,980, Japanese names in template 64, 30 days",
+            Config::from_json(EMV_CONFIG_JA, "EMV_CONFIG_JA").expect("valid config"),
+            code(
+                [0, 0, 0, 0, 0, 0, 0, 2],
+                Kind::Bill,
+                4980,
+                "JPY",
+                "TOKYO-WATER",
+                "W-0100234567-202611",
+                None,
+                30 * 86_400,
+            ),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +182,48 @@ mod tests {
     }
 
     #[test]
+    fn format_md_shows_the_emv_vectors() {
+        let doc = include_str!("../docs/FORMAT.md");
+        let k = test_key();
+        assert!(
+            doc.contains(EMV_CONFIG_JA),
+            "EMV_CONFIG_JA missing from docs"
+        );
+        assert!(doc.contains(include_str!("../fixtures/emv-config.json").trim_end()));
+        for (title, config, code) in emv_vectors() {
+            let (signed, text) =
+                crate::emv::profile::sign_emv(&code, &k.signing_key, &config).unwrap();
+            assert!(
+                doc.contains(&text),
+                "EMV vector {title:?}: text missing:\n{text}"
+            );
+            assert!(
+                doc.contains(&hex(&signed.signature)),
+                "EMV vector {title:?}: signature missing"
+            );
+            let carried = crate::emv::profile::extract(&text).unwrap();
+            assert_eq!(carried.signed, signed);
+            assert!(
+                doc.contains(&hex(&carried.digest)),
+                "EMV vector {title:?}: digest"
+            );
+            assert!(crate::emv::profile::verify_signature(
+                &signed,
+                &carried.digest,
+                &k.signing_key.verifying_key()
+            ));
+            let version = crate::render::encode(&text).unwrap().version();
+            assert!(
+                doc.contains(&format!(
+                    "{} characters, QR version {version}",
+                    text.chars().count()
+                )),
+                "EMV vector {title:?}: size line"
+            );
+        }
+    }
+
+    #[test]
     #[ignore = "prints the vectors for docs/FORMAT.md: cargo test --lib print_vectors -- --ignored --nocapture"]
     fn print_vectors() {
         let k = test_key();
@@ -132,6 +239,18 @@ mod tests {
                 hex(&v.signature),
                 v.to_text(),
                 v.to_text().len()
+            );
+        }
+        for (title, config, code) in emv_vectors() {
+            let (signed, text) =
+                crate::emv::profile::sign_emv(&code, &k.signing_key, &config).unwrap();
+            let digest = crate::emv::profile::extract(&text).unwrap().digest;
+            println!(
+                "## EMV {title}\ndigest {}\nsig {}\ntext {text}\n{} characters, QR version {}\n",
+                hex(&digest),
+                hex(&signed.signature),
+                text.chars().count(),
+                crate::render::encode(&text).unwrap().version()
             );
         }
     }

@@ -1,14 +1,21 @@
 //! The verdict on one payload: is it an official, unexpired, unpaid code?
 //!
 //! Checks run in a fixed order and the first failure decides the status:
-//! format → issuer/key known → signature → key not revoked → key valid at
-//! issue time → time window (with skew) → not redeemed. The signature is
-//! checked before revocation so that a forgery naming a revoked key is
-//! reported as the forgery it is.
+//! format → issuer/key known → signature → (EMV profile) payload fields
+//! agree with the signed ones → key not revoked → key valid at issue time →
+//! time window (with skew) → not redeemed. The signature is checked before
+//! revocation so that a forgery naming a revoked key is reported as the
+//! forgery it is.
+//!
+//! Both payload profiles are accepted: a `PQ1:` text, or an EMV MPM payload
+//! carrying a payqr signature ([`crate::emv::profile`]).
 
 use serde::Serialize;
 
-use crate::code::{FormatError, SignedCode};
+use ed25519_dalek::VerifyingKey;
+
+use crate::code::SignedCode;
+use crate::emv;
 use crate::ledger::{LedgerState, Redemption};
 use crate::time;
 use crate::trust::{Lookup, TrustList};
@@ -19,6 +26,9 @@ pub enum Status {
     Valid,
     BadSignature,
     Malformed,
+    /// EMV profile: the payload's amount, currency or reference differ
+    /// from the signed ones (e.g. an edited amount with a recomputed CRC).
+    Tampered,
     UnknownIssuer,
     Revoked,
     KeyNotValid,
@@ -34,6 +44,7 @@ impl Status {
             Status::Valid => "valid",
             Status::BadSignature => "bad_signature",
             Status::Malformed => "malformed",
+            Status::Tampered => "tampered",
             Status::UnknownIssuer => "unknown_issuer",
             Status::Revoked => "revoked",
             Status::KeyNotValid => "key_not_valid",
@@ -84,24 +95,57 @@ impl Verdict {
     }
 }
 
-/// Judges a payload text (from a QR symbol, a scanner gun, or stdin).
+/// Judges a payload text (from a QR symbol, a scanner gun, or stdin), in
+/// either profile.
 pub fn verify_text(
     text: &str,
     trust: &TrustList,
     clock: Clock,
     ledger: Option<&LedgerState>,
 ) -> Verdict {
+    if emv::is_emv(text) {
+        return match emv::profile::extract(text) {
+            Ok(c) => {
+                let digest = c.digest;
+                let signature_ok = move |s: &SignedCode, k: &VerifyingKey| {
+                    emv::profile::verify_signature(s, &digest, k)
+                };
+                judge(
+                    c.signed,
+                    &signature_ok,
+                    c.disagreement,
+                    trust,
+                    clock,
+                    ledger,
+                )
+            }
+            Err(e) => Verdict::new(Status::Malformed, None).because(e.to_string()),
+        };
+    }
     match SignedCode::parse_text(text) {
         Ok(code) => verify_code(code, trust, clock, ledger),
-        Err(e @ FormatError::NotPayqr) => {
-            Verdict::new(Status::Malformed, None).because(e.to_string())
-        }
         Err(e) => Verdict::new(Status::Malformed, None).because(e.to_string()),
     }
 }
 
+/// Judges a `PQ1:` code.
 pub fn verify_code(
     code: SignedCode,
+    trust: &TrustList,
+    clock: Clock,
+    ledger: Option<&LedgerState>,
+) -> Verdict {
+    let signature_ok = |s: &SignedCode, k: &VerifyingKey| s.verify_signature(k);
+    judge(code, &signature_ok, None, trust, clock, ledger)
+}
+
+/// The checks both profiles share. `signature_ok` checks the profile's
+/// signature; `disagreement` says how the payload's own fields differ from
+/// the signed ones (EMV profile).
+fn judge(
+    code: SignedCode,
+    signature_ok: &dyn Fn(&SignedCode, &VerifyingKey) -> bool,
+    disagreement: Option<String>,
     trust: &TrustList,
     clock: Clock,
     ledger: Option<&LedgerState>,
@@ -130,9 +174,12 @@ pub fn verify_code(
         reason: why,
         redemption: None,
     };
-    if !code.verify_signature(&entry.key) {
+    if !signature_ok(&code, &entry.key) {
         let why = format!("signature does not match key {} of {}", c.key_id, c.issuer);
         return verdict(Status::BadSignature, code, Some(why));
+    }
+    if let Some(why) = disagreement {
+        return verdict(Status::Tampered, code, Some(why));
     }
     if let Some(t) = entry.revoked_at {
         let why = format!("key {} was revoked at {}", c.key_id, time::format_utc(t));

@@ -12,6 +12,7 @@ use serde_json::json;
 use payqr::batch::{self, BatchError, BatchRow, Defaults};
 use payqr::code::{CodeId, Kind, SignedCode};
 use payqr::currency::Currency;
+use payqr::emv;
 use payqr::fsutil::write_atomic;
 use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
@@ -33,6 +34,8 @@ Examples:
       --ref 京A12345 --description 闯红灯 --expires-in 4h --png fine.png --ledger ledger.jsonl
   payqr issue --key keys/bj.key --from fines.csv --out-dir out/ --format png,svg \\
       --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 4h
+  payqr issue --key keys/bj.key --profile emv --emv-config emv.json --amount 200.00 \\
+      --currency CNY --payee 110000-FINES --ref BJ2611230001 --expires-in 4h --png fine.png
 
 Batch CSV columns: reference, amount (required); kind, currency, payee, expires_at or
 expires_in, description (optional; default to the flags). The whole file is checked
@@ -104,6 +107,31 @@ pub struct Args {
     /// Print the result as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets
+    /// can pay, carrying the signature; needs --emv-config).
+    #[arg(long, value_name = "PROFILE", default_value = "pq")]
+    pub profile: Profile,
+    /// EMV profile: the issuer's EMV settings (merchant account, MCC,
+    /// country, name, city), JSON; see docs/FORMAT.md.
+    #[arg(long, value_name = "FILE")]
+    pub emv_config: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Pq,
+    Emv,
+}
+
+/// The EMV configuration when the EMV profile is chosen.
+fn emv_config(a: &Args) -> Result<Option<emv::config::Config>, Failure> {
+    match (a.profile, &a.emv_config) {
+        (Profile::Pq, None) => Ok(None),
+        (Profile::Pq, Some(_)) => Err(Failure::new("--emv-config needs --profile emv")),
+        (Profile::Emv, None) => Err(Failure::new("--profile emv needs --emv-config FILE")
+            .hint("docs/FORMAT.md section 5 describes the file")),
+        (Profile::Emv, Some(p)) => Ok(Some(emv::config::Config::load(p)?)),
+    }
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -138,6 +166,7 @@ pub fn run(a: Args) -> CmdResult {
 }
 
 fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
+    let emv = emv_config(a)?;
     let need = |flag: &str| {
         Failure::new(format!("{flag} is required for a single code"))
             .hint("batch issuance takes --from FILE.csv --out-dir DIR")
@@ -168,8 +197,7 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     let row = &rows[0];
     let mut code = row.to_code(key, now);
     code.code_id = CodeId::random();
-    let signed = code.sign(&key.signing_key)?;
-    let text = signed.to_text();
+    let (signed, text) = emv::profile::sign_payload(&code, &key.signing_key, emv.as_ref())?;
     let symbol = render::encode(&text).map_err(Failure::new)?;
 
     let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
@@ -268,6 +296,7 @@ fn run_batch(
 ) -> CmdResult {
     let started = Instant::now();
     let formats = parse_formats(&a.format)?;
+    let emv = emv_config(a)?;
     let out_dir = a
         .out_dir
         .as_ref()
@@ -288,6 +317,25 @@ fn run_batch(
         }
         other => Failure::new(other),
     })?;
+    if emv.is_some() {
+        let bad: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                emv::profile::check_fits(&r.to_code(key, now))
+                    .err()
+                    .map(|e| (r, e))
+            })
+            .map(|(r, e)| format!("{}:{}: {e}", csv.display(), r.line))
+            .collect();
+        if !bad.is_empty() {
+            return Err(Failure::new(format!(
+                "{}: {} row(s) do not fit the EMV profile; nothing was issued",
+                csv.display(),
+                bad.len()
+            ))
+            .details(bad));
+        }
+    }
 
     // Hold the ledger lock for the whole batch: two clerks running the same
     // file at once must not both issue a code for one reference.
@@ -329,8 +377,9 @@ fn run_batch(
         .expect("in-memory write");
     let mut files = 0usize;
     for row in &todo {
-        let signed = row.to_code(key, now).sign(&key.signing_key)?;
-        let text = signed.to_text();
+        let (signed, text) =
+            emv::profile::sign_payload(&row.to_code(key, now), &key.signing_key, emv.as_ref())
+                .map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
         let symbol = render::encode(&text)
             .map_err(|e| Failure::new(format!("{}:{}: {e}", csv.display(), row.line)))?;
         *versions.entry(symbol.version()).or_default() += 1;

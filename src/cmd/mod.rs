@@ -1,5 +1,6 @@
 //! One module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod emv;
 pub mod gendocs;
 pub mod issue;
 pub mod keygen;
@@ -92,7 +93,9 @@ failure_from!(
     payqr::trust::TrustError,
     payqr::ledger::LedgerError,
     payqr::time::TimeError,
-    payqr::code::FormatError
+    payqr::code::FormatError,
+    payqr::emv::config::ConfigError,
+    payqr::emv::profile::ProfileError
 );
 
 pub type CmdResult = Result<Outcome, Failure>;
@@ -106,6 +109,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Redeem(a) => redeem::run(a),
         Command::Ledger(a) => ledger::run(a),
         Command::Reconcile(a) => reconcile::run(a),
+        Command::Emv(a) => emv::run(a),
         Command::GenerateDocs(a) => gendocs::run(a),
     }
 }

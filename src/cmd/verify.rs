@@ -17,8 +17,10 @@ Examples:
   payqr verify --trust trust.json --text 'PQ1:...' --json
   scanner-gun | payqr verify --trust trust.json -
 
-Statuses: valid, bad_signature, malformed, unknown_issuer, revoked, key_not_valid,
-expired, not_yet_valid, redeemed, no_code. Exit 0 when every code is valid, 1 when
+Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile emv).
+Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
+differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
+not_yet_valid, redeemed, no_code. Exit 0 when every code is valid, 1 when
 any is not, 2 when an input could not be read.")]
 pub struct Args {
     /// Images (PNG, JPEG, WebP, ...); `-` reads payload texts from stdin.
