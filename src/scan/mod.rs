@@ -9,8 +9,8 @@
 //!    decompression bomb is refused in microseconds.
 //! 2. **Finding codes robustly** ([`scan_image`]). Two detectors
 //!    ([`detect`]: rxing and rqrr) are tried on a short, measured list of
-//!    views of the image ([`gray`]: reduced, thresholded, smoothed,
-//!    upscaled, inverted, rotated) until one reads something.
+//!    views of the image ([`gray`]: reduced, smoothed, thresholded,
+//!    inverted) until one reads something.
 //! 3. **Never crashing or hanging** ([`guard`]): every detector call runs
 //!    behind a panic guard, the working image is bounded in pixels, and no
 //!    further attempt starts once an image has used its time budget.
@@ -227,19 +227,10 @@ fn scan_gray(mut gray: Gray) -> Vec<String> {
             // original did (synthetic 12 MP photos), at the same cost.
             Attempt::Rxing(View::Original) if gray.w.max(gray.h) > LARGE_SIDE => None,
             Attempt::Rxing(view) => views.get(view).map(|v| detect::rxing(&v)),
-            Attempt::Rqrr(view, t) => {
-                let fits = |w: usize, h: usize| w * h <= RQRR_MAX_PIXELS;
-                // Decide before building the view: a rotated 12 MP copy
-                // costs 30 ms.
-                let size_ok = match view {
-                    View::Reduced(max) => fits(max, max),
-                    _ => fits(gray.w, gray.h),
-                };
-                size_ok
-                    .then(|| views.get(view))
-                    .flatten()
-                    .map(|v| detect::rqrr(&v, t))
-            }
+            // Decided before building the view, which costs tens of
+            // milliseconds on a 12 MP image.
+            Attempt::Rqrr(_, _) if gray.w * gray.h > RQRR_MAX_PIXELS => None,
+            Attempt::Rqrr(view, t) => views.get(view).map(|v| detect::rqrr(&v, t)),
         };
         if let Some(found) = found.filter(|f| !f.is_empty()) {
             return found;
