@@ -1,8 +1,11 @@
 //! What verify and redeem share: reading payloads from images, `--text` or
 //! stdin, and printing verdicts as text or JSON lines.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use chrono::FixedOffset;
 use serde_json::json;
@@ -67,8 +70,8 @@ pub fn for_each_item(
             }
         }
         Inputs::Images(paths) => {
-            for path in paths {
-                match scan::scan_file(path) {
+            for (path, result) in paths.iter().zip(scan_in_parallel(paths)) {
+                match result {
                     Ok(texts) if texts.is_empty() => f(Item {
                         source: path.display().to_string(),
                         text: None,
@@ -140,6 +143,56 @@ pub fn for_each_batch(
         }
     }
     Ok(0)
+}
+
+/// Scans `paths` on every core, yielding the results in input order, each
+/// as soon as it and all before it are done (so the first verdict prints
+/// while later photos are still being read). Stops scanning when the
+/// consumer stops iterating.
+fn scan_in_parallel(paths: &[PathBuf]) -> impl Iterator<Item = ScanResult> + '_ {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len());
+    let (tx, rx) = mpsc::channel::<(usize, ScanResult)>();
+    let next = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    for _ in 0..workers {
+        let (tx, next, stop) = (tx.clone(), Arc::clone(&next), Arc::clone(&stop));
+        let paths = paths.to_vec();
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                if tx.send((i, scan::scan_file(path))).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut pending: BTreeMap<usize, ScanResult> = BTreeMap::new();
+    let mut want = 0;
+    let guard = StopOnDrop(stop);
+    std::iter::from_fn(move || {
+        let _ = &guard;
+        while !pending.contains_key(&want) {
+            let (i, r) = rx.recv().ok()?;
+            pending.insert(i, r);
+        }
+        want += 1;
+        pending.remove(&(want - 1))
+    })
+}
+
+type ScanResult = Result<Vec<String>, scan::ScanError>;
+
+/// Tells the scanning threads to finish after their current image.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// A verdict for an image without any QR code.

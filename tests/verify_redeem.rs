@@ -431,3 +431,58 @@ fn escape_sequences_are_not_printed_raw() {
     .expect(1);
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
 }
+
+#[test]
+fn many_images_report_in_input_order() {
+    let d = setup();
+    // Photos are scanned on several threads; verdicts still come out in
+    // the order the images were named.
+    let refs = ["京A00001", "京A00002", "京A00003", "京A00004"];
+    for (i, r) in refs.iter().enumerate() {
+        issue_one(d.path(), r, &["--png", &format!("{i}.png")]);
+    }
+    let url = payqr::render::encode("https://pay.example.com/?x=1")
+        .unwrap()
+        .to_png(4, 4);
+    std::fs::write(d.path().join("url.png"), url).unwrap();
+    let blank = image::GrayImage::from_pixel(300, 300, image::Luma([255u8]));
+    blank.save(d.path().join("blank.png")).unwrap();
+    std::fs::write(d.path().join("empty.png"), b"").unwrap();
+    let names = [
+        "3.png",
+        "blank.png",
+        "1.png",
+        "url.png",
+        "empty.png",
+        "0.png",
+        "2.png",
+    ];
+    let r = verify(d.path(), &names).expect(2);
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|v| (v["source"].as_str().unwrap(), v["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("3.png", "valid"),
+            ("blank.png", "no_code"),
+            ("1.png", "valid"),
+            ("url.png", "malformed"),
+            ("0.png", "valid"),
+            ("2.png", "valid"),
+        ]
+    );
+    assert_eq!(lines[0]["reference"], refs[3]);
+    assert_eq!(lines[4]["reference"], refs[0]);
+    assert!(
+        r.stderr.contains("payqr: error: empty.png: file is empty"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,673 @@
+//! Reading QR codes out of images: phone photos, scans and renders.
+//!
+//! Three concerns, kept apart:
+//!
+//! 1. **Decoding the image safely** ([`load`]). Files come from users, so
+//!    the format is guessed from the content (never the extension) and
+//!    decoding runs under explicit [`ScanLimits`]: the dimensions in the
+//!    header are checked before any pixel buffer is allocated, so a
+//!    decompression bomb is refused in microseconds.
+//! 2. **Finding codes robustly** ([`scan_image`]). Two detectors
+//!    ([`detect`]: rxing and rqrr) are tried on a short, measured list of
+//!    views of the image ([`gray`]: reduced, smoothed, thresholded,
+//!    inverted) until one reads something.
+//! 3. **Never crashing or hanging** ([`guard`]): every detector call runs
+//!    behind a panic guard, the working image is bounded in pixels, and no
+//!    further attempt starts once an image has used its time budget.
+
+mod detect;
+mod gray;
+mod guard;
+mod load;
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fs::File;
+use std::io::{self, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use image::DynamicImage;
+use thiserror::Error;
+
+use detect::Threshold;
+use gray::Gray;
+use load::decode_gray;
+
+/// Limits applied while decoding an image file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScanLimits {
+    /// Largest accepted width in pixels.
+    pub max_width: u32,
+    /// Largest accepted height in pixels.
+    pub max_height: u32,
+    /// Largest pixel buffer the decoder may allocate, in bytes.
+    pub max_alloc: u64,
+}
+
+impl Default for ScanLimits {
+    /// 16384 × 16384 pixels and 512 MiB: well above any camera or scanner
+    /// output, well below what would hurt a server.
+    fn default() -> Self {
+        ScanLimits {
+            max_width: 16384,
+            max_height: 16384,
+            max_alloc: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why an image could not be scanned. "No code in the image" is not an
+/// error: the scan functions return an empty `Vec` for it.
+///
+/// Messages are single lines without the file name; callers prefix it.
+#[derive(Debug, Error)]
+pub enum ScanError {
+    #[error("cannot read file: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("file is empty")]
+    Empty,
+    #[error("not an image (unrecognized file format)")]
+    NotAnImage,
+    #[error("unsupported image format: {0}")]
+    UnsupportedFormat(String),
+    #[error("image is too large to scan: {width}x{height} pixels")]
+    TooLarge { width: u32, height: u32 },
+    #[error("corrupt image: {0}")]
+    Corrupt(String),
+}
+
+/// Scans the image file at `path` with default [`ScanLimits`].
+pub fn scan_file(path: &Path) -> Result<Vec<String>, ScanError> {
+    scan_file_with(path, &ScanLimits::default())
+}
+
+/// Scans the image file at `path`: the texts of every QR code found,
+/// deduplicated, in detection order (deterministic for a given image).
+pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, ScanError> {
+    let io_err = |source| ScanError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    let img = if meta.is_file() {
+        if meta.len() == 0 {
+            return Err(ScanError::Empty);
+        }
+        decode_gray(BufReader::new(file), limits, Some(path))?
+    } else {
+        // Pipes and devices cannot seek, which format guessing needs, so
+        // read them into memory; no image within the limits is larger than
+        // `max_alloc` on disk.
+        let mut bytes = Vec::new();
+        file.take(limits.max_alloc)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        if bytes.is_empty() {
+            return Err(ScanError::Empty);
+        }
+        decode_gray(Cursor::new(&bytes), limits, Some(path))?
+    };
+    Ok(scan_gray(img))
+}
+
+/// Scans an encoded image (PNG, JPEG, WebP, BMP or GIF) held in memory,
+/// with default [`ScanLimits`].
+pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
+    scan_bytes_with(bytes, &ScanLimits::default())
+}
+
+/// Scans an encoded image held in memory; see [`scan_file_with`].
+pub fn scan_bytes_with(bytes: &[u8], limits: &ScanLimits) -> Result<Vec<String>, ScanError> {
+    if bytes.is_empty() {
+        return Err(ScanError::Empty);
+    }
+    let gray = decode_gray(Cursor::new(bytes), limits, None)?;
+    Ok(scan_gray(gray))
+}
+
+/// Stop trying further views once this much time went into an image.
+/// One attempt on a working image of at most `MAX_SCAN_PIXELS` takes well
+/// under a second, so this bounds the time per image to a few seconds.
+const TIME_BUDGET: Duration = Duration::from_secs(2);
+
+/// Images with more pixels are box-reduced before scanning, which bounds
+/// the memory of the working copies (rqrr copies the image for every
+/// candidate code) and the time per attempt. 16 MP keeps a 12 MP phone
+/// photo at full resolution.
+const MAX_SCAN_PIXELS: usize = 16 << 20;
+
+/// rxing's first look is at the image box-reduced to at most this many
+/// pixels on its longer side: on photos, averaging away sensor noise and
+/// JPEG speckle helps its finder-pattern search far more than the lost
+/// detail hurts, and it is 4–12× faster on a 12 MP frame.
+const REDUCED_SIDE: usize = 1000;
+
+/// rqrr is not tried on larger pictures: its time grows much faster than
+/// the pixel count on cluttered photos (5.3 s on one synthetic 12 MP
+/// frame), and it cannot be interrupted.
+const RQRR_MAX_PIXELS: usize = 2_500_000;
+
+/// Images with a longer side above this are "large": the inverted view is
+/// reduced to this size, and rxing skips the original for the smoothed
+/// copy.
+const LARGE_SIDE: usize = 2000;
+
+/// A picture derived from the image, for one detection attempt.
+#[derive(Debug, Clone, Copy)]
+enum View {
+    Original,
+    /// Integer box reduction to at most this many pixels on the longer
+    /// side; only for images larger than that.
+    Reduced(usize),
+    /// 3×3 box blur: sensor noise and JPEG speckle otherwise break the
+    /// 1:1:3:1:1 runs of the finder patterns.
+    Smoothed,
+    /// Light code on dark background.
+    Inverted,
+}
+
+/// One detection attempt: a detector on a view.
+#[derive(Debug, Clone, Copy)]
+enum Attempt {
+    Rxing(View),
+    Rqrr(View, Threshold),
+}
+
+/// The attempts, in order, until one reads something. Cheap and likely
+/// ones first; the order only matters for time, since every decoded text
+/// has passed Reed–Solomon error correction. Each attempt here is the
+/// first to read at least one image of the ZXing photo corpus or of the
+/// synthetic phone photos (benches/photos.sh); rqrr on upscaled, rotated,
+/// Otsu- or adaptive-thresholded originals read none that these miss.
+const ATTEMPTS: &[Attempt] = &[
+    Attempt::Rxing(View::Reduced(REDUCED_SIDE)),
+    Attempt::Rxing(View::Reduced(LARGE_SIDE)),
+    Attempt::Rxing(View::Original),
+    Attempt::Rxing(View::Smoothed),
+    Attempt::Rqrr(View::Original, Threshold::Rqrr),
+    Attempt::Rqrr(View::Smoothed, Threshold::Otsu),
+    Attempt::Rqrr(View::Smoothed, Threshold::Adaptive),
+    Attempt::Rqrr(View::Inverted, Threshold::Rqrr),
+    Attempt::Rxing(View::Inverted),
+];
+
+/// Finds and decodes every QR code in `img`: deduplicated texts in
+/// detection order (deterministic for a given image); empty if none.
+///
+/// Transparent pixels count as white, since QR renders often put black
+/// modules on a transparent background. rqrr texts that are not UTF-8 are
+/// read as Latin-1, the QR default charset; rxing applies the ECI/charset
+/// rules of ZXing.
+///
+/// The attempts (detector × view of the image) run in a fixed order until
+/// one decodes something or about 2 s have been spent.
+pub fn scan_image(img: &DynamicImage) -> Vec<String> {
+    scan_gray(Gray::from_image(img))
+}
+
+fn scan_gray(mut gray: Gray) -> Vec<String> {
+    let start = Instant::now();
+    if gray.w == 0 || gray.h == 0 {
+        return Vec::new();
+    }
+    if gray.w * gray.h > MAX_SCAN_PIXELS {
+        let fits = |f: usize| gray.w.div_ceil(f) * gray.h.div_ceil(f) <= MAX_SCAN_PIXELS;
+        let factor = (2..).find(|&f| fits(f)).unwrap_or(2);
+        gray = gray.downscale(factor);
+    }
+    let views = Views::new(&gray);
+    for &attempt in ATTEMPTS {
+        if start.elapsed() > TIME_BUDGET {
+            break;
+        }
+        let found = match attempt {
+            // On large images the smoothed view read every code the
+            // original did (synthetic 12 MP photos), at the same cost.
+            Attempt::Rxing(View::Original) if gray.w.max(gray.h) > LARGE_SIDE => None,
+            Attempt::Rxing(view) => views.get(view).map(|v| detect::rxing(&v)),
+            // Decided before building the view, which costs tens of
+            // milliseconds on a 12 MP image.
+            Attempt::Rqrr(_, _) if gray.w * gray.h > RQRR_MAX_PIXELS => None,
+            Attempt::Rqrr(view, t) => views.get(view).map(|v| detect::rqrr(&v, t)),
+        };
+        if let Some(found) = found.filter(|f| !f.is_empty()) {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+/// Builds views on demand, keeping the ones several attempts share.
+struct Views<'a> {
+    original: &'a Gray,
+    smoothed: OnceCell<Gray>,
+}
+
+impl<'a> Views<'a> {
+    fn new(original: &'a Gray) -> Self {
+        Views {
+            original,
+            smoothed: OnceCell::new(),
+        }
+    }
+
+    /// The view, or `None` where it does not apply to this image's size.
+    fn get(&self, view: View) -> Option<Cow<'_, Gray>> {
+        let g = self.original;
+        let side = g.w.max(g.h);
+        Some(match view {
+            View::Original => Cow::Borrowed(g),
+            View::Reduced(max) if side > max => Cow::Owned(g.downscale(side.div_ceil(max))),
+            View::Reduced(_) => return None,
+            View::Smoothed => Cow::Borrowed(self.smoothed.get_or_init(|| g.blur3())),
+            // Light-on-dark codes are screens and stickers, large in the
+            // frame: the reduced copy is enough and 4× cheaper.
+            View::Inverted => {
+                let base = self.get(View::Reduced(LARGE_SIDE));
+                Cow::Owned(base.as_deref().unwrap_or(g).map(|v| 255 - v))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::tests::payload;
+    use crate::render::{self, DEFAULT_QUIET_MODULES};
+    use image::{GrayImage, ImageFormat, Luma};
+
+    fn render_gray(text: &str, module_px: u32) -> GrayImage {
+        let png = render::encode(text)
+            .unwrap()
+            .to_png(module_px, DEFAULT_QUIET_MODULES);
+        image::load_from_memory(&png).unwrap().to_luma8()
+    }
+
+    fn encode_as(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    fn jpeg(img: &DynamicImage, quality: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+        img.to_rgb8().write_with_encoder(enc).unwrap();
+        out
+    }
+
+    /// A hand-built PNG whose IHDR claims `width` × `height` pixels,
+    /// followed by a tiny IDAT (decoders read up to the first IDAT before
+    /// they report the header) and IEND.
+    fn png_header(width: u32, height: u32, color_type: u8, depth: u8) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+                }
+            }
+            !crc
+        }
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let start = out.len();
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            let crc = crc32(&out[start..]);
+            out.extend_from_slice(&crc.to_be_bytes());
+        }
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        // Depth, color type, then compression, filter, interlace methods.
+        ihdr.extend_from_slice(&[depth, color_type, 0, 0, 0]);
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", &[0; 8]);
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    #[test]
+    fn png_round_trip() {
+        let text = payload(270, 1);
+        let png = render::encode(&text).unwrap().to_png(4, 4);
+        assert_eq!(scan_bytes(&png).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn file_round_trip_ignores_extension() {
+        let text = payload(200, 2);
+        let png = render::encode(&text).unwrap().to_png(3, 4);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("code.jpg"); // wrong on purpose
+        std::fs::write(&path, &png).unwrap();
+        assert_eq!(scan_file(&path).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn jpeg_round_trip() {
+        let text = payload(270, 3);
+        let img = DynamicImage::ImageLuma8(render_gray(&text, 5));
+        assert_eq!(scan_bytes(&jpeg(&img, 80)).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn jpeg_scaled_and_rotated() {
+        let text = payload(250, 4);
+        let img = DynamicImage::ImageLuma8(render_gray(&text, 4));
+        // Non-integer scale blurs module edges; rotation moves the finder
+        // patterns to other corners.
+        let (w, h) = (img.width() * 7 / 5, img.height() * 7 / 5);
+        let img = img
+            .resize_exact(w, h, image::imageops::FilterType::Triangle)
+            .rotate90();
+        assert_eq!(scan_bytes(&jpeg(&img, 80)).unwrap(), vec![text]);
+    }
+
+    /// A render degraded like a photo: resampled by a non-integer factor
+    /// (soft edges), lit by a left-to-right gradient that darkens the right
+    /// side to `1 - shadow`, plus uniform noise of ±`noise` levels.
+    fn photo_like(text: &str, scale: f32, shadow: f32, noise: f32) -> DynamicImage {
+        let code = DynamicImage::ImageLuma8(render_gray(text, 1));
+        let side = (code.width() as f32 * scale) as u32;
+        let soft = code
+            .resize_exact(side, side, image::imageops::FilterType::Triangle)
+            .to_luma8();
+        let mut state = 7u64;
+        let img = GrayImage::from_fn(side, side, |x, y| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let jitter = ((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0 * noise;
+            let light = 1.0 - shadow * x as f32 / side as f32;
+            let v = f32::from(soft.get_pixel(x, y).0[0]) * light + jitter;
+            Luma([v.clamp(0.0, 255.0) as u8])
+        });
+        DynamicImage::ImageLuma8(img)
+    }
+
+    #[test]
+    fn degraded_photos_are_read() {
+        let text = payload(260, 12);
+        for (scale, shadow, noise) in [
+            (4.6, 0.0, 0.0),  // soft edges only
+            (5.3, 0.75, 0.0), // deep shadow on one side
+            (5.0, 0.0, 45.0), // heavy sensor noise
+            (3.4, 0.3, 12.0), // a bit of everything, small modules
+        ] {
+            let img = photo_like(&text, scale, shadow, noise);
+            assert_eq!(
+                scan_image(&img),
+                vec![text.clone()],
+                "scale {scale} shadow {shadow} noise {noise}"
+            );
+        }
+    }
+
+    #[test]
+    fn inverted_code_is_found() {
+        let text = payload(180, 5);
+        let mut img = render_gray(&text, 4);
+        image::imageops::invert(&mut img);
+        let img = DynamicImage::ImageLuma8(img);
+        assert_eq!(scan_image(&img), vec![text]);
+    }
+
+    #[test]
+    fn transparent_background_counts_as_white() {
+        let text = payload(150, 6);
+        let gray = render_gray(&text, 4);
+        // Dark modules opaque black, light ones fully transparent black.
+        let rgba = image::RgbaImage::from_fn(gray.width(), gray.height(), |x, y| {
+            let a = 255 - gray.get_pixel(x, y).0[0];
+            image::Rgba([0, 0, 0, a])
+        });
+        let bytes = encode_as(&DynamicImage::ImageRgba8(rgba), ImageFormat::Png);
+        assert_eq!(scan_bytes(&bytes).unwrap(), vec![text]);
+    }
+
+    #[test]
+    fn two_codes_side_by_side() {
+        let (a, b) = (payload(200, 7), payload(120, 8));
+        let (ia, ib) = (render_gray(&a, 4), render_gray(&b, 4));
+        let mut img = GrayImage::from_pixel(
+            ia.width() + ib.width(),
+            ia.height().max(ib.height()),
+            Luma([255]),
+        );
+        image::imageops::replace(&mut img, &ia, 0, 0);
+        image::imageops::replace(&mut img, &ib, i64::from(ia.width()), 0);
+        let bytes = encode_as(&DynamicImage::ImageLuma8(img), ImageFormat::Png);
+        let mut found = scan_bytes(&bytes).unwrap();
+        found.sort();
+        let mut want = vec![a, b];
+        want.sort();
+        assert_eq!(found, want);
+    }
+
+    #[test]
+    fn duplicate_codes_are_reported_once() {
+        let text = payload(100, 9);
+        let one = render_gray(&text, 4);
+        let mut img = GrayImage::from_pixel(one.width() * 2, one.height(), Luma([255]));
+        image::imageops::replace(&mut img, &one, 0, 0);
+        image::imageops::replace(&mut img, &one, i64::from(one.width()), 0);
+        assert_eq!(scan_image(&DynamicImage::ImageLuma8(img)), vec![text]);
+    }
+
+    #[test]
+    fn latin1_payload_is_not_dropped() {
+        // "café" in Latin-1: not valid UTF-8, which rqrr's `decode` rejects.
+        let code = qrcode::QrCode::new(b"caf\xe9").unwrap();
+        let w = code.width() as u32;
+        let colors = code.to_colors();
+        let img = GrayImage::from_fn((w + 8) * 4, (w + 8) * 4, |x, y| {
+            let (mx, my) = ((x / 4).wrapping_sub(4), (y / 4).wrapping_sub(4));
+            let dark = mx < w && my < w && colors[(my * w + mx) as usize] == qrcode::Color::Dark;
+            Luma([if dark { 0 } else { 255 }])
+        });
+        assert_eq!(scan_image(&DynamicImage::ImageLuma8(img)), vec!["café"]);
+    }
+
+    #[test]
+    fn blank_image_has_no_codes() {
+        let img = GrayImage::from_pixel(640, 480, Luma([255]));
+        let bytes = encode_as(&DynamicImage::ImageLuma8(img), ImageFormat::Png);
+        assert_eq!(scan_bytes(&bytes).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn empty_input() {
+        assert!(matches!(scan_bytes(&[]), Err(ScanError::Empty)));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.png");
+        std::fs::write(&path, b"").unwrap();
+        assert!(matches!(scan_file(&path), Err(ScanError::Empty)));
+    }
+
+    #[test]
+    fn missing_file_is_io_error() {
+        let err = scan_file(Path::new("/nonexistent/payqr/code.png")).unwrap_err();
+        assert!(matches!(err, ScanError::Io { .. }), "{err:?}");
+        assert!(err.to_string().starts_with("cannot read file: "));
+    }
+
+    #[test]
+    fn non_image_bytes() {
+        let mut state = 0x1234_5678_u64;
+        let bytes: Vec<u8> = (0..4096)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (state >> 56) as u8
+            })
+            .collect();
+        assert!(matches!(scan_bytes(&bytes), Err(ScanError::NotAnImage)));
+        assert!(matches!(
+            scan_bytes(b"PQ1:this is a payload, not a picture"),
+            Err(ScanError::NotAnImage)
+        ));
+    }
+
+    #[test]
+    fn truncated_png_is_corrupt() {
+        let png = render::encode(&payload(200, 10)).unwrap().to_png(4, 4);
+        let err = scan_bytes(&png[..png.len() / 2]).unwrap_err();
+        assert!(matches!(err, ScanError::Corrupt(_)), "{err:?}");
+        assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn truncated_jpeg_does_not_panic() {
+        let img = DynamicImage::ImageLuma8(render_gray(&payload(200, 11), 4));
+        let bytes = jpeg(&img, 80);
+        // Lenient decoders fill in missing data; either outcome is fine as
+        // long as it is not a panic or a wrong text.
+        match scan_bytes(&bytes[..bytes.len() / 3]) {
+            Ok(found) => assert!(found.is_empty() || found == vec![payload(200, 11)]),
+            Err(e) => assert!(matches!(e, ScanError::Corrupt(_)), "{e:?}"),
+        }
+    }
+
+    #[test]
+    fn decompression_bomb_is_refused() {
+        // 58 bytes claiming 400 MP: refused from the header, before any
+        // pixel buffer exists (benches/photos.sh has no timing for it; the
+        // whole test binary would run out of memory if it were decoded).
+        let bomb = png_header(20000, 20000, 0, 8);
+        let err = scan_bytes(&bomb).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ScanError::TooLarge {
+                    width: 20000,
+                    height: 20000
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "image is too large to scan: 20000x20000 pixels"
+        );
+    }
+
+    /// A small real JPEG whose frame header is patched to claim
+    /// `width` × `height`.
+    fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = jpeg(&DynamicImage::new_luma8(16, 16), 80);
+        let sof = bytes.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+        bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn jpeg_bomb_is_refused() {
+        let err = scan_bytes(&jpeg_claiming(60000, 60000)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ScanError::TooLarge {
+                    width: 60000,
+                    height: 60000
+                }
+            ),
+            "{err:?}"
+        );
+        // Within the limits but short of data: lenient decoding of a blank
+        // picture, or a one-line error; no panic.
+        match scan_bytes(&jpeg_claiming(640, 480)) {
+            Ok(found) => assert!(found.is_empty()),
+            Err(e) => assert!(!e.to_string().contains('\n'), "{e}"),
+        }
+    }
+
+    #[test]
+    fn truncated_images_of_every_format_are_handled() {
+        let text = payload(200, 13);
+        let img = DynamicImage::ImageLuma8(render_gray(&text, 3));
+        let formats = [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::WebP,
+            ImageFormat::Gif,
+            ImageFormat::Bmp,
+        ];
+        for format in formats {
+            // The GIF encoder takes RGBA only.
+            let bytes = match format {
+                ImageFormat::Gif => encode_as(&DynamicImage::ImageRgba8(img.to_rgba8()), format),
+                _ => encode_as(&img, format),
+            };
+            assert_eq!(
+                scan_bytes(&bytes).unwrap(),
+                vec![text.clone()],
+                "{format:?}"
+            );
+            for cut in [1, 8, 30, bytes.len() / 2, bytes.len() - 1] {
+                // Lenient decoders fill in missing data; any outcome but a
+                // panic or a wrong text is fine.
+                match scan_bytes(&bytes[..cut]) {
+                    Ok(found) => assert!(
+                        found.is_empty() || found == vec![text.clone()],
+                        "{format:?} cut at {cut}: {found:?}"
+                    ),
+                    Err(e) => assert!(!e.to_string().contains('\n'), "{format:?}: {e}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn memory_limit_is_enforced() {
+        // Within the dimension limits, but 16000² × 8 bytes is 2 GB.
+        let bomb = png_header(16000, 16000, 6, 16);
+        let err = scan_bytes(&bomb).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ScanError::TooLarge {
+                    width: 16000,
+                    height: 16000
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn custom_limits() {
+        let png = render::encode("PQ1:SMALL").unwrap().to_png(4, 4);
+        let limits = ScanLimits {
+            max_width: 50,
+            ..ScanLimits::default()
+        };
+        assert!(matches!(
+            scan_bytes_with(&png, &limits),
+            Err(ScanError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn corrupt_png_message_is_short() {
+        let mut png = render::encode("PQ1:CRC").unwrap().to_png(4, 4);
+        png[30] ^= 0xff; // inside IHDR: its CRC no longer matches
+        let err = scan_bytes(&png).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, ScanError::Corrupt(_)), "{err:?}");
+        assert!(
+            msg.contains("CRC error") && msg.ends_with("decoding IHDR chunk."),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn zero_sized_image_has_no_codes() {
+        assert!(scan_image(&DynamicImage::new_luma8(0, 0)).is_empty());
+        assert!(scan_image(&DynamicImage::new_luma8(1, 1)).is_empty());
+    }
+}

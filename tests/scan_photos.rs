@@ -1,0 +1,50 @@
+//! Synthetic phone photos of signed codes (examples/synth_photos.rs, at
+//! sizes a debug build scans quickly) are read, and what is read verifies:
+//! the signature check stands behind every decoded text.
+
+#[path = "../examples/synth_photos.rs"]
+mod synth;
+
+use payqr::code::SignedCode;
+use synth::{LEVELS, Level, Rng};
+
+/// The bench's levels shrunk to small frames (same degradations).
+fn small(level: &Level, frame: (u32, u32)) -> Level {
+    Level { frame, ..*level }
+}
+
+#[test]
+fn degraded_photos_are_read_and_verify() {
+    let key = payqr::vectors::test_key().signing_key.verifying_key();
+    let cases = [
+        small(&LEVELS[0], (640, 480)),
+        // Medium degradations with the code as large in the frame as in a
+        // 12 MP medium photo after reduction.
+        Level {
+            code_frac: (0.4, 0.6),
+            ..small(&LEVELS[1], (800, 600))
+        },
+    ];
+    // Misses allowed per level. Medium seed 3, drawn with the fast_qr
+    // symbol that batch issuance now prints, is read neither by payqr nor by
+    // zxing-cpp 3.x (checked by hand when the encoder changed): a miss, and
+    // a miss is acceptable where a misread never is.
+    let allowed_misses = [0, 1];
+    for (level, allowed) in cases.iter().zip(allowed_misses) {
+        let mut misses = 0;
+        for seed in 0..4 {
+            let mut rng = Rng::new(1000 + seed);
+            let text = synth::payload(&mut rng);
+            let jpeg = synth::photo(&text, level, &mut rng);
+            let found = payqr::scan::scan_bytes(&jpeg).unwrap();
+            if found.is_empty() {
+                misses += 1;
+                continue;
+            }
+            assert_eq!(found, vec![text.clone()], "{} seed {seed}", level.name);
+            let code = SignedCode::parse_text(&found[0]).unwrap();
+            assert!(code.verify_signature(&key));
+        }
+        assert!(misses <= allowed, "{}: {misses} of 4 not read", level.name);
+    }
+}
