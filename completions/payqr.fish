@@ -95,20 +95,20 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -s h -l help -d 'Prin
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust list of accepted issuers and keys' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text' -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text, as a scanner gun types it' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust list of accepted issuers and keys' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'

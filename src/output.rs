@@ -13,9 +13,67 @@ use serde_json::json;
 use payqr::sanitize::for_terminal;
 use payqr::scan;
 use payqr::time;
-use payqr::verify::{Status, Verdict};
+use payqr::trust::TrustList;
+use payqr::verify::{Clock, Status, Verdict};
 
-use crate::cmd::Failure;
+use crate::cmd::{Failure, time_or_now, tz_or_local};
+
+/// What verify and redeem both take: where the codes come from, whom to
+/// trust, and when to judge them.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Images (PNG, JPEG, WebP, ...); `-` reads payload texts from stdin, one per line.
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// A payload text, as a scanner gun types it.
+    #[arg(long, value_name = "PAYLOAD")]
+    pub text: Option<String>,
+    /// Trust list of accepted issuers and keys.
+    #[arg(long, value_name = "FILE")]
+    pub trust: PathBuf,
+    /// Judge as of this time instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Tolerated clock difference between issuer and verifier.
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub skew: String,
+    /// Offset for displayed times and times without one (default: this machine's).
+    #[arg(long, value_name = "OFFSET")]
+    pub tz: Option<String>,
+    /// One JSON object per code.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// [`CheckArgs`] parsed and loaded.
+pub struct Check {
+    pub inputs: Inputs,
+    pub trust: TrustList,
+    pub clock: Clock,
+    pub tz: FixedOffset,
+    pub json: bool,
+}
+
+impl CheckArgs {
+    pub fn resolve(&self) -> Result<Check, Failure> {
+        let tz = tz_or_local(self.tz.as_deref())?;
+        let clock = Clock {
+            at: time_or_now(self.at.as_deref(), tz)?,
+            skew: payqr::time::parse_duration(&self.skew)?,
+        };
+        let inputs = Inputs::from_args(&self.images, self.text.clone())?;
+        let trust = TrustList::load(&self.trust).map_err(|e| {
+            Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+        })?;
+        Ok(Check {
+            inputs,
+            trust,
+            clock,
+            tz,
+            json: self.json,
+        })
+    }
+}
 
 /// Where payloads come from.
 pub enum Inputs {

@@ -8,8 +8,8 @@ use payqr::ledger::{Ledger, Record};
 use payqr::trust::TrustList;
 use payqr::verify::{Clock, Status, Verdict, verify_text};
 
-use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
-use crate::output::{self, Inputs, Item};
+use super::{CmdResult, Failure, Outcome};
+use crate::output::{self, Check, CheckArgs, Item};
 
 /// Verify codes and record their redemption in the ledger.
 #[derive(clap::Args, Debug)]
@@ -25,43 +25,27 @@ one lock and committed with one fsync (group commit); a scanner gun typing one
 line at a time still gets each verdict at once. Exit 0 when every code was
 redeemed, 1 when any was refused.")]
 pub struct Args {
-    /// Images; `-` reads payload texts from stdin, one per line.
-    #[arg(value_name = "IMAGE")]
-    pub images: Vec<PathBuf>,
-    /// A payload text.
-    #[arg(long, value_name = "PAYLOAD")]
-    pub text: Option<String>,
-    #[arg(long, value_name = "FILE")]
-    pub trust: PathBuf,
+    #[command(flatten)]
+    pub check: CheckArgs,
     /// The ledger that records redemptions (JSON lines, or CSV if *.csv).
     #[arg(long, value_name = "FILE")]
     pub ledger: PathBuf,
     /// Your transaction reference (receipt number), stored with the redemption.
     #[arg(long, value_name = "REF")]
     pub txn: Option<String>,
-    /// Judge as of this time instead of now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub skew: String,
-    #[arg(long, value_name = "OFFSET")]
-    pub tz: Option<String>,
-    /// One JSON object per code.
-    #[arg(long)]
-    pub json: bool,
 }
 
 /// Most stdin lines handled under one lock and made durable by one fsync.
 const BATCH: usize = 4096;
 
 pub fn run(a: Args) -> CmdResult {
-    let tz = tz_or_local(a.tz.as_deref())?;
-    let clock = Clock {
-        at: time_or_now(a.at.as_deref(), tz)?,
-        skew: payqr::time::parse_duration(&a.skew)?,
-    };
-    let inputs = Inputs::from_args(&a.images, a.text.clone())?;
-    let trust = TrustList::load(&a.trust)?;
+    let Check {
+        inputs,
+        trust,
+        clock,
+        tz,
+        json,
+    } = a.check.resolve()?;
     let ledger = Ledger::new(&a.ledger);
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
@@ -97,7 +81,7 @@ pub fn run(a: Args) -> CmdResult {
                 ledger.append(&lock, &mut state, std::mem::take(&mut records))?;
                 emit_all(
                     &mut out,
-                    &a,
+                    json,
                     &items[done..i],
                     &verdicts[done..i],
                     clock.at,
@@ -134,7 +118,7 @@ pub fn run(a: Args) -> CmdResult {
         all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
         emit_all(
             &mut out,
-            &a,
+            json,
             &items[done..],
             &verdicts[done..],
             clock.at,
@@ -173,14 +157,14 @@ fn verify_all(items: &[Item], trust: &TrustList, clock: Clock) -> Vec<Verdict> {
 
 fn emit_all(
     out: &mut impl std::io::Write,
-    a: &Args,
+    json: bool,
     items: &[Item],
     verdicts: &[Verdict],
     at: u64,
     tz: chrono::FixedOffset,
 ) -> Result<(), Failure> {
     for (item, v) in items.iter().zip(verdicts) {
-        emit_redeem(out, a.json, &item.source, v, at, tz)?;
+        emit_redeem(out, json, &item.source, v, at, tz)?;
     }
     Ok(())
 }
