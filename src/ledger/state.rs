@@ -3,6 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash as _, Hasher};
 
+use sha2::{Digest, Sha256};
+
 use super::line::{GENESIS, Hash};
 use super::record::{Event, Record};
 use crate::code::{CodeId, Kind};
@@ -40,9 +42,11 @@ pub struct Redemption {
 /// it holds only the codes asked for, but counts every record.
 #[derive(Debug)]
 pub struct LedgerState {
-    /// Issued codes in ledger order.
+    /// Issued codes in ledger order (empty in a references-only state).
     pub issued: Vec<Issued>,
-    by_code: Sorted<CodeId>,
+    /// Code id → position in `issued`, or the issuing record's seq in a
+    /// references-only state.
+    by_code: Sorted<CodeId, u64>,
     /// (issuer, reference) by a 32-bit hash, checked against `issued` on
     /// lookup: 1M references as owned string pairs would cost ~100 MB.
     by_reference: Sorted<u32>,
@@ -56,6 +60,13 @@ pub struct LedgerState {
     pub(super) last_hash: Hash,
     /// Only these codes are kept (a partial state); `None` keeps all.
     pub(super) only: Option<HashSet<CodeId>>,
+    /// A references-only state (see [`super::Ledger::load_references`]):
+    /// no `issued` records and no redemptions, just which code each
+    /// (issuer, reference) got, in `refs`.
+    pub(super) refs_only: bool,
+    /// (SHA-256 of issuer and reference, truncated; (seq, code id)) in a
+    /// references-only state: 32 bytes a code.
+    refs: Sorted<[u8; 16], (u64, CodeId)>,
 }
 
 impl Default for LedgerState {
@@ -70,21 +81,23 @@ impl Default for LedgerState {
             end: 0,
             last_hash: GENESIS,
             only: None,
+            refs_only: false,
+            refs: Sorted::default(),
         }
     }
 }
 
-/// (key, position in `issued`) pairs kept sorted for binary search: 8-12
-/// bytes a code, where a HashMap at 1M codes takes ~34 MB. New pairs are
-/// pushed unsorted and sorted in by `seal`.
+/// (key, value) pairs kept sorted for binary search: 16 bytes a code for
+/// `by_code`, where a HashMap at 1M codes takes ~34 MB. New pairs are
+/// pushed unsorted and merged in by `seal`.
 #[derive(Debug)]
-struct Sorted<K> {
-    items: Vec<(K, u32)>,
+struct Sorted<K, V = u32> {
+    items: Vec<(K, V)>,
     sorted: usize,
 }
 
-impl<K> Default for Sorted<K> {
-    fn default() -> Sorted<K> {
+impl<K, V> Default for Sorted<K, V> {
+    fn default() -> Sorted<K, V> {
         Sorted {
             items: Vec::new(),
             sorted: 0,
@@ -92,49 +105,66 @@ impl<K> Default for Sorted<K> {
     }
 }
 
-impl<K: Ord + Copy> Sorted<K> {
-    fn push(&mut self, key: K, i: u32) {
-        self.items.push((key, i));
+impl<K: Ord + Copy, V: Ord + Copy> Sorted<K, V> {
+    fn push(&mut self, key: K, v: V) {
+        self.items.push((key, v));
     }
 
-    fn range(&self, key: K) -> &[(K, u32)] {
+    fn range(&self, key: K) -> &[(K, V)] {
         debug_assert_eq!(self.sorted, self.items.len(), "lookup before seal");
         let lo = self.items.partition_point(|e| e.0 < key);
         let hi = lo + self.items[lo..].partition_point(|e| e.0 == key);
         &self.items[lo..hi]
     }
 
-    /// Sorts new pairs in; returns the later position of a key that is
-    /// now there twice, if any.
-    fn seal(&mut self) -> Option<u32> {
-        let fresh = self.items.len() - self.sorted;
-        if fresh == 0 {
+    /// Sorts new pairs in; returns the greater value of a key that is now
+    /// there twice, if any (the least such, when there are several).
+    fn seal(&mut self) -> Option<V> {
+        let base = self.sorted;
+        if self.items.len() == base {
             return None;
         }
-        let mut twice = None;
-        if fresh < 64 {
-            // A few appended pairs: insert them, no re-sort of a million.
-            for e in self.items.split_off(self.sorted) {
-                let at = self.items.partition_point(|x| *x < e);
-                for n in [at.checked_sub(1), Some(at)].into_iter().flatten() {
-                    if self.items.get(n).is_some_and(|x| x.0 == e.0) {
-                        twice = twice.max(Some(e.1.max(self.items[n].1)));
-                    }
-                }
-                self.items.insert(at, e);
+        // Sort the new pairs alone and merge them in from the back, in
+        // place: a batch that appends a chunk at a time to a million codes
+        // then costs one linear pass per chunk, not a sort of everything.
+        let mut fresh = self.items.split_off(base);
+        fresh.sort_unstable();
+        let first = fresh[0];
+        self.items.resize(base + fresh.len(), first);
+        let (mut i, mut k) = (base, self.items.len());
+        while let Some(&f) = fresh.last() {
+            k -= 1;
+            if i > 0 && self.items[i - 1] > f {
+                self.items[k] = self.items[i - 1];
+                i -= 1;
+            } else {
+                self.items[k] = f;
+                fresh.pop();
             }
-        } else {
-            self.items.sort_unstable();
-            twice = self
-                .items
-                .windows(2)
-                .filter(|w| w[0].0 == w[1].0)
-                .map(|w| w[1].1)
-                .min();
         }
         self.sorted = self.items.len();
-        twice
+        self.items
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0)
+            .map(|w| w[0].1.max(w[1].1))
+            .min()
     }
+}
+
+/// The key of (issuer, reference) in a references-only state. A
+/// cryptographic hash, not `reference_key`'s 32 bits: that state keeps no
+/// strings to check a match against, and a collision there would skip a
+/// row of a batch as already issued. 128 bits of SHA-256 make one as
+/// unlikely as forging a signature.
+fn reference_digest(issuer: &str, reference: &str) -> [u8; 16] {
+    let mut h = Sha256::new();
+    h.update((issuer.len() as u64).to_le_bytes());
+    h.update(issuer.as_bytes());
+    h.update(reference.as_bytes());
+    let d = h.finalize();
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&d[..16]);
+    k
 }
 
 fn reference_key(issuer: &str, reference: &str) -> u32 {
@@ -144,9 +174,19 @@ fn reference_key(issuer: &str, reference: &str) -> u32 {
 }
 
 impl LedgerState {
+    /// The issued record of a code (never in a references-only state).
     pub fn issued(&self, id: &CodeId) -> Option<&Issued> {
+        if self.refs_only {
+            return None;
+        }
         let i = self.by_code.range(*id).first()?.1;
         Some(&self.issued[i as usize])
+    }
+
+    /// Whether the state has seen the code issued (in any kind of state
+    /// that kept the code).
+    pub fn knows_code(&self, id: &CodeId) -> bool {
+        !self.by_code.range(*id).is_empty()
     }
 
     pub fn redemption(&self, id: &CodeId) -> Option<&Redemption> {
@@ -155,6 +195,10 @@ impl LedgerState {
 
     pub fn code_for_reference(&self, issuer: &str, reference: &str) -> Option<CodeId> {
         // The latest code for a reference wins.
+        if self.refs_only {
+            let key = reference_digest(issuer, reference);
+            return self.refs.range(key).iter().map(|e| e.1).max().map(|v| v.1);
+        }
         self.by_reference
             .range(reference_key(issuer, reference))
             .iter()
@@ -172,13 +216,17 @@ impl LedgerState {
     /// twice, as (seq of the second issue, why). Lookups need a sealed state.
     pub(super) fn seal(&mut self) -> Result<(), (u64, String)> {
         self.by_reference.seal();
-        match self.by_code.seal() {
-            None => Ok(()),
-            Some(i) => {
-                let c = &self.issued[i as usize];
-                Err((c.seq, format!("code {} issued twice", c.code_id)))
-            }
+        self.refs.seal();
+        let Some(v) = self.by_code.seal() else {
+            return Ok(());
+        };
+        if self.refs_only {
+            let id = self.by_code.items.iter().find(|e| e.1 == v).map(|e| e.0);
+            let id = id.map(|id| id.to_string()).unwrap_or_default();
+            return Err((v, format!("code {id} issued twice")));
         }
+        let c = &self.issued[v as usize];
+        Err((c.seq, format!("code {} issued twice", c.code_id)))
     }
 
     fn keeps(&self, id: &CodeId) -> bool {
@@ -241,14 +289,20 @@ impl LedgerState {
                     return Ok(());
                 }
                 // A second issue of the id is found by seal().
+                if self.refs_only {
+                    let key = reference_digest(&issued.issuer, &issued.reference);
+                    self.refs.push(key, (issued.seq, code_id));
+                    self.by_code.push(code_id, issued.seq);
+                    return Ok(());
+                }
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
                 let key = reference_key(&issued.issuer, &issued.reference);
                 self.by_reference.push(key, i);
-                self.by_code.push(code_id, i);
+                self.by_code.push(code_id, u64::from(i));
                 self.issued.push(issued);
             }
             Event::Redeemed => {
-                if !self.keeps(&code_id) {
+                if !self.keeps(&code_id) || self.refs_only {
                     return Ok(());
                 }
                 if let Some(prev) = self.redeemed.get(&code_id) {
@@ -270,5 +324,52 @@ impl LedgerState {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sorted;
+
+    /// A tiny deterministic generator (xorshift): no test dependency.
+    fn keys(seed: u64, n: usize) -> Vec<u32> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x % 5000) as u32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sealing_in_chunks_matches_one_sort_and_finds_duplicates() {
+        for chunk in [1, 3, 63, 64, 500, 4000] {
+            let all = keys(chunk as u64 + 1, 4000);
+            let mut s: Sorted<u32, u32> = Sorted::default();
+            let mut first_dup = None;
+            for (c, part) in all.chunks(chunk).enumerate() {
+                for (j, &k) in part.iter().enumerate() {
+                    s.push(k, (c * chunk + j) as u32);
+                }
+                let twice = s.seal();
+                if first_dup.is_none() {
+                    first_dup = twice;
+                }
+                assert!(s.items.windows(2).all(|w| w[0] <= w[1]), "chunk {chunk}");
+            }
+            let mut want: Vec<(u32, u32)> = all.iter().copied().zip(0..).collect();
+            want.sort_unstable();
+            assert_eq!(s.items, want, "chunk {chunk}");
+            // 4,000 draws from 5,000 keys repeat early; the first seal
+            // that saw a repeat names the later of a repeated pair.
+            let dup = first_dup.expect("a repeated key");
+            let k = all[dup as usize];
+            assert!(all[..dup as usize].contains(&k), "chunk {chunk}: {dup}");
+            let found: Vec<u32> = s.range(k).iter().map(|e| e.1).collect();
+            assert!(found.len() >= 2 && found.contains(&dup));
+        }
     }
 }
