@@ -1,6 +1,6 @@
 //! Decoding an image file into pixels under explicit limits.
 
-use std::io::{self, BufRead, Seek};
+use std::io::{self, BufRead, Read, Seek};
 use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
@@ -8,6 +8,7 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
 use super::gray::Gray;
+use super::webp;
 use super::{ScanError, ScanLimits};
 
 /// Decodes an image under `limits` into its luma, learning its dimensions
@@ -26,6 +27,29 @@ pub(super) fn decode_gray<R: BufRead + Seek>(
     };
     if format == ImageFormat::Jpeg {
         return jpeg_luma(reader.into_inner(), limits, path);
+    }
+    if format == ImageFormat::WebP {
+        // libwebp wants the file in memory; a file larger than the pixel
+        // allowance is no image within the limits.
+        let mut inner = reader.into_inner();
+        let start = inner.stream_position().map_err(|e| io_error(e, path))?;
+        let mut bytes = Vec::new();
+        (&mut inner)
+            .take(limits.max_alloc)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_error(e, path))?;
+        match webp::luma(&bytes, limits) {
+            webp::Luma::Decoded(gray) => return Ok(gray),
+            webp::Luma::TooLarge(width, height) => {
+                return Err(ScanError::TooLarge { width, height });
+            }
+            webp::Luma::Elsewhere => {}
+        }
+        inner
+            .seek(io::SeekFrom::Start(start))
+            .map_err(|e| io_error(e, path))?;
+        reader = ImageReader::new(inner);
+        reader.set_format(ImageFormat::WebP);
     }
     let format_name = format
         .extensions_str()

@@ -19,6 +19,7 @@ mod detect;
 mod gray;
 mod guard;
 mod load;
+mod webp;
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
