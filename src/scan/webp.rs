@@ -167,6 +167,54 @@ mod tests {
         }
     }
 
+    /// Mutated files straight into libwebp: a crash here would take the
+    /// test process down. What comes back must be a picture of the size
+    /// the header claims, within the limits, or a refusal.
+    #[test]
+    fn mutated_webp_files_are_decoded_or_refused() {
+        let (rgb, w, h) = code_rgb(&payload(120, 23));
+        let file = lossy(&rgb, w, h, 50.0);
+        let limits = ScanLimits {
+            max_width: 2000,
+            max_height: 2000,
+            max_alloc: 16 << 20,
+        };
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let (mut decoded, mut refused) = (0, 0);
+        for _ in 0..3000 {
+            let mut f = file.clone();
+            for _ in 0..1 + next(6) {
+                // Half the flips land in the first 64 bytes: headers.
+                let at = if next(2) == 0 {
+                    next(64)
+                } else {
+                    next(f.len())
+                };
+                f[at] ^= 1 << next(8);
+            }
+            if next(4) == 0 {
+                f.truncate(next(f.len()));
+            }
+            match luma(&f, &limits) {
+                Luma::Decoded(g) => {
+                    assert!(g.w <= 2000 && g.h <= 2000 && g.px.len() == g.w * g.h);
+                    decoded += 1;
+                }
+                Luma::TooLarge(..) | Luma::Elsewhere => refused += 1,
+            }
+        }
+        assert!(
+            decoded > 0 && refused > 0,
+            "{decoded} decoded, {refused} refused"
+        );
+    }
+
     #[test]
     fn webp_with_alpha_goes_to_the_rust_decoder() {
         let text = payload(200, 22);
