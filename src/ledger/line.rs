@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
-use super::record::{LedgerFormat, Record};
+use super::record::{LedgerFormat, RawRecord, Record};
+use super::state::{self, Checked};
 use crate::code::to_hex;
 
 /// A link of the chain: the truncated SHA-256 of a whole line.
@@ -109,6 +110,56 @@ pub fn encode(
 /// Checks one line (without its newline) against its checksum and, when
 /// given, the previous line's hash, then parses the record.
 pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<Record, String> {
+    let (record, named) = frame(format, line)?;
+    if prev.is_some_and(|p| named != Some(*p)) {
+        return Err(CHAIN_BROKEN.into());
+    }
+    parse(format, record)
+}
+
+pub(super) const CHAIN_BROKEN: &str = "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)";
+
+/// One line read on its own, with no regard to the line before it: all of
+/// the work of a load that can be done for every line at once.
+pub(super) enum Read {
+    /// Not framed, or its checksum does not match.
+    Bad(String),
+    Framed {
+        /// The `prev` the line names (`None`: not 32 lowercase hex digits,
+        /// which no line's hash is written as).
+        prev: Option<Hash>,
+        /// This line's own hash, the next line's `prev`.
+        hash: Hash,
+        /// The record's seq and checked fields, or why it is not a record.
+        record: Result<(u64, Result<Checked, String>), String>,
+    },
+}
+
+impl Read {
+    /// Checks what [`decode`] checks, except the chain, which needs the
+    /// line before: the caller compares `prev` with it, in file order.
+    pub(super) fn line(format: LedgerFormat, line: &[u8]) -> Read {
+        let (record, prev) = match frame(format, line) {
+            Ok(f) => f,
+            Err(e) => return Read::Bad(e),
+        };
+        let record = match format {
+            LedgerFormat::Jsonl => parse_json_checked(record),
+            LedgerFormat::Csv => {
+                parse(format, record).map(|r| (r.seq, state::check(RawRecord::from(r))))
+            }
+        };
+        Read::Framed {
+            prev,
+            hash: hash(line),
+            record,
+        }
+    }
+}
+
+/// Splits a line into its record part and the `prev` it names, after
+/// checking its framing and checksum.
+fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), String> {
     let (tail, crc_tail) = match format {
         LedgerFormat::Jsonl => (JSON_TAIL, JSON_CRC_TAIL),
         LedgerFormat::Csv => (CSV_TAIL, CSV_CRC_TAIL),
@@ -135,15 +186,50 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
     if !framed {
         return Err("not a ledger record (no prev and crc fields at the end)".into());
     }
-    if crc_found != crc_hex(body).as_bytes() {
+    // Written as lowercase hex: anything else does not match.
+    if lower_hex::<4>(crc_found) != Some(crc32fast::hash(body).to_be_bytes()) {
         return Err("checksum mismatch: the line was altered or damaged".into());
     }
-    if prev.is_some_and(|p| prev_hex != to_hex(p).as_bytes()) {
-        return Err(
-            "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)"
-                .into(),
-        );
+    Ok((record, lower_hex::<16>(prev_hex)))
+}
+
+/// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.
+fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
+    if hex.len() != 2 * N {
+        return None;
     }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+thread_local! {
+    /// The record part of a JSON line closed with `}`, reused line to line.
+    static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Parses the record part of a JSON line (closed with `}`, as [`parse`]
+/// does) with its strings borrowed, and checks its fields.
+fn parse_json_checked(record: &[u8]) -> Result<(u64, Result<Checked, String>), String> {
+    JSON.with_borrow_mut(|json| {
+        json.clear();
+        json.extend_from_slice(record);
+        json.push(b'}');
+        let raw: RawRecord =
+            serde_json::from_slice(json).map_err(|e| format!("not a ledger record: {e}"))?;
+        Ok((raw.seq, state::check(raw)))
+    })
+}
+
+/// Parses the record part of a line (before its prev and crc fields).
+fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
     match format {
         LedgerFormat::Jsonl => {
             let mut json = Vec::with_capacity(record.len() + 1);
