@@ -318,6 +318,14 @@ struct BookCode {
     currency: u16,
 }
 
+/// The terms of an issued code.
+struct Terms {
+    code_id: CodeId,
+    amount: u64,
+    currency: Currency,
+    expires_at: u64,
+}
+
 /// An issued code as reconciliation sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IssuedCode<'a> {
@@ -454,6 +462,17 @@ impl Book {
         }
     }
 
+    /// What a payment of code `i` is checked against.
+    fn terms(&self, i: u32) -> Terms {
+        let c = &self.codes[i as usize];
+        Terms {
+            code_id: c.code_id,
+            amount: c.amount,
+            currency: self.currencies[usize::from(c.currency)],
+            expires_at: c.expires_at,
+        }
+    }
+
     /// The position of an issued code.
     pub fn position(&self, id: &CodeId) -> Option<u32> {
         let p = usize::from(u16::from_be_bytes([id.0[0], id.0[1]]));
@@ -523,6 +542,9 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
     txns.par_sort_unstable();
     let mut firsts: Vec<u32> = Vec::new();
     for group in txns.chunk_by(|a, b| a.0 == b.0) {
+        if group.len() == 1 {
+            continue;
+        }
         firsts.clear();
         for &(_, r) in group {
             let Some(p) = payment(&rows[r as usize]) else {
@@ -547,26 +569,48 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
         }
     }
     drop(txns);
-    // (code, row) for every row naming an issued code, to take each
-    // code's rows together and in order.
+    // How many rows name each code (repeats aside), up to 255.
+    let mut count = vec![0u8; book.len()];
+    for row in &rows {
+        if let (Some(c), false) = (row.code, row.status == Status::Repeated) {
+            count[c as usize] = count[c as usize].saturating_add(1);
+        }
+    }
+    // A code named by one row (nearly all of them) is classified on its
+    // own, in parallel; the rows of the others are taken together, code by
+    // code and in file order.
+    rows.par_iter_mut()
+        .for_each_init(Scratch::default, |scratch, row| {
+            if let (Some(c), false) = (row.code, row.status == Status::Repeated)
+                && count[c as usize] == 1
+            {
+                classify_code(
+                    book,
+                    files,
+                    c,
+                    &[(c, 0)],
+                    std::slice::from_mut(row),
+                    scratch,
+                );
+            }
+        });
     let mut named: Vec<(u32, u32)> = rows
         .par_iter()
         .enumerate()
         .filter(|(_, row)| row.status != Status::Repeated)
         .filter_map(|(r, row)| Some((row.code?, r as u32)))
+        .filter(|&(c, _)| count[c as usize] > 1)
         .collect();
     // Pairs are distinct: a code's rows stay in file order.
     named.par_sort_unstable();
-    let mut has_row = vec![false; book.len()];
     let mut scratch = Scratch::default();
     for group in named.chunk_by(|a, b| a.0 == b.0) {
-        let c = group[0].0;
-        has_row[c as usize] = true;
-        classify_code(book, files, c, group, &mut rows, &mut scratch);
+        classify_code(book, files, group[0].0, group, &mut rows, &mut scratch);
     }
     drop(named);
-    for (i, seen) in has_row.iter().enumerate() {
-        if *seen {
+    let has_row = count;
+    for (i, &seen) in has_row.iter().enumerate() {
+        if seen > 0 {
             continue;
         }
         let code = &book.codes[i];
@@ -622,8 +666,7 @@ fn classify_code(
     rows: &mut [Row],
     scratch: &mut Scratch,
 ) {
-    let code = book.code(c);
-    let code = &code;
+    let code = &book.terms(c);
     let payment = |row: &Row| -> Option<(&Payment, &Settlement, u32)> {
         let Source::Settlement { file, index } = row.source else {
             return None;
@@ -749,7 +792,7 @@ fn classify_code(
 /// The status of a payment (or the last part of one) that pays the code's
 /// amount exactly.
 fn completion(
-    code: &IssuedCode,
+    code: &Terms,
     redemption: Option<&Redemption>,
     p: &Payment,
     file: &Settlement,
@@ -829,7 +872,8 @@ impl<'a> Report<'a> {
     }
 
     fn amounts(&self, row: &Row) -> Amounts {
-        let code = self.code(row);
+        let code = row.code.map(|c| self.book.terms(c));
+        let code = code.as_ref();
         let Some((p, _)) = self.payment(row.source) else {
             return Amounts {
                 currency: code.map(|c| c.currency),
@@ -864,17 +908,44 @@ impl<'a> Report<'a> {
     }
 
     fn summarize(&self) -> Summary {
-        let mut groups: BTreeMap<(Status, Option<&'static str>), [u64; 4]> = BTreeMap::new();
-        for r in &self.rows {
-            let a = self.amounts(r);
-            let g = groups
-                .entry((r.status, a.currency.map(|c| c.code)))
-                .or_default();
-            g[0] += 1;
-            g[1] = g[1].saturating_add(a.paid.unwrap_or(0));
-            g[2] = g[2].saturating_add(a.expected.unwrap_or(0));
-            g[3] = g[3].saturating_add(a.fee.unwrap_or(0));
-        }
+        use rayon::prelude::*;
+        type Groups = BTreeMap<(Status, Option<&'static str>), [u64; 4]>;
+        // Sums of non-negative amounts that saturate: any grouping of the
+        // rows gives the same totals.
+        let add = |g: &mut [u64; 4], more: [u64; 4]| {
+            g[0] += more[0];
+            for i in 1..4 {
+                g[i] = g[i].saturating_add(more[i]);
+            }
+        };
+        let groups = self
+            .rows
+            .par_chunks(1 << 14)
+            .map(|rows| {
+                let mut groups = Groups::new();
+                for r in rows {
+                    let a = self.amounts(r);
+                    let sums = [
+                        1,
+                        a.paid.unwrap_or(0),
+                        a.expected.unwrap_or(0),
+                        a.fee.unwrap_or(0),
+                    ];
+                    add(
+                        groups
+                            .entry((r.status, a.currency.map(|c| c.code)))
+                            .or_default(),
+                        sums,
+                    );
+                }
+                groups
+            })
+            .reduce(Groups::new, |mut a, b| {
+                for (k, v) in b {
+                    add(a.entry(k).or_default(), v);
+                }
+                a
+            });
         let totals = groups
             .into_iter()
             .map(|((status, currency), [count, paid, expected, fee])| Total {

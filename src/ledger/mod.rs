@@ -169,7 +169,7 @@ impl Ledger {
     fn scan(
         &self,
         state: &mut LedgerState,
-        mut seen: impl FnMut(&Checked, u64),
+        mut seen: impl FnMut(&Checked, u64) + Send,
     ) -> Result<(), LedgerError> {
         self.scan_lines(state, |state, c, offset| {
             seen(&c, offset);
@@ -189,7 +189,7 @@ impl Ledger {
     pub fn load_each(
         &self,
         _lock: &LockGuard,
-        mut each: impl FnMut(&Checked),
+        mut each: impl FnMut(&Checked) + Send,
     ) -> Result<LedgerState, LedgerError> {
         // Only redeemed codes are kept: each is let in as its redemption
         // comes, so a second redemption is still found.
@@ -204,6 +204,8 @@ impl Ledger {
                     let i = u32::try_from(ids.len()).map_err(|_| "too many codes")?;
                     ids.push((c.code_id, i));
                     seqs.push(c.seq);
+                    // The state keeps no issued code: nothing to place.
+                    return Ok(());
                 }
                 What::Redeemed(_) => {
                     if let Some(only) = state.only.as_mut() {
@@ -227,16 +229,16 @@ impl Ledger {
 
     /// Reads the ledger from `state`'s end to the end of the file in
     /// chunks of whole lines. Each chunk's lines are framed, checksummed,
-    /// hashed, parsed and field-checked in parallel ([`line::Read`]); then,
-    /// in file order, each line's `prev` is compared with the line before
-    /// and its record goes to `place` (after the seq check), so the first
-    /// bad line is named exactly as a line-by-line read would name it.
+    /// hashed, parsed and field-checked in parallel ([`line::Read`]) while
+    /// the chunk before is applied: in file order, each line's `prev` is
+    /// compared with the line before and its record goes to `place` (after
+    /// the seq check), so the first bad line is named exactly as a
+    /// line-by-line read would name it.
     fn scan_lines(
         &self,
         state: &mut LedgerState,
-        mut place: impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String>,
+        mut place: impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String> + Send,
     ) -> Result<(), LedgerError> {
-        use rayon::prelude::*;
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound && state.end == 0 => return Ok(()),
@@ -244,17 +246,18 @@ impl Ledger {
         };
         file.seek(SeekFrom::Start(state.end))
             .map_err(|e| self.io(e))?;
-        let header_lines = u64::from(self.format == LedgerFormat::Csv);
         let mut buf = vec![0u8; self.chunk.max(1)];
         let mut filled = 0;
-        let mut ends = Vec::new();
+        // Lines read but not yet applied: (length with newline, what it says).
+        let mut pending: Vec<(usize, line::Read)> = Vec::new();
         loop {
             let n = read_full(&mut file, &mut buf[filled..]).map_err(|e| self.io(e))?;
             filled += n;
             let at_eof = filled < buf.len();
             let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) else {
                 if at_eof {
-                    // Nothing, or a torn line with no newline at all.
+                    self.apply_lines(state, std::mem::take(&mut pending), &mut place)?;
+                    // Nothing more, or a torn line with no newline at all.
                     state.torn_tail |= filled > 0;
                     return Ok(());
                 }
@@ -263,7 +266,7 @@ impl Ledger {
                 continue;
             };
             let mut lines = &buf[..=last];
-            if state.end == 0 && self.format == LedgerFormat::Csv {
+            if state.end == 0 && pending.is_empty() && self.format == LedgerFormat::Csv {
                 let n = memchr::memchr(b'\n', lines).unwrap_or(last);
                 if lines[..n] != *line::csv_header().as_bytes() {
                     let want = line::csv_header();
@@ -272,43 +275,50 @@ impl Ledger {
                 state.end = n as u64 + 1;
                 lines = &lines[n + 1..];
             }
-            ends.clear();
-            ends.extend(memchr::memchr_iter(b'\n', lines));
-            let read: Vec<line::Read> = (0..ends.len())
-                .into_par_iter()
-                .with_min_len(256)
-                .map(|i| {
-                    let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
-                    line::Read::line(self.format, &lines[start..ends[i]])
-                })
-                .collect();
-            let mut start = 0;
-            for (read, &end) in read.into_iter().zip(&ends) {
-                let no = state.records + 1 + header_lines;
-                let err = |e: String| self.line_err(no, e);
-                let (prev, hash, record) = match read {
-                    line::Read::Bad(e) => return Err(err(e)),
-                    line::Read::Framed { prev, hash, record } => (prev, hash, record),
-                };
-                if prev != Some(state.last_hash) {
-                    return Err(err(line::CHAIN_BROKEN.into()));
-                }
-                let (seq, checked) = record.map_err(err)?;
-                state.check_seq(seq).map_err(err)?;
-                let offset = state.end;
-                place(state, checked.map_err(err)?, offset).map_err(err)?;
-                state.records += 1;
-                state.last_hash = hash;
-                state.end += (end + 1 - start) as u64;
-                start = end + 1;
-            }
+            let format = self.format;
+            let (read, applied) = rayon::join(
+                || read_lines(format, lines),
+                || self.apply_lines(state, std::mem::take(&mut pending), &mut place),
+            );
+            applied?;
+            pending = read;
             if at_eof {
+                self.apply_lines(state, std::mem::take(&mut pending), &mut place)?;
                 state.torn_tail |= last + 1 < filled;
                 return Ok(());
             }
             buf.copy_within(last + 1..filled, 0);
             filled -= last + 1;
         }
+    }
+
+    /// Applies lines read by [`read_lines`], in order.
+    fn apply_lines(
+        &self,
+        state: &mut LedgerState,
+        lines: Vec<(usize, line::Read)>,
+        place: &mut impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String>,
+    ) -> Result<(), LedgerError> {
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        for (len, read) in lines {
+            let no = state.records + 1 + header_lines;
+            let err = |e: String| self.line_err(no, e);
+            let (prev, hash, record) = match read {
+                line::Read::Bad(e) => return Err(err(e)),
+                line::Read::Framed { prev, hash, record } => (prev, hash, record),
+            };
+            if prev != Some(state.last_hash) {
+                return Err(err(line::CHAIN_BROKEN.into()));
+            }
+            let (seq, checked) = record.map_err(err)?;
+            state.check_seq(seq).map_err(err)?;
+            let offset = state.end;
+            place(state, checked.map_err(err)?, offset).map_err(err)?;
+            state.records += 1;
+            state.last_hash = hash;
+            state.end += len as u64;
+        }
+        Ok(())
     }
 
     /// Appends records under the exclusive lock: assigns sequence numbers,
@@ -406,6 +416,22 @@ impl Ledger {
         disk::sync_data(&f).map_err(|e| self.io(e))?;
         Ok(len - state.end)
     }
+}
+
+/// Reads every line of `lines` (whole lines, each ending in a newline) on
+/// its own, in parallel: (length with newline, what it says).
+fn read_lines(format: LedgerFormat, lines: &[u8]) -> Vec<(usize, line::Read)> {
+    use rayon::prelude::*;
+    let ends: Vec<usize> = memchr::memchr_iter(b'\n', lines).collect();
+    (0..ends.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
+            let len = ends[i] + 1 - start;
+            (len, line::Read::line(format, &lines[start..ends[i]]))
+        })
+        .collect()
 }
 
 /// Reads until `buf` is full or the file ends; returns how much was read.
