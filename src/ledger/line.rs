@@ -11,8 +11,11 @@ use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
-use super::record::{LedgerFormat, RawRecord, Record};
+use std::borrow::Cow;
+
+use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
 use super::state::{self, Checked};
+use crate::code::Kind;
 use crate::code::to_hex;
 
 /// A link of the chain: the truncated SHA-256 of a whole line.
@@ -144,7 +147,10 @@ impl Read {
             Err(e) => return Read::Bad(e),
         };
         let record = match format {
-            LedgerFormat::Jsonl => parse_json_checked(record),
+            LedgerFormat::Jsonl => match fast_json(record) {
+                Some(raw) => Ok((raw.seq, state::check(raw))),
+                None => parse_json_checked(record),
+            },
             LedgerFormat::Csv => {
                 parse(format, record).map(|r| (r.seq, state::check(RawRecord::from(r))))
             }
@@ -210,6 +216,151 @@ fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// The record part of a JSON line as the ledger writes it (keys of
+/// `Record` once each, no whitespace, no escapes, plain integers), read
+/// without serde. `None` for anything else, which then goes to serde_json:
+/// whatever this reads, serde reads the same.
+fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
+    enum V<'a> {
+        Str(&'a str),
+        Num(u64),
+        Null,
+    }
+    let text = std::str::from_utf8(record).ok()?;
+    let b = text.as_bytes();
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut i = 1;
+    let mut seen = 0u32;
+    let (mut seq, mut time, mut event, mut issuer, mut code_id) = (None, None, None, None, None);
+    let (mut kind, mut amount) = (None, None);
+    // key_id, currency, payee, reference, issued_at, expires_at,
+    // payload_sha256, txn, channel, source, replaces
+    let mut texts: [Option<Text>; 11] = Default::default();
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = i + 1 + memchr::memchr(b'"', &b[i + 1..])?;
+        let key = &b[i + 1..key_end];
+        i = key_end + 1;
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        let value = match *b.get(i)? {
+            b'"' => {
+                let end = i + 1 + memchr::memchr(b'"', &b[i + 1..])?;
+                if b[i + 1..end].iter().any(|&c| c == b'\\' || c < 0x20) {
+                    return None;
+                }
+                let v = V::Str(&text[i + 1..end]);
+                i = end + 1;
+                v
+            }
+            b'n' if b[i..].starts_with(b"null") => {
+                i += 4;
+                V::Null
+            }
+            b'0'..=b'9' => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 1 && b[i] == b'0' {
+                    return None;
+                }
+                let n = text[i..i + digits].parse().ok()?;
+                i += digits;
+                V::Num(n)
+            }
+            _ => return None,
+        };
+        const KEYS: [&[u8]; 17] = [
+            b"seq",
+            b"time",
+            b"event",
+            b"issuer",
+            b"code_id",
+            b"kind",
+            b"amount",
+            b"key_id",
+            b"currency",
+            b"payee",
+            b"reference",
+            b"issued_at",
+            b"expires_at",
+            b"payload_sha256",
+            b"txn",
+            b"channel",
+            b"source",
+        ];
+        let k = if key == b"replaces" {
+            17
+        } else {
+            KEYS.iter().position(|&k| k == key)?
+        };
+        if seen & 1 << k != 0 {
+            return None;
+        }
+        seen |= 1 << k;
+        match (k, value) {
+            (0, V::Num(n)) => seq = Some(n),
+            (1, V::Str(s)) => time = Some(s),
+            (2, V::Str("issued")) => event = Some(Event::Issued),
+            (2, V::Str("redeemed")) => event = Some(Event::Redeemed),
+            (3, V::Str(s)) => issuer = Some(s),
+            (4, V::Str(s)) => code_id = Some(s),
+            (5, V::Str("fine")) => kind = Some(Kind::Fine),
+            (5, V::Str("bill")) => kind = Some(Kind::Bill),
+            (6, V::Num(n)) => amount = Some(n),
+            (5 | 6, V::Null) => {}
+            (7.., V::Str(s)) => texts[k - 7] = Some(Text(Cow::Borrowed(s))),
+            (7.., V::Null) => {}
+            _ => return None,
+        }
+        match b.get(i) {
+            None => break,
+            Some(b',') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    fn borrowed(s: &str) -> Text<'_> {
+        Text(Cow::Borrowed(s))
+    }
+    let [
+        key_id,
+        currency,
+        payee,
+        reference,
+        issued_at,
+        expires_at,
+        payload_sha256,
+        txn,
+        channel,
+        source,
+        replaces,
+    ] = texts;
+    Some(RawRecord {
+        seq: seq?,
+        time: borrowed(time?),
+        event: event?,
+        issuer: borrowed(issuer?),
+        code_id: borrowed(code_id?),
+        key_id,
+        kind,
+        amount,
+        currency,
+        payee,
+        reference,
+        issued_at,
+        expires_at,
+        payload_sha256,
+        txn,
+        channel,
+        source,
+        replaces,
+    })
+}
+
 thread_local! {
     /// The record part of a JSON line closed with `}`, reused line to line.
     static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -259,5 +410,60 @@ fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
             row.deserialize(Some(names))
                 .map_err(|e| format!("not a ledger record: {e}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the fast path reads, serde reads the same; what it does
+    /// not read goes to serde.
+    #[test]
+    fn the_fast_path_reads_what_serde_reads() {
+        let base = r#"{"seq":7,"time":"2026-11-23T00:00:00Z","event":"issued","issuer":"bj-traffic","code_id":"92e5dfe8cb1855fe","key_id":"5f3c9a1e","kind":"fine","amount":5000,"currency":"CNY","payee":"BJ-FINES","reference":"京A12345","issued_at":"2026-11-23T00:00:00Z","expires_at":"2026-11-23T04:00:00Z","payload_sha256":"d30160eb87477f0ecd0bc6fea874e9189ce16c6f85e638f20c52fdbd4f11a48a""#;
+        let fast = [
+            base.to_string(),
+            r#"{"seq":0,"time":"t","event":"redeemed","issuer":"x","code_id":"c","txn":"T1","channel":"counter","source":null,"kind":null,"amount":null"#.into(),
+            r#"{"code_id":"c","issuer":"x","event":"redeemed","time":"t","seq":18446744073709551615,"replaces":"r""#.into(),
+        ];
+        let slow = [
+            base.replace(r#""seq":7"#, r#""seq": 7"#),
+            base.replace("{", "{ "),
+            base.replace(r#""seq":7"#, r#""seq":07"#),
+            base.replace(r#""seq":7"#, r#""seq":-7"#),
+            base.replace(r#""seq":7"#, r#""seq":7.0"#),
+            base.replace(r#""seq":7"#, r#""seq":"7""#),
+            base.replace(r#""seq":7"#, r#""seq":18446744073709551616"#),
+            base.replace(r#""seq":7,"#, ""),
+            base.replace(r#""kind":"fine""#, r#""kind":"Fine""#),
+            base.replace(r#""event":"issued""#, r#""event":"Issued""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":"BJ\u002dFINES""#),
+            base.replace(r#""payee":"BJ-FINES""#, "\"payee\":\"BJ\tFINES\""),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":"BJ-FINES","payee":"X""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""memo":"x""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":5"#),
+            base.replace(r#""time":"#, r#""time":null,"x":"#),
+            base.to_string() + ",",
+            base.to_string() + "}",
+            "{".into(),
+            String::new(),
+            "[1]".into(),
+        ];
+        let serde = |r: &str| -> Result<RawRecord<'_>, String> {
+            // The record part, closed as `parse` closes it (leaked: the
+            // borrowed strings must outlive this closure).
+            let json: &'static str = Box::leak(format!("{r}}}").into_boxed_str());
+            serde_json::from_str(json).map_err(|e| e.to_string())
+        };
+        for r in &fast {
+            let f = fast_json(r.as_bytes()).unwrap_or_else(|| panic!("not fast: {r}"));
+            let s = serde(r).unwrap();
+            assert_eq!(format!("{f:?}"), format!("{s:?}"), "{r}");
+        }
+        for (i, r) in slow.iter().enumerate() {
+            assert!(fast_json(r.as_bytes()).is_none(), "fast {i}: {r}");
+        }
+        assert!(fast_json(b"{\"seq\":1,\"time\":\"\xff\"").is_none());
     }
 }
