@@ -6,11 +6,31 @@
 use std::fmt;
 
 /// An ISO 4217 currency: alphabetic code, numeric code, minor-unit exponent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Currency {
     pub code: &'static str,
     pub numeric: u16,
     pub exponent: u8,
+}
+
+/// Field by field as derived, numbers first: reconciliation compares a
+/// currency for every settlement row, and comparing the codes' text called
+/// into the C library each time.
+impl PartialEq for Currency {
+    fn eq(&self, other: &Currency) -> bool {
+        self.numeric == other.numeric
+            && self.exponent == other.exponent
+            && (std::ptr::eq(self.code, other.code) || self.code == other.code)
+    }
+}
+
+/// As derived: every field, in order (equal currencies hash the same).
+impl std::hash::Hash for Currency {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.code.hash(h);
+        self.numeric.hash(h);
+        self.exponent.hash(h);
+    }
 }
 
 // Active ISO 4217 currencies (list 1, 2024 edition), funds codes and

@@ -301,7 +301,7 @@ pub struct Book {
     /// (code id, position) sorted by id, and where ids starting with each
     /// two-byte prefix begin in it: a lookup is one table read and a short
     /// search, not twenty steps over a million entries.
-    by_code: Vec<(CodeId, u32)>,
+    by_code: Vec<(u64, u32)>,
     prefix_start: Vec<u32>,
     redeemed: HashMap<CodeId, Redemption>,
     /// Issuer lookups while loading (not kept after).
@@ -418,16 +418,17 @@ impl Book {
         self.issuer_ids = FxMap::default();
         self.codes.shrink_to_fit();
         self.text.shrink_to_fit();
-        let mut by_code: Vec<(CodeId, u32)> = self
+        // Ids as big-endian numbers sort as the ids do.
+        let mut by_code: Vec<(u64, u32)> = self
             .codes
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.code_id, i as u32))
+            .map(|(i, c)| (u64::from_be_bytes(c.code_id.0), i as u32))
             .collect();
         by_code.par_sort_unstable();
         let mut starts = vec![0u32; (1 << 16) + 1];
         for &(id, _) in &by_code {
-            starts[usize::from(u16::from_be_bytes([id.0[0], id.0[1]])) + 1] += 1;
+            starts[(id >> 48) as usize + 1] += 1;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
@@ -475,10 +476,11 @@ impl Book {
 
     /// The position of an issued code.
     pub fn position(&self, id: &CodeId) -> Option<u32> {
-        let p = usize::from(u16::from_be_bytes([id.0[0], id.0[1]]));
+        let id = u64::from_be_bytes(id.0);
+        let p = (id >> 48) as usize;
         let (lo, hi) = (*self.prefix_start.get(p)?, *self.prefix_start.get(p + 1)?);
         let run = self.by_code.get(lo as usize..hi as usize)?;
-        let i = run.binary_search_by(|e| e.0.cmp(id)).ok()?;
+        let i = run.binary_search_by(|e| e.0.cmp(&id)).ok()?;
         Some(run[i].1)
     }
 

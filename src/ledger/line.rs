@@ -242,7 +242,15 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        let key_end = i + 1 + memchr::memchr(b'"', &b[i + 1..])?;
+        // Strings are short: one pass finds the closing quote and refuses
+        // escapes and control characters.
+        let string_end = |from: usize| -> Option<usize> {
+            let len = b[from..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            (b[from + len] == b'"').then_some(from + len)
+        };
+        let key_end = string_end(i + 1)?;
         let key = &b[i + 1..key_end];
         i = key_end + 1;
         if b.get(i) != Some(&b':') {
@@ -251,10 +259,7 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
         i += 1;
         let value = match *b.get(i)? {
             b'"' => {
-                let end = i + 1 + memchr::memchr(b'"', &b[i + 1..])?;
-                if b[i + 1..end].iter().any(|&c| c == b'\\' || c < 0x20) {
-                    return None;
-                }
+                let end = string_end(i + 1)?;
                 let v = V::Str(&text[i + 1..end]);
                 i = end + 1;
                 v

@@ -268,7 +268,7 @@ pub struct Checked {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum What {
-    Issued(Box<IssuedFields>),
+    Issued(IssuedFields),
     Redeemed(Redemption),
 }
 
@@ -314,7 +314,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             let currency = need("currency", r.currency)?;
             let currency = Currency::from_code(&currency)
                 .ok_or_else(|| format!("currency: unknown {:?}", &*currency))?;
-            What::Issued(Box::new(IssuedFields {
+            What::Issued(IssuedFields {
                 kind: r.kind.ok_or("kind: missing")?,
                 amount: r
                     .amount
@@ -331,7 +331,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                         Some(crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?)
                     }
                 },
-            }))
+            })
         }
         Event::Redeemed => What::Redeemed(Redemption {
             seq: r.seq,

@@ -164,27 +164,29 @@ fn parse_in_pieces(
         rest = tail;
     }
     pieces.push(rest);
-    let read: Vec<(Rows, u64)> = pieces
-        .par_iter()
-        .map(|piece| {
-            let lines = super::count_lines(piece.as_bytes());
-            let rows = match Table::new(path, piece, delimiter, 1) {
-                Ok(t) => rows(t),
-                Err(e) => Rows::failed(e),
-            };
-            (rows, lines)
-        })
-        .collect();
     // Renumbered from line 2 and joined in file order, stopping where a
-    // read of the whole file would have stopped.
+    // read of the whole file would have stopped. A few pieces per thread
+    // at a time: the rows of every piece at once would double the memory.
     let mut all = Rows::default();
     let mut before = 1;
-    for (mut piece, lines) in read {
-        piece.shift(before);
-        before += lines;
-        let stop = all.join(piece);
-        if stop {
-            break;
+    for wave in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
+        let read: Vec<(Rows, u64)> = wave
+            .par_iter()
+            .map(|piece| {
+                let lines = super::count_lines(piece.as_bytes());
+                let rows = match Table::new(path, piece, delimiter, 1) {
+                    Ok(t) => rows(t),
+                    Err(e) => Rows::failed(e),
+                };
+                (rows, lines)
+            })
+            .collect();
+        for (mut piece, lines) in read {
+            piece.shift(before);
+            before += lines;
+            if all.join(piece) {
+                return all.finish();
+            }
         }
     }
     all.finish()
