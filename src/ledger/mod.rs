@@ -248,15 +248,19 @@ impl Ledger {
             .map_err(|e| self.io(e))?;
         let mut buf = vec![0u8; self.chunk.max(1)];
         let mut filled = 0;
-        // Lines read but not yet applied: (length with newline, what it says).
+        // Lines read but not yet applied: (length with newline, what it
+        // says). Two vectors in turn, kept: allocating one per chunk had the
+        // kernel clear fresh pages for every chunk.
         let mut pending: Vec<(usize, line::Read)> = Vec::new();
+        let mut next: Vec<(usize, line::Read)> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
         loop {
             let n = read_full(&mut file, &mut buf[filled..]).map_err(|e| self.io(e))?;
             filled += n;
             let at_eof = filled < buf.len();
             let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) else {
                 if at_eof {
-                    self.apply_lines(state, std::mem::take(&mut pending), &mut place)?;
+                    self.apply_lines(state, &mut pending, &mut place)?;
                     // Nothing more, or a torn line with no newline at all.
                     state.torn_tail |= filled > 0;
                     return Ok(());
@@ -276,14 +280,14 @@ impl Ledger {
                 lines = &lines[n + 1..];
             }
             let format = self.format;
-            let (read, applied) = rayon::join(
-                || read_lines(format, lines),
-                || self.apply_lines(state, std::mem::take(&mut pending), &mut place),
+            let ((), applied) = rayon::join(
+                || read_lines(format, lines, &mut ends, &mut next),
+                || self.apply_lines(state, &mut pending, &mut place),
             );
             applied?;
-            pending = read;
+            std::mem::swap(&mut pending, &mut next);
             if at_eof {
-                self.apply_lines(state, std::mem::take(&mut pending), &mut place)?;
+                self.apply_lines(state, &mut pending, &mut place)?;
                 state.torn_tail |= last + 1 < filled;
                 return Ok(());
             }
@@ -296,11 +300,11 @@ impl Ledger {
     fn apply_lines(
         &self,
         state: &mut LedgerState,
-        lines: Vec<(usize, line::Read)>,
+        lines: &mut Vec<(usize, line::Read)>,
         place: &mut impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String>,
     ) -> Result<(), LedgerError> {
         let header_lines = u64::from(self.format == LedgerFormat::Csv);
-        for (len, read) in lines {
+        for (len, read) in lines.drain(..) {
             let no = state.records + 1 + header_lines;
             let err = |e: String| self.line_err(no, e);
             let (prev, hash, record) = match read {
@@ -419,10 +423,17 @@ impl Ledger {
 }
 
 /// Reads every line of `lines` (whole lines, each ending in a newline) on
-/// its own, in parallel: (length with newline, what it says).
-fn read_lines(format: LedgerFormat, lines: &[u8]) -> Vec<(usize, line::Read)> {
+/// its own, in parallel, into `out`: (length with newline, what it says).
+fn read_lines(
+    format: LedgerFormat,
+    lines: &[u8],
+    ends: &mut Vec<usize>,
+    out: &mut Vec<(usize, line::Read)>,
+) {
     use rayon::prelude::*;
-    let ends: Vec<usize> = memchr::memchr_iter(b'\n', lines).collect();
+    ends.clear();
+    ends.extend(memchr::memchr_iter(b'\n', lines));
+    let ends = &*ends;
     (0..ends.len())
         .into_par_iter()
         .with_min_len(256)
@@ -431,7 +442,7 @@ fn read_lines(format: LedgerFormat, lines: &[u8]) -> Vec<(usize, line::Read)> {
             let len = ends[i] + 1 - start;
             (len, line::Read::line(format, &lines[start..ends[i]]))
         })
-        .collect()
+        .collect_into_vec(out);
 }
 
 /// Reads until `buf` is full or the file ends; returns how much was read.
