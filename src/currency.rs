@@ -195,11 +195,19 @@ const TABLE: &[(&str, u16, u8)] = &[
 impl Currency {
     /// Looks up an alphabetic code ("CNY"); case-insensitive.
     pub fn from_code(code: &str) -> Option<Currency> {
-        let upper = code.trim().to_ascii_uppercase();
+        // Every code is three ASCII letters and the table is sorted: a
+        // binary search over the upper-cased bytes, with no allocation
+        // (the ledger reads one currency per issued line).
+        let code = code.trim().as_bytes();
+        let upper: [u8; 3] = match code {
+            [a, b, c] => [a, b, c].map(u8::to_ascii_uppercase),
+            _ => return None,
+        };
         TABLE
-            .iter()
-            .find(|(c, _, _)| *c == upper)
-            .map(|&(code, numeric, exponent)| Currency {
+            .binary_search_by(|(c, _, _)| c.as_bytes().cmp(&upper[..]))
+            .ok()
+            .map(|i| TABLE[i])
+            .map(|(code, numeric, exponent)| Currency {
                 code,
                 numeric,
                 exponent,
@@ -341,6 +349,19 @@ pub fn format_minor(minor: u64, exponent: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_is_sorted_for_lookups() {
+        assert!(TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(code, numeric, _) in TABLE {
+            assert_eq!(Currency::from_code(code).map(|c| c.numeric), Some(numeric));
+            let lower = format!(" {} ", code.to_ascii_lowercase());
+            assert_eq!(Currency::from_code(&lower).map(|c| c.code), Some(code));
+        }
+        for bad in ["", "CN", "CNYY", "XXX1", "ÇNY", "C\u{0}Y", "ZZZ"] {
+            assert_eq!(Currency::from_code(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn exponents() {
