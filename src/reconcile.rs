@@ -517,12 +517,23 @@ fn bucket_sort<T: Copy + Ord + Send>(items: Vec<T>, key: impl Fn(&T) -> u64) -> 
     (sorted, starts)
 }
 
-/// A 64-bit hash of a transaction id and whether it is a refund.
+/// A 64-bit hash of a transaction id and whether it is a refund: 8 bytes
+/// at a time, each word mixed in with the splitmix64 finalizer. (The Fx
+/// hash gave ids that differ in a few digits the same value by the
+/// hundred thousand.)
 fn txn_hash(t: &str, refund: bool) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(t.as_bytes());
-    h.write_u64(u64::from(refund) | (t.len() as u64) << 1);
-    h.finish()
+    fn mix(mut z: u64) -> u64 {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let mut h = mix(u64::from(refund) | (t.len() as u64) << 1);
+    for chunk in t.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = mix(h.wrapping_add(0x9e37_79b9_7f4a_7c15) ^ u64::from_le_bytes(word));
+    }
+    h
 }
 
 /// Classifies every payment (in file order) and every issued code no
@@ -573,33 +584,41 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
         })
         .collect();
     let (txns, _) = bucket_sort(txns, |&t| t);
-    let mut firsts: Vec<u32> = Vec::new();
+    let key = |r: u32| {
+        let p = payment(&rows[r as usize]);
+        (
+            p.and_then(|p| p.txn_id.as_deref()),
+            p.is_some_and(|p| p.refund),
+            r,
+        )
+    };
+    let mut group_rows: Vec<u32> = Vec::new();
+    let mut repeats: Vec<(u32, u32)> = Vec::new();
     for group in txns.chunk_by(|a, b| a >> 32 == b >> 32) {
         if group.len() == 1 {
             continue;
         }
-        firsts.clear();
-        for r in group.iter().map(|&t| t as u32) {
-            let Some(p) = payment(&rows[r as usize]) else {
-                continue;
-            };
-            let same = |&&first: &&u32| {
-                payment(&rows[first as usize])
-                    .is_some_and(|q| q.refund == p.refund && q.txn_id == p.txn_id)
-            };
-            match firsts.iter().find(same).copied() {
-                None => firsts.push(r),
-                Some(first) => {
-                    let Source::Settlement { file, .. } = rows[first as usize].source else {
-                        continue;
-                    };
-                    let line = payment(&rows[first as usize]).map_or(0, |q| q.line);
-                    let row = &mut rows[r as usize];
-                    row.status = Status::Repeated;
-                    row.note = Note::RepeatOf { file, line };
-                }
-            }
+        // Rows whose ids share 32 bits of hash: sorted by id, then row,
+        // the first row of each id is the first listing, the others repeat
+        // it (a sort, so a big group is no slower than it needs to be).
+        group_rows.clear();
+        group_rows.extend(group.iter().map(|&t| t as u32));
+        group_rows.sort_by_key(|&r| key(r));
+        for same in group_rows.chunk_by(|&a, &b| {
+            let (ka, kb) = (key(a), key(b));
+            (ka.0, ka.1) == (kb.0, kb.1)
+        }) {
+            repeats.extend(same[1..].iter().map(|&r| (r, same[0])));
         }
+    }
+    for (r, first) in repeats {
+        let Source::Settlement { file, .. } = rows[first as usize].source else {
+            continue;
+        };
+        let line = payment(&rows[first as usize]).map_or(0, |q| q.line);
+        let row = &mut rows[r as usize];
+        row.status = Status::Repeated;
+        row.note = Note::RepeatOf { file, line };
     }
     drop(txns);
     // How many rows name each code (repeats aside), up to 255.
