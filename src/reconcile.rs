@@ -284,7 +284,7 @@ fn txn_key(p: &Payment, file: &Settlement) -> String {
     }
 }
 
-/// What reconciliation needs of the ledger, compact: ~60 bytes an issued
+/// What reconciliation needs of the ledger, compact: ~70 bytes an issued
 /// code where the full [`LedgerState`] keeps ~300 (and builds lookups
 /// reconciliation does not use), so a million codes and a million
 /// settlement rows fit in a few hundred MB. Read it with [`Book::load`];
