@@ -339,8 +339,8 @@ pub struct IssuedCode<'a> {
 
 impl Book {
     /// Reads and checks every record of the ledger (see
-    /// [`Ledger::load_each`]) and keeps what reconciliation needs. Also
-    /// returns the state, which counts the records and holds the redemptions.
+    /// [`Ledger::load_each`]) and keeps what reconciliation needs: the
+    /// issued codes and every redemption.
     pub fn load(ledger: &Ledger, lock: &LockGuard) -> Result<Book, LedgerError> {
         let mut book = Book::default();
         let mut failed = None;
