@@ -554,6 +554,8 @@ fn strip_field(e: code::FormatError) -> String {
 /// The csv crate accepts a quote left open at end of file as a normal
 /// record (a truncated file would then lose its tail silently): find it.
 pub fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
+    // No quote at all, no quoted field (the common case, found fast).
+    memchr::memchr(b'"', bytes)?;
     let mut scan = QuoteScan::default();
     scan.feed(bytes);
     scan.unterminated()

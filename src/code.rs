@@ -164,15 +164,35 @@ impl std::str::FromStr for CodeId {
 }
 
 pub(crate) fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let s = s.trim();
-    if s.len() != 2 * N || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    let b = s.trim().as_bytes();
+    if b.len() != 2 * N {
         return None;
     }
+    // By table: a million ledger lines carry two hex fields each.
+    const BAD: u8 = 0xff;
+    const NIBBLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
     let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    let mut bad = 0;
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *o = hi << 4 | lo;
     }
-    Some(out)
+    (bad & 0xf0 == 0).then_some(out)
 }
 
 /// The signed fields of a code.
@@ -536,6 +556,15 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_by_table() {
+        assert_eq!(parse_hex::<2>(" 0aFf "), Some([0x0a, 0xff]));
+        assert_eq!(parse_hex::<2>("09af"), Some([0x09, 0xaf]));
+        for bad in ["0g00", "000", "00000", "0:00", "+100", "\u{e9}00"] {
+            assert_eq!(parse_hex::<2>(bad), None, "{bad}");
+        }
+    }
 
     fn key() -> SigningKey {
         SigningKey::from_bytes(&[7u8; 32])

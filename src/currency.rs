@@ -6,11 +6,31 @@
 use std::fmt;
 
 /// An ISO 4217 currency: alphabetic code, numeric code, minor-unit exponent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Currency {
     pub code: &'static str,
     pub numeric: u16,
     pub exponent: u8,
+}
+
+/// Field by field as derived, numbers first: reconciliation compares a
+/// currency for every settlement row, and comparing the codes' text called
+/// into the C library each time.
+impl PartialEq for Currency {
+    fn eq(&self, other: &Currency) -> bool {
+        self.numeric == other.numeric
+            && self.exponent == other.exponent
+            && (std::ptr::eq(self.code, other.code) || self.code == other.code)
+    }
+}
+
+/// As derived: every field, in order (equal currencies hash the same).
+impl std::hash::Hash for Currency {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.code.hash(h);
+        self.numeric.hash(h);
+        self.exponent.hash(h);
+    }
 }
 
 // Active ISO 4217 currencies (list 1, 2024 edition), funds codes and
@@ -175,11 +195,19 @@ const TABLE: &[(&str, u16, u8)] = &[
 impl Currency {
     /// Looks up an alphabetic code ("CNY"); case-insensitive.
     pub fn from_code(code: &str) -> Option<Currency> {
-        let upper = code.trim().to_ascii_uppercase();
+        // Every code is three ASCII letters and the table is sorted: a
+        // binary search over the upper-cased bytes, with no allocation
+        // (the ledger reads one currency per issued line).
+        let code = code.trim().as_bytes();
+        let upper: [u8; 3] = match code {
+            [a, b, c] => [a, b, c].map(u8::to_ascii_uppercase),
+            _ => return None,
+        };
         TABLE
-            .iter()
-            .find(|(c, _, _)| *c == upper)
-            .map(|&(code, numeric, exponent)| Currency {
+            .binary_search_by(|(c, _, _)| c.as_bytes().cmp(&upper[..]))
+            .ok()
+            .map(|i| TABLE[i])
+            .map(|(code, numeric, exponent)| Currency {
                 code,
                 numeric,
                 exponent,
@@ -321,6 +349,19 @@ pub fn format_minor(minor: u64, exponent: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_is_sorted_for_lookups() {
+        assert!(TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(code, numeric, _) in TABLE {
+            assert_eq!(Currency::from_code(code).map(|c| c.numeric), Some(numeric));
+            let lower = format!(" {} ", code.to_ascii_lowercase());
+            assert_eq!(Currency::from_code(&lower).map(|c| c.code), Some(code));
+        }
+        for bad in ["", "CN", "CNYY", "XXX1", "ÇNY", "C\u{0}Y", "ZZZ"] {
+            assert_eq!(Currency::from_code(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn exponents() {

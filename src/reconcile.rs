@@ -14,7 +14,7 @@
 //! a compact [`Note`], not strings: a million rows stay small, and text is
 //! only made when a row is written out ([`Report::view`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::code::CodeId;
 use crate::currency::{AmountError, Currency};
-use crate::ledger::{Issued, LedgerState, Record, Redemption};
+use crate::ledger::{
+    IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Record, Redemption, What,
+};
 use crate::sanitize::for_spreadsheet;
 use crate::settlement::{Payment, Settlement};
 use crate::time;
@@ -230,9 +232,9 @@ impl Summary {
     }
 }
 
-/// The classification of some settlement files against a ledger state.
+/// The classification of some settlement files against the issued codes.
 pub struct Report<'a> {
-    pub state: &'a LedgerState,
+    pub book: &'a Book,
     pub files: &'a [Settlement],
     /// Settlement rows in file order, then unpaid codes in ledger order.
     pub rows: Vec<Row>,
@@ -282,85 +284,389 @@ fn txn_key(p: &Payment, file: &Settlement) -> String {
     }
 }
 
+/// What reconciliation needs of the ledger, compact: ~70 bytes an issued
+/// code where the full [`LedgerState`] keeps ~300 (and builds lookups
+/// reconciliation does not use), so a million codes and a million
+/// settlement rows fit in a few hundred MB. Read it with [`Book::load`];
+/// every ledger line is checked as by a full load.
+#[derive(Debug, Default)]
+pub struct Book {
+    /// Issued codes in ledger order.
+    codes: Vec<BookCode>,
+    /// Every reference, one after the other; a code's ends at its `text_end`.
+    text: String,
+    /// Distinct issuers and currencies, which codes name by position.
+    issuers: Vec<String>,
+    currencies: Vec<Currency>,
+    /// (code id, position) sorted by id, and where ids starting with each
+    /// two-byte prefix begin in it: a lookup is one table read and a short
+    /// search, not twenty steps over a million entries.
+    by_code: Vec<(u64, u32)>,
+    prefix_start: Vec<u32>,
+    redeemed: HashMap<CodeId, Redemption>,
+    /// Issuer lookups while loading (not kept after).
+    issuer_ids: FxMap<String, u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BookCode {
+    code_id: CodeId,
+    amount: u64,
+    expires_at: u64,
+    text_end: u64,
+    issuer: u32,
+    currency: u16,
+}
+
+/// The terms of an issued code.
+struct Terms {
+    code_id: CodeId,
+    amount: u64,
+    currency: Currency,
+    expires_at: u64,
+}
+
+/// An issued code as reconciliation sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuedCode<'a> {
+    pub code_id: CodeId,
+    pub issuer: &'a str,
+    pub reference: &'a str,
+    pub amount: u64,
+    pub currency: Currency,
+    pub expires_at: u64,
+}
+
+impl Book {
+    /// Reads and checks every record of the ledger (see
+    /// [`Ledger::load_each`]) and keeps what reconciliation needs: the
+    /// issued codes and every redemption.
+    pub fn load(ledger: &Ledger, lock: &LockGuard) -> Result<Book, LedgerError> {
+        let mut book = Book::default();
+        let mut failed = None;
+        let mut state = ledger.load_each(lock, |c| {
+            if let (What::Issued(f), None) = (&c.what, &failed) {
+                failed = book.push(c.code_id, &c.issuer, f).err();
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(LedgerError::Conflict {
+                path: ledger.path().to_path_buf(),
+                reason: e,
+            });
+        }
+        book.redeemed = std::mem::take(&mut state.redeemed);
+        book.seal();
+        Ok(book)
+    }
+
+    /// The book of a state loaded in full.
+    pub fn from_state(state: &LedgerState) -> Result<Book, String> {
+        let mut book = Book::default();
+        for c in &state.issued {
+            let f = IssuedFields {
+                kind: c.kind,
+                amount: c.amount,
+                currency: c.currency,
+                payee: String::new(),
+                reference: c.reference.clone(),
+                issued_at: c.issued_at,
+                expires_at: c.expires_at,
+                payload_sha256: None,
+            };
+            book.push(c.code_id, &c.issuer, &f)?;
+        }
+        book.redeemed = state.redeemed.clone();
+        book.seal();
+        Ok(book)
+    }
+
+    fn push(&mut self, code_id: CodeId, issuer: &str, f: &IssuedFields) -> Result<(), String> {
+        let too_many = || "too many codes for one reconciliation".to_string();
+        let issuer = match self.issuer_ids.get(issuer) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.issuers.len()).map_err(|_| too_many())?;
+                self.issuers.push(issuer.to_string());
+                self.issuer_ids.insert(issuer.to_string(), i);
+                i
+            }
+        };
+        let currency = match self.currencies.iter().position(|c| *c == f.currency) {
+            Some(i) => i,
+            None => {
+                self.currencies.push(f.currency);
+                self.currencies.len() - 1
+            }
+        };
+        self.text.push_str(&f.reference);
+        self.codes.push(BookCode {
+            code_id,
+            amount: f.amount,
+            expires_at: f.expires_at,
+            text_end: self.text.len() as u64,
+            issuer,
+            currency: u16::try_from(currency).map_err(|_| too_many())?,
+        });
+        u32::try_from(self.codes.len()).map_err(|_| too_many())?;
+        Ok(())
+    }
+
+    /// Builds the lookup by code id once every code is in.
+    fn seal(&mut self) {
+        self.issuer_ids = FxMap::default();
+        self.codes.shrink_to_fit();
+        self.text.shrink_to_fit();
+        // Ids as big-endian numbers sort as the ids do.
+        let by_code: Vec<(u64, u32)> = self
+            .codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (u64::from_be_bytes(c.code_id.0), i as u32))
+            .collect();
+        let (by_code, starts) = bucket_sort(by_code, |e| e.0);
+        self.by_code = by_code;
+        self.prefix_start = starts;
+    }
+
+    /// How many codes were issued.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Issued code `i` (in ledger order).
+    pub fn code(&self, i: u32) -> IssuedCode<'_> {
+        let c = &self.codes[i as usize];
+        let start = match i {
+            0 => 0,
+            _ => self.codes[i as usize - 1].text_end as usize,
+        };
+        IssuedCode {
+            code_id: c.code_id,
+            issuer: &self.issuers[c.issuer as usize],
+            reference: &self.text[start..c.text_end as usize],
+            amount: c.amount,
+            currency: self.currencies[usize::from(c.currency)],
+            expires_at: c.expires_at,
+        }
+    }
+
+    /// What a payment of code `i` is checked against.
+    fn terms(&self, i: u32) -> Terms {
+        let c = &self.codes[i as usize];
+        Terms {
+            code_id: c.code_id,
+            amount: c.amount,
+            currency: self.currencies[usize::from(c.currency)],
+            expires_at: c.expires_at,
+        }
+    }
+
+    /// The position of an issued code.
+    pub fn position(&self, id: &CodeId) -> Option<u32> {
+        let id = u64::from_be_bytes(id.0);
+        let p = (id >> 48) as usize;
+        let (lo, hi) = (*self.prefix_start.get(p)?, *self.prefix_start.get(p + 1)?);
+        let run = self.by_code.get(lo as usize..hi as usize)?;
+        let i = run.binary_search_by(|e| e.0.cmp(&id)).ok()?;
+        Some(run[i].1)
+    }
+
+    pub fn redemption(&self, id: &CodeId) -> Option<&Redemption> {
+        self.redeemed.get(id)
+    }
+}
+
+/// Sorts `items` by `key` (then by the whole item): into 65,536 buckets by
+/// the key's top 16 bits, then each (small, for keys spread like hashes
+/// or random ids) bucket on its own. Also returns where each bucket
+/// starts (65,537 entries). A million items take a few ms, where a
+/// comparison sort took ~100.
+fn bucket_sort<T: Copy + Ord + Send>(items: Vec<T>, key: impl Fn(&T) -> u64) -> (Vec<T>, Vec<u32>) {
+    use rayon::prelude::*;
+    let bucket = |t: &T| (key(t) >> 48) as usize;
+    let mut starts = vec![0u32; (1 << 16) + 1];
+    for t in &items {
+        starts[bucket(t) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut at: Vec<u32> = starts[..1 << 16].to_vec();
+    let mut sorted = items.clone();
+    for t in items {
+        let b = bucket(&t);
+        sorted[at[b] as usize] = t;
+        at[b] += 1;
+    }
+    let mut rest = &mut sorted[..];
+    let mut buckets = Vec::with_capacity(1 << 16);
+    for w in starts.windows(2) {
+        let (this, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
+        buckets.push(this);
+        rest = tail;
+    }
+    buckets
+        .par_iter_mut()
+        .with_min_len(256)
+        .for_each(|b| b.sort_unstable());
+    (sorted, starts)
+}
+
+/// A 64-bit hash of a transaction id and whether it is a refund: 8 bytes
+/// at a time, each word mixed in with the splitmix64 finalizer. (The Fx
+/// hash gave ids that differ in a few digits the same value by the
+/// hundred thousand.)
+fn txn_hash(t: &str, refund: bool) -> u64 {
+    fn mix(mut z: u64) -> u64 {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let mut h = mix(u64::from(refund) | (t.len() as u64) << 1);
+    for chunk in t.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = mix(h.wrapping_add(0x9e37_79b9_7f4a_7c15) ^ u64::from_le_bytes(word));
+    }
+    h
+}
+
 /// Classifies every payment (in file order) and every issued code no
 /// payment refers to. `at` decides whether an unpaid code has expired.
-pub fn reconcile<'a>(state: &'a LedgerState, files: &'a [Settlement], at: u64) -> Report<'a> {
-    let by_code: FxMap<CodeId, u32> = state
-        .issued
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.code_id, i as u32))
-        .collect();
+pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report<'a> {
+    use rayon::prelude::*;
     let total: usize = files.iter().map(|f| f.payments.len()).sum();
-    let mut rows = Vec::with_capacity(total + state.issued.len() / 16);
-    // (code, row) for every row naming an issued code, to take each
-    // code's rows together and in order.
-    let mut named: Vec<Member> = Vec::with_capacity(total);
-    let mut seen_txn: FxMap<(&str, bool), (u32, u64)> = FxMap::default();
-    seen_txn.reserve(total);
+    let mut rows: Vec<Row> = Vec::with_capacity(total + book.len() / 16);
     for (f, file) in files.iter().enumerate() {
-        for (i, p) in file.payments.iter().enumerate() {
-            let source = Source::Settlement {
-                file: f as u32,
-                index: i as u32,
-            };
-            let code = p.code.id().and_then(|id| by_code.get(&id).copied());
-            let mut row = Row {
+        rows.par_extend(file.payments.par_iter().enumerate().map(|(i, p)| {
+            let code = p.code.id().and_then(|id| book.position(&id));
+            Row {
                 status: Status::Unknown,
-                source,
+                source: Source::Settlement {
+                    file: f as u32,
+                    index: i as u32,
+                },
                 code,
                 note: match (p.code.id(), code) {
                     (None, _) => Note::NotCodeId,
                     (Some(_), None) => Note::NotIssued,
                     (Some(_), Some(_)) => Note::None,
                 },
-            };
-            // The same provider transaction listed again (two daily files
-            // overlapping, or a file given twice): the same money, once.
-            if let Some(t) = p.txn_id.as_deref()
-                && let Some(&(file, line)) = seen_txn.get(&(t, p.refund))
-            {
-                row.status = Status::Repeated;
-                row.note = Note::RepeatOf { file, line };
-                rows.push(row);
-                continue;
             }
-            if let Some(t) = p.txn_id.as_deref() {
-                seen_txn.insert((t, p.refund), (f as u32, p.line));
+        }));
+    }
+    let payment = |row: &Row| -> Option<&'a Payment> {
+        match row.source {
+            Source::Settlement { file, index } => {
+                Some(&files[file as usize].payments[index as usize])
             }
-            if let Some(code) = code {
-                named.push(Member {
-                    code,
-                    row: rows.len() as u32,
-                    file: f as u32,
-                    index: i as u32,
-                });
-            }
-            rows.push(row);
+            Source::Ledger { .. } => None,
         }
-    }
-    drop(seen_txn);
-    // Stable: a code's rows stay in file order.
-    named.sort_by_key(|m| m.code);
-    let mut has_row = vec![false; state.issued.len()];
-    let mut scratch = Scratch::default();
-    for group in named.chunk_by(|a, b| a.code == b.code) {
-        let c = group[0].code as usize;
-        has_row[c] = true;
-        classify_code(
-            state,
-            files,
-            &state.issued[c],
-            group,
-            &mut rows,
-            &mut scratch,
-        );
-    }
-    for (i, code) in state.issued.iter().enumerate() {
-        if has_row[i] {
+    };
+    // The same provider transaction listed again (two daily files
+    // overlapping, or a file given twice): the same money, once. Rows are
+    // taken together by a hash of their transaction id, then compared.
+    // Each is (32 bits of the hash, row) in one number: sorting plain
+    // numbers is quick, and the few ids that share 32 bits of hash by
+    // chance are told apart by comparing them.
+    let txns: Vec<u64> = rows
+        .par_iter()
+        .enumerate()
+        .filter_map(|(r, row)| {
+            let p = payment(row)?;
+            let t = p.txn_id.as_deref()?;
+            Some(txn_hash(t, p.refund) & !0xffff_ffff | r as u64)
+        })
+        .collect();
+    let (txns, _) = bucket_sort(txns, |&t| t);
+    let key = |r: u32| {
+        let p = payment(&rows[r as usize]);
+        (
+            p.and_then(|p| p.txn_id.as_deref()),
+            p.is_some_and(|p| p.refund),
+            r,
+        )
+    };
+    let mut group_rows: Vec<u32> = Vec::new();
+    let mut repeats: Vec<(u32, u32)> = Vec::new();
+    for group in txns.chunk_by(|a, b| a >> 32 == b >> 32) {
+        if group.len() == 1 {
             continue;
         }
-        let (status, note) = match state.redemption(&code.code_id) {
+        // Rows whose ids share 32 bits of hash: sorted by id, then row,
+        // the first row of each id is the first listing, the others repeat
+        // it (a sort, so a big group is no slower than it needs to be).
+        group_rows.clear();
+        group_rows.extend(group.iter().map(|&t| t as u32));
+        group_rows.sort_by_key(|&r| key(r));
+        for same in group_rows.chunk_by(|&a, &b| {
+            let (ka, kb) = (key(a), key(b));
+            (ka.0, ka.1) == (kb.0, kb.1)
+        }) {
+            repeats.extend(same[1..].iter().map(|&r| (r, same[0])));
+        }
+    }
+    for (r, first) in repeats {
+        let Source::Settlement { file, .. } = rows[first as usize].source else {
+            continue;
+        };
+        let line = payment(&rows[first as usize]).map_or(0, |q| q.line);
+        let row = &mut rows[r as usize];
+        row.status = Status::Repeated;
+        row.note = Note::RepeatOf { file, line };
+    }
+    drop(txns);
+    // How many rows name each code (repeats aside), up to 255.
+    let mut count = vec![0u8; book.len()];
+    for row in &rows {
+        if let (Some(c), false) = (row.code, row.status == Status::Repeated) {
+            count[c as usize] = count[c as usize].saturating_add(1);
+        }
+    }
+    // A code named by one row (nearly all of them) is classified on its
+    // own, in parallel; the rows of the others are taken together, code by
+    // code and in file order.
+    rows.par_iter_mut()
+        .for_each_init(Scratch::default, |scratch, row| {
+            if let (Some(c), false) = (row.code, row.status == Status::Repeated)
+                && count[c as usize] == 1
+            {
+                classify_code(
+                    book,
+                    files,
+                    c,
+                    &[(c, 0)],
+                    std::slice::from_mut(row),
+                    scratch,
+                );
+            }
+        });
+    let mut named: Vec<(u32, u32)> = rows
+        .par_iter()
+        .enumerate()
+        .filter(|(_, row)| row.status != Status::Repeated)
+        .filter_map(|(r, row)| Some((row.code?, r as u32)))
+        .filter(|&(c, _)| count[c as usize] > 1)
+        .collect();
+    // Pairs are distinct: a code's rows stay in file order.
+    named.par_sort_unstable();
+    let mut scratch = Scratch::default();
+    for group in named.chunk_by(|a, b| a.0 == b.0) {
+        classify_code(book, files, group[0].0, group, &mut rows, &mut scratch);
+    }
+    drop(named);
+    let has_row = count;
+    for (i, &seen) in has_row.iter().enumerate() {
+        if seen > 0 {
+            continue;
+        }
+        let code = &book.codes[i];
+        let (status, note) = match book.redemption(&code.code_id) {
             Some(_) => (Status::RedeemedElsewhere, Note::Redeemed),
             None if code.expires_at < at => (
                 Status::UnpaidExpired,
@@ -376,7 +682,7 @@ pub fn reconcile<'a>(state: &'a LedgerState, files: &'a [Settlement], at: u64) -
         });
     }
     let mut report = Report {
-        state,
+        book,
         files,
         rows,
         summary: Summary::default(),
@@ -384,14 +690,6 @@ pub fn reconcile<'a>(state: &'a LedgerState, files: &'a [Settlement], at: u64) -
     };
     report.summary = report.summarize();
     report
-}
-
-/// A settlement row naming an issued code.
-struct Member {
-    code: u32,
-    row: u32,
-    file: u32,
-    index: u32,
 }
 
 /// Buffers reused from one code to the next (rows, or (row, file, line)
@@ -413,18 +711,22 @@ struct Scratch {
 /// so far overshoot, or never reach, the amount), already redeemed (money
 /// taken twice matters more than money taken late), late, matched.
 fn classify_code(
-    state: &LedgerState,
+    book: &Book,
     files: &[Settlement],
-    code: &Issued,
-    members: &[Member],
+    c: u32,
+    members: &[(u32, u32)],
     rows: &mut [Row],
     scratch: &mut Scratch,
 ) {
-    let payment = |m: &Member| -> (&Payment, &Settlement) {
-        let f = &files[m.file as usize];
-        (&f.payments[m.index as usize], f)
+    let code = &book.terms(c);
+    let payment = |row: &Row| -> Option<(&Payment, &Settlement, u32)> {
+        let Source::Settlement { file, index } = row.source else {
+            return None;
+        };
+        let f = &files[file as usize];
+        Some((&f.payments[index as usize], f, file))
     };
-    let redemption = state.redemption(&code.code_id);
+    let redemption = book.redemption(&code.code_id);
     let Scratch {
         pending,
         paid_rows,
@@ -441,9 +743,11 @@ fn classify_code(
     let mut paid_sum = 0u64;
     let mut duplicate_sum = 0u64;
     let mut refund_sum = 0u64;
-    for m in members {
-        let r = m.row;
-        let (p, file) = payment(m);
+    for &(_, r) in members {
+        // Only settlement rows name codes here.
+        let Some((p, file, file_no)) = payment(&rows[r as usize]) else {
+            continue;
+        };
         let currency = p.currency.unwrap_or(code.currency);
         let (status, note) = if currency != code.currency {
             (Status::CurrencyMismatch, Note::OtherCurrency)
@@ -451,7 +755,7 @@ fn classify_code(
             match p.amount.minor(currency.exponent) {
                 Err(e) => (Status::AmountMismatch, Note::BadAmount(Box::new(e))),
                 Ok(minor) if p.refund => {
-                    refunds.push((r, m.file, p.line));
+                    refunds.push((r, file_no, p.line));
                     refund_sum = refund_sum.saturating_add(minor);
                     (Status::Refunded, Note::Refund)
                 }
@@ -478,7 +782,7 @@ fn classify_code(
                         } else {
                             completion(code, redemption, p, file)
                         };
-                        paid_by = Some((m.file, p.line));
+                        paid_by = Some((file_no, p.line));
                         paid_sum = sum;
                         for (k, &part) in paid_rows.iter().enumerate() {
                             let row = &mut rows[part as usize];
@@ -540,7 +844,7 @@ fn classify_code(
 /// The status of a payment (or the last part of one) that pays the code's
 /// amount exactly.
 fn completion(
-    code: &Issued,
+    code: &Terms,
     redemption: Option<&Redemption>,
     p: &Payment,
     file: &Settlement,
@@ -615,12 +919,13 @@ impl<'a> Report<'a> {
         }
     }
 
-    fn code(&self, row: &Row) -> Option<&'a Issued> {
-        row.code.map(|c| &self.state.issued[c as usize])
+    fn code(&self, row: &Row) -> Option<IssuedCode<'a>> {
+        row.code.map(|c| self.book.code(c))
     }
 
     fn amounts(&self, row: &Row) -> Amounts {
-        let code = self.code(row);
+        let code = row.code.map(|c| self.book.terms(c));
+        let code = code.as_ref();
         let Some((p, _)) = self.payment(row.source) else {
             return Amounts {
                 currency: code.map(|c| c.currency),
@@ -655,17 +960,59 @@ impl<'a> Report<'a> {
     }
 
     fn summarize(&self) -> Summary {
-        let mut groups: BTreeMap<(Status, Option<&'static str>), [u64; 4]> = BTreeMap::new();
-        for r in &self.rows {
-            let a = self.amounts(r);
-            let g = groups
-                .entry((r.status, a.currency.map(|c| c.code)))
-                .or_default();
-            g[0] += 1;
-            g[1] = g[1].saturating_add(a.paid.unwrap_or(0));
-            g[2] = g[2].saturating_add(a.expected.unwrap_or(0));
-            g[3] = g[3].saturating_add(a.fee.unwrap_or(0));
-        }
+        use rayon::prelude::*;
+        // (status, currency, [count, paid, expected, fee]): a handful of
+        // groups, found by a scan that compares numbers; ordered at the end.
+        type Groups = Vec<(Status, Option<Currency>, [u64; 4])>;
+        // Sums of non-negative amounts that saturate: any grouping of the
+        // rows gives the same totals.
+        let add =
+            |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [u64; 4]| {
+                let at = match groups.iter().position(|g| {
+                    g.0 == status
+                        && g.1.map(|c| c.numeric) == currency.map(|c| c.numeric)
+                        && g.1.map(|c| c.code) == currency.map(|c| c.code)
+                }) {
+                    Some(at) => at,
+                    None => {
+                        groups.push((status, currency, [0; 4]));
+                        groups.len() - 1
+                    }
+                };
+                let g = &mut groups[at].2;
+                g[0] += more[0];
+                for i in 1..4 {
+                    g[i] = g[i].saturating_add(more[i]);
+                }
+            };
+        let mut groups = self
+            .rows
+            .par_chunks(1 << 14)
+            .map(|rows| {
+                let mut groups = Groups::new();
+                for r in rows {
+                    let a = self.amounts(r);
+                    let sums = [
+                        1,
+                        a.paid.unwrap_or(0),
+                        a.expected.unwrap_or(0),
+                        a.fee.unwrap_or(0),
+                    ];
+                    add(&mut groups, r.status, a.currency, sums);
+                }
+                groups
+            })
+            .reduce(Groups::new, |mut a, b| {
+                for (status, currency, sums) in b {
+                    add(&mut a, status, currency, sums);
+                }
+                a
+            });
+        // In status order, then by currency code (none first).
+        groups.sort_by(|a, b| (a.0, a.1.map(|c| c.code)).cmp(&(b.0, b.1.map(|c| c.code))));
+        let groups = groups
+            .into_iter()
+            .map(|(status, currency, sums)| ((status, currency.map(|c| c.code)), sums));
         let totals = groups
             .into_iter()
             .map(|((status, currency), [count, paid, expected, fee])| Total {
@@ -685,7 +1032,7 @@ impl<'a> Report<'a> {
         let code = self.code(row);
         let payment = self.payment(row.source);
         let a = self.amounts(row);
-        let redemption = code.and_then(|c| self.state.redemption(&c.code_id));
+        let redemption = code.and_then(|c| self.book.redemption(&c.code_id));
         let line_of = |file: u32, line: u64| {
             if self.files.len() > 1 {
                 format!("{}:{line}", self.files[file as usize].source)
@@ -765,8 +1112,8 @@ impl<'a> Report<'a> {
             file: payment.map(|(_, f)| f.source.as_str()),
             line: payment.map(|(p, _)| p.line),
             code_id,
-            issuer: code.map(|c| c.issuer.as_str()),
-            reference: code.map(|c| c.reference.as_str()),
+            issuer: code.map(|c| c.issuer),
+            reference: code.map(|c| c.reference),
             currency: a.currency.map(|c| c.code),
             expected_minor: a.expected,
             paid_minor: a.paid,
@@ -876,7 +1223,7 @@ fn redeemed_note(r: &Redemption) -> String {
 /// append the records under that same lock, so no redemption can slip in
 /// between (`Ledger::append` would refuse the whole batch if one did).
 pub fn apply_records(report: &Report, now: u64) -> Vec<Record> {
-    let mut done = vec![false; report.state.issued.len()];
+    let mut done = vec![false; report.book.len()];
     let mut records = Vec::new();
     for r in report.rows.iter().rev() {
         // From the end: the last matched part of a partial payment is the
@@ -886,13 +1233,13 @@ pub fn apply_records(report: &Report, now: u64) -> Vec<Record> {
         else {
             continue;
         };
-        let code = &report.state.issued[c as usize];
-        if done[c as usize] || report.state.redemption(&code.code_id).is_some() {
+        let code = report.book.code(c);
+        if done[c as usize] || report.book.redemption(&code.code_id).is_some() {
             continue;
         }
         done[c as usize] = true;
         records.push(Record::redeemed(
-            &code.issuer,
+            code.issuer,
             code.code_id,
             now,
             Some(txn_key(p, file)),
@@ -1019,7 +1366,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (_l, st) = ledger(dir.path(), "l.jsonl");
         let files = [settlement(dir.path(), "bank.csv", &bank_file())];
-        let report = reconcile(&st, &files, AT);
+        let b = Book::from_state(&st).unwrap();
+        let report = reconcile(&b, &files, AT);
         use Status::*;
         let expected = vec![
             (Matched, id(1)),
@@ -1131,7 +1479,8 @@ mod tests {
         });
         s.payments.push(refund(5, 11, "R5"));
         let files = [s];
-        let report = reconcile(&st, &files, AT);
+        let b = Book::from_state(&st).unwrap();
+        let report = reconcile(&b, &files, AT);
         let v: Vec<(Status, String)> = report
             .rows
             .iter()
@@ -1182,7 +1531,8 @@ mod tests {
             let before = {
                 let lock = l.lock().unwrap();
                 let mut st = l.load(&lock).unwrap();
-                let report = reconcile(&st, &files, AT);
+                let b = Book::from_state(&st).unwrap();
+                let report = reconcile(&b, &files, AT);
                 let recs = apply_records(&report, AT);
                 let applied: Vec<_> = recs
                     .iter()
@@ -1208,7 +1558,34 @@ mod tests {
             // A fresh load from disk, as a second run would do.
             let lock = l.lock_shared().unwrap();
             let st = l.load(&lock).unwrap();
-            let again = reconcile(&st, &files, AT);
+            // Read in full, or just what reconciliation keeps: the same.
+            let b = Book::load(&l, &lock).unwrap();
+            assert_eq!(b.len(), st.issued.len());
+            for (i, c) in st.issued.iter().enumerate() {
+                let k = b.code(i as u32);
+                assert_eq!(b.position(&c.code_id), Some(i as u32));
+                assert_eq!(
+                    (
+                        k.code_id,
+                        k.issuer,
+                        k.reference,
+                        k.amount,
+                        k.currency,
+                        k.expires_at
+                    ),
+                    (
+                        c.code_id,
+                        &*c.issuer,
+                        &*c.reference,
+                        c.amount,
+                        c.currency,
+                        c.expires_at
+                    )
+                );
+                assert_eq!(b.redemption(&c.code_id), st.redemption(&c.code_id));
+            }
+            assert_eq!(b.position(&CodeId([0xee; 8])), None);
+            let again = reconcile(&b, &files, AT);
             assert_eq!(statuses(&again), before, "{name}");
             assert!(apply_records(&again, AT + 5).is_empty(), "{name}");
             let matched: Vec<RowView> = again
@@ -1233,7 +1610,8 @@ mod tests {
                 id(11)
             );
             let files = [settlement(dir.path(), "bank-2.csv", &next)];
-            let other = reconcile(&st, &files, AT);
+            let b = Book::from_state(&st).unwrap();
+            let other = reconcile(&b, &files, AT);
             assert_eq!(other.rows[0].status, Status::Matched);
             assert_eq!(other.rows[1].status, Status::AlreadyRedeemed);
 
@@ -1242,7 +1620,8 @@ mod tests {
                 settlement(dir.path(), "bank.csv", &bank_file()),
                 settlement(dir.path(), "bank-2.csv", &next),
             ];
-            let r = reconcile(&st, &both, AT);
+            let b = Book::from_state(&st).unwrap();
+            let r = reconcile(&b, &both, AT);
             let row = &r.rows[11];
             assert_eq!(row.status, Status::Repeated);
             assert!(
@@ -1267,7 +1646,8 @@ mod tests {
             id(1)
         );
         let files = [settlement(dir.path(), "bank.csv", &text)];
-        let report = reconcile(&st, &files, ISSUED);
+        let b = Book::from_state(&st).unwrap();
+        let report = reconcile(&b, &files, ISSUED);
         let mut out = Vec::new();
         let cst = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
         report.to_csv(&mut out, cst).unwrap();
@@ -1296,6 +1676,30 @@ mod tests {
         assert_eq!(first["line"], 2);
         assert_eq!(first["expires_at"], "2026-11-18T15:06:40Z");
         assert_eq!(first["paid_minor"], 20000);
+    }
+
+    #[test]
+    fn bucket_sort_sorts() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut items: Vec<(u64, u32)> = (0..50_000u32)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Some keys twice, some in one bucket.
+                let k = if i % 7 == 0 { 42 } else { x };
+                (k, i)
+            })
+            .collect();
+        let (sorted, starts) = bucket_sort(items.clone(), |e| e.0);
+        items.sort_unstable();
+        assert_eq!(sorted, items);
+        assert_eq!(starts.len(), (1 << 16) + 1);
+        assert_eq!(starts[1 << 16] as usize, items.len());
+        for (b, w) in starts.windows(2).enumerate() {
+            let run = &sorted[w[0] as usize..w[1] as usize];
+            assert!(run.iter().all(|e| (e.0 >> 48) as usize == b));
+        }
     }
 
     #[test]

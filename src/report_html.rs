@@ -50,7 +50,7 @@ pub fn render(report: &Report, title: &str, tz: FixedOffset, generated_at: u64) 
          {} issued code(s); generated {}; unpaid codes judged as of {}.</p>",
         report.files.iter().map(|f| f.payments.len()).sum::<usize>(),
         report.files.len(),
-        report.state.issued.len(),
+        report.book.len(),
         time::format_in(generated_at, tz),
         time::format_in(report.at, tz),
         t = escape(title),

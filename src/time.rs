@@ -77,6 +77,9 @@ pub fn parse_offset(s: &str) -> Result<FixedOffset, TimeError> {
 pub fn parse_time(s: &str, now: u64, tz: FixedOffset) -> Result<u64, TimeError> {
     let t = s.trim();
     let err = || TimeError::Time(s.to_string());
+    if let Some(secs) = utc_seconds(t) {
+        return Ok(secs);
+    }
     if t.eq_ignore_ascii_case("now") {
         return Ok(now);
     }
@@ -98,6 +101,38 @@ pub fn parse_time(s: &str, now: u64, tz: FixedOffset) -> Result<u64, TimeError> 
         tz.from_local_datetime(&naive).single().ok_or_else(err)?
     };
     u64::try_from(dt.timestamp()).map_err(|_| TimeError::BeforeEpoch(t.to_string()))
+}
+
+/// "YYYY-MM-DDTHH:MM:SSZ", the storage form every ledger line carries
+/// three times, read without chrono's RFC 3339 parser. Anything else (a
+/// leap second, a year before 1970, an invalid date) is left to
+/// [`parse_time`]'s general path, which agrees on everything read here.
+fn utc_seconds(t: &str) -> Option<u64> {
+    let b = t.as_bytes();
+    let shape = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if !shape {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = num(0..4)?;
+    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if year < 1970 || h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(year as i32, num(5..7)?, num(8..10)?)?;
+    let days = date.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?);
+    let secs = days.num_seconds() + i64::from(h * 3600 + m * 60 + s);
+    u64::try_from(secs).ok()
 }
 
 pub fn now() -> u64 {
@@ -143,6 +178,35 @@ pub fn local_offset() -> FixedOffset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_utc_fast_path_agrees_with_chrono() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        for t in [
+            "2026-11-23T08:00:00Z",
+            "1970-01-01T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "2100-12-31T12:34:56Z",
+        ] {
+            let slow = DateTime::parse_from_rfc3339(t).unwrap().timestamp() as u64;
+            assert_eq!(utc_seconds(t), Some(slow), "{t}");
+            assert_eq!(parse_time(t, 0, utc), Ok(slow), "{t}");
+        }
+        for t in [
+            "2026-02-29T00:00:00Z",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T23:60:00Z",
+            "2016-12-31T23:59:60Z",
+            "1969-12-31T23:59:59Z",
+            "2026-11-23t08:00:00Z",
+            "2026-11-23T08:00:00z",
+            "2026-1a-23T08:00:00Z",
+        ] {
+            assert_eq!(utc_seconds(t), None, "{t}");
+        }
+        assert!(parse_time("2026-02-29T00:00:00Z", 0, utc).is_err());
+        assert!(parse_time("1969-12-31T23:59:59Z", 0, utc).is_err());
+    }
 
     #[test]
     fn durations() {

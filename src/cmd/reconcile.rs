@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use payqr::ledger::Ledger;
-use payqr::reconcile::{self, Status};
-use payqr::settlement::{self, ColumnMap, Format, Options};
+use payqr::ledger::{Ledger, LedgerError};
+use payqr::reconcile::{self, Book, Status};
+use payqr::settlement::{self, ColumnMap, Format, Options, Settlement};
 
 use super::{CmdResult, Failure, Outcome, time_or_now};
 
@@ -81,27 +81,38 @@ pub fn run(a: Args) -> CmdResult {
     let format = Format::parse(&a.format).map_err(|e| Failure::new(format!("--format: {e}")))?;
     let fail_on = parse_statuses(&a.fail_on)?;
     let opts = Options { format, map, tz };
-    let mut files = Vec::with_capacity(a.settlement.len());
-    for path in &a.settlement {
-        let s = settlement::parse_settlement(path, &opts).map_err(settlement_failure)?;
-        if a.fee_column.is_some() && s.format != Format::Generic {
-            return Err(Failure::new(format!(
-                "--fee-column: {} is a {} file, which names its own fee column",
-                path.display(),
-                s.format
-            )));
+    let parse_all = || -> Result<Vec<Settlement>, Failure> {
+        let mut files = Vec::with_capacity(a.settlement.len());
+        for path in &a.settlement {
+            let s = settlement::parse_settlement(path, &opts).map_err(settlement_failure)?;
+            if a.fee_column.is_some() && s.format != Format::Generic {
+                return Err(Failure::new(format!(
+                    "--fee-column: {} is a {} file, which names its own fee column",
+                    path.display(),
+                    s.format
+                )));
+            }
+            files.push(s);
         }
-        files.push(s);
-    }
+        Ok(files)
+    };
     let ledger = Ledger::new(&a.ledger);
     // --apply writes, so it takes the exclusive lock for check-and-record.
-    let lock = if a.apply {
-        ledger.lock()?
-    } else {
-        ledger.lock_shared()?
+    let load = || {
+        let lock = if a.apply {
+            ledger.lock()?
+        } else {
+            ledger.lock_shared()?
+        };
+        let book = Book::load(&ledger, &lock)?;
+        Ok::<_, LedgerError>((lock, book))
     };
-    let mut state = ledger.load(&lock)?;
-    let report = reconcile::reconcile(&state, &files, at);
+    // The settlement files and the ledger are read at the same time; a
+    // bad settlement file is still the error reported first.
+    let (files, loaded) = rayon::join(parse_all, load);
+    let files = files?;
+    let (lock, book) = loaded?;
+    let report = reconcile::reconcile(&book, &files, at);
     let records = if a.apply {
         reconcile::apply_records(&report, payqr::time::now())
     } else {
@@ -138,14 +149,21 @@ pub fn run(a: Args) -> CmdResult {
         write_file(p, page.as_bytes())?;
     }
     drop(report);
-    if a.apply {
+    if a.apply && !records.is_empty() {
+        // The state of just the codes to mark, under the same lock: what
+        // an append checks the new records against.
+        let ids: Vec<_> = records
+            .iter()
+            .filter_map(|r| r.code_id.parse().ok())
+            .collect();
+        let mut state = ledger.load_codes(&lock, &ids)?;
         ledger.append(&lock, &mut state, records)?;
     }
     drop(lock);
-    // Millions of small allocations (ledger records, settlement rows) are
-    // not freed one by one just before the process exits and the system
-    // takes the memory back at once: that took ~8% of a million-row run.
-    std::mem::forget(state);
+    // Millions of small allocations (settlement rows) are not freed one by
+    // one just before the process exits and the system takes the memory
+    // back at once: that took ~8% of a million-row run.
+    std::mem::forget(book);
     std::mem::forget(files);
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -24,6 +24,7 @@ use std::path::Path;
 
 use super::line::{self, Hash};
 use super::record::{Event, Record};
+use super::state::{Checked, What};
 use super::{Ledger, LedgerError, LedgerState, disk};
 use crate::code::CodeId;
 
@@ -40,7 +41,7 @@ struct Entry {
 }
 
 impl Entry {
-    fn of(r: &Record, offset: u64) -> Option<Entry> {
+    fn of_record(r: &Record, offset: u64) -> Option<Entry> {
         let id = r.code_id.parse().ok()?;
         let (issued, redeemed) = match r.event {
             Event::Issued => (offset, NONE),
@@ -48,6 +49,18 @@ impl Entry {
         };
         Some(Entry {
             id,
+            issued,
+            redeemed,
+        })
+    }
+
+    fn of(c: &Checked, offset: u64) -> Option<Entry> {
+        let (issued, redeemed) = match c.what {
+            What::Issued(_) => (offset, NONE),
+            What::Redeemed(_) => (NONE, offset),
+        };
+        Some(Entry {
+            id: c.code_id,
             issued,
             redeemed,
         })
@@ -231,7 +244,8 @@ impl Tail {
         match cache {
             Some(t) if t.end == from => {
                 let new = records.iter().zip(offsets);
-                t.entries.extend(new.filter_map(|(r, &o)| Entry::of(r, o)));
+                t.entries
+                    .extend(new.filter_map(|(r, &o)| Entry::of_record(r, o)));
                 t.end = end;
                 t.records += records.len() as u64;
                 t.last_hash = last_hash;

@@ -11,7 +11,11 @@ use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
-use super::record::{LedgerFormat, Record};
+use std::borrow::Cow;
+
+use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
+use super::state::{self, Checked};
+use crate::code::Kind;
 use crate::code::to_hex;
 
 /// A link of the chain: the truncated SHA-256 of a whole line.
@@ -109,6 +113,59 @@ pub fn encode(
 /// Checks one line (without its newline) against its checksum and, when
 /// given, the previous line's hash, then parses the record.
 pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<Record, String> {
+    let (record, named) = frame(format, line)?;
+    if prev.is_some_and(|p| named != Some(*p)) {
+        return Err(CHAIN_BROKEN.into());
+    }
+    parse(format, record)
+}
+
+pub(super) const CHAIN_BROKEN: &str = "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)";
+
+/// One line read on its own, with no regard to the line before it: all of
+/// the work of a load that can be done for every line at once.
+pub(super) enum Read {
+    /// Not framed, or its checksum does not match.
+    Bad(String),
+    Framed {
+        /// The `prev` the line names (`None`: not 32 lowercase hex digits,
+        /// which no line's hash is written as).
+        prev: Option<Hash>,
+        /// This line's own hash, the next line's `prev`.
+        hash: Hash,
+        /// The record's seq and checked fields, or why it is not a record.
+        record: Result<(u64, Result<Checked, String>), String>,
+    },
+}
+
+impl Read {
+    /// Checks what [`decode`] checks, except the chain, which needs the
+    /// line before: the caller compares `prev` with it, in file order.
+    pub(super) fn line(format: LedgerFormat, line: &[u8]) -> Read {
+        let (record, prev) = match frame(format, line) {
+            Ok(f) => f,
+            Err(e) => return Read::Bad(e),
+        };
+        let record = match format {
+            LedgerFormat::Jsonl => match fast_json(record) {
+                Some(raw) => Ok((raw.seq, state::check(raw))),
+                None => parse_json_checked(record),
+            },
+            LedgerFormat::Csv => {
+                parse(format, record).map(|r| (r.seq, state::check(RawRecord::from(r))))
+            }
+        };
+        Read::Framed {
+            prev,
+            hash: hash(line),
+            record,
+        }
+    }
+}
+
+/// Splits a line into its record part and the `prev` it names, after
+/// checking its framing and checksum.
+fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), String> {
     let (tail, crc_tail) = match format {
         LedgerFormat::Jsonl => (JSON_TAIL, JSON_CRC_TAIL),
         LedgerFormat::Csv => (CSV_TAIL, CSV_CRC_TAIL),
@@ -122,9 +179,10 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
         LedgerFormat::Jsonl => (
             &prev_part[9..41],
             &crc_part[8..16],
-            prev_part.starts_with(br#","prev":""#)
-                && prev_part[41..50] == *br#"","crc":""#
-                && crc_part.ends_with(br#""}"#),
+            // Fixed-size compares, not calls into memcmp.
+            prev_part[..9] == br#","prev":""#[..]
+                && prev_part[41..50] == br#"","crc":""#[..]
+                && crc_part[16..] == br#""}"#[..],
         ),
         LedgerFormat::Csv => (
             &prev_part[1..33],
@@ -135,15 +193,222 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
     if !framed {
         return Err("not a ledger record (no prev and crc fields at the end)".into());
     }
-    if crc_found != crc_hex(body).as_bytes() {
+    // Written as lowercase hex: anything else does not match.
+    if lower_hex::<4>(crc_found) != Some(crc32fast::hash(body).to_be_bytes()) {
         return Err("checksum mismatch: the line was altered or damaged".into());
     }
-    if prev.is_some_and(|p| prev_hex != to_hex(p).as_bytes()) {
-        return Err(
-            "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)"
-                .into(),
-        );
+    Ok((record, lower_hex::<16>(prev_hex)))
+}
+
+/// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.
+fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
+    if hex.len() != 2 * N {
+        return None;
     }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+/// The record part of a JSON line as the ledger writes it (keys of
+/// `Record` once each, no whitespace, no escapes, plain integers), read
+/// without serde. `None` for anything else, which then goes to serde_json:
+/// whatever this reads, serde reads the same.
+fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
+    enum V<'a> {
+        Str(&'a str),
+        Num(u64),
+        Null,
+    }
+    let text = std::str::from_utf8(record).ok()?;
+    let b = text.as_bytes();
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let mut i = 1;
+    let mut seen = 0u32;
+    let (mut seq, mut time, mut event, mut issuer, mut code_id) = (None, None, None, None, None);
+    let (mut kind, mut amount) = (None, None);
+    // key_id, currency, payee, reference, issued_at, expires_at,
+    // payload_sha256, txn, channel, source, replaces
+    let mut texts: [Option<Text>; 11] = Default::default();
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        // Strings are short: one pass finds the closing quote and refuses
+        // escapes and control characters.
+        let string_end = |from: usize| -> Option<usize> {
+            let len = b[from..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+            (b[from + len] == b'"').then_some(from + len)
+        };
+        let key_end = string_end(i + 1)?;
+        let key = &b[i + 1..key_end];
+        i = key_end + 1;
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        let value = match *b.get(i)? {
+            b'"' => {
+                let end = string_end(i + 1)?;
+                let v = V::Str(&text[i + 1..end]);
+                i = end + 1;
+                v
+            }
+            b'n' if b[i..].starts_with(b"null") => {
+                i += 4;
+                V::Null
+            }
+            b'0'..=b'9' => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 1 && b[i] == b'0' {
+                    return None;
+                }
+                let n = text[i..i + digits].parse().ok()?;
+                i += digits;
+                V::Num(n)
+            }
+            _ => return None,
+        };
+        const KEYS: [&[u8]; 17] = [
+            b"seq",
+            b"time",
+            b"event",
+            b"issuer",
+            b"code_id",
+            b"kind",
+            b"amount",
+            b"key_id",
+            b"currency",
+            b"payee",
+            b"reference",
+            b"issued_at",
+            b"expires_at",
+            b"payload_sha256",
+            b"txn",
+            b"channel",
+            b"source",
+        ];
+        // The one key this can be, by length and first letter (in
+        // whatever order the keys come: payqr writes them sorted).
+        let k = match (key.len(), key.first()) {
+            (3, Some(b's')) => 0,
+            (4, Some(b't')) => 1,
+            (5, Some(b'e')) => 2,
+            (6, Some(b'i')) => 3,
+            (7, Some(b'c')) if key[1] == b'o' => 4,
+            (4, Some(b'k')) => 5,
+            (6, Some(b'a')) => 6,
+            (6, Some(b'k')) => 7,
+            (8, Some(b'c')) => 8,
+            (5, Some(b'p')) => 9,
+            (9, Some(b'r')) => 10,
+            (9, Some(b'i')) => 11,
+            (10, Some(b'e')) => 12,
+            (14, Some(b'p')) => 13,
+            (3, Some(b't')) => 14,
+            (7, Some(b'c')) => 15,
+            (6, Some(b's')) => 16,
+            (8, Some(b'r')) => 17,
+            _ => return None,
+        };
+        let name: &[u8] = KEYS.get(k).copied().unwrap_or(b"replaces");
+        if name != key {
+            return None;
+        }
+        if seen & 1 << k != 0 {
+            return None;
+        }
+        seen |= 1 << k;
+        match (k, value) {
+            (0, V::Num(n)) => seq = Some(n),
+            (1, V::Str(s)) => time = Some(s),
+            (2, V::Str("issued")) => event = Some(Event::Issued),
+            (2, V::Str("redeemed")) => event = Some(Event::Redeemed),
+            (3, V::Str(s)) => issuer = Some(s),
+            (4, V::Str(s)) => code_id = Some(s),
+            (5, V::Str("fine")) => kind = Some(Kind::Fine),
+            (5, V::Str("bill")) => kind = Some(Kind::Bill),
+            (6, V::Num(n)) => amount = Some(n),
+            (5 | 6, V::Null) => {}
+            (7.., V::Str(s)) => texts[k - 7] = Some(Text(Cow::Borrowed(s))),
+            (7.., V::Null) => {}
+            _ => return None,
+        }
+        match b.get(i) {
+            None => break,
+            Some(b',') => i += 1,
+            Some(_) => return None,
+        }
+    }
+    fn borrowed(s: &str) -> Text<'_> {
+        Text(Cow::Borrowed(s))
+    }
+    let [
+        key_id,
+        currency,
+        payee,
+        reference,
+        issued_at,
+        expires_at,
+        payload_sha256,
+        txn,
+        channel,
+        source,
+        replaces,
+    ] = texts;
+    Some(RawRecord {
+        seq: seq?,
+        time: borrowed(time?),
+        event: event?,
+        issuer: borrowed(issuer?),
+        code_id: borrowed(code_id?),
+        key_id,
+        kind,
+        amount,
+        currency,
+        payee,
+        reference,
+        issued_at,
+        expires_at,
+        payload_sha256,
+        txn,
+        channel,
+        source,
+        replaces,
+    })
+}
+
+thread_local! {
+    /// The record part of a JSON line closed with `}`, reused line to line.
+    static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Parses the record part of a JSON line (closed with `}`, as [`parse`]
+/// does) with its strings borrowed, and checks its fields.
+fn parse_json_checked(record: &[u8]) -> Result<(u64, Result<Checked, String>), String> {
+    JSON.with_borrow_mut(|json| {
+        json.clear();
+        json.extend_from_slice(record);
+        json.push(b'}');
+        let raw: RawRecord =
+            serde_json::from_slice(json).map_err(|e| format!("not a ledger record: {e}"))?;
+        Ok((raw.seq, state::check(raw)))
+    })
+}
+
+/// Parses the record part of a line (before its prev and crc fields).
+fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
     match format {
         LedgerFormat::Jsonl => {
             let mut json = Vec::with_capacity(record.len() + 1);
@@ -173,5 +438,83 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
             row.deserialize(Some(names))
                 .map_err(|e| format!("not a ledger record: {e}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the fast path reads, serde reads the same; what it does
+    /// not read goes to serde.
+    #[test]
+    fn the_fast_path_reads_what_serde_reads() {
+        let base = r#"{"seq":7,"time":"2026-11-23T00:00:00Z","event":"issued","issuer":"bj-traffic","code_id":"92e5dfe8cb1855fe","key_id":"5f3c9a1e","kind":"fine","amount":5000,"currency":"CNY","payee":"BJ-FINES","reference":"京A12345","issued_at":"2026-11-23T00:00:00Z","expires_at":"2026-11-23T04:00:00Z","payload_sha256":"d30160eb87477f0ecd0bc6fea874e9189ce16c6f85e638f20c52fdbd4f11a48a""#;
+        let fast = [
+            base.to_string(),
+            r#"{"seq":0,"time":"t","event":"redeemed","issuer":"x","code_id":"c","txn":"T1","channel":"counter","source":null,"kind":null,"amount":null"#.into(),
+            r#"{"code_id":"c","issuer":"x","event":"redeemed","time":"t","seq":18446744073709551615,"replaces":"r""#.into(),
+        ];
+        let slow = [
+            base.replace(r#""seq":7"#, r#""seq": 7"#),
+            base.replace("{", "{ "),
+            base.replace(r#""seq":7"#, r#""seq":07"#),
+            base.replace(r#""seq":7"#, r#""seq":-7"#),
+            base.replace(r#""seq":7"#, r#""seq":7.0"#),
+            base.replace(r#""seq":7"#, r#""seq":"7""#),
+            base.replace(r#""seq":7"#, r#""seq":18446744073709551616"#),
+            base.replace(r#""seq":7,"#, ""),
+            base.replace(r#""kind":"fine""#, r#""kind":"Fine""#),
+            base.replace(r#""event":"issued""#, r#""event":"Issued""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":"BJ\u002dFINES""#),
+            base.replace(r#""payee":"BJ-FINES""#, "\"payee\":\"BJ\tFINES\""),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":"BJ-FINES","payee":"X""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""memo":"x""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""pager":"x""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""cxxxxxx":"x""#),
+            base.replace(r#""payee":"BJ-FINES""#, r#""payee":5"#),
+            base.replace(r#""time":"#, r#""time":null,"x":"#),
+            base.to_string() + ",",
+            base.to_string() + "}",
+            "{".into(),
+            String::new(),
+            "[1]".into(),
+        ];
+        let serde = |r: &str| -> Result<RawRecord<'_>, String> {
+            // The record part, closed as `parse` closes it (leaked: the
+            // borrowed strings must outlive this closure).
+            let json: &'static str = Box::leak(format!("{r}}}").into_boxed_str());
+            serde_json::from_str(json).map_err(|e| e.to_string())
+        };
+        // As payqr writes them: keys sorted, no nulls.
+        let mut out = Vec::new();
+        let mut r = Record::redeemed(
+            "bj-traffic",
+            crate::code::CodeId([7; 8]),
+            9,
+            Some("T9".into()),
+            "counter",
+            Some("bank.csv@0011".into()),
+        );
+        r.replaces = Some("x".into());
+        encode(LedgerFormat::Jsonl, &r, &GENESIS, &mut out).unwrap();
+        let line = std::str::from_utf8(&out[..out.len() - 1]).unwrap();
+        let fast = [
+            fast.to_vec(),
+            vec![
+                line[..line.len() - JSON_TAIL].to_string(),
+                r#"{"amount":5000,"code_id":"c","currency":"CNY","event":"issued","expires_at":"e","issued_at":"i","issuer":"x","key_id":"k","kind":"bill","payee":"p","payload_sha256":"h","reference":"r","seq":1,"time":"t""#.into(),
+            ],
+        ]
+        .concat();
+        for r in &fast {
+            let f = fast_json(r.as_bytes()).unwrap_or_else(|| panic!("not fast: {r}"));
+            let s = serde(r).unwrap();
+            assert_eq!(format!("{f:?}"), format!("{s:?}"), "{r}");
+        }
+        for (i, r) in slow.iter().enumerate() {
+            assert!(fast_json(r.as_bytes()).is_none(), "fast {i}: {r}");
+        }
+        assert!(fast_json(b"{\"seq\":1,\"time\":\"\xff\"").is_none());
     }
 }

@@ -26,14 +26,14 @@ mod state;
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::code::CodeId;
 
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
-pub use state::{Issued, LedgerState, Redemption};
+pub use state::{Checked, Issued, IssuedFields, LedgerState, Redemption, What};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -66,6 +66,8 @@ pub struct Ledger {
     limits: (u64, usize),
     /// Lines past the index this process has read (see [`index::Tail`]).
     tail: std::sync::Mutex<Option<index::Tail>>,
+    /// How much of the file a load reads at a time (tests make it small).
+    chunk: usize,
 }
 
 impl Ledger {
@@ -75,6 +77,9 @@ impl Ledger {
             format: LedgerFormat::for_path(path),
             limits: index::limits(),
             tail: std::sync::Mutex::new(None),
+            // Big enough that the threads have thousands of lines to share,
+            // small enough that the lines in flight stay a few MB.
+            chunk: 4 << 20,
         }
     }
 
@@ -177,19 +182,75 @@ impl Ledger {
     fn scan(
         &self,
         state: &mut LedgerState,
-        seen: impl FnMut(&Record, u64),
+        mut seen: impl FnMut(&Checked, u64) + Send,
     ) -> Result<(), LedgerError> {
-        self.scan_lines(state, seen)?;
+        self.scan_lines(state, |state, c, offset| {
+            seen(&c, offset);
+            state.place(c)
+        })?;
         let header_lines = u64::from(self.format == LedgerFormat::Csv);
         state
             .seal()
             .map_err(|(seq, e)| self.line_err(seq + header_lines, e))
     }
 
+    /// Reads and checks every record like [`Ledger::load`], but hands each
+    /// one to `each` (in ledger order) instead of keeping the issued codes:
+    /// for a caller that keeps what it needs in a form of its own. The
+    /// state returned counts every record and holds every redemption, and
+    /// no issued code. A code issued twice is an error, as in `load`.
+    pub fn load_each(
+        &self,
+        _lock: &LockGuard,
+        mut each: impl FnMut(&Checked) + Send,
+    ) -> Result<LedgerState, LedgerError> {
+        // Only redeemed codes are kept: each is let in as its redemption
+        // comes, so a second redemption is still found.
+        let mut state = LedgerState::default();
+        state.only = Some(HashSet::new());
+        let mut ids = Vec::new();
+        let mut seqs = Vec::new();
+        self.scan_lines(&mut state, |state, c, _| {
+            each(&c);
+            match &c.what {
+                What::Issued(_) => {
+                    let i = u32::try_from(ids.len()).map_err(|_| "too many codes")?;
+                    ids.push((c.code_id, i));
+                    seqs.push(c.seq);
+                    // The state keeps no issued code: nothing to place.
+                    return Ok(());
+                }
+                What::Redeemed(_) => {
+                    if let Some(only) = state.only.as_mut() {
+                        only.insert(c.code_id);
+                    }
+                }
+            }
+            state.place(c)
+        })?;
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        state
+            .seal()
+            .map_err(|(seq, e)| self.line_err(seq + header_lines, e))?;
+        if let Some((id, i)) = state::issued_twice(ids) {
+            let seq = seqs[i as usize];
+            let e = format!("code {id} issued twice");
+            return Err(self.line_err(seq + header_lines, e));
+        }
+        Ok(state)
+    }
+
+    /// Reads the ledger from `state`'s end to the end of the file in
+    /// chunks of whole lines. Each chunk's lines are framed, checksummed,
+    /// hashed, parsed and field-checked in parallel ([`line::Read`]) while
+    /// the chunk before is applied: in file order, each line's `prev` is
+    /// compared with the line before and its record goes to `place` (after
+    /// the seq check), so the first bad line is named exactly as a
+    /// line-by-line read would name it.
     fn scan_lines(
         &self,
         state: &mut LedgerState,
-        mut seen: impl FnMut(&Record, u64),
+        mut place: impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String> + Send,
     ) -> Result<(), LedgerError> {
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
@@ -198,36 +259,83 @@ impl Ledger {
         };
         file.seek(SeekFrom::Start(state.end))
             .map_err(|e| self.io(e))?;
-        let mut rdr = BufReader::with_capacity(1 << 18, file);
-        let header_lines = u64::from(self.format == LedgerFormat::Csv);
-        let mut buf = Vec::with_capacity(1024);
+        let mut buf = vec![0u8; self.chunk.max(1)];
+        let mut filled = 0;
+        // Lines read but not yet applied: (length with newline, what it
+        // says). Two vectors in turn, kept: allocating one per chunk had the
+        // kernel clear fresh pages for every chunk.
+        let mut pending: Vec<(usize, line::Read)> = Vec::new();
+        let mut next: Vec<(usize, line::Read)> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
         loop {
-            buf.clear();
-            let n = rdr.read_until(b'\n', &mut buf).map_err(|e| self.io(e))?;
-            if n == 0 {
-                return Ok(());
-            }
-            if buf.last() != Some(&b'\n') {
-                state.torn_tail = true;
-                return Ok(());
-            }
-            let text = &buf[..n - 1];
-            if state.end == 0 && self.format == LedgerFormat::Csv {
-                if text != line::csv_header().as_bytes() {
+            let n = read_full(&mut file, &mut buf[filled..]).map_err(|e| self.io(e))?;
+            filled += n;
+            let at_eof = filled < buf.len();
+            let Some(last) = memchr::memrchr(b'\n', &buf[..filled]) else {
+                if at_eof {
+                    self.apply_lines(state, &mut pending, &mut place)?;
+                    // Nothing more, or a torn line with no newline at all.
+                    state.torn_tail |= filled > 0;
+                    return Ok(());
+                }
+                // One line longer than the buffer: make room.
+                buf.resize(buf.len() * 2, 0);
+                continue;
+            };
+            let mut lines = &buf[..=last];
+            if state.end == 0 && pending.is_empty() && self.format == LedgerFormat::Csv {
+                let n = memchr::memchr(b'\n', lines).unwrap_or(last);
+                if lines[..n] != *line::csv_header().as_bytes() {
                     let want = line::csv_header();
                     return Err(self.line_err(1, format!("header is not {want:?}")));
                 }
-                state.end = n as u64;
-                continue;
+                state.end = n as u64 + 1;
+                lines = &lines[n + 1..];
             }
-            let no = state.records + 1 + header_lines;
-            let r = line::decode(self.format, text, Some(&state.last_hash))
-                .map_err(|e| self.line_err(no, e))?;
-            seen(&r, state.end);
-            state.apply(r).map_err(|e| self.line_err(no, e))?;
-            state.last_hash = line::hash(text);
-            state.end += n as u64;
+            let format = self.format;
+            let ((), applied) = rayon::join(
+                || read_lines(format, lines, &mut ends, &mut next),
+                || self.apply_lines(state, &mut pending, &mut place),
+            );
+            applied?;
+            std::mem::swap(&mut pending, &mut next);
+            if at_eof {
+                self.apply_lines(state, &mut pending, &mut place)?;
+                state.torn_tail |= last + 1 < filled;
+                return Ok(());
+            }
+            buf.copy_within(last + 1..filled, 0);
+            filled -= last + 1;
         }
+    }
+
+    /// Applies lines read by [`read_lines`], in order.
+    fn apply_lines(
+        &self,
+        state: &mut LedgerState,
+        lines: &mut Vec<(usize, line::Read)>,
+        place: &mut impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String>,
+    ) -> Result<(), LedgerError> {
+        let header_lines = u64::from(self.format == LedgerFormat::Csv);
+        for (len, read) in lines.drain(..) {
+            let no = state.records + 1 + header_lines;
+            let err = |e: String| self.line_err(no, e);
+            let (prev, hash, record) = match read {
+                line::Read::Bad(e) => return Err(err(e)),
+                line::Read::Framed { prev, hash, record } => (prev, hash, record),
+            };
+            if prev != Some(state.last_hash) {
+                return Err(err(line::CHAIN_BROKEN.into()));
+            }
+            let (seq, checked) = record.map_err(err)?;
+            state.check_seq(seq).map_err(err)?;
+            let offset = state.end;
+            place(state, checked.map_err(err)?, offset).map_err(err)?;
+            state.records += 1;
+            state.last_hash = hash;
+            state.end += len as u64;
+        }
+        Ok(())
     }
 
     /// Appends records under the exclusive lock: assigns sequence numbers,
@@ -325,6 +433,43 @@ impl Ledger {
         disk::sync_data(&f).map_err(|e| self.io(e))?;
         Ok(len - state.end)
     }
+}
+
+/// Reads every line of `lines` (whole lines, each ending in a newline) on
+/// its own, in parallel, into `out`: (length with newline, what it says).
+fn read_lines(
+    format: LedgerFormat,
+    lines: &[u8],
+    ends: &mut Vec<usize>,
+    out: &mut Vec<(usize, line::Read)>,
+) {
+    use rayon::prelude::*;
+    ends.clear();
+    ends.extend(memchr::memchr_iter(b'\n', lines));
+    let ends = &*ends;
+    (0..ends.len())
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|i| {
+            let start = if i == 0 { 0 } else { ends[i - 1] + 1 };
+            let len = ends[i] + 1 - start;
+            (len, line::Read::line(format, &lines[start..ends[i]]))
+        })
+        .collect_into_vec(out);
+}
+
+/// Reads until `buf` is full or the file ends; returns how much was read.
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 /// Conflict checks for a batch of new records against the state and each
@@ -572,6 +717,48 @@ mod tests {
             let err = l.load(&lock).unwrap_err().to_string();
             let want = format!(":{line}: code {} issued twice", code(3).code.code_id);
             assert!(err.contains(&want), "{err}");
+        }
+    }
+
+    #[test]
+    fn small_chunks_name_the_same_lines() {
+        for (_d, l) in both() {
+            filled(&l, 30);
+            let lock = l.lock().unwrap();
+            let whole = l.load(&lock).unwrap();
+            let text = std::fs::read(l.path()).unwrap();
+            // Chunks shorter than a line, a line and a bit, and many lines.
+            for chunk in [1, 7, 300, 1000, 5000] {
+                let small = Ledger {
+                    chunk,
+                    ..Ledger::new(l.path())
+                };
+                let st = small.load(&lock).unwrap();
+                assert_eq!((st.records, st.end), (whole.records, whole.end));
+                assert_eq!(st.issued, whole.issued);
+                assert_eq!(st.redeemed, whole.redeemed);
+                assert!(!st.torn_tail);
+                // A flipped bit on each line in turn is named on that line.
+                let starts: Vec<usize> = std::iter::once(0)
+                    .chain(memchr::memchr_iter(b'\n', &text).map(|i| i + 1))
+                    .filter(|&i| i < text.len())
+                    .collect();
+                for (n, &at) in starts.iter().enumerate().skip(1).step_by(7) {
+                    let mut bad = text.clone();
+                    bad[at + 3] ^= 0x01;
+                    std::fs::write(l.path(), &bad).unwrap();
+                    let e = small.load(&lock).unwrap_err().to_string();
+                    assert!(e.contains(&format!(":{}: ", n + 1)), "{chunk}: {e}");
+                }
+                // A torn tail after a chunk boundary.
+                let mut torn = text.clone();
+                torn.extend_from_slice(b"{\"seq\":99");
+                std::fs::write(l.path(), &torn).unwrap();
+                let st = small.load(&lock).unwrap();
+                assert!(st.torn_tail);
+                assert_eq!(st.end, whole.end);
+                std::fs::write(l.path(), &text).unwrap();
+            }
         }
     }
 

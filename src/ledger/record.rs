@@ -1,5 +1,6 @@
 //! What one ledger line says: an issued code or a redemption.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -122,6 +123,114 @@ impl Record {
             channel: Some(channel.to_string()),
             source,
             replaces: None,
+        }
+    }
+}
+
+/// A string field read in place when the line has no escapes in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Text<'a>, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                // What serde says for a `String` field, so errors read the same.
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_string(Visit)
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(s: String) -> Self {
+        Text(Cow::Owned(s))
+    }
+}
+
+/// [`Record`] with its strings borrowed from the line where possible: the
+/// same fields, defaults and types, so it accepts exactly what `Record`
+/// accepts, without a dozen allocations per line of a full load.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Record")]
+#[allow(dead_code)] // key_id and replaces are read (checked as strings), not used
+pub(super) struct RawRecord<'a> {
+    pub seq: u64,
+    #[serde(borrow)]
+    pub time: Text<'a>,
+    pub event: Event,
+    #[serde(borrow)]
+    pub issuer: Text<'a>,
+    #[serde(borrow)]
+    pub code_id: Text<'a>,
+    #[serde(default, borrow)]
+    pub key_id: Option<Text<'a>>,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub amount: Option<u64>,
+    #[serde(default, borrow)]
+    pub currency: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub payee: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub reference: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub issued_at: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub expires_at: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub payload_sha256: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub txn: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub channel: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub source: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub replaces: Option<Text<'a>>,
+}
+
+impl From<Record> for RawRecord<'static> {
+    fn from(r: Record) -> RawRecord<'static> {
+        RawRecord {
+            seq: r.seq,
+            time: r.time.into(),
+            event: r.event,
+            issuer: r.issuer.into(),
+            code_id: r.code_id.into(),
+            key_id: r.key_id.map(Into::into),
+            kind: r.kind,
+            amount: r.amount,
+            currency: r.currency.map(Into::into),
+            payee: r.payee.map(Into::into),
+            reference: r.reference.map(Into::into),
+            issued_at: r.issued_at.map(Into::into),
+            expires_at: r.expires_at.map(Into::into),
+            payload_sha256: r.payload_sha256.map(Into::into),
+            txn: r.txn.map(Into::into),
+            channel: r.channel.map(Into::into),
+            source: r.source.map(Into::into),
+            replaces: r.replaces.map(Into::into),
         }
     }
 }

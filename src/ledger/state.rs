@@ -6,7 +6,7 @@ use std::hash::{DefaultHasher, Hash as _, Hasher};
 use sha2::{Digest, Sha256};
 
 use super::line::{GENESIS, Hash};
-use super::record::{Event, Record};
+use super::record::{Event, RawRecord, Record, Text};
 use crate::code::{CodeId, Kind};
 use crate::currency::Currency;
 use crate::time;
@@ -235,55 +235,47 @@ impl LedgerState {
 
     /// Checks one record against the state and applies it.
     pub(super) fn apply(&mut self, r: Record) -> Result<(), String> {
-        if r.seq != self.next_seq() {
+        self.check_seq(r.seq)?;
+        self.insert(r)?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Whether `seq` is the next record's number.
+    pub(super) fn check_seq(&self, seq: u64) -> Result<(), String> {
+        if seq != self.next_seq() {
             return Err(format!(
                 "seq {} out of order (expected {})",
-                r.seq,
+                seq,
                 self.next_seq()
             ));
         }
-        self.insert(r)?;
-        self.records += 1;
         Ok(())
     }
 
     /// Checks a record's fields and, if the state keeps its code, records
     /// it (no sequence check: the index hands records over out of order).
     pub(super) fn insert(&mut self, r: Record) -> Result<(), String> {
-        let utc = chrono::FixedOffset::east_opt(0).expect("utc");
-        let when = |field: &str, v: Option<&str>| -> Result<u64, String> {
-            let s = v.ok_or(format!("{field}: missing"))?;
-            time::parse_time(s, 0, utc).map_err(|e| format!("{field}: {e}"))
-        };
-        let time = when("time", Some(&r.time))?;
-        let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
-        crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
-        match r.event {
-            Event::Issued => {
-                let need = |field: &str, v: Option<String>| v.ok_or(format!("{field}: missing"));
-                let currency = need("currency", r.currency)?;
-                let currency = Currency::from_code(&currency)
-                    .ok_or(format!("currency: unknown {currency:?}"))?;
+        self.place(check(RawRecord::from(r))?)
+    }
+
+    /// Records a checked record if the state keeps its code.
+    pub(super) fn place(&mut self, c: Checked) -> Result<(), String> {
+        let code_id = c.code_id;
+        match c.what {
+            What::Issued(f) => {
                 let issued = Issued {
-                    seq: r.seq,
+                    seq: c.seq,
                     code_id,
-                    kind: r.kind.ok_or("kind: missing")?,
-                    amount: r
-                        .amount
-                        .filter(|&a| a > 0)
-                        .ok_or("amount: missing or zero")?,
-                    currency,
-                    payee: need("payee", r.payee)?,
-                    reference: need("reference", r.reference)?,
-                    issued_at: when("issued_at", r.issued_at.as_deref())?,
-                    expires_at: when("expires_at", r.expires_at.as_deref())?,
-                    payload_sha256: match r.payload_sha256.as_deref() {
-                        None => None,
-                        Some(h) => Some(
-                            crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?,
-                        ),
-                    },
-                    issuer: r.issuer,
+                    kind: f.kind,
+                    amount: f.amount,
+                    currency: f.currency,
+                    payee: f.payee,
+                    reference: f.reference,
+                    issued_at: f.issued_at,
+                    expires_at: f.expires_at,
+                    payload_sha256: f.payload_sha256,
+                    issuer: c.issuer,
                 };
                 if !self.keeps(&code_id) {
                     return Ok(());
@@ -301,7 +293,7 @@ impl LedgerState {
                 self.by_code.push(code_id, u64::from(i));
                 self.issued.push(issued);
             }
-            Event::Redeemed => {
+            What::Redeemed(redemption) => {
                 if !self.keeps(&code_id) || self.refs_only {
                     return Ok(());
                 }
@@ -311,20 +303,104 @@ impl LedgerState {
                         prev.seq
                     ));
                 }
-                self.redeemed.insert(
-                    code_id,
-                    Redemption {
-                        seq: r.seq,
-                        time,
-                        txn: r.txn,
-                        channel: r.channel.unwrap_or_default(),
-                        source: r.source,
-                    },
-                );
+                self.redeemed.insert(code_id, redemption);
             }
         }
         Ok(())
     }
+}
+
+/// A record whose fields have been read and checked, before it meets the
+/// state: what can be done for every line at once, in parallel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub seq: u64,
+    pub code_id: CodeId,
+    pub issuer: String,
+    pub what: What,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    Issued(IssuedFields),
+    Redeemed(Redemption),
+}
+
+/// The fields of an `issued` record besides seq, code id and issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedFields {
+    pub kind: Kind,
+    pub amount: u64,
+    pub currency: Currency,
+    pub payee: String,
+    pub reference: String,
+    pub issued_at: u64,
+    pub expires_at: u64,
+    pub payload_sha256: Option<[u8; 32]>,
+}
+
+/// The first code issued twice among (code, position) pairs, as
+/// [`LedgerState::seal`] names it: its later position.
+pub(super) fn issued_twice(ids: Vec<(CodeId, u32)>) -> Option<(CodeId, u32)> {
+    let mut sorted = Sorted {
+        items: ids,
+        sorted: 0,
+    };
+    let i = sorted.seal()?;
+    sorted.items.into_iter().find(|e| e.1 == i)
+}
+
+/// Checks a record's fields, in the order errors are reported.
+pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
+    let utc = chrono::FixedOffset::east_opt(0).expect("utc");
+    let when = |field: &str, v: Option<&str>| -> Result<u64, String> {
+        let s = v.ok_or_else(|| format!("{field}: missing"))?;
+        time::parse_time(s, 0, utc).map_err(|e| format!("{field}: {e}"))
+    };
+    let time = when("time", Some(&r.time))?;
+    let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
+    crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
+    let what = match r.event {
+        Event::Issued => {
+            fn need<'a>(field: &str, v: Option<Text<'a>>) -> Result<Text<'a>, String> {
+                v.ok_or_else(|| format!("{field}: missing"))
+            }
+            let currency = need("currency", r.currency)?;
+            let currency = Currency::from_code(&currency)
+                .ok_or_else(|| format!("currency: unknown {:?}", &*currency))?;
+            What::Issued(IssuedFields {
+                kind: r.kind.ok_or("kind: missing")?,
+                amount: r
+                    .amount
+                    .filter(|&a| a > 0)
+                    .ok_or("amount: missing or zero")?,
+                currency,
+                payee: need("payee", r.payee)?.0.into_owned(),
+                reference: need("reference", r.reference)?.0.into_owned(),
+                issued_at: when("issued_at", r.issued_at.as_deref())?,
+                expires_at: when("expires_at", r.expires_at.as_deref())?,
+                payload_sha256: match r.payload_sha256.as_deref() {
+                    None => None,
+                    Some(h) => {
+                        Some(crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?)
+                    }
+                },
+            })
+        }
+        Event::Redeemed => What::Redeemed(Redemption {
+            seq: r.seq,
+            time,
+            txn: r.txn.map(|t| t.0.into_owned()),
+            channel: r.channel.map(|t| t.0.into_owned()).unwrap_or_default(),
+            source: r.source.map(|t| t.0.into_owned()),
+        }),
+    };
+    Ok(Checked {
+        seq: r.seq,
+        code_id,
+        issuer: r.issuer.0.into_owned(),
+        what,
+    })
 }
 
 #[cfg(test)]

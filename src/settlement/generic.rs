@@ -6,8 +6,8 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::{
-    Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, decode_utf8,
-    parse_paid_at,
+    Amount, CodeRef, Currencies, Errors, MAX_ROW_ERRORS, Payment, RowError, SettlementError, Table,
+    cell, decode_utf8, parse_paid_at,
 };
 
 const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
@@ -108,8 +108,20 @@ pub fn parse(
     map: &ColumnMap,
     tz: FixedOffset,
 ) -> Result<Vec<Payment>, SettlementError> {
+    parse_in_pieces(path, bytes, map, tz, PIECE)
+}
+
+fn parse_in_pieces(
+    path: &Path,
+    bytes: &[u8],
+    map: &ColumnMap,
+    tz: FixedOffset,
+    piece: usize,
+) -> Result<Vec<Payment>, SettlementError> {
+    use rayon::prelude::*;
     let text = decode_utf8(path, bytes)?;
-    let mut table = Table::new(path, text, delimiter(path, text), 1)?;
+    let delimiter = delimiter(path, text);
+    let mut table = Table::new(path, text, delimiter, 1)?;
     let header_err = |line: u64, problem: String| SettlementError::Header {
         path: path.to_path_buf(),
         line,
@@ -121,34 +133,166 @@ pub fn parse(
     };
     let cols = resolve(&header, map).map_err(|p| header_err(header_line, p))?;
     let names = FieldNames::new(map);
+    let rows = |table: Table| rows(table, header.len(), &cols, &names, tz);
 
+    // A big file with no quotes has one record per line: it is cut into
+    // pieces at line ends and the pieces are read in parallel, each from
+    // its own line 1, then renumbered. Anything else is read in one go.
+    let bytes = text.as_bytes();
+    let body = match memchr::memchr(b'\n', bytes) {
+        Some(nl)
+            if header_line == 1
+                && bytes.len() > piece
+                && !bytes[..nl]
+                    .strip_suffix(b"\r")
+                    .unwrap_or(&bytes[..nl])
+                    .contains(&b'\r')
+                && memchr::memchr(b'"', bytes).is_none() =>
+        {
+            &text[nl + 1..]
+        }
+        _ => return rows(table).finish(),
+    };
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while rest.len() > piece {
+        let Some(nl) = memchr::memchr(b'\n', &rest.as_bytes()[piece..]) else {
+            break;
+        };
+        let (first, tail) = rest.split_at(piece + nl + 1);
+        pieces.push(first);
+        rest = tail;
+    }
+    pieces.push(rest);
+    // Renumbered from line 2 and joined in file order, stopping where a
+    // read of the whole file would have stopped. A few pieces per thread
+    // at a time: the rows of every piece at once would double the memory.
+    let mut all = Rows::default();
+    let mut before = 1;
+    for wave in pieces.chunks(4 * rayon::current_num_threads().max(1)) {
+        let read: Vec<(Rows, u64)> = wave
+            .par_iter()
+            .map(|piece| {
+                let lines = super::count_lines(piece.as_bytes());
+                let rows = match Table::new(path, piece, delimiter, 1) {
+                    Ok(t) => rows(t),
+                    Err(e) => Rows::failed(e),
+                };
+                (rows, lines)
+            })
+            .collect();
+        for (mut piece, lines) in read {
+            piece.shift(before);
+            before += lines;
+            if all.join(piece) {
+                return all.finish();
+            }
+        }
+    }
+    all.finish()
+}
+
+/// Bytes of a settlement file read as one piece.
+const PIECE: usize = 1 << 20;
+
+/// The rows of (part of) a file: payments, row errors, and a problem
+/// that stopped the reading after those errors.
+#[derive(Default)]
+struct Rows {
+    payments: Vec<Payment>,
+    errors: Vec<RowError>,
+    fatal: Option<SettlementError>,
+}
+
+impl Rows {
+    fn failed(e: SettlementError) -> Rows {
+        Rows {
+            fatal: Some(e),
+            ..Rows::default()
+        }
+    }
+
+    /// Adds `by` to every line number.
+    fn shift(&mut self, by: u64) {
+        for p in &mut self.payments {
+            p.line += by;
+        }
+        for e in &mut self.errors {
+            e.line += by;
+        }
+        if let Some(SettlementError::File { line, .. }) = &mut self.fatal {
+            *line += by;
+        }
+    }
+
+    /// Appends the rows of the next piece; whether reading stops here
+    /// (enough errors, or a fatal one).
+    fn join(&mut self, next: Rows) -> bool {
+        self.payments.extend(next.payments);
+        for e in next.errors {
+            if self.errors.len() >= MAX_ROW_ERRORS {
+                return true;
+            }
+            self.errors.push(e);
+        }
+        if self.errors.len() >= MAX_ROW_ERRORS {
+            return true;
+        }
+        self.fatal = next.fatal;
+        self.fatal.is_some()
+    }
+
+    fn finish(self) -> Result<Vec<Payment>, SettlementError> {
+        if let Some(e) = self.fatal {
+            return Err(e);
+        }
+        if self.errors.is_empty() {
+            Ok(self.payments)
+        } else {
+            Err(SettlementError::Rows(self.errors))
+        }
+    }
+}
+
+/// Reads the records of `table` (after the header).
+fn rows(
+    mut table: Table,
+    fields: usize,
+    cols: &Columns,
+    names: &FieldNames,
+    tz: FixedOffset,
+) -> Rows {
     let mut payments = Vec::new();
-    let mut errors = Errors::new(path);
+    let mut errors = Errors::new(table.path);
     let mut currencies = Currencies::default();
-    while let Some((line, record)) = table.next()? {
-        if record.len() != header.len() {
-            let problem = format!(
-                "{} fields, but the header has {}",
-                record.len(),
-                header.len()
-            );
+    loop {
+        let (line, record) = match table.next() {
+            Ok(Some(r)) => r,
+            Ok(None) => break,
+            Err(e) => {
+                return Rows {
+                    payments,
+                    errors: errors.rows,
+                    fatal: Some(e),
+                };
+            }
+        };
+        if record.len() != fields {
+            let problem = format!("{} fields, but the header has {}", record.len(), fields);
             errors.push(line, None, problem);
-        } else if let Some(p) = payment(
-            record,
-            line,
-            &cols,
-            &names,
-            tz,
-            &mut currencies,
-            &mut errors,
-        ) {
+        } else if let Some(p) = payment(record, line, cols, names, tz, &mut currencies, &mut errors)
+        {
             payments.push(p);
         }
         if errors.full() {
             break;
         }
     }
-    errors.finish(payments)
+    Rows {
+        payments,
+        errors: errors.rows,
+        fatal: None,
+    }
 }
 
 /// Tab when the file is named .tsv or its header has tabs and no commas
@@ -322,6 +466,57 @@ mod tests {
     }
 
     const ID: &str = "0101010101010101";
+
+    #[test]
+    fn pieces_read_like_the_whole() {
+        let path = Path::new("s.csv");
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        let map = ColumnMap::default();
+        for end in ["\n", "\r\n"] {
+            let mut text = format!("code_id,amount,currency,paid_at,txn_id{end}");
+            for i in 0..3000 {
+                let row = match i % 500 {
+                    17 => format!("{ID},x,CNY,2026-11-23 08:00:00,T{i}"),
+                    18 => format!("{ID},1{end}"),
+                    19 => end.to_string(),
+                    20 => format!("{ID},1,CNY,bad,T{i}{end}{end}"),
+                    _ => format!("{i:016x},{i}.50,CNY,2026-11-23 08:00:00,T{i}"),
+                };
+                text.push_str(&row);
+                text.push_str(end);
+            }
+            for errors in [0, 2, 60] {
+                // Clean, a few bad rows, or more than are reported.
+                let text: String = text
+                    .split_inclusive(end)
+                    .enumerate()
+                    .filter(|(n, l)| {
+                        !(l.contains(",x,")
+                            || l.contains(",bad,")
+                            || l.starts_with(&format!("{ID},1{end}")))
+                            || n / 500 < errors
+                    })
+                    .map(|(_, l)| l)
+                    .collect();
+                let whole = parse_in_pieces(path, text.as_bytes(), &map, tz, usize::MAX);
+                for piece in [1, 100, 4096] {
+                    let pieces = parse_in_pieces(path, text.as_bytes(), &map, tz, piece);
+                    match (&whole, &pieces) {
+                        (Ok(a), Ok(b)) => assert!(a == b, "{end:?} {errors} {piece}"),
+                        (Err(a), Err(b)) => {
+                            assert_eq!(a.to_string(), b.to_string(), "{end:?} {errors} {piece}")
+                        }
+                        _ => panic!("{end:?} {errors} {piece}: {whole:?} {pieces:?}"),
+                    }
+                }
+                if errors == 0 {
+                    assert!(whole.as_ref().unwrap().len() > 2900);
+                } else {
+                    assert!(whole.is_err());
+                }
+            }
+        }
+    }
 
     #[test]
     fn parses_rows_with_optional_columns() {

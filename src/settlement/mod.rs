@@ -426,8 +426,10 @@ impl<'a> Lines<'a> {
 
 /// Line ends in `bytes`: LF, or CR not followed by LF (a CR at the very end
 /// counts: what follows starts a line).
-fn count_lines(bytes: &[u8]) -> u64 {
-    (0..bytes.len()).filter(|&i| ends_line(bytes, i)).count() as u64
+pub(super) fn count_lines(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| ends_line(bytes, i))
+        .count() as u64
 }
 
 /// Whether byte `i` ends a line: LF, or CR not followed by LF.
