@@ -280,6 +280,17 @@ impl LedgerState {
         let code_id = c.code_id;
         match c.what {
             What::Issued(f) => {
+                if !self.keeps(&code_id) {
+                    return Ok(());
+                }
+                // A second issue of the id is found by seal().
+                if self.refs_only {
+                    let key = reference_digest(&c.issuer, &f.reference);
+                    self.refs.push(key, (c.seq, code_id));
+                    let seq = u32::try_from(c.seq).map_err(|_| "too many records")?;
+                    self.by_code.push(code_id, seq);
+                    return Ok(());
+                }
                 let issued = Issued {
                     seq: c.seq,
                     code_id,
@@ -293,17 +304,6 @@ impl LedgerState {
                     payload_sha256: f.payload_sha256,
                     issuer: share(&mut self.shared.0, c.issuer),
                 };
-                if !self.keeps(&code_id) {
-                    return Ok(());
-                }
-                // A second issue of the id is found by seal().
-                if self.refs_only {
-                    let key = reference_digest(&issued.issuer, &issued.reference);
-                    self.refs.push(key, (issued.seq, code_id));
-                    let seq = u32::try_from(issued.seq).map_err(|_| "too many records")?;
-                    self.by_code.push(code_id, seq);
-                    return Ok(());
-                }
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
                 let key = reference_key(&issued.issuer, &issued.reference);
                 self.by_reference.push(key, i);
