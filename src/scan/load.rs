@@ -1,6 +1,6 @@
 //! Decoding an image file into pixels under explicit limits.
 
-use std::io::{self, BufRead, Read, Seek};
+use std::io::{self, BufRead, Cursor, Read, Seek};
 use std::path::Path;
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits};
@@ -19,7 +19,7 @@ pub(super) fn decode_gray<R: BufRead + Seek>(
     limits: &ScanLimits,
     path: Option<&Path>,
 ) -> Result<Gray, ScanError> {
-    let mut reader = ImageReader::new(reader)
+    let reader = ImageReader::new(reader)
         .with_guessed_format()
         .map_err(|e| io_error(e, path))?;
     let Some(format) = reader.format() else {
@@ -31,26 +31,34 @@ pub(super) fn decode_gray<R: BufRead + Seek>(
     if format == ImageFormat::WebP {
         // libwebp wants the file in memory; a file larger than the pixel
         // allowance is no image within the limits.
-        let mut inner = reader.into_inner();
-        let start = inner.stream_position().map_err(|e| io_error(e, path))?;
         let mut bytes = Vec::new();
-        (&mut inner)
+        reader
+            .into_inner()
             .take(limits.max_alloc)
             .read_to_end(&mut bytes)
             .map_err(|e| io_error(e, path))?;
-        match webp::luma(&bytes, limits) {
-            webp::Luma::Decoded(gray) => return Ok(gray),
-            webp::Luma::TooLarge(width, height) => {
-                return Err(ScanError::TooLarge { width, height });
-            }
-            webp::Luma::Elsewhere => {}
-        }
-        inner
-            .seek(io::SeekFrom::Start(start))
-            .map_err(|e| io_error(e, path))?;
-        reader = ImageReader::new(inner);
-        reader.set_format(ImageFormat::WebP);
+        return match webp::luma(&bytes, limits) {
+            webp::Luma::Decoded(gray) => Ok(gray),
+            webp::Luma::TooLarge(width, height) => Err(ScanError::TooLarge { width, height }),
+            // The pure-Rust decoder, from the bytes already read.
+            webp::Luma::Elsewhere => decode_image(
+                ImageReader::with_format(Cursor::new(bytes), format),
+                format,
+                limits,
+                path,
+            ),
+        };
     }
+    decode_image(reader, format, limits, path)
+}
+
+/// Decodes any other format through `image`, under `limits`.
+fn decode_image<R: BufRead + Seek>(
+    mut reader: ImageReader<R>,
+    format: ImageFormat,
+    limits: &ScanLimits,
+    path: Option<&Path>,
+) -> Result<Gray, ScanError> {
     let format_name = format
         .extensions_str()
         .first()
