@@ -112,9 +112,22 @@ fn main() {
     );
     let mut symbols: Vec<Symbol> = Vec::new();
     report(
-        "QR encode, fast_qr (render::encode)",
+        "QR encode, payqr's encoder (render::encode)",
         median_us(n, || {
             symbols = texts.iter().map(|t| render::encode(t).unwrap()).collect();
+        }),
+    );
+    report(
+        "QR encode, fast_qr crate (the encoder before 2026-11-23 15:00)",
+        median_us(n, || {
+            for t in &texts {
+                black_box(
+                    fast_qr::QRBuilder::new(t.as_bytes())
+                        .ecl(fast_qr::ECL::M)
+                        .build()
+                        .unwrap(),
+                );
+            }
         }),
     );
     let sample = n.min(1_000);

@@ -10,10 +10,10 @@
 //! it as a 1-bit PNG or as one run-length SVG path is both faster and an
 //! order of magnitude smaller than an 8-bit raster.
 
-use std::fmt::Write as _;
-
 use qrcode::QrCode;
 use thiserror::Error;
+
+mod encoder;
 
 /// Quiet zone (light border) in modules the QR specification asks for.
 pub const DEFAULT_QUIET_MODULES: u32 = 4;
@@ -85,55 +85,26 @@ pub fn encode(text: &str) -> Result<Symbol, RenderError> {
 /// symbol that holds it.
 ///
 /// Texts made only of QR alphanumeric characters (every `PQ1:` payload)
-/// go through `fast_qr`: one segment is then optimal, and its mask choice
-/// is ~8x faster than `qrcode`'s (0.35 vs 3 ms for a 270-character
-/// payload, benches/NOTES.md), which decides the speed of batch issuance.
+/// go through this crate's own encoder ([`encoder`]): one segment is then
+/// optimal, and its mask choice is what decides the speed of batch
+/// issuance (~25 µs a code against `qrcode`'s ~1,300, benches/NOTES.md).
 /// Other texts go through `qrcode`, whose segment optimiser mixes numeric,
 /// alphanumeric and byte segments into a smaller symbol than any single
 /// mode would.
 pub fn encode_with(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
-    if text.bytes().all(is_qr_alphanumeric) {
-        encode_fast(text, ec)
+    if text.bytes().all(encoder::is_alphanumeric) {
+        let e = encoder::encode(text.as_bytes(), ec).ok_or(RenderError::TooLong {
+            len: text.len(),
+            ec,
+        })?;
+        Ok(Symbol {
+            version: e.version,
+            width: e.width,
+            dark: e.dark,
+        })
     } else {
         encode_segmented(text, ec)
     }
-}
-
-/// The 45 characters of the QR alphanumeric mode.
-fn is_qr_alphanumeric(b: u8) -> bool {
-    matches!(b, b'0'..=b'9' | b'A'..=b'Z' | b' ' | b'$' | b'%' | b'*' | b'+' | b'-' | b'.' | b'/' | b':')
-}
-
-fn encode_fast(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
-    let code = fast_qr::QRBuilder::new(text.as_bytes())
-        .ecl(match ec {
-            EcLevel::L => fast_qr::ECL::L,
-            EcLevel::M => fast_qr::ECL::M,
-            EcLevel::Q => fast_qr::ECL::Q,
-            EcLevel::H => fast_qr::ECL::H,
-        })
-        .build()
-        .map_err(|e| match e {
-            fast_qr::qr::QRCodeError::EncodedData => RenderError::TooLong {
-                len: text.len(),
-                ec,
-            },
-            other => RenderError::Encode(other.to_string()),
-        })?;
-    let width = code.size;
-    let version = u8::try_from((width.saturating_sub(17)) / 4)
-        .ok()
-        .filter(|v| (1..=40).contains(v) && width == 17 + 4 * *v as usize)
-        .ok_or_else(|| RenderError::Encode(format!("unexpected QR width {width}")))?;
-    let dark = code.data[..width * width]
-        .iter()
-        .map(|m| m.value())
-        .collect();
-    Ok(Symbol {
-        version,
-        width,
-        dark,
-    })
 }
 
 fn encode_segmented(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
@@ -161,6 +132,22 @@ fn encode_segmented(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
         width,
         dark,
     })
+}
+
+/// Appends `n` in decimal ASCII.
+fn push_decimal(out: &mut Vec<u8>, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 impl Symbol {
@@ -279,24 +266,35 @@ impl Symbol {
     /// `quiet` modules: one `M x yhNv1h-Nz` rectangle per horizontal run,
     /// so a viewer draws no seams between neighbouring modules.
     pub fn svg_path(&self, quiet: usize) -> String {
-        let mut path = String::new();
-        for y in 0..self.width {
+        // Written byte by byte rather than with `write!`: the formatting
+        // machinery cost ~60 µs a code for the ~700 runs of a version 9
+        // symbol, a fifth of a batch's CPU per code (benches/NOTES.md).
+        let mut path = Vec::with_capacity(self.width * self.width * 4);
+        for (y, row) in self.dark.chunks_exact(self.width.max(1)).enumerate() {
             let mut x = 0;
-            while x < self.width {
-                if !self.is_dark(x, y) {
+            while x < row.len() {
+                if !row[x] {
                     x += 1;
                     continue;
                 }
                 let start = x;
-                while x < self.width && self.is_dark(x, y) {
+                while x < row.len() && row[x] {
                     x += 1;
                 }
                 let len = x - start;
-                // Writing to a String cannot fail.
-                let _ = write!(path, "M{} {}h{len}v1h-{len}z", start + quiet, y + quiet);
+                path.push(b'M');
+                push_decimal(&mut path, start + quiet);
+                path.push(b' ');
+                push_decimal(&mut path, y + quiet);
+                path.push(b'h');
+                push_decimal(&mut path, len);
+                path.extend_from_slice(b"v1h-");
+                push_decimal(&mut path, len);
+                path.push(b'z');
             }
         }
-        path
+        // Only ASCII digits and letters were pushed.
+        String::from_utf8(path).unwrap_or_default()
     }
 
     /// Renders the symbol with Unicode half blocks, two module rows per
@@ -365,7 +363,7 @@ pub(crate) mod tests {
 
     #[test]
     fn both_encoders_produce_symbols_that_scan() {
-        // Alphanumeric text takes the fast_qr path, anything else the
+        // Alphanumeric text takes the own encoder, anything else the
         // qrcode segment optimiser; both must read back exactly.
         for text in [
             payload(270, 7),
@@ -375,6 +373,28 @@ pub(crate) mod tests {
             assert_eq!(sym.width(), 17 + 4 * sym.version() as usize);
             let png = sym.to_png(4, DEFAULT_QUIET_MODULES);
             assert_eq!(crate::scan::scan_bytes(&png).unwrap(), vec![text]);
+        }
+    }
+
+    #[test]
+    fn symbols_of_every_level_and_many_sizes_scan_back() {
+        // The encoder is this crate's own; a second decoder (the scanner)
+        // must read what it writes, from small to large versions.
+        for (i, ec) in [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H]
+            .into_iter()
+            .enumerate()
+        {
+            for len in [8, 60, 150, 270, 420] {
+                let text = payload(len, 40 + i as u64);
+                let sym = encode_with(&text, ec).unwrap();
+                let png = sym.to_png(3, DEFAULT_QUIET_MODULES);
+                assert_eq!(
+                    crate::scan::scan_bytes(&png).unwrap(),
+                    vec![text],
+                    "{ec:?} version {}",
+                    sym.version()
+                );
+            }
         }
     }
 
@@ -431,6 +451,39 @@ pub(crate) mod tests {
             .filter(|&(x, y)| sym.is_dark(x, y))
             .count();
         assert_eq!(covered, dark);
+    }
+
+    #[test]
+    fn svg_path_is_the_run_list_written_with_format() {
+        // The hand-written number formatting against `write!`, on symbols
+        // whose coordinates reach three digits (quiet 64 + width 100+).
+        use std::fmt::Write as _;
+        for (len, quiet) in [(9, 0), (270, 4), (900, 64)] {
+            let sym = encode(&payload(len, 11)).unwrap();
+            let mut expected = String::new();
+            for y in 0..sym.width() {
+                let mut x = 0;
+                while x < sym.width() {
+                    let start = x;
+                    while x < sym.width() && sym.is_dark(x, y) {
+                        x += 1;
+                    }
+                    if x > start {
+                        let n = x - start;
+                        write!(expected, "M{} {}h{n}v1h-{n}z", start + quiet, y + quiet).unwrap();
+                    } else {
+                        x += 1;
+                    }
+                }
+            }
+            assert_eq!(sym.svg_path(quiet), expected);
+        }
+        let mut out = Vec::new();
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            out.clear();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 
     #[test]
