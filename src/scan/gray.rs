@@ -131,51 +131,73 @@ impl Gray {
     }
 
     /// 3×3 box blur, separable, with edges clamped.
+    ///
+    /// Row by row with the interior free of edge tests: on a 12 MP photo
+    /// this view is built for every image that the reduced views miss,
+    /// and the per-pixel clamping it replaced cost ~35 ms of it.
     pub(super) fn blur3(&self) -> Gray {
         let (w, h) = (self.w, self.h);
-        // Horizontal pass into sums of three (≤ 765, fits u16), then
-        // vertical pass over those.
-        let mut rows = vec![0u16; w * h];
-        for y in 0..h {
-            let src = &self.px[y * w..][..w];
-            for x in 0..w {
-                let (l, r) = (x.saturating_sub(1), (x + 1).min(w - 1));
-                rows[y * w + x] = u16::from(src[l]) + u16::from(src[x]) + u16::from(src[r]);
-            }
+        if w == 0 || h == 0 {
+            return self.clone();
         }
-        let mut px = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let (up, down) = (y.saturating_sub(1), (y + 1).min(h - 1));
-            for x in 0..w {
-                let sum = u32::from(rows[up * w + x])
-                    + u32::from(rows[y * w + x])
-                    + u32::from(rows[down * w + x]);
-                px.push((sum / 9) as u8);
+        // Horizontal sums of three (≤ 765, fits u16), one row at a time.
+        let hsum = |y: usize, out: &mut [u16]| {
+            let src = &self.px[y * w..][..w];
+            if w == 1 {
+                out[0] = 3 * u16::from(src[0]);
+                return;
             }
+            out[0] = 2 * u16::from(src[0]) + u16::from(src[1]);
+            for (o, t) in out[1..w - 1].iter_mut().zip(src.windows(3)) {
+                *o = u16::from(t[0]) + u16::from(t[1]) + u16::from(t[2]);
+            }
+            out[w - 1] = u16::from(src[w - 2]) + 2 * u16::from(src[w - 1]);
+        };
+        // rows[0] = row y - 1 (clamped), rows[1] = row y, rows[2] = y + 1.
+        let mut first = vec![0u16; w];
+        hsum(0, &mut first);
+        let mut rows = [first.clone(), first, vec![0u16; w]];
+        let mut px = vec![0u8; w * h];
+        for (y, out) in px.chunks_exact_mut(w).enumerate() {
+            if y + 1 < h {
+                hsum(y + 1, &mut rows[2]);
+            } else {
+                let (done, last) = rows.split_at_mut(2);
+                last[0].copy_from_slice(&done[1]);
+            }
+            for (((o, &a), &b), &c) in out.iter_mut().zip(&rows[0]).zip(&rows[1]).zip(&rows[2]) {
+                // x / 9 for x ≤ 2295, exact: (x * 7282) >> 16.
+                *o = (((u32::from(a) + u32::from(b) + u32::from(c)) * 7282) >> 16) as u8;
+            }
+            rows.rotate_left(1);
         }
         Gray { w, h, px }
     }
 
     /// Box-filter reduction by an integer factor; edge blocks that are cut
     /// short are averaged over the pixels they have.
+    ///
+    /// Sums each band of `factor` rows into one row of block sums, walking
+    /// the pixels in order: the per-pixel division and scattered writes it
+    /// replaced cost ~25 ms on a 12 MP photo, for each reduced view.
     pub(super) fn downscale(&self, factor: usize) -> Gray {
         let f = factor.max(1);
         let (w, h) = (self.w.div_ceil(f), self.h.div_ceil(f));
-        let mut sums = vec![0u32; w * h];
-        let mut counts = vec![0u32; w * h];
-        for y in 0..self.h {
-            let row = &self.px[y * self.w..][..self.w];
-            let out = (y / f) * w;
-            for (x, &v) in row.iter().enumerate() {
-                sums[out + x / f] += u32::from(v);
-                counts[out + x / f] += 1;
+        let mut px = Vec::with_capacity(w * h);
+        let mut sums = vec![0u32; w];
+        for band in self.px.chunks(f * self.w.max(1)) {
+            sums.fill(0);
+            for row in band.chunks_exact(self.w) {
+                for (s, block) in sums.iter_mut().zip(row.chunks(f)) {
+                    *s += block.iter().map(|&v| u32::from(v)).sum::<u32>();
+                }
+            }
+            let rows = (band.len() / self.w) as u32;
+            for (x, &s) in sums.iter().enumerate() {
+                let cols = (self.w - x * f).min(f) as u32;
+                px.push((s / (rows * cols)) as u8);
             }
         }
-        let px = sums
-            .iter()
-            .zip(&counts)
-            .map(|(&s, &n)| (s / n.max(1)) as u8)
-            .collect();
         Gray { w, h, px }
     }
 }
@@ -207,6 +229,58 @@ mod tests {
                 }
                 let dark = u64::from(g.px[y * w + x]) * n * 100 < sum * 94;
                 assert_eq!(fast.px[y * w + x] == 0, dark, "at ({x}, {y})");
+            }
+        }
+    }
+
+    fn noise(w: usize, h: usize, seed: u64) -> Gray {
+        let mut state = seed;
+        let px = (0..w * h)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (state >> 56) as u8
+            })
+            .collect();
+        Gray { w, h, px }
+    }
+
+    #[test]
+    fn blur_and_downscale_match_brute_force() {
+        for (w, h) in [(1, 1), (1, 5), (5, 1), (2, 2), (23, 17), (64, 9)] {
+            let g = noise(w, h, (w * 31 + h) as u64);
+            let b = g.blur3();
+            for y in 0..h {
+                for x in 0..w {
+                    let mut sum = 0u32;
+                    for dy in [-1i64, 0, 1] {
+                        for dx in [-1i64, 0, 1] {
+                            let yy = (y as i64 + dy).clamp(0, h as i64 - 1) as usize;
+                            let xx = (x as i64 + dx).clamp(0, w as i64 - 1) as usize;
+                            sum += u32::from(g.px[yy * w + xx]);
+                        }
+                    }
+                    assert_eq!(
+                        b.px[y * w + x],
+                        (sum / 9) as u8,
+                        "blur {w}x{h} at ({x}, {y})"
+                    );
+                }
+            }
+            for f in 1..=5 {
+                let d = g.downscale(f);
+                assert_eq!((d.w, d.h), (w.div_ceil(f), h.div_ceil(f)));
+                for by in 0..d.h {
+                    for bx in 0..d.w {
+                        let (mut sum, mut n) = (0u32, 0u32);
+                        for y in by * f..((by + 1) * f).min(h) {
+                            for x in bx * f..((bx + 1) * f).min(w) {
+                                sum += u32::from(g.px[y * w + x]);
+                                n += 1;
+                            }
+                        }
+                        assert_eq!(d.px[by * d.w + bx], (sum / n) as u8, "downscale {f}");
+                    }
+                }
             }
         }
     }
