@@ -118,7 +118,7 @@ fn main() {
         }),
     );
     report(
-        "QR encode, fast_qr crate (the encoder before 2026-11-23 15:00)",
+        "QR encode, fast_qr crate (the encoder until 2026-11-23)",
         median_us(n, || {
             for t in &texts {
                 black_box(
