@@ -1,9 +1,11 @@
 //! QR symbols for payload texts, rendered to PNG, SVG or a terminal.
 //!
 //! Payload texts (`PQ1:` + base45) consist only of characters from the QR
-//! alphanumeric set, so the `qrcode` crate's segment optimiser packs them at
-//! 5.5 bits per character; a typical 150–300 character payload fits a
-//! version 7–10 symbol at error-correction level M.
+//! alphanumeric set, packed at 5.5 bits per character by this crate's own
+//! encoder ([`encoder`], written for the speed of batch issuance); a
+//! typical 150–300 character payload fits a version 7–10 symbol at
+//! error-correction level M. Other texts (EMV payloads) go through the
+//! `qrcode` crate's segment optimiser.
 //!
 //! The renderers are written by hand rather than through `qrcode`'s or
 //! `image`'s generic renderers: a QR symbol is a 1-bit picture, and writing
