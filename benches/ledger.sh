@@ -83,6 +83,18 @@ for i in $(seq 2 "$RUNS"); do
 done | stats | sed 's/^/peer grep -F full scan + append + sync: /'; echo
 rm -f "$W.peer"
 
+echo "== payqr verify --ledger, one code per process ($RUNS runs; the index the redemptions kept)"
+for i in $(seq 2 "$RUNS"); do
+    text=$(payload $((i * 997)))
+    t0=$(now)
+    status=$("$P" verify --trust trust.json --ledger "$W" --json --text "$text" | grep -o '"status":"[a-z_]*"' || true)
+    t1=$(now)
+    [ "$status" = '"status":"redeemed"' ] || { echo "verify said $status" >&2; exit 1; }
+    ms "$t0" "$t1"
+done | stats | sed 's/^/payqr verify --ledger --text (a redeemed code): /'; echo
+(/usr/bin/time -f "%M" "$P" verify --trust trust.json --ledger "$W" --text "$(payload 5)" 2>&1 >/dev/null || true) | tail -1 |
+    awk '{ printf "peak RSS of one verify: %.0f MiB\n", $1 / 1024 }'
+
 echo "== payqr redeem - with 100,000 payload lines (group commit), 3 runs on fresh copies"
 awk -v s="$((CODES / 2))" 'NR > s && NR <= s + 100000' payloads.txt >batch.txt
 for _ in 1 2 3; do

@@ -486,3 +486,70 @@ fn many_images_report_in_input_order() {
         r.stderr
     );
 }
+
+#[test]
+fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
+    let d = setup();
+    let texts: Vec<String> = ["V1", "V2", "V3"]
+        .iter()
+        .map(|r| issue_one(d.path(), r, &["--ledger", "l.jsonl"]))
+        .collect();
+    let redeem = |text: &str, txn: &str, index: &str| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        cmd.current_dir(d.path())
+            .args(["redeem", "--trust", "trust.json", "--at", DURING])
+            .args(["--ledger", "l.jsonl", "--txn", txn, "--text", text])
+            .env("PAYQR_TEST_INDEX", index);
+        run_cmd(cmd, "").expect(0);
+    };
+    // The first redemption writes the index (debug builds: from 1 record);
+    // the second is appended past it, in the tail the index does not cover.
+    redeem(&texts[0], "POS-1", "1,1000");
+    redeem(&texts[1], "POS-2", "100000,1000");
+    let idx = d.path().join("l.jsonl.idx");
+    let before = (
+        std::fs::read(d.path().join("l.jsonl")).unwrap(),
+        std::fs::read(&idx).unwrap(),
+    );
+    let verdicts = |env_index: &str| -> Vec<serde_json::Value> {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        cmd.current_dir(d.path())
+            .args(["verify", "--trust", "trust.json", "--at", DURING, "--json"])
+            .args(["--ledger", "l.jsonl", "-"])
+            .env("PAYQR_TEST_INDEX", env_index);
+        let r = run_cmd(cmd, &(texts.join("\n") + "\n")).expect(1);
+        r.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    for with_index in [true, false] {
+        if !with_index {
+            // Without an index the ledger is read whole; a writer would
+            // build the index now, a verifier must not.
+            std::fs::remove_file(&idx).unwrap();
+        }
+        let v = verdicts("1,1000");
+        let statuses: Vec<&str> = v.iter().map(|j| j["status"].as_str().unwrap()).collect();
+        assert_eq!(
+            statuses,
+            ["redeemed", "redeemed", "valid"],
+            "index {with_index}"
+        );
+        assert!(
+            v[0]["reason"].as_str().unwrap().contains("txn POS-1"),
+            "{}",
+            v[0]
+        );
+        assert!(
+            v[1]["reason"].as_str().unwrap().contains("txn POS-2"),
+            "{}",
+            v[1]
+        );
+        assert_eq!(std::fs::read(d.path().join("l.jsonl")).unwrap(), before.0);
+        assert_eq!(idx.exists(), with_index, "verify wrote an index");
+        if with_index {
+            assert_eq!(std::fs::read(&idx).unwrap(), before.1);
+        }
+    }
+}

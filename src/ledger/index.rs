@@ -328,6 +328,7 @@ pub(super) fn check(ledger: &Ledger, state: &LedgerState) -> Result<(), LedgerEr
 pub(super) fn load_codes(
     ledger: &Ledger,
     ids: HashSet<CodeId>,
+    may_write: bool,
 ) -> Result<LedgerState, LedgerError> {
     let wanted = ids.len();
     let mut state = LedgerState::default();
@@ -384,7 +385,7 @@ pub(super) fn load_codes(
                 true => 32 * tail_max,
                 false => tail_max.max(8 * wanted),
             };
-            if tail.entries.len() > limit {
+            if may_write && tail.entries.len() > limit {
                 let mut all = ix.all().map_err(|e| ledger.io(e))?;
                 all.append(&mut tail.entries);
                 write(ledger, &state, all)?;
@@ -399,7 +400,7 @@ pub(super) fn load_codes(
     }
     let mut entries = Vec::new();
     ledger.scan(&mut state, |r, offset| entries.extend(Entry::of(r, offset)))?;
-    if state.records >= min {
+    if may_write && state.records >= min {
         write(ledger, &state, entries)?;
         *cache = (!state.torn_tail).then(|| Tail {
             base: (state.end, state.last_hash),

@@ -173,7 +173,19 @@ impl Ledger {
         _lock: &LockGuard,
         ids: &[CodeId],
     ) -> Result<LedgerState, LedgerError> {
-        index::load_codes(self, ids.iter().copied().collect())
+        index::load_codes(self, ids.iter().copied().collect(), true)
+    }
+
+    /// Same as [`Ledger::load_codes`], for readers under a shared lock:
+    /// it never writes or refreshes the index (two readers could otherwise
+    /// write it at once, and a reader may have no write access). Without a
+    /// valid index it reads the whole ledger, keeping only these codes.
+    pub fn lookup_codes(
+        &self,
+        _lock: &LockGuard,
+        ids: &[CodeId],
+    ) -> Result<LedgerState, LedgerError> {
+        index::load_codes(self, ids.iter().copied().collect(), false)
     }
 
     /// Reads the ledger from `state`'s end to the end of the file,
