@@ -973,5 +973,8 @@ mod tests {
         assert_eq!(encode(&b"A".repeat(4296), EcLevel::L).unwrap().version, 40);
         assert!(encode(&b"A".repeat(4297), EcLevel::L).is_none());
         assert!(encode(b"lower case", EcLevel::M).is_none());
+        // An empty text is a valid (if useless) symbol, not a panic.
+        let empty = encode(b"", EcLevel::H).unwrap();
+        assert_eq!((empty.version, empty.width), (1, 21));
     }
 }
