@@ -124,7 +124,7 @@ pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, S
         if bytes.is_empty() {
             return Err(ScanError::Empty);
         }
-        decode_gray(Cursor::new(&bytes), limits, Some(path))?
+        decode_gray(Cursor::new(bytes.as_slice()), limits, Some(path))?
     };
     Ok(scan_gray(img))
 }
