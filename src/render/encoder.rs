@@ -24,7 +24,7 @@
 
 use std::sync::OnceLock;
 
-use super::EcLevel;
+use super::{EcLevel, Symbol};
 
 /// Light modules kept around each row/column bit set, so the finder-pattern
 /// rule's "4 light modules beside it" can look past the symbol's edge
@@ -33,13 +33,6 @@ const MARGIN: usize = 4;
 
 /// Widest symbol whose rows and columns fit a `u128` with margins.
 const FAST_MAX_WIDTH: usize = 128 - 2 * MARGIN;
-
-/// An encoded symbol: version, width and row-major modules (`true` = dark).
-pub(super) struct Encoded {
-    pub version: u8,
-    pub width: usize,
-    pub dark: Vec<bool>,
-}
 
 /// Whether `b` is one of the 45 characters of the QR alphanumeric mode.
 pub(super) fn is_alphanumeric(b: u8) -> bool {
@@ -66,14 +59,14 @@ fn alphanumeric_value(b: u8) -> Option<u16> {
 /// Encodes `text` (alphanumeric characters only) in the smallest symbol at
 /// level `ec`, with the lowest-penalty mask. `None` if no version holds it
 /// or a character is outside the alphanumeric set.
-pub(super) fn encode(text: &[u8], ec: EcLevel) -> Option<Encoded> {
+pub(super) fn encode(text: &[u8], ec: EcLevel) -> Option<Symbol> {
     let version = (1..=40u8).find(|&v| data_bits(text.len(), v) <= 8 * data_codewords(v, ec))?;
     encode_at(text, version, ec, None)
 }
 
 /// Encodes `text` in the given version, with the given mask or the best
 /// one. `None` if it does not fit or is not alphanumeric.
-fn encode_at(text: &[u8], version: u8, ec: EcLevel, mask: Option<u8>) -> Option<Encoded> {
+fn encode_at(text: &[u8], version: u8, ec: EcLevel, mask: Option<u8>) -> Option<Symbol> {
     let data = data_codewords_for(text, version, ec)?;
     let codewords = add_ec_and_interleave(&data, version, ec);
     let t = template(version);
@@ -82,7 +75,7 @@ fn encode_at(text: &[u8], version: u8, ec: EcLevel, mask: Option<u8>) -> Option<
     } else {
         place_and_mask_reference(t, &codewords, ec, mask)
     };
-    Some(Encoded {
+    Some(Symbol {
         version,
         width: t.width,
         dark,

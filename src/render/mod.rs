@@ -89,20 +89,15 @@ pub fn encode(text: &str) -> Result<Symbol, RenderError> {
 /// Texts made only of QR alphanumeric characters (every `PQ1:` payload)
 /// go through this crate's own encoder ([`encoder`]): one segment is then
 /// optimal, and its mask choice is what decides the speed of batch
-/// issuance (~25 µs a code against `qrcode`'s ~1,300, benches/NOTES.md).
+/// issuance (~39 µs a code against `qrcode`'s ~1,240, benches/NOTES.md).
 /// Other texts go through `qrcode`, whose segment optimiser mixes numeric,
 /// alphanumeric and byte segments into a smaller symbol than any single
 /// mode would.
 pub fn encode_with(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
     if text.bytes().all(encoder::is_alphanumeric) {
-        let e = encoder::encode(text.as_bytes(), ec).ok_or(RenderError::TooLong {
+        encoder::encode(text.as_bytes(), ec).ok_or(RenderError::TooLong {
             len: text.len(),
             ec,
-        })?;
-        Ok(Symbol {
-            version: e.version,
-            width: e.width,
-            dark: e.dark,
         })
     } else {
         encode_segmented(text, ec)
