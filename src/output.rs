@@ -314,10 +314,18 @@ pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
     }
 }
 
-/// `SOURCE: STATUS: details` as `payqr verify` prints it.
-pub fn human_line(source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> String {
+/// `SOURCE: STATUS: details` as `payqr verify` prints it. "Not yet paid"
+/// only when a ledger said so (`ledger_checked`).
+pub fn human_line(
+    source: &str,
+    v: &Verdict,
+    ledger_checked: bool,
+    at: u64,
+    tz: FixedOffset,
+) -> String {
     let label = match v.status {
-        Status::Valid => "valid: official, unexpired, not yet paid",
+        Status::Valid if ledger_checked => "valid: official, unexpired, not yet paid",
+        Status::Valid => "valid: official, unexpired; payment status not checked (no --ledger)",
         s => s.as_str(),
     };
     format!("{}: {label}: {}", for_terminal(source), describe(v, at, tz))
@@ -355,18 +363,24 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
     o
 }
 
+/// One verdict of `payqr verify`; `ledger_checked`: whether a ledger was
+/// given, so that a valid code is known to be unpaid (JSON field
+/// `ledger_checked`).
 pub fn emit(
     out: &mut impl Write,
     json: bool,
     source: &str,
     v: &Verdict,
+    ledger_checked: bool,
     at: u64,
     tz: FixedOffset,
 ) -> Result<(), Failure> {
     if json {
-        writeln!(out, "{}", json_value(source, v, tz))?;
+        let mut j = json_value(source, v, tz);
+        j["ledger_checked"] = json!(ledger_checked);
+        writeln!(out, "{j}")?;
     } else {
-        writeln!(out, "{}", human_line(source, v, at, tz))?;
+        writeln!(out, "{}", human_line(source, v, ledger_checked, at, tz))?;
     }
     // Line by line: a counter clerk with a scanner gun waits for this line.
     out.flush()?;

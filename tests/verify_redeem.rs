@@ -52,7 +52,7 @@ fn issued_png_verifies_as_valid() {
     .expect(0);
     assert!(
         r.stdout
-            .contains("valid: official, unexpired, not yet paid"),
+            .contains("valid: official, unexpired; payment status not checked (no --ledger)"),
         "{}",
         r.stdout
     );

@@ -1,6 +1,6 @@
 //! `payqr verify`: is this code official, unexpired and unpaid?
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use payqr::ledger::Ledger;
 use payqr::verify::{Status, verify_text};
@@ -19,12 +19,14 @@ Examples:
 Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile emv).
 Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
 differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
-not_yet_valid, redeemed, no_code. Exit 0 when every code is valid, 1 when
-any is not, 2 when an input could not be read.")]
+not_yet_valid, redeemed, no_code. Without --ledger a valid code's payment
+status is not checked, and the verdict says so. Exit 0 when every code is
+valid, 1 when any is not, 2 when an input or the ledger could not be read
+(a missing ledger is an error: verify creates no file).")]
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// Also report codes already redeemed in this ledger.
+    /// Also report codes already redeemed in this ledger (read only; it must exist).
     #[arg(long, value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 }
@@ -37,6 +39,9 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve()?;
+    if let Some(path) = &a.ledger {
+        must_exist(path)?;
+    }
     let ledger = a.ledger.as_deref().map(Ledger::new);
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
@@ -63,10 +68,26 @@ pub fn run(a: Args) -> CmdResult {
             }
         }
         all_valid &= v.status == Status::Valid;
-        output::emit(&mut out, json, &item.source, &v, clock.at, tz)
+        let checked = ledger.is_some();
+        output::emit(&mut out, json, &item.source, &v, checked, clock.at, tz)
     })?;
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));
     }
     Ok(Outcome::from_ok(all_valid))
+}
+
+/// A ledger that is not there is an error, not an empty ledger: a typo in
+/// `--ledger` must not turn every paid code into "not yet paid". (Writers
+/// start a new ledger; a reader has nothing to read.)
+fn must_exist(path: &Path) -> Result<(), Failure> {
+    match std::fs::File::open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(format!(
+            "{}: no such ledger; nothing was verified",
+            path.display()
+        ))
+        .hint("give the ledger that issue and redeem write, or leave out --ledger")),
+        Err(e) => Err(Failure::new(format!("{}: {e}", path.display()))),
+    }
 }
