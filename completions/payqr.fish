@@ -96,16 +96,16 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'P
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust list of accepted issuers and keys' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as of this time instead of now' -r
-complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
-complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger (read only; it must exist)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust list of accepted issuers and keys' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r

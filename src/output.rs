@@ -14,7 +14,7 @@ use payqr::sanitize::for_terminal;
 use payqr::scan;
 use payqr::time;
 use payqr::trust::TrustList;
-use payqr::verify::{Clock, Status, Verdict};
+use payqr::verify::{Clock, MAX_SKEW, Status, Verdict};
 
 use crate::cmd::{Failure, time_or_now, tz_or_local};
 
@@ -34,7 +34,7 @@ pub struct CheckArgs {
     /// Judge as of this time instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Tolerated clock difference between issuer and verifier.
+    /// Tolerated clock difference between issuer and verifier (at most 1h).
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub skew: String,
     /// Offset for displayed times and times without one (default: this machine's).
@@ -57,9 +57,17 @@ pub struct Check {
 impl CheckArgs {
     pub fn resolve(&self) -> Result<Check, Failure> {
         let tz = tz_or_local(self.tz.as_deref())?;
+        let skew = payqr::time::parse_duration(&self.skew)?;
+        if skew > MAX_SKEW {
+            return Err(Failure::new(format!(
+                "--skew {}: more than the limit of 1h",
+                self.skew.trim()
+            ))
+            .hint("a clock off by more than an hour is to be set right, not tolerated"));
+        }
         let clock = Clock {
             at: time_or_now(self.at.as_deref(), tz)?,
-            skew: payqr::time::parse_duration(&self.skew)?,
+            skew,
         };
         let inputs = Inputs::from_args(&self.images, self.text.clone())?;
         let trust = TrustList::load(&self.trust).map_err(|e| {

@@ -56,12 +56,19 @@ impl Status {
     }
 }
 
+/// The most clock difference tolerated, in seconds. Skew widens a code's
+/// validity at both ends; a clock off by more than an hour is wrong (a
+/// bad time zone, a dead battery) and is to be fixed, not tolerated:
+/// unbounded, `--skew` made a 2026 code valid in 1970 and in 2099.
+pub const MAX_SKEW: u64 = 3600;
+
 /// When and how strictly to judge time.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     /// The moment of verification (UTC seconds).
     pub at: u64,
-    /// Tolerance for clock differences between issuer and verifier.
+    /// Tolerance for clock differences between issuer and verifier; more
+    /// than [`MAX_SKEW`] counts as [`MAX_SKEW`].
     pub skew: u64,
 }
 
@@ -194,11 +201,12 @@ fn judge(
         );
         return verdict(Status::KeyNotValid, code, Some(why));
     }
-    if c.issued_at > clock.at.saturating_add(clock.skew) {
+    let skew = clock.skew.min(MAX_SKEW);
+    if c.issued_at > clock.at.saturating_add(skew) {
         let why = format!("issued at {}, in the future", time::format_utc(c.issued_at));
         return verdict(Status::NotYetValid, code, Some(why));
     }
-    if clock.at > c.expires_at.saturating_add(clock.skew) {
+    if clock.at > c.expires_at.saturating_add(skew) {
         let why = format!("expired {} ago", time::humanize(clock.at - c.expires_at));
         return verdict(Status::Expired, code, Some(why));
     }
@@ -299,6 +307,15 @@ mod tests {
             verify_text(&text, &revoked, clock(T0), None).status,
             Status::Revoked
         );
+        // A skew past the limit counts as the limit: no 1970, no 2099.
+        let wide = |at| Clock { at, skew: u64::MAX };
+        let judge = |at| verify_text(&text, &trust, wide(at), None).status;
+        assert_eq!(judge(0), Status::NotYetValid);
+        assert_eq!(judge(T0 - MAX_SKEW - 1), Status::NotYetValid);
+        assert_eq!(judge(T0 - MAX_SKEW), Status::Valid);
+        assert_eq!(judge(T0 + 14_400 + MAX_SKEW), Status::Valid);
+        assert_eq!(judge(T0 + 14_400 + MAX_SKEW + 1), Status::Expired);
+        assert_eq!(judge(4_070_908_800), Status::Expired);
         let mut windowed = TrustList::default();
         windowed.add(&k.public(), Some(T0 + 1), None, 0).unwrap();
         assert_eq!(

@@ -481,7 +481,7 @@ fn reissue_replaces_codes_and_is_recorded_in_a_csv_ledger() {
             .lines()
             .next()
             .unwrap()
-            .ends_with(",replaces,prev,crc"),
+            .ends_with(",replaces,judged_at,prev,crc"),
         "{ledger}"
     );
     assert_eq!(ledger.lines().filter(|l| l.contains(&old[0][0])).count(), 2);

@@ -23,7 +23,12 @@ code is checked and recorded, and success is printed only after the record is
 on disk. With `-`, lines that arrive together (up to 4096) are checked under
 one lock and committed with one fsync (group commit); a scanner gun typing one
 line at a time still gets each verdict at once. Exit 0 when every code was
-redeemed, 1 when any was refused.")]
+redeemed, 1 when any was refused.
+
+--at judges the codes as of another time (e.g. payments taken while a counter
+was offline). The ledger then records both times: `time`, the wall clock of
+the write, and `judged_at`, the time given, so a code redeemed after it
+expired shows as such. --skew is at most 1h.")]
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
@@ -47,6 +52,18 @@ pub fn run(a: Args) -> CmdResult {
         json,
     } = a.check.resolve()?;
     let ledger = Ledger::new(&a.ledger);
+    // A time given with --at is a claim: recorded beside the wall clock,
+    // never instead of it.
+    let judged_at = a
+        .check
+        .at
+        .is_some()
+        .then(|| payqr::time::format_utc(clock.at));
+    if let Some(t) = &judged_at {
+        eprintln!(
+            "payqr: note: judging as of {t} (--at); the ledger records it beside the time of redemption"
+        );
+    }
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
@@ -103,14 +120,16 @@ pub fn run(a: Args) -> CmdResult {
                 continue;
             }
             in_group.insert(c.code_id);
-            records.push(Record::redeemed(
+            let mut record = Record::redeemed(
                 &c.issuer,
                 c.code_id,
                 payqr::time::now(),
                 a.txn.clone(),
                 "counter",
                 Some(items[i].source.clone()),
-            ));
+            );
+            record.judged_at = judged_at.clone();
+            records.push(record);
         }
         // One write and one fsync for the group; only then any success.
         ledger.append(&lock, &mut state, records)?;

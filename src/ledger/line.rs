@@ -58,13 +58,54 @@ static CSV_HEADER: LazyLock<(String, csv::StringRecord)> = LazyLock::new(|| {
     (format!("{names},prev,crc"), record)
 });
 
+/// The last column, which CSV ledgers written before it do not have.
+const NEWEST_COLUMN: &str = "judged_at";
+
+/// The header and columns of CSV ledgers written before `judged_at`: read
+/// and appended to as they are (their rows never get that column).
+static CSV_LEGACY_HEADER: LazyLock<(String, csv::StringRecord)> = LazyLock::new(|| {
+    let names = &CSV_HEADER.1;
+    assert_eq!(names.get(names.len() - 1), Some(NEWEST_COLUMN));
+    let old: Vec<&str> = names.iter().take(names.len() - 1).collect();
+    (
+        format!("{},prev,crc", old.join(",")),
+        csv::StringRecord::from(old),
+    )
+});
+
 pub fn csv_header() -> &'static str {
     &CSV_HEADER.0
+}
+
+/// The header of a CSV ledger written before the `judged_at` column.
+pub fn csv_legacy_header() -> &'static str {
+    &CSV_LEGACY_HEADER.0
 }
 
 /// Appends the line of `r` (with its newline) to `out` and returns its hash.
 pub fn encode(
     format: LedgerFormat,
+    r: &Record,
+    prev: &Hash,
+    out: &mut Vec<u8>,
+) -> Result<Hash, String> {
+    encode_as(format, false, r, prev, out)
+}
+
+/// [`encode`] for a CSV ledger whose header has no `judged_at` column
+/// (written before it), whose rows must not have it either.
+pub fn encode_legacy_csv(
+    format: LedgerFormat,
+    r: &Record,
+    prev: &Hash,
+    out: &mut Vec<u8>,
+) -> Result<Hash, String> {
+    encode_as(format, format == LedgerFormat::Csv, r, prev, out)
+}
+
+fn encode_as(
+    format: LedgerFormat,
+    legacy_csv: bool,
     r: &Record,
     prev: &Hash,
     out: &mut Vec<u8>,
@@ -91,6 +132,19 @@ pub fn encode(
             let mut row = w.into_inner().map_err(|e| e.to_string())?;
             while matches!(row.last(), Some(b'\n' | b'\r')) {
                 row.pop();
+            }
+            if legacy_csv {
+                if r.judged_at.is_some() {
+                    return Err(format!(
+                        "this CSV ledger predates the {NEWEST_COLUMN} column, so it cannot \
+                         record a redemption judged as of another time (--at); start a new \
+                         ledger, or redeem without --at"
+                    ));
+                }
+                // The empty last field: its comma ends the row.
+                if row.pop() != Some(b',') {
+                    return Err(format!("{NEWEST_COLUMN} is not the last column"));
+                }
             }
             if row.iter().any(|&b| b == b'\n' || b == b'\r') {
                 return Err(
@@ -237,8 +291,8 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
     let (mut seq, mut time, mut event, mut issuer, mut code_id) = (None, None, None, None, None);
     let (mut kind, mut amount) = (None, None);
     // key_id, currency, payee, reference, issued_at, expires_at,
-    // payload_sha256, txn, channel, source, replaces
-    let mut texts: [Option<Text>; 11] = Default::default();
+    // payload_sha256, txn, channel, source, replaces, judged_at
+    let mut texts: [Option<Text>; 12] = Default::default();
     loop {
         if b.get(i) != Some(&b'"') {
             return None;
@@ -320,9 +374,14 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (7, Some(b'c')) => 15,
             (6, Some(b's')) => 16,
             (8, Some(b'r')) => 17,
+            (9, Some(b'j')) => 18,
             _ => return None,
         };
-        let name: &[u8] = KEYS.get(k).copied().unwrap_or(b"replaces");
+        let name: &[u8] = match k {
+            17 => b"replaces",
+            18 => b"judged_at",
+            _ => KEYS[k],
+        };
         if name != key {
             return None;
         }
@@ -366,6 +425,7 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
         channel,
         source,
         replaces,
+        judged_at,
     ] = texts;
     Some(RawRecord {
         seq: seq?,
@@ -386,6 +446,7 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
         channel,
         source,
         replaces,
+        judged_at,
     })
 }
 
@@ -427,14 +488,17 @@ fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
                 Ok(false) => return Err("not a ledger record: empty".into()),
                 Err(e) => return Err(format!("not a ledger record: {e}")),
             }
-            let names = &CSV_HEADER.1;
-            if row.len() != names.len() {
-                return Err(format!(
-                    "not a ledger record: {} fields, expected {}",
-                    row.len(),
-                    names.len()
-                ));
-            }
+            // Rows of ledgers written before the newest column lack it.
+            let names = [&CSV_HEADER.1, &CSV_LEGACY_HEADER.1]
+                .into_iter()
+                .find(|names| names.len() == row.len())
+                .ok_or_else(|| {
+                    format!(
+                        "not a ledger record: {} fields, expected {}",
+                        row.len(),
+                        CSV_HEADER.1.len()
+                    )
+                })?;
             row.deserialize(Some(names))
                 .map_err(|e| format!("not a ledger record: {e}"))
         }
@@ -497,6 +561,7 @@ mod tests {
             Some("bank.csv@0011".into()),
         );
         r.replaces = Some("x".into());
+        r.judged_at = Some("2026-11-23T01:00:00Z".into());
         encode(LedgerFormat::Jsonl, &r, &GENESIS, &mut out).unwrap();
         let line = std::str::from_utf8(&out[..out.len() - 1]).unwrap();
         let fast = [

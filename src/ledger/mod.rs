@@ -297,7 +297,10 @@ impl Ledger {
             let mut lines = &buf[..=last];
             if state.end == 0 && pending.is_empty() && self.format == LedgerFormat::Csv {
                 let n = memchr::memchr(b'\n', lines).unwrap_or(last);
-                if lines[..n] != *line::csv_header().as_bytes() {
+                let header = &lines[..n];
+                if header != line::csv_header().as_bytes()
+                    && header != line::csv_legacy_header().as_bytes()
+                {
                     let want = line::csv_header();
                     return Err(self.line_err(1, format!("header is not {want:?}")));
                 }
@@ -383,11 +386,15 @@ impl Ledger {
             bytes.extend_from_slice(line::csv_header().as_bytes());
             bytes.push(b'\n');
         }
+        let encode = match state.end > 0 && self.is_legacy_csv()? {
+            true => line::encode_legacy_csv,
+            false => line::encode,
+        };
         let mut hash = state.last_hash;
         let mut offsets = Vec::with_capacity(records.len());
         for r in &records {
             offsets.push(state.end + bytes.len() as u64);
-            hash = line::encode(self.format, r, &hash, &mut bytes).map_err(|e| self.conflict(e))?;
+            hash = encode(self.format, r, &hash, &mut bytes).map_err(|e| self.conflict(e))?;
         }
         let mut f = OpenOptions::new()
             .append(true)
@@ -426,6 +433,20 @@ impl Ledger {
         state.end = end;
         state.last_hash = hash;
         Ok(())
+    }
+
+    /// Whether this is a CSV ledger written before the `judged_at` column:
+    /// its new rows must match its header (a load checked the header).
+    fn is_legacy_csv(&self) -> Result<bool, LedgerError> {
+        if self.format != LedgerFormat::Csv {
+            return Ok(false);
+        }
+        let want = line::csv_legacy_header().len() + 1;
+        let mut head = Vec::with_capacity(want);
+        File::open(&self.path)
+            .and_then(|f| f.take(want as u64).read_to_end(&mut head))
+            .map_err(|e| self.io(e))?;
+        Ok(head == [line::csv_legacy_header().as_bytes(), b"\n"].concat())
     }
 
     /// Cuts off a torn last line. Returns how many bytes were removed (0

@@ -67,6 +67,12 @@ pub struct Record {
     /// replaces (same issuer and reference).
     #[serde(default)]
     pub replaces: Option<String>,
+    /// Redeemed records of `payqr redeem --at`: the time the code was
+    /// judged (valid) as of, claimed by the operator; `time` stays the
+    /// wall clock of the write. Absent when judged as of `time`. Last, so
+    /// CSV ledgers written before it (no such column) are still read.
+    #[serde(default)]
+    pub judged_at: Option<String>,
 }
 
 impl Record {
@@ -92,6 +98,7 @@ impl Record {
             channel: None,
             source: None,
             replaces: None,
+            judged_at: None,
         }
     }
 
@@ -123,6 +130,7 @@ impl Record {
             channel: Some(channel.to_string()),
             source,
             replaces: None,
+            judged_at: None,
         }
     }
 }
@@ -208,6 +216,8 @@ pub(super) struct RawRecord<'a> {
     pub source: Option<Text<'a>>,
     #[serde(default, borrow)]
     pub replaces: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    pub judged_at: Option<Text<'a>>,
 }
 
 impl From<Record> for RawRecord<'static> {
@@ -231,6 +241,7 @@ impl From<Record> for RawRecord<'static> {
             channel: r.channel.map(Into::into),
             source: r.source.map(Into::into),
             replaces: r.replaces.map(Into::into),
+            judged_at: r.judged_at.map(Into::into),
         }
     }
 }

@@ -375,6 +375,9 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
         time::parse_time(s, 0, utc).map_err(|e| format!("{field}: {e}"))
     };
     let time = when("time", Some(&r.time))?;
+    if let Some(judged) = r.judged_at.as_deref() {
+        when("judged_at", Some(judged))?;
+    }
     let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
     crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
     let what = match r.event {
