@@ -201,6 +201,9 @@ pub struct Row {
     /// The issued code the row is about (index into `LedgerState::issued`).
     pub code: Option<u32>,
     pub note: Note,
+    /// Whether this row carries its code's expected amount: one row per
+    /// code does (see [`classify_code`]), so totals count it once.
+    pub expected: bool,
 }
 
 /// Totals of one status in one currency (`None`: rows with no known currency).
@@ -230,6 +233,52 @@ impl Summary {
             .map(|t| t.count)
             .sum()
     }
+}
+
+/// A total that a [`Total`] (minor units in a `u64`) cannot hold: the
+/// report fails rather than show a wrong sum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotalTooLarge {
+    pub status: Status,
+    pub currency: Option<Currency>,
+    /// "paid", "expected" or "fee".
+    pub what: &'static str,
+    /// The exact sum, in minor units.
+    pub sum: i128,
+}
+
+impl fmt::Display for TotalTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (sum, max, unit) = match self.currency {
+            Some(c) => (
+                decimal(self.sum, c.exponent),
+                c.format_amount(u64::MAX),
+                c.code,
+            ),
+            None => (self.sum.to_string(), u64::MAX.to_string(), "minor units"),
+        };
+        write!(
+            f,
+            "the {} total of {} rows is {sum} {unit}, more than a report total can hold \
+             ({max} {unit}); nothing was reported",
+            self.what, self.status
+        )
+    }
+}
+
+impl std::error::Error for TotalTooLarge {}
+
+/// Minor units as a major-unit decimal, for sums past a `u64`.
+fn decimal(minor: i128, exponent: u8) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let digits = minor.unsigned_abs().to_string();
+    let e = usize::from(exponent);
+    if e == 0 {
+        return format!("{sign}{digits}");
+    }
+    let digits = format!("{digits:0>width$}", width = e + 1);
+    let (int, frac) = digits.split_at(digits.len() - e);
+    format!("{sign}{int}.{frac}")
 }
 
 /// The classification of some settlement files against the issued codes.
@@ -538,7 +587,12 @@ fn txn_hash(t: &str, refund: bool) -> u64 {
 
 /// Classifies every payment (in file order) and every issued code no
 /// payment refers to. `at` decides whether an unpaid code has expired.
-pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report<'a> {
+/// Fails only when a total is too large for the summary to hold exactly.
+pub fn reconcile<'a>(
+    book: &'a Book,
+    files: &'a [Settlement],
+    at: u64,
+) -> Result<Report<'a>, TotalTooLarge> {
     use rayon::prelude::*;
     let total: usize = files.iter().map(|f| f.payments.len()).sum();
     let mut rows: Vec<Row> = Vec::with_capacity(total + book.len() / 16);
@@ -557,6 +611,7 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
                     (Some(_), None) => Note::NotIssued,
                     (Some(_), Some(_)) => Note::None,
                 },
+                expected: false,
             }
         }));
     }
@@ -679,6 +734,8 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
             source: Source::Ledger { index: i as u32 },
             code: Some(i as u32),
             note,
+            // A code with no settlement row: its own row carries it.
+            expected: true,
         });
     }
     let mut report = Report {
@@ -688,8 +745,8 @@ pub fn reconcile<'a>(book: &'a Book, files: &'a [Settlement], at: u64) -> Report
         summary: Summary::default(),
         at,
     };
-    report.summary = report.summarize();
-    report
+    report.summary = report.summarize()?;
+    Ok(report)
 }
 
 /// Buffers reused from one code to the next (rows, or (row, file, line)
@@ -710,6 +767,13 @@ struct Scratch {
 /// money must go back whatever else is wrong), amount mismatch (the parts
 /// so far overshoot, or never reach, the amount), already redeemed (money
 /// taken twice matters more than money taken late), late, matched.
+///
+/// One row of the code carries its expected amount into the totals, the
+/// one that decides it: the payment (or last part) that reached or
+/// overshot the amount; else the last part of an underpayment; else the
+/// first row in the code's currency (a refund, an unreadable amount).
+/// Never a duplicate or a repeat. A code whose rows are all in another
+/// currency is expected in no total: its amount cannot be added to theirs.
 fn classify_code(
     book: &Book,
     files: &[Settlement],
@@ -737,18 +801,26 @@ fn classify_code(
         v.clear();
     }
     refunds.clear();
-    let mut pending_sum = 0u64;
+    // Exact sums (i128: no saturation, and room for signed amounts): a
+    // saturated sum of parts could equal the amount by accident.
+    let mut pending_sum = 0i128;
     // The row that completed (or overshot) the payment: file, line.
     let mut paid_by: Option<(u32, u64)> = None;
-    let mut paid_sum = 0u64;
-    let mut duplicate_sum = 0u64;
-    let mut refund_sum = 0u64;
+    let mut paid_row: Option<u32> = None;
+    let mut first_in_currency: Option<u32> = None;
+    let mut paid_sum = 0i128;
+    let mut duplicate_sum = 0i128;
+    let mut refund_sum = 0i128;
+    let amount = i128::from(code.amount);
     for &(_, r) in members {
         // Only settlement rows name codes here.
         let Some((p, file, file_no)) = payment(&rows[r as usize]) else {
             continue;
         };
         let currency = p.currency.unwrap_or(code.currency);
+        if currency == code.currency && first_in_currency.is_none() {
+            first_in_currency = Some(r);
+        }
         let (status, note) = if currency != code.currency {
             (Status::CurrencyMismatch, Note::OtherCurrency)
         } else {
@@ -756,26 +828,28 @@ fn classify_code(
                 Err(e) => (Status::AmountMismatch, Note::BadAmount(Box::new(e))),
                 Ok(minor) if p.refund => {
                     refunds.push((r, file_no, p.line));
-                    refund_sum = refund_sum.saturating_add(minor);
+                    refund_sum += i128::from(minor);
                     (Status::Refunded, Note::Refund)
                 }
                 Ok(minor) => {
                     if let Some((f, line)) = paid_by {
                         duplicates.push(r);
-                        duplicate_sum = duplicate_sum.saturating_add(minor);
+                        duplicate_sum += i128::from(minor);
                         (Status::Duplicate, Note::PaidOn { file: f, line })
                     } else {
-                        let sum = pending_sum.saturating_add(minor);
+                        let sum = pending_sum + i128::from(minor);
                         pending.push(r);
                         pending_sum = sum;
-                        if sum < code.amount {
+                        if sum < amount {
                             continue;
                         }
                         paid_rows.clear();
                         paid_rows.append(pending);
                         let n = paid_rows.len() as u32;
-                        let (status, note) = if sum > code.amount {
-                            let over = sum - code.amount;
+                        let (status, note) = if sum > amount {
+                            // Less than the last part: the sum before it
+                            // was short of the amount.
+                            let over = u64::try_from(sum - amount).expect("below one part");
                             // k is set per part below.
                             let (k, parts) = (n, n);
                             (Status::AmountMismatch, Note::Overpaid { over, k, parts })
@@ -783,6 +857,7 @@ fn classify_code(
                             completion(code, redemption, p, file)
                         };
                         paid_by = Some((file_no, p.line));
+                        paid_row = Some(r);
                         paid_sum = sum;
                         for (k, &part) in paid_rows.iter().enumerate() {
                             let row = &mut rows[part as usize];
@@ -805,8 +880,11 @@ fn classify_code(
         row.status = status;
         row.note = note;
     }
+    if let Some(r) = paid_row.or(pending.last().copied()).or(first_in_currency) {
+        rows[r as usize].expected = true;
+    }
     if !pending.is_empty() {
-        let short = code.amount - pending_sum;
+        let short = u64::try_from(amount - pending_sum).expect("short of a u64 amount");
         let parts = pending.len() as u32;
         for (k, &r) in pending.iter().enumerate() {
             rows[r as usize].status = Status::AmountMismatch;
@@ -824,7 +902,7 @@ fn classify_code(
     let settled: &[u32] = if !duplicates.is_empty() && refund_sum == duplicate_sum {
         // The second payment went back: what is left is one payment.
         duplicates
-    } else if refund_sum == paid_sum.saturating_add(duplicate_sum) && paid_by.is_some() {
+    } else if refund_sum == paid_sum + duplicate_sum && paid_by.is_some() {
         // Everything went back: the code is not paid.
         paid_rows.extend_from_slice(duplicates);
         paid_rows
@@ -938,19 +1016,12 @@ impl<'a> Report<'a> {
         // in: the row's, or the code's when the file has no currency.
         let currency = p.currency.or(code.map(|c| c.currency));
         let exp = |c: Currency| c.exponent;
-        // A code's amount is expected once: on the last part of a payment
-        // in parts, never on a refund, so totals do not count it twice.
-        let earlier_part = match row.note {
-            Note::Part { k, n: parts }
-            | Note::Underpaid { k, parts, .. }
-            | Note::Overpaid { k, parts, .. } => k < parts,
-            _ => false,
-        };
         Amounts {
             currency,
-            // Only comparable amounts share a row.
+            // A code's amount is expected once, on the row that carries it
+            // (see `classify_code`); only comparable amounts share a row.
             expected: code
-                .filter(|c| Some(c.currency) == currency && !earlier_part && !p.refund)
+                .filter(|c| Some(c.currency) == currency && row.expected)
                 .map(|c| c.amount),
             paid: currency.and_then(|c| p.amount.minor(exp(c)).ok()),
             fee: p
@@ -959,15 +1030,16 @@ impl<'a> Report<'a> {
         }
     }
 
-    fn summarize(&self) -> Summary {
+    fn summarize(&self) -> Result<Summary, TotalTooLarge> {
         use rayon::prelude::*;
         // (status, currency, [count, paid, expected, fee]): a handful of
         // groups, found by a scan that compares numbers; ordered at the end.
-        type Groups = Vec<(Status, Option<Currency>, [u64; 4])>;
-        // Sums of non-negative amounts that saturate: any grouping of the
-        // rows gives the same totals.
+        type Groups = Vec<(Status, Option<Currency>, [i128; 4])>;
+        // Exact sums: at most 2^32 rows of at most 2^64 each fit an i128
+        // many times over, so any grouping of the rows gives the same
+        // totals, checked against what a total can hold at the end.
         let add =
-            |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [u64; 4]| {
+            |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [i128; 4]| {
                 let at = match groups.iter().position(|g| {
                     g.0 == status
                         && g.1.map(|c| c.numeric) == currency.map(|c| c.numeric)
@@ -979,10 +1051,8 @@ impl<'a> Report<'a> {
                         groups.len() - 1
                     }
                 };
-                let g = &mut groups[at].2;
-                g[0] += more[0];
-                for i in 1..4 {
-                    g[i] = g[i].saturating_add(more[i]);
+                for (g, more) in groups[at].2.iter_mut().zip(more) {
+                    *g += more;
                 }
             };
         let mut groups = self
@@ -994,9 +1064,9 @@ impl<'a> Report<'a> {
                     let a = self.amounts(r);
                     let sums = [
                         1,
-                        a.paid.unwrap_or(0),
-                        a.expected.unwrap_or(0),
-                        a.fee.unwrap_or(0),
+                        i128::from(a.paid.unwrap_or(0)),
+                        i128::from(a.expected.unwrap_or(0)),
+                        i128::from(a.fee.unwrap_or(0)),
                     ];
                     add(&mut groups, r.status, a.currency, sums);
                 }
@@ -1010,21 +1080,28 @@ impl<'a> Report<'a> {
             });
         // In status order, then by currency code (none first).
         groups.sort_by(|a, b| (a.0, a.1.map(|c| c.code)).cmp(&(b.0, b.1.map(|c| c.code))));
-        let groups = groups
-            .into_iter()
-            .map(|(status, currency, sums)| ((status, currency.map(|c| c.code)), sums));
         let totals = groups
             .into_iter()
-            .map(|((status, currency), [count, paid, expected, fee])| Total {
-                status,
-                currency: currency.map(str::to_string),
-                count,
-                paid_minor: paid,
-                expected_minor: expected,
-                fee_minor: fee,
+            .map(|(status, currency, [count, paid, expected, fee])| {
+                let fit = |what: &'static str, sum: i128| {
+                    u64::try_from(sum).map_err(|_| TotalTooLarge {
+                        status,
+                        currency,
+                        what,
+                        sum,
+                    })
+                };
+                Ok(Total {
+                    status,
+                    currency: currency.map(|c| c.code.to_string()),
+                    count: fit("count", count)?,
+                    paid_minor: fit("paid", paid)?,
+                    expected_minor: fit("expected", expected)?,
+                    fee_minor: fit("fee", fee)?,
+                })
             })
-            .collect();
-        Summary { totals }
+            .collect::<Result<_, _>>()?;
+        Ok(Summary { totals })
     }
 
     /// A row worded for output.
@@ -1367,7 +1444,7 @@ mod tests {
         let (_l, st) = ledger(dir.path(), "l.jsonl");
         let files = [settlement(dir.path(), "bank.csv", &bank_file())];
         let b = Book::from_state(&st).unwrap();
-        let report = reconcile(&b, &files, AT);
+        let report = reconcile(&b, &files, AT).unwrap();
         use Status::*;
         let expected = vec![
             (Matched, id(1)),
@@ -1480,7 +1557,7 @@ mod tests {
         s.payments.push(refund(5, 11, "R5"));
         let files = [s];
         let b = Book::from_state(&st).unwrap();
-        let report = reconcile(&b, &files, AT);
+        let report = reconcile(&b, &files, AT).unwrap();
         let v: Vec<(Status, String)> = report
             .rows
             .iter()
@@ -1532,7 +1609,7 @@ mod tests {
                 let lock = l.lock().unwrap();
                 let mut st = l.load(&lock).unwrap();
                 let b = Book::from_state(&st).unwrap();
-                let report = reconcile(&b, &files, AT);
+                let report = reconcile(&b, &files, AT).unwrap();
                 let recs = apply_records(&report, AT);
                 let applied: Vec<_> = recs
                     .iter()
@@ -1585,7 +1662,7 @@ mod tests {
                 assert_eq!(b.redemption(&c.code_id), st.redemption(&c.code_id));
             }
             assert_eq!(b.position(&CodeId([0xee; 8])), None);
-            let again = reconcile(&b, &files, AT);
+            let again = reconcile(&b, &files, AT).unwrap();
             assert_eq!(statuses(&again), before, "{name}");
             assert!(apply_records(&again, AT + 5).is_empty(), "{name}");
             let matched: Vec<RowView> = again
@@ -1611,7 +1688,7 @@ mod tests {
             );
             let files = [settlement(dir.path(), "bank-2.csv", &next)];
             let b = Book::from_state(&st).unwrap();
-            let other = reconcile(&b, &files, AT);
+            let other = reconcile(&b, &files, AT).unwrap();
             assert_eq!(other.rows[0].status, Status::Matched);
             assert_eq!(other.rows[1].status, Status::AlreadyRedeemed);
 
@@ -1621,7 +1698,7 @@ mod tests {
                 settlement(dir.path(), "bank-2.csv", &next),
             ];
             let b = Book::from_state(&st).unwrap();
-            let r = reconcile(&b, &both, AT);
+            let r = reconcile(&b, &both, AT).unwrap();
             let row = &r.rows[11];
             assert_eq!(row.status, Status::Repeated);
             assert!(
@@ -1647,7 +1724,7 @@ mod tests {
         );
         let files = [settlement(dir.path(), "bank.csv", &text)];
         let b = Book::from_state(&st).unwrap();
-        let report = reconcile(&b, &files, ISSUED);
+        let report = reconcile(&b, &files, ISSUED).unwrap();
         let mut out = Vec::new();
         let cst = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
         report.to_csv(&mut out, cst).unwrap();

@@ -112,7 +112,7 @@ pub fn run(a: Args) -> CmdResult {
     let (files, loaded) = rayon::join(parse_all, load);
     let files = files?;
     let (lock, book) = loaded?;
-    let report = reconcile::reconcile(&book, &files, at);
+    let report = reconcile::reconcile(&book, &files, at).map_err(Failure::new)?;
     let records = if a.apply {
         reconcile::apply_records(&report, payqr::time::now())
     } else {
