@@ -125,11 +125,6 @@ fn redeem_at_records_the_claimed_time_beside_the_wall_clock() {
     let before = now_secs();
     let r = redeem_at(d.path(), "l.jsonl", DURING, &text).expect(0);
     let after = now_secs();
-    assert!(
-        r.stderr.contains("judging as of 2026-11-23T01:00:00Z"),
-        "{}",
-        r.stderr
-    );
     let ledger = std::fs::read_to_string(d.path().join("l.jsonl")).unwrap();
     let line = ledger.lines().last().unwrap();
     let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -137,6 +132,11 @@ fn redeem_at_records_the_claimed_time_beside_the_wall_clock() {
     assert_eq!(v["judged_at"], "2026-11-23T01:00:00Z", "{line}");
     let t = utc(v["time"].as_str().unwrap());
     assert!((before - 1..=after + 1).contains(&t), "{line}");
+    assert!(
+        r.stderr.contains("judging as of 2026-11-23T01:00:00Z"),
+        "{}",
+        r.stderr
+    );
     payqr(d.path(), &["ledger", "check", "--ledger", "l.jsonl"]).expect(0);
     // The record is believed like any other: a second redemption is refused.
     redeem_at(d.path(), "l.jsonl", DURING, &text).expect(1);
