@@ -90,6 +90,8 @@ macro_rules! failure_from {
 }
 failure_from!(
     payqr::keys::KeyError,
+    payqr::clobber::ClobberError,
+    payqr::fsutil::PathError,
     payqr::trust::TrustError,
     payqr::ledger::LedgerError,
     payqr::time::TimeError,
