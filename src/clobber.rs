@@ -15,7 +15,7 @@ use crate::keys;
 #[derive(Debug, thiserror::Error)]
 pub enum ClobberError {
     #[error(
-        "{flag} {path} is the same file as {other_flag} {other}; refusing to write over it (nothing was written)"
+        "{flag} {path} and {other_flag} {other} are the same file; refusing to write one over the other (nothing was written)"
     )]
     Same {
         flag: String,

@@ -136,6 +136,22 @@ pub fn shard_of(id: &CodeId) -> String {
     format!("{:02x}", id.0[0])
 }
 
+/// The shard a batch puts a file named `name` in, when the name is one
+/// [`make`] gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
+/// its temporary (`.ID.png.tmp`, ...); None for any other name. Lets a
+/// command refuse an input that sits where a code's file could go.
+pub fn code_file_shard(name: &str) -> Option<String> {
+    let name = match name.strip_prefix('.') {
+        Some(n) => n.strip_suffix(".tmp")?,
+        None => name,
+    };
+    let id = [".png", ".svg", ".notice.svg"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))?;
+    let id: CodeId = id.parse().ok()?;
+    Some(shard_of(&id))
+}
+
 /// One code signed, rendered and written (under temporary names).
 struct Made {
     signed: SignedCode,
