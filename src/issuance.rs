@@ -179,9 +179,23 @@ fn temp_of(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
+/// Creates the temporary file `tmp` afresh: what an interrupted run left
+/// there is removed first, and a symlink planted at the name is removed,
+/// never written through (create_new does not follow one).
+fn create_temp(tmp: &Path) -> io::Result<File> {
+    match fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+}
+
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
     let tmp = temp_of(path);
-    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+    let mut f = create_temp(&tmp).map_err(io_err(&tmp))?;
     f.write_all(bytes).map_err(io_err(&tmp))?;
     // Elsewhere there is no syncfs: make each file durable on its own.
     if cfg!(not(target_os = "linux")) {
@@ -460,7 +474,7 @@ pub struct Manifest {
 impl Manifest {
     pub fn create(path: &Path) -> Result<Manifest, IssueError> {
         let tmp = temp_of(path);
-        let f = File::create(&tmp).map_err(io_err(&tmp))?;
+        let f = create_temp(&tmp).map_err(io_err(&tmp))?;
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, f));
         w.write_record(MANIFEST_COLUMNS)
             .map_err(|e| io_err(&tmp)(e.into()))?;

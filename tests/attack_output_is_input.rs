@@ -413,3 +413,26 @@ fn a_failed_command_leaves_every_old_output_whole() {
         "a code whose images failed is not recorded"
     );
 }
+
+/// A batch's temporary files have fixed names (a rerun overwrites what an
+/// interrupted run left); one planted as a symlink must not lead the
+/// write to the file it points to.
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_a_temporary_name_is_not_written_through() {
+    let d = setup();
+    let p = d.path();
+    std::fs::write(p.join("precious.txt"), b"precious\n").unwrap();
+    std::os::unix::fs::symlink("precious.txt", p.join(".m2.csv.tmp")).unwrap();
+    let r = payqr(p, &batch(&["--manifest", "m2.csv", "--ledger", "l2.jsonl"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read(p.join("precious.txt")).unwrap() == b"precious\n",
+        "the manifest was written through a symlink at its temporary name"
+    );
+    let m2 = std::fs::symlink_metadata(p.join("m2.csv")).unwrap();
+    assert!(
+        m2.file_type().is_file(),
+        "the manifest is a file of its own"
+    );
+}
