@@ -39,6 +39,70 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result
     result
 }
 
+/// An I/O error and the file it concerns.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+pub struct PathError {
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+/// Outputs of one command, written all or none: each goes to a temporary
+/// file beside its target, synced; only once all are written are they
+/// renamed into place. A failure before that leaves every old output
+/// whole (a dropped `Staged` removes its temporary files); the renames
+/// themselves are what can still fail between outputs.
+#[derive(Default)]
+pub struct Staged {
+    /// (temporary, target), in the order added.
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staged {
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), PathError> {
+        let tmp = temp_path(path);
+        let written = (|| {
+            let mut f = new_file(&tmp, None)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        if let Err(source) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(PathError {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+        self.files.push((tmp, path.to_path_buf()));
+        Ok(())
+    }
+
+    pub fn commit(mut self) -> Result<(), PathError> {
+        let err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| PathError { path, source }
+        };
+        let mut done = Vec::new();
+        while !self.files.is_empty() {
+            let (tmp, path) = &self.files[0];
+            fs::rename(tmp, path).map_err(err(path))?;
+            done.push(self.files.remove(0).1);
+        }
+        for path in &done {
+            sync_parent(path).map_err(err(path))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.files {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
 fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
@@ -116,6 +180,25 @@ mod tests {
         write_secret(&p, b"two", true).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(check_private(&p).unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn staged_outputs_are_all_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        fs::write(&a, b"old").unwrap();
+        let mut s = Staged::default();
+        s.add(&a, b"new").unwrap();
+        assert!(s.add(&dir.path().join("nodir/b"), b"x").is_err());
+        drop(s);
+        assert_eq!(fs::read(&a).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut s = Staged::default();
+        s.add(&a, b"new").unwrap();
+        s.add(&dir.path().join("b"), b"b").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(&a).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

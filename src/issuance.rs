@@ -136,6 +136,22 @@ pub fn shard_of(id: &CodeId) -> String {
     format!("{:02x}", id.0[0])
 }
 
+/// The shard a batch puts a file named `name` in, when the name is one
+/// [`make`] gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
+/// its temporary (`.ID.png.tmp`, ...); None for any other name. Lets a
+/// command refuse an input that sits where a code's file could go.
+pub fn code_file_shard(name: &str) -> Option<String> {
+    let name = match name.strip_prefix('.') {
+        Some(n) => n.strip_suffix(".tmp")?,
+        None => name,
+    };
+    let id = [".png", ".svg", ".notice.svg"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))?;
+    let id: CodeId = id.parse().ok()?;
+    Some(shard_of(&id))
+}
+
 /// One code signed, rendered and written (under temporary names).
 struct Made {
     signed: SignedCode,
@@ -163,9 +179,23 @@ fn temp_of(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
+/// Creates the temporary file `tmp` afresh: what an interrupted run left
+/// there is removed first, and a symlink planted at the name is removed,
+/// never written through (create_new does not follow one).
+fn create_temp(tmp: &Path) -> io::Result<File> {
+    match fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+}
+
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
     let tmp = temp_of(path);
-    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+    let mut f = create_temp(&tmp).map_err(io_err(&tmp))?;
     f.write_all(bytes).map_err(io_err(&tmp))?;
     // Elsewhere there is no syncfs: make each file durable on its own.
     if cfg!(not(target_os = "linux")) {
@@ -444,7 +474,7 @@ pub struct Manifest {
 impl Manifest {
     pub fn create(path: &Path) -> Result<Manifest, IssueError> {
         let tmp = temp_of(path);
-        let f = File::create(&tmp).map_err(io_err(&tmp))?;
+        let f = create_temp(&tmp).map_err(io_err(&tmp))?;
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, f));
         w.write_record(MANIFEST_COLUMNS)
             .map_err(|e| io_err(&tmp)(e.into()))?;

@@ -231,6 +231,32 @@ pub fn decode_public(b64: &str) -> Result<VerifyingKey, String> {
     Ok(key)
 }
 
+/// Whether `path` is an existing payqr key file, secret or public: named
+/// `*.key`/`*.pub` as [`IssuerKey::save`] names them, or holding a key
+/// file's tag whatever its name. Outputs are never written over one.
+pub fn is_key_file(path: &Path) -> bool {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("key") || e.eq_ignore_ascii_case("pub"))
+    {
+        return true;
+    }
+    // Key files are a few hundred bytes; a bigger file is something else.
+    let mut buf = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 16).read_to_end(&mut buf));
+    #[derive(Deserialize)]
+    struct Tag {
+        payqr: String,
+    }
+    read.is_ok()
+        && serde_json::from_slice::<Tag>(&buf)
+            .is_ok_and(|t| t.payqr == SECRET_TAG || t.payqr == PUBLIC_TAG)
+}
+
 fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
     let mut s = prefix.as_os_str().to_owned();
     s.push(".");

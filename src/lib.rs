@@ -5,6 +5,7 @@
 //!
 //! - [`code`]: the signed code format (docs/FORMAT.md), [`base45`], [`currency`]
 //! - [`keys`]: key files; [`trust`]: the trust list of issuers and keys
+//! - [`fsutil`]: whole-file writes; [`clobber`]: no output lands on an input
 //! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile
 //! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
@@ -16,6 +17,7 @@
 
 pub mod base45;
 pub mod batch;
+pub mod clobber;
 pub mod code;
 pub mod currency;
 pub mod emv;

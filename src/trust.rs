@@ -24,8 +24,21 @@ pub enum TrustError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: not a payqr trust list: {reason}")]
+    #[error("{path}: bad trust list: {reason}")]
     Format { path: PathBuf, reason: String },
+    #[error(
+        "not_before {not_before} is later than not_after {not_after}: the key would accept no code"
+    )]
+    InvertedWindow {
+        not_before: String,
+        not_after: String,
+    },
+    #[error("{path}: cannot lock {lock}: {source}")]
+    Lock {
+        path: PathBuf,
+        lock: PathBuf,
+        source: std::io::Error,
+    },
     #[error("key {key_id} of issuer {issuer} is already trusted")]
     Duplicate { issuer: String, key_id: String },
     #[error("no key {0} in the trust list")]
@@ -104,9 +117,24 @@ impl Entry {
             ));
         }
         crate::code::check_issuer(&meta.issuer).map_err(|e| e.to_string())?;
+        let not_before = parse_stamp(&meta.not_before)?;
+        let not_after = parse_stamp(&meta.not_after)?;
+        // An inverted window accepts no code: almost surely a typo in a
+        // date, which would otherwise show up only as refused payments.
+        if let (Some(nb), Some(na)) = (not_before, not_after)
+            && nb > na
+        {
+            return Err(format!(
+                "key {} of {}: not_before {} is later than not_after {}",
+                meta.key_id,
+                meta.issuer,
+                meta.not_before.as_deref().unwrap_or_default(),
+                meta.not_after.as_deref().unwrap_or_default()
+            ));
+        }
         Ok(Entry {
-            not_before: parse_stamp(&meta.not_before)?,
-            not_after: parse_stamp(&meta.not_after)?,
+            not_before,
+            not_after,
             revoked_at: parse_stamp(&meta.revoked_at)?,
             meta,
             key,
@@ -178,6 +206,30 @@ impl TrustList {
         s
     }
 
+    /// Read-modify-write of the list at `path` under its lock: `f` edits
+    /// the list, which is then saved; concurrent edits through any path to
+    /// the same list are serialized, so none is lost. With `create`, a
+    /// missing file starts an empty list.
+    pub fn edit<T>(
+        path: &Path,
+        create: bool,
+        f: impl FnOnce(&mut TrustList) -> Result<T, TrustError>,
+    ) -> Result<T, TrustError> {
+        let real = real_path(path).map_err(|source| TrustError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let _lock = lock(&real)?;
+        let mut list = if create {
+            Self::load_or_new(&real)?
+        } else {
+            Self::load(&real)?
+        };
+        let out = f(&mut list)?;
+        list.save(&real)?;
+        Ok(out)
+    }
+
     pub fn save(&self, path: &Path) -> Result<(), TrustError> {
         fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| TrustError::Io {
             path: path.to_path_buf(),
@@ -197,6 +249,14 @@ impl TrustList {
         not_after: Option<u64>,
         now: u64,
     ) -> Result<&Entry, TrustError> {
+        if let (Some(nb), Some(na)) = (not_before, not_after)
+            && nb > na
+        {
+            return Err(TrustError::InvertedWindow {
+                not_before: time::format_utc(nb),
+                not_after: time::format_utc(na),
+            });
+        }
         if self
             .entries
             .iter()
@@ -280,6 +340,61 @@ impl TrustList {
     }
 }
 
+/// The file a trust-list path reaches: symlinks (even dangling ones, for a
+/// list not created yet) and `..` resolved. Edits read, lock and replace
+/// this path, so an edit through a symlink changes the list it points to
+/// and leaves the link a link.
+fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::canonicalize(&p) {
+            Ok(real) => return Ok(real),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = std::fs::read_link(&p)?;
+                p = p.parent().unwrap_or(Path::new("")).join(target);
+            }
+            _ => return Ok(crate::clobber::entry_of(&p).unwrap_or(p)),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Takes the edit lock of the trust list at `real` (a path from
+/// [`real_path`]): `flock` on `<real>.lock`, a file never renamed or
+/// deleted. The list itself is replaced by rename at every save (so a
+/// reader never sees half a file), which is why a lock on it would be lost.
+///
+/// What this guarantees: every path that reaches the same directory entry
+/// (the name itself, a symlink, a relative or `..` path) takes the same
+/// lock, so edits through them are serialized and none is lost. A hard
+/// link is a second entry for the same file; the first save through one
+/// name replaces that name only, and from then on the other name holds a
+/// separate, older list (like a backup) — the two never lose each other's
+/// edits, they just stop being one file.
+fn lock(real: &Path) -> Result<std::fs::File, TrustError> {
+    let mut name = real.as_os_str().to_owned();
+    name.push(".lock");
+    let lock = PathBuf::from(name);
+    let err = |source| TrustError::Lock {
+        path: real.to_path_buf(),
+        lock: lock.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .map_err(err)?;
+    file.lock().map_err(err)?;
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +435,53 @@ mod tests {
             Lookup::Found(e) => assert_eq!(e.revoked_at, Some(77)),
             _ => panic!(),
         }
+    }
+
+    #[test]
+    fn inverted_window_refused_on_add_and_on_load() {
+        let a = IssuerKey::generate("x", "X", 0).unwrap();
+        let mut t = TrustList::default();
+        assert!(matches!(
+            t.add(&a.public(), Some(2000), Some(1999), 0),
+            Err(TrustError::InvertedWindow { .. })
+        ));
+        t.add(&a.public(), Some(1000), Some(2000), 0).unwrap();
+        let json = t
+            .to_json()
+            .replace(&time::format_utc(1000), &time::format_utc(3000));
+        let e = TrustList::parse(&json).unwrap_err();
+        assert!(
+            e.contains(&a.key_id.to_string()) && e.contains("not_before"),
+            "{e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn edits_through_a_symlink_change_the_list_and_keep_the_link() {
+        let d = tempfile::tempdir().unwrap();
+        let link = d.path().join("link.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        let a = IssuerKey::generate("x", "X", 0).unwrap();
+        // The list does not exist yet: the dangling link is followed.
+        TrustList::edit(&link, true, |t| {
+            t.add(&a.public(), None, None, 0).map(|_| ())
+        })
+        .unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            TrustList::load(&d.path().join("real.json"))
+                .unwrap()
+                .entries()
+                .len(),
+            1
+        );
+        assert!(d.path().join("real.json.lock").exists());
     }
 
     #[test]

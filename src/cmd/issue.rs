@@ -14,7 +14,7 @@ use payqr::batch::{self, BatchError, Defaults};
 use payqr::code::{CodeId, Kind, SignedCode};
 use payqr::currency::Currency;
 use payqr::emv;
-use payqr::fsutil::write_atomic;
+use payqr::fsutil::Staged;
 use payqr::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
 use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
@@ -22,7 +22,7 @@ use payqr::notice::NoticeStyle;
 use payqr::render;
 use payqr::time;
 
-use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
+use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
 
 const QUIET: u32 = render::DEFAULT_QUIET_MODULES;
 
@@ -154,6 +154,7 @@ fn emv_config(a: &Args) -> Result<Option<emv::config::Config>, Failure> {
 }
 
 pub fn run(a: Args) -> CmdResult {
+    check_files(&a)?;
     let tz = tz_or_local(a.tz.as_deref())?;
     let now = time_or_now(a.now.as_deref(), tz)?;
     let key = IssuerKey::load(&a.key)?;
@@ -182,6 +183,32 @@ pub fn run(a: Args) -> CmdResult {
         Some(csv) => run_batch(&a, csv, &key, &defaults, now, tz),
         None => run_single(&a, &key, &defaults, now, tz),
     }
+}
+
+/// Before anything is written: no output on an input, another output or a
+/// key file, and no input where a batch puts a code's file.
+fn check_files(a: &Args) -> Result<(), Failure> {
+    let inputs = [
+        ("--key", Some(a.key.as_path())),
+        ("--from", a.from.as_deref()),
+        ("--emv-config", a.emv_config.as_deref()),
+    ];
+    let outputs = [
+        ("--png", a.png.as_deref()),
+        ("--svg", a.svg.as_deref()),
+        ("--manifest", a.manifest.as_deref()),
+        ("--ledger", a.ledger.as_deref()),
+    ];
+    check_outputs(&inputs, &outputs)?;
+    if let (Some(dir), Some(_)) = (&a.out_dir, &a.from) {
+        let files: Vec<(&str, &Path)> = inputs
+            .iter()
+            .chain(&outputs)
+            .filter_map(|(f, p)| Some((*f, (*p)?)))
+            .collect();
+        payqr::clobber::check_out_dir(dir, &files, issuance::code_file_shard)?;
+    }
+    Ok(())
 }
 
 fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
@@ -238,14 +265,16 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
         }
         None => None,
     };
+    // Both images or neither: a failure leaves any old files whole, and
+    // the code is recorded only once its images are in place.
+    let mut images = Staged::default();
     if let Some(p) = &a.png {
-        write_atomic(p, &symbol.to_png(MODULE_PX, QUIET))
-            .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        images.add(p, &symbol.to_png(MODULE_PX, QUIET))?;
     }
     if let Some(p) = &a.svg {
-        write_atomic(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())
-            .map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        images.add(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())?;
     }
+    images.commit()?;
     if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
         l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
     }

@@ -11,6 +11,7 @@ pub mod trust;
 pub mod verify;
 
 use std::fmt::Display;
+use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
@@ -90,6 +91,8 @@ macro_rules! failure_from {
 }
 failure_from!(
     payqr::keys::KeyError,
+    payqr::clobber::ClobberError,
+    payqr::fsutil::PathError,
     payqr::trust::TrustError,
     payqr::ledger::LedgerError,
     payqr::time::TimeError,
@@ -129,4 +132,36 @@ pub fn time_or_now(t: Option<&str>, tz: FixedOffset) -> Result<u64, Failure> {
         Some(s) => Ok(payqr::time::parse_time(s, now, tz)?),
         None => Ok(now),
     }
+}
+
+/// A command's files, as (flag, path): absent optional flags are None.
+pub type Files<'a> = [(&'a str, Option<&'a Path>)];
+
+/// Refuses, before anything is written, an output that is the same file as
+/// an input or another output, or that holds a key file (exit 2, naming
+/// both flags). A file written in place (ledger, trust list) is an output.
+pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
+    let present = |v: &Files<'_>| -> Vec<(String, PathBuf)> {
+        v.iter()
+            .filter_map(|(f, p)| Some((f.to_string(), (*p)?.to_path_buf())))
+            .collect()
+    };
+    let ins = present(inputs);
+    let mut outs = present(outputs);
+    // A ledger's writers also keep its index and lock files beside it.
+    for (_, p) in ins
+        .iter()
+        .chain(&outs.clone())
+        .filter(|(f, _)| f == "--ledger")
+    {
+        let l = payqr::ledger::Ledger::new(p);
+        outs.push(("--ledger's index".into(), l.index_path()));
+        outs.push(("--ledger's lock".into(), l.lock_path()));
+    }
+    payqr::clobber::check(&view(&ins), &view(&outs))?;
+    Ok(())
+}
+
+fn view(v: &[(String, PathBuf)]) -> Vec<(&str, &Path)> {
+    v.iter().map(|(f, p)| (f.as_str(), p.as_path())).collect()
 }

@@ -9,7 +9,7 @@ use payqr::ledger::{Ledger, LedgerError};
 use payqr::reconcile::{self, Book, Status};
 use payqr::settlement::{self, ColumnMap, Format, Options, Settlement};
 
-use super::{CmdResult, Failure, Outcome, time_or_now};
+use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now};
 
 /// Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger.
 #[derive(clap::Args, Debug)]
@@ -66,6 +66,19 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
+    let mut inputs = vec![("--ledger", Some(a.ledger.as_path()))];
+    inputs.extend(
+        a.settlement
+            .iter()
+            .map(|p| ("--settlement", Some(p.as_path()))),
+    );
+    check_outputs(
+        &inputs,
+        &[
+            ("--report", a.report.as_deref()),
+            ("--html", a.html.as_deref()),
+        ],
+    )?;
     let tz =
         a.tz.as_deref()
             .map(payqr::time::parse_offset)
@@ -122,6 +135,8 @@ pub fn run(a: Args) -> CmdResult {
     let summary = report.summary.clone();
     let failed = report.has_discrepancy(&fail_on);
     let rows = report.rows.len();
+    // Both reports or neither: a failure leaves the old ones whole.
+    let mut outputs = payqr::fsutil::Staged::default();
     if let Some(p) = &a.report {
         let mut buf = Vec::new();
         let is_json = p.extension().is_some_and(|e| e == "json" || e == "jsonl");
@@ -131,7 +146,7 @@ pub fn run(a: Args) -> CmdResult {
             report.to_csv(&mut buf, show_tz)
         };
         written.map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
-        write_file(p, &buf)?;
+        outputs.add(p, &buf)?;
     }
     if let Some(p) = &a.html {
         let names: Vec<String> = a
@@ -146,8 +161,9 @@ pub fn run(a: Args) -> CmdResult {
             .collect();
         let page =
             payqr::report_html::render(&report, &names.join(", "), show_tz, payqr::time::now());
-        write_file(p, page.as_bytes())?;
+        outputs.add(p, page.as_bytes())?;
     }
+    outputs.commit()?;
     drop(report);
     if a.apply && !records.is_empty() {
         // The state of just the codes to mark, under the same lock: what
@@ -179,10 +195,6 @@ pub fn run(a: Args) -> CmdResult {
         }
     }
     Ok(Outcome::from_ok(!failed))
-}
-
-fn write_file(p: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
-    payqr::fsutil::write_atomic(p, bytes).map_err(|e| Failure::new(format!("{}: {e}", p.display())))
 }
 
 fn parse_statuses(list: &[String]) -> Result<Vec<Status>, Failure> {

@@ -8,7 +8,7 @@ use payqr::ledger::{Ledger, Record};
 use payqr::trust::TrustList;
 use payqr::verify::{Clock, Status, Verdict, verify_text};
 
-use super::{CmdResult, Failure, Outcome};
+use super::{CmdResult, Failure, Outcome, check_outputs};
 use crate::output::{self, Check, CheckArgs, Item};
 
 /// Verify codes and record their redemption in the ledger.
@@ -44,6 +44,9 @@ pub struct Args {
 const BATCH: usize = 4096;
 
 pub fn run(a: Args) -> CmdResult {
+    let mut inputs = vec![("--trust", Some(a.check.trust.as_path()))];
+    inputs.extend(a.check.images.iter().map(|p| ("IMAGE", Some(p.as_path()))));
+    check_outputs(&inputs, &[("--ledger", Some(a.ledger.as_path()))])?;
     let Check {
         inputs,
         trust,

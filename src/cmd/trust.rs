@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde_json::json;
 
+use payqr::clobber;
 use payqr::keys::PublicKeyFile;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
 
-use super::{CmdResult, Outcome, time_or_now, tz_or_local};
+use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
 /// Manage the trust list: which issuers and keys are accepted.
 #[derive(clap::Args, Debug)]
@@ -80,17 +81,31 @@ pub fn run(a: Args) -> CmdResult {
             let tz = tz_or_local(tz.as_deref())?;
             let nb = not_before.map(|t| time_or_now(Some(&t), tz)).transpose()?;
             let na = not_after.map(|t| time_or_now(Some(&t), tz)).transpose()?;
+            if let (Some(b), Some(a)) = (nb, na)
+                && b > a
+            {
+                return Err(Failure::new(format!(
+                    "--not-before {} is later than --not-after {}: the key would accept no code",
+                    payqr::time::format_utc(b),
+                    payqr::time::format_utc(a)
+                )));
+            }
+            clobber::check(&[("PUBFILE", &pubfile)], &[("--trust", &trust)])?;
             let pk = PublicKeyFile::load(&pubfile)?;
-            let mut list = TrustList::load_or_new(&trust)?;
-            let e = list.add(&pk, nb, na, now)?;
+            let (issuer, key_id, name) = TrustList::edit(&trust, true, |list| {
+                let e = list.add(&pk, nb, na, now)?;
+                Ok((
+                    e.meta.issuer.clone(),
+                    e.meta.key_id.clone(),
+                    e.meta.name.clone(),
+                ))
+            })?;
+            // Printed once saved: "trusted" is a promise about the file.
             writeln!(
                 out,
-                "trusted {} key {} ({})",
-                e.meta.issuer,
-                e.meta.key_id,
-                for_terminal(&e.meta.name)
+                "trusted {issuer} key {key_id} ({})",
+                for_terminal(&name)
             )?;
-            list.save(&trust)?;
         }
         Action::List { trust, json } => {
             let list = TrustList::load(&trust)?;
@@ -128,10 +143,12 @@ pub fn run(a: Args) -> CmdResult {
             trust,
             issuer,
         } => {
-            let mut list = TrustList::load(&trust)?;
-            let e = list.revoke(&keyid, issuer.as_deref(), now)?;
-            writeln!(out, "revoked {} key {}", e.meta.issuer, e.meta.key_id)?;
-            list.save(&trust)?;
+            clobber::check(&[], &[("--trust", &trust)])?;
+            let (issuer, key_id) = TrustList::edit(&trust, false, |list| {
+                let e = list.revoke(&keyid, issuer.as_deref(), now)?;
+                Ok((e.meta.issuer.clone(), e.meta.key_id.clone()))
+            })?;
+            writeln!(out, "revoked {issuer} key {key_id}")?;
         }
     }
     Ok(Outcome::Success)
