@@ -6,6 +6,9 @@
 //! - [`code`]: the signed code format (docs/FORMAT.md), [`base45`], [`currency`]
 //! - [`keys`]: key files; [`trust`]: the trust list of issuers and keys
 //! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile
+//! - [`durable`]: every durable write, sync and rename (fault-injectable in
+//!   debug builds); [`fsutil`]: whole-file writes; [`lockfile`]: locks that
+//!   follow a file's identity, not its name
 //! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
 //! - [`ledger`]: the append-only record of issued and redeemed codes
@@ -18,10 +21,12 @@ pub mod base45;
 pub mod batch;
 pub mod code;
 pub mod currency;
+pub mod durable;
 pub mod emv;
 pub mod fsutil;
 pub mod issuance;
 pub mod keys;
+pub mod lockfile;
 pub mod ledger;
 pub mod notice;
 pub mod reconcile;
