@@ -786,6 +786,70 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_never_cuts_bytes_it_did_not_write() {
+        for (_d, l) in both() {
+            filled(&l, 4);
+            let lock = l.lock().unwrap();
+            let st = l.load(&lock).unwrap();
+            let base = std::fs::read(l.path()).unwrap();
+            let mut ours = Vec::new();
+            line::encode(l.format(), &redeem(2), &st.last_hash, &mut ours).unwrap();
+            let f = || {
+                OpenOptions::new()
+                    .read(true)
+                    .append(true)
+                    .open(l.path())
+                    .unwrap()
+            };
+            let with = |tail: &[u8]| [&base[..], tail].concat();
+            // Half of this writer's line: cut back to where it started.
+            std::fs::write(l.path(), with(&ours[..ours.len() / 2])).unwrap();
+            l.cut_back(&f(), &st, &ours).unwrap();
+            assert_eq!(std::fs::read(l.path()).unwrap(), base);
+            // Someone else's line, more than it wrote, a shorter file, or a
+            // different line before: it cuts nothing.
+            let mut theirs = Vec::new();
+            line::encode(l.format(), &redeem(4), &st.last_hash, &mut theirs).unwrap();
+            let mut changed_last = base.clone();
+            let at = changed_last.len() - 10;
+            changed_last[at] ^= 1;
+            let cases = [
+                (with(&theirs), "not the ones"),
+                (with(&[&ours[..], b"x"].concat()), "more than"),
+                (base[..base.len() - 1].to_vec(), "shorter"),
+                ([&changed_last[..], &ours[..]].concat(), "last line"),
+            ];
+            for (bytes, why) in cases {
+                std::fs::write(l.path(), &bytes).unwrap();
+                let e = l.cut_back(&f(), &st, &ours).unwrap_err();
+                assert!(e.contains(why), "{why}: {e}");
+                assert_eq!(std::fs::read(l.path()).unwrap(), bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn a_ledger_replaced_under_the_lock_is_not_written() {
+        for (d, l) in both() {
+            filled(&l, 2);
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            let copy = d.path().join("copy");
+            std::fs::copy(l.path(), &copy).unwrap();
+            std::fs::rename(&copy, l.path()).unwrap();
+            let before = std::fs::read(l.path()).unwrap();
+            let e = l.append(&lock, &mut st, vec![redeem(2)]).unwrap_err();
+            assert!(e.to_string().contains("replaced"), "{e}");
+            assert_eq!(std::fs::read(l.path()).unwrap(), before);
+            // A new lock takes the file the name reaches now.
+            drop(lock);
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            l.append(&lock, &mut st, vec![redeem(2)]).unwrap();
+        }
+    }
+
+    #[test]
     fn a_second_issue_of_a_code_is_named() {
         for (_d, l) in both() {
             filled(&l, 70);
