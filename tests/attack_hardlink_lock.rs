@@ -6,12 +6,13 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use payqr::ledger::Ledger;
+use payqr::ledger::{Ledger, Record};
 
 fn redeem(dir: &Path, ledger: &str, txn: &str) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
@@ -26,7 +27,6 @@ fn redeem(dir: &Path, ledger: &str, txn: &str) -> Command {
 
 /// Starts `cmd` with `payload` on its stdin.
 fn start(mut cmd: Command, payload: &str) -> Child {
-    use std::io::Write;
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(format!("{payload}\n").as_bytes()).unwrap();
@@ -114,37 +114,82 @@ fn a_writer_through_any_name_waits_for_the_lock() {
 fn two_redeems_through_two_names_never_both_redeem() {
     let d = setup();
     const ROUNDS: usize = 12;
-    let texts = issue_many(d.path(), "R", ROUNDS);
-    std::fs::write(d.path().join("l.jsonl"), b"").unwrap();
-    make_aliases(d.path());
-    let names = aliases(d.path());
+    let text = issue_many(d.path(), "R", 1).remove(0);
+    // 4,000 redemptions of other codes: reading them takes each process a
+    // while, so two writers that do not exclude each other both read the
+    // ledger before either appends.
+    let base = d.path().join("base.jsonl");
+    {
+        let l = Ledger::new(&base);
+        let lock = l.lock().unwrap();
+        let mut st = l.load(&lock).unwrap();
+        let others = (0..4000u64)
+            .map(|i| {
+                let id = payqr::code::CodeId((i | 1 << 60).to_be_bytes());
+                Record::redeemed("other", id, 1_795_000_000, None, "counter", None)
+            })
+            .collect();
+        l.append(&lock, &mut st, others).unwrap();
+    }
     let mut doubles = Vec::new();
-    for (round, text) in texts.iter().enumerate() {
-        // The plain name against each other name in turn.
-        let (what, other) = &names[round % names.len()];
-        let mut a = redeem(d.path(), "l.jsonl", "A");
-        let b = redeem(d.path(), other, "B");
+    for round in 0..ROUNDS {
+        // A fresh ledger each round, so one code can be redeemed again;
+        // reached as `rN.jsonl` and through a hard link or a symlink.
+        let (plain, other) = (format!("r{round}.jsonl"), format!("r{round}-alias.jsonl"));
+        std::fs::copy(&base, d.path().join(&plain)).unwrap();
+        let what = if round % 2 == 0 {
+            std::fs::hard_link(d.path().join(&plain), d.path().join(&other)).unwrap();
+            "hard link"
+        } else {
+            std::os::unix::fs::symlink(&plain, d.path().join(&other)).unwrap();
+            "symlink"
+        };
+        let mut a = redeem(d.path(), &plain, "A");
+        let mut b = redeem(d.path(), &other, "B");
         // Every third round the first writer's sync fails (ENOSPC): its
         // cut-back must never take the other writer's redemption with it.
         if round % 3 == 2 {
             a.env("PAYQR_FAULT", "fsync:1:enospc");
         }
-        let (a, b) = (start(a, text), start(b, text));
+        // Both started and waiting on stdin, then given the payload at
+        // once: their lock, load and append overlap as much as they can.
+        let (mut a, mut b) = (a.spawn().unwrap(), b.spawn().unwrap());
+        let (mut ia, mut ib) = (a.stdin.take().unwrap(), b.stdin.take().unwrap());
+        std::thread::sleep(Duration::from_millis(100));
+        let line = format!("{text}\n");
+        ia.write_all(line.as_bytes()).unwrap();
+        ib.write_all(line.as_bytes()).unwrap();
+        drop((ia, ib));
         let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
         let acked: Vec<String> = [&a, &b]
             .iter()
             .flat_map(|o| acknowledged(&String::from_utf8_lossy(&o.stdout)))
             .collect();
-        if acked.len() > 1 {
-            doubles.push(format!("round {round} ({what} {other}): both redeemed"));
+        // Excluded writers run one after the other: the second finds the
+        // code redeemed (exit 1). Exit 2 means it found the ledger changed
+        // under its feet: it ran at the same time as the other.
+        for (who, o) in [("A", &a), ("B", &b)] {
+            let err = String::from_utf8_lossy(&o.stderr);
+            let injected = who == "A" && round % 3 == 2 && err.contains("os error 28");
+            if !matches!(o.status.code(), Some(0 | 1)) && !injected {
+                doubles.push(format!("round {round} ({what}) {who}: {}", err.trim()));
+            }
         }
-        let st = check(d.path());
-        for id in &acked {
-            assert!(
-                st.redemption(&id.parse().unwrap()).is_some(),
-                "round {round} ({what}): acknowledged redemption {id} was erased"
-            );
+        if acked.len() > 1 {
+            doubles.push(format!("round {round} ({what}): both redeemed"));
+        }
+        let l = Ledger::new(&d.path().join(&plain));
+        let lock = l.lock_shared().unwrap();
+        match l.load(&lock) {
+            Ok(st) => {
+                for id in &acked {
+                    if st.redemption(&id.parse().unwrap()).is_none() {
+                        doubles.push(format!("round {round} ({what}): acknowledged {id} erased"));
+                    }
+                }
+            }
+            Err(e) => doubles.push(format!("round {round} ({what}): ledger broken: {e}")),
         }
     }
-    assert!(doubles.is_empty(), "{doubles:#?}");
+    assert!(doubles.is_empty(), "{} of {ROUNDS} rounds: {doubles:#?}", doubles.len());
 }
