@@ -405,6 +405,12 @@ impl Ledger {
         // only once it is on disk. A failure is final: no retry (after a
         // failed fsync the kernel may have dropped the dirty pages), and
         // the unacknowledged lines are cut off again.
+        // A new ledger's name must be durable too. The lock created the
+        // file, so its directory is synced before the first write: a
+        // failed directory sync then leaves the file as it was.
+        if state.end == 0 {
+            disk::sync_parent(&self.path).map_err(|e| self.io(e))?;
+        }
         let written = disk::write(&mut f, &bytes).and_then(|()| disk::sync_data(&f));
         if let Err(e) = written {
             return Err(match self.cut_back(&f, state, &bytes) {
@@ -413,9 +419,6 @@ impl Ledger {
                     "{e}; the file was not cut back because {why}: run `payqr ledger check`"
                 )),
             });
-        }
-        if state.end == 0 {
-            disk::sync_parent(&self.path).map_err(|e| self.io(e))?;
         }
         let end = state.end + bytes.len() as u64;
         let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
