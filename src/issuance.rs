@@ -205,12 +205,7 @@ enum Plan {
     Relist,
 }
 
-fn make(
-    job: &Job,
-    csv: &Path,
-    row: &BatchRow,
-    plan: Plan,
-) -> Result<Made, IssueError> {
+fn make(job: &Job, csv: &Path, row: &BatchRow, plan: Plan) -> Result<Made, IssueError> {
     let replaces = match plan {
         Plan::Issue(r) => r,
         Plan::Relist => None,

@@ -203,15 +203,23 @@ fn single_issue_images_are_whole_or_absent_under_every_fault() {
                 .args(["issue", "--key", "test-issuer.key", "--amount", "5.00"])
                 .args(["--currency", "CNY", "--payee", "X", "--ref", "S1"])
                 .args(["--expires-in", "4h", "--now", ISSUED])
-                .args(["--png", "one.png", "--svg", "one.svg", "--ledger", "s.jsonl"])
+                .args([
+                    "--png", "one.png", "--svg", "one.svg", "--ledger", "s.jsonl",
+                ])
                 .env("PAYQR_FAULT", &fault);
             let r = run_cmd(cmd, "");
             assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
             let png = read(&d.path().join("one.png")).unwrap();
             let svg = read(&d.path().join("one.svg")).unwrap();
             // Old content or a whole new file, never half of one.
-            assert!(png == b"OLD" || png.ends_with(b"IEND\xaeB`\x82"), "{fault}: png");
-            assert!(svg == b"OLD" || svg.trim_ascii_end().ends_with(b"</svg>"), "{fault}: svg");
+            assert!(
+                png == b"OLD" || png.ends_with(b"IEND\xaeB`\x82"),
+                "{fault}: png"
+            );
+            assert!(
+                svg == b"OLD" || svg.trim_ascii_end().ends_with(b"</svg>"),
+                "{fault}: svg"
+            );
             if !hit(&r) {
                 assert_eq!(r.code, 0, "{fault}: {}", r.stderr);
                 assert!(png != b"OLD" && svg != b"OLD");
@@ -235,5 +243,8 @@ fn single_issue_images_are_whole_or_absent_under_every_fault() {
         }
     }
     // Two files, each written, synced, renamed and its directory synced.
-    assert!(reached >= 3 * 2 + 2 * 4 + 2 * 2, "only {reached} faults reached");
+    assert!(
+        reached >= 3 * 2 + 2 * 4 + 2 * 2,
+        "only {reached} faults reached"
+    );
 }

@@ -84,9 +84,25 @@ fn a_writer_through_any_name_waits_for_the_lock() {
     payqr(
         d.path(),
         &[
-            "issue", "--key", "test-issuer.key", "--from", "seed.csv", "--out-dir", "out",
-            "--kind", "fine", "--currency", "CNY", "--payee", "X", "--expires-in", "4h",
-            "--now", ISSUED, "--ledger", "l.jsonl",
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            "seed.csv",
+            "--out-dir",
+            "out",
+            "--kind",
+            "fine",
+            "--currency",
+            "CNY",
+            "--payee",
+            "X",
+            "--expires-in",
+            "4h",
+            "--now",
+            ISSUED,
+            "--ledger",
+            "l.jsonl",
         ],
     )
     .expect(0);
@@ -191,5 +207,9 @@ fn two_redeems_through_two_names_never_both_redeem() {
             Err(e) => doubles.push(format!("round {round} ({what}): ledger broken: {e}")),
         }
     }
-    assert!(doubles.is_empty(), "{} of {ROUNDS} rounds: {doubles:#?}", doubles.len());
+    assert!(
+        doubles.is_empty(),
+        "{} of {ROUNDS} rounds: {doubles:#?}",
+        doubles.len()
+    );
 }

@@ -52,13 +52,22 @@ fn run(dir: &Path) -> Run {
 fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut v = Vec::new();
     for f in ["manifest.csv", "l.jsonl"] {
-        v.push((f.to_string(), std::fs::read(dir.join(f)).unwrap_or_default()));
+        v.push((
+            f.to_string(),
+            std::fs::read(dir.join(f)).unwrap_or_default(),
+        ));
     }
     let out = dir.join("out");
-    let mut shards: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut shards: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     shards.sort();
     for s in shards {
-        let mut files: Vec<_> = std::fs::read_dir(&s).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&s)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for f in files {
             let name = f.strip_prefix(&out).unwrap().display().to_string();
@@ -110,7 +119,11 @@ fn a_resumed_batch_writes_what_an_uninterrupted_one_writes() {
 
     // A finished batch run again: nothing issued, the same manifest.
     let r = run(whole.path()).expect(0);
-    assert!(r.stderr.contains(&format!("skipped {ROWS}")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("skipped {ROWS}")),
+        "{}",
+        r.stderr
+    );
     compare("rerun of a finished batch", &outputs(whole.path()), &want);
 
     for (what, signal) in [("Ctrl-C", libc::SIGINT), ("kill -9", libc::SIGKILL)] {

@@ -45,9 +45,7 @@ pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerEr
     };
     match lockfile::lock(ledger, exclusive, missing, !locking_disabled()) {
         Ok(l) => Ok(LockGuard { held: Some(l) }),
-        Err(e) if !exclusive && e.kind() == io::ErrorKind::NotFound => {
-            Ok(LockGuard { held: None })
-        }
+        Err(e) if !exclusive && e.kind() == io::ErrorKind::NotFound => Ok(LockGuard { held: None }),
         Err(source) if is_unsupported(&source) => Err(LedgerError::LockUnsupported {
             path: ledger.to_path_buf(),
             source,
@@ -61,8 +59,10 @@ pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerEr
 
 /// flock's answers on a file system without locks.
 fn is_unsupported(e: &io::Error) -> bool {
-    matches!(e.raw_os_error(), Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP))
-        || e.kind() == io::ErrorKind::Unsupported
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP)
+    ) || e.kind() == io::ErrorKind::Unsupported
 }
 
 /// Debug builds only: `PAYQR_TEST_NO_LOCK=1` skips the lock, so a test can
