@@ -3,11 +3,14 @@
 //! for the moment between create and chmod.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::durable;
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same
-/// directory, fsync, rename over the target, fsync of the directory.
+/// directory, fsync, rename over the target, fsync of the directory, each
+/// through [`crate::durable`] (so fault tests reach them).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, None)
 }
@@ -27,11 +30,11 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = new_file(&tmp, mode)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+        durable::write(&mut f, bytes)?;
+        durable::sync_all(&f)?;
         drop(f);
-        fs::rename(&tmp, path)?;
-        sync_parent(path)
+        durable::rename(&tmp, path)?;
+        durable::sync_parent(path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -63,8 +66,8 @@ impl Staged {
         let tmp = temp_path(path);
         let written = (|| {
             let mut f = new_file(&tmp, None)?;
-            f.write_all(bytes)?;
-            f.sync_all()
+            durable::write(&mut f, bytes)?;
+            durable::sync_all(&f)
         })();
         if let Err(source) = written {
             let _ = fs::remove_file(&tmp);
@@ -85,11 +88,11 @@ impl Staged {
         let mut done = Vec::new();
         while !self.files.is_empty() {
             let (tmp, path) = &self.files[0];
-            fs::rename(tmp, path).map_err(err(path))?;
+            durable::rename(tmp, path).map_err(err(path))?;
             done.push(self.files.remove(0).1);
         }
         for path in &done {
-            sync_parent(path).map_err(err(path))?;
+            durable::sync_parent(path).map_err(err(path))?;
         }
         Ok(())
     }
@@ -119,17 +122,7 @@ fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
 /// Makes a rename durable: on Linux the directory entry lives in the
 /// parent directory, which has to be synced too.
 pub fn sync_parent(path: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        File::open(parent)?.sync_all()?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    durable::sync_parent(path)
 }
 
 /// Writes a secret file readable by its owner only (0600 from birth).
@@ -140,7 +133,7 @@ pub fn write_secret(path: &Path, bytes: &[u8], force: bool) -> io::Result<()> {
         return write_atomic_mode(path, bytes, Some(0o600));
     }
     let mut f = new_file(path, Some(0o600))?;
-    let res = f.write_all(bytes).and_then(|()| f.sync_all());
+    let res = durable::write(&mut f, bytes).and_then(|()| durable::sync_all(&f));
     if res.is_err() {
         let _ = fs::remove_file(path);
     }

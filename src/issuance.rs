@@ -5,12 +5,15 @@
 //! rendered on all cores, its files are made durable, and only then are
 //! its ledger records appended. An interrupted run (Ctrl-C, kill, power
 //! loss) therefore leaves the ledger describing exactly the codes whose
-//! files exist, and a rerun skips them. Output depends only on the rows,
-//! the key and the issue time, never on thread timing.
+//! files exist, and a rerun skips them, listing them in its manifest again
+//! (so a resumed run's manifest is the one an uninterrupted run writes).
+//! Output depends only on the rows, the key and the issue time, never on
+//! thread timing. Every write, sync and rename goes through
+//! [`crate::durable`], so fault tests reach each of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
@@ -20,6 +23,7 @@ use thiserror::Error;
 
 use crate::batch::{BatchRow, RowError, Rows};
 use crate::code::{Code, CodeId, SignedCode};
+use crate::durable;
 use crate::keys::IssuerKey;
 use crate::ledger::{Ledger, LedgerError, LedgerState, LockGuard, Record};
 use crate::notice::{self, NoticeStyle};
@@ -30,6 +34,17 @@ use crate::time;
 /// syncs, one ledger append) are small next to the per-code work, small
 /// enough that Ctrl-C stops within a second or two.
 pub const CHUNK_ROWS: usize = 2048;
+
+/// [`CHUNK_ROWS`], or in debug builds `PAYQR_TEST_CHUNK_ROWS=N`, so tests
+/// get many chunks (and interruptions between them) from a few rows.
+pub fn chunk_rows() -> usize {
+    let test = cfg!(debug_assertions)
+        .then(|| std::env::var("PAYQR_TEST_CHUNK_ROWS").ok())
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0);
+    test.unwrap_or(CHUNK_ROWS)
+}
 
 /// Pixels per QR module in PNG output: 4 px keeps a ~57-module code at
 /// ~260 px, sharp when printed at 300 dpi in a 2-3 cm square.
@@ -152,7 +167,9 @@ pub fn code_file_shard(name: &str) -> Option<String> {
     Some(shard_of(&id))
 }
 
-/// One code signed, rendered and written (under temporary names).
+/// One code signed, rendered and written (under temporary names); or,
+/// when `fresh` is false, a code an earlier, interrupted run of this same
+/// batch issued, signed again only to be listed in the manifest.
 struct Made {
     signed: SignedCode,
     text: String,
@@ -160,11 +177,14 @@ struct Made {
     replaces: Option<CodeId>,
     /// Final paths of the png, svg and notice files (None: not asked for).
     paths: [Option<PathBuf>; 3],
+    /// Written by this run, to be renamed into place and recorded.
+    fresh: bool,
 }
 
 impl Made {
+    /// The files this run wrote (none for a code listed again).
     fn files(&self) -> impl Iterator<Item = &PathBuf> {
-        self.paths.iter().flatten()
+        self.paths.iter().flatten().filter(|_| self.fresh)
     }
 }
 
@@ -196,20 +216,31 @@ fn create_temp(tmp: &Path) -> io::Result<File> {
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
     let tmp = temp_of(path);
     let mut f = create_temp(&tmp).map_err(io_err(&tmp))?;
-    f.write_all(bytes).map_err(io_err(&tmp))?;
-    // Elsewhere there is no syncfs: make each file durable on its own.
-    if cfg!(not(target_os = "linux")) {
-        f.sync_data().map_err(io_err(&tmp))?;
+    durable::write(&mut f, bytes).map_err(io_err(&tmp))?;
+    // Without syncfs, each file is made durable on its own.
+    if durable::PER_FILE_SYNC {
+        durable::sync_data(&f).map_err(io_err(&tmp))?;
     }
     Ok(())
 }
 
-fn make(
-    job: &Job,
-    csv: &Path,
-    row: &BatchRow,
-    replaces: Option<CodeId>,
-) -> Result<Made, IssueError> {
+/// What to do with a row whose reference the ledger may already hold.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Issue a code (replacing this one, for a reissue).
+    Issue(Option<CodeId>),
+    /// The ledger holds the very code this batch makes for the row: an
+    /// earlier run of it was interrupted after issuing it. List it in the
+    /// manifest again, write nothing.
+    Relist,
+}
+
+fn make(job: &Job, csv: &Path, row: &BatchRow, plan: Plan) -> Result<Made, IssueError> {
+    let replaces = match plan {
+        Plan::Issue(r) => r,
+        Plan::Relist => None,
+    };
+    let fresh = matches!(plan, Plan::Issue(_));
     let fail = |reason: String| IssueError::Code {
         path: csv.to_path_buf(),
         line: row.line,
@@ -217,12 +248,26 @@ fn make(
     };
     let code = row.to_code_replacing(job.key, job.issued_at, replaces);
     let (signed, text) = (job.payload_text)(&code).map_err(fail)?;
-    let symbol = render::encode(&text).map_err(|e| fail(e.to_string()))?;
     // File names come from the code id only, never from user text.
     let id = signed.code.code_id.to_string();
     let dir = job.out_dir.join(shard_of(&signed.code.code_id));
     let mut paths = [None, None, None];
     let f = job.formats;
+    if !fresh {
+        let names = [(f.png, "png"), (f.svg, "svg"), (f.notice_svg, "notice.svg")];
+        for (slot, (on, ext)) in paths.iter_mut().zip(names) {
+            *slot = on.then(|| dir.join(format!("{id}.{ext}")));
+        }
+        return Ok(Made {
+            signed,
+            text,
+            version: 0,
+            replaces,
+            paths,
+            fresh,
+        });
+    }
+    let symbol = render::encode(&text).map_err(|e| fail(e.to_string()))?;
     if f.png {
         let p = dir.join(format!("{id}.png"));
         write_temp(&p, &symbol.to_png(MODULE_PX, render::DEFAULT_QUIET_MODULES))?;
@@ -246,32 +291,21 @@ fn make(
         version: symbol.version(),
         replaces,
         paths,
+        fresh,
     })
 }
 
 /// Flushes every file written so far on the file system holding `dir`:
-/// one call per chunk instead of an fsync per file (which costs ~2 ms
-/// each on ext4 here, benches/NOTES.md).
-#[cfg(target_os = "linux")]
-fn sync_fs(dir: &Path, _shards: &BTreeSet<PathBuf>) -> Result<(), IssueError> {
-    use std::os::fd::AsRawFd;
-    let f = File::open(dir).map_err(io_err(dir))?;
-    // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
-    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
-        Ok(())
-    } else {
-        Err(io_err(dir)(io::Error::last_os_error()))
+/// one `syncfs` per chunk instead of an fsync per file (which costs ~2 ms
+/// each on ext4 here, benches/NOTES.md). Without syncfs the files were
+/// synced as written; the renames are made durable by syncing each
+/// directory that received one.
+fn sync_fs(dir: &Path, shards: &BTreeSet<PathBuf>) -> Result<(), IssueError> {
+    if !durable::PER_FILE_SYNC {
+        return durable::syncfs(dir).map_err(io_err(dir));
     }
-}
-
-/// Without syncfs the files were synced as written; the renames are made
-/// durable by syncing each directory that received one.
-#[cfg(not(target_os = "linux"))]
-fn sync_fs(_dir: &Path, shards: &BTreeSet<PathBuf>) -> Result<(), IssueError> {
     for d in shards {
-        File::open(d)
-            .and_then(|f| f.sync_all())
-            .map_err(io_err(d))?;
+        durable::sync_dir(d).map_err(io_err(d))?;
     }
     Ok(())
 }
@@ -299,10 +333,12 @@ pub fn issue<R: Read>(
     let ledger = ledger.map(Mutex::new);
     // Room for one chunk waiting while one is committed: bounded memory.
     let (tx, rx) = mpsc::sync_channel::<Chunk>(1);
+    // Codes an interrupted run issued are signed again only for a manifest.
+    let relist = manifest.is_some();
     std::thread::scope(|scope| {
         let ledger = ledger.as_ref();
         let committer = scope.spawn(move || commit_all(job, rx, ledger, manifest));
-        let produced = produce(job, &csv, &mut rows, ledger, &tx, stop, tick);
+        let produced = produce(job, &csv, &mut rows, ledger, relist, &tx, stop, tick);
         drop(tx);
         let committed = committer
             .join()
@@ -322,11 +358,13 @@ struct Chunk {
     shards: BTreeSet<PathBuf>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn produce<R: Read>(
     job: &Job,
     csv: &Path,
     rows: &mut Rows<R>,
     ledger: Option<&Mutex<LedgerSession>>,
+    relist: bool,
     tx: &mpsc::SyncSender<Chunk>,
     stop: &AtomicBool,
     tick: &(dyn Fn() + Sync),
@@ -357,17 +395,27 @@ fn produce<R: Read>(
         let mut skipped = 0;
         let mut todo = Vec::with_capacity(chunk.len());
         for (row, prev) in chunk.iter().zip(prev) {
-            if prev.is_some() && !job.reissue {
-                skipped += 1;
-                tick();
+            let Some(prev) = prev.filter(|_| !job.reissue) else {
+                todo.push((row, Plan::Issue(prev)));
+                continue;
+            };
+            skipped += 1;
+            // Ids derive from the key, the reference and the issue time: the
+            // ledger holding this batch's own id for the row means an
+            // earlier run of this batch issued it. An uninterrupted run's
+            // manifest lists it, so this one does too.
+            if relist && prev == row.code_id_replacing(job.key, job.issued_at, None) {
+                todo.push((row, Plan::Relist));
             } else {
-                todo.push((row, prev));
+                tick();
             }
         }
         let mut shards = BTreeSet::new();
-        for (row, prev) in &todo {
-            let id = row.code_id_replacing(job.key, job.issued_at, *prev);
-            shards.insert(job.out_dir.join(shard_of(&id)));
+        for (row, plan) in &todo {
+            if let Plan::Issue(prev) = plan {
+                let id = row.code_id_replacing(job.key, job.issued_at, *prev);
+                shards.insert(job.out_dir.join(shard_of(&id)));
+            }
         }
         for d in shards.difference(&made_shards) {
             fs::create_dir_all(d).map_err(io_err(d))?;
@@ -376,8 +424,8 @@ fn produce<R: Read>(
 
         let made: Vec<Result<Made, IssueError>> = todo
             .par_iter()
-            .map(|(row, prev)| {
-                let m = make(job, csv, row, *prev);
+            .map(|(row, plan)| {
+                let m = make(job, csv, row, *plan);
                 tick();
                 m
             })
@@ -424,19 +472,17 @@ fn commit_all(
     let mut tally = Tally::default();
     for chunk in rx {
         let made = &chunk.made;
-        sync_fs(job.out_dir, &chunk.shards)?;
-        for p in made.iter().flat_map(Made::files) {
-            fs::rename(temp_of(p), p).map_err(io_err(p))?;
-        }
-        sync_fs(job.out_dir, &chunk.shards)?;
-        if let Some(m) = manifest.as_deref_mut() {
-            for code in made {
-                m.write(code)?;
+        let fresh = made.iter().filter(|m| m.fresh);
+        if !chunk.shards.is_empty() {
+            sync_fs(job.out_dir, &chunk.shards)?;
+            for p in made.iter().flat_map(Made::files) {
+                durable::rename(&temp_of(p), p).map_err(io_err(p))?;
             }
+            sync_fs(job.out_dir, &chunk.shards)?;
         }
         if let Some(l) = ledger {
-            let records = made
-                .iter()
+            let records = fresh
+                .clone()
                 .map(|m| {
                     let mut r = Record::issued(&m.signed, job.issued_at);
                     r.replaces = m.replaces.map(|id| id.to_string());
@@ -451,7 +497,14 @@ fn commit_all(
             } = &mut *l;
             ledger.append(lock, state, records)?;
         }
-        for m in made {
+        // Listed only once recorded: the manifest never names a code the
+        // ledger lacks (a failed append would otherwise leave it listed).
+        if let Some(m) = manifest.as_deref_mut() {
+            for code in made {
+                m.write(code)?;
+            }
+        }
+        for m in fresh {
             tally.issued += 1;
             tally.reissued += u64::from(m.replaces.is_some());
             tally.files += m.files().count() as u64;
@@ -468,13 +521,14 @@ fn commit_all(
 pub struct Manifest {
     path: PathBuf,
     tmp: PathBuf,
-    w: csv::Writer<BufWriter<File>>,
+    w: csv::Writer<BufWriter<durable::Writer>>,
 }
 
 impl Manifest {
     pub fn create(path: &Path) -> Result<Manifest, IssueError> {
         let tmp = temp_of(path);
         let f = create_temp(&tmp).map_err(io_err(&tmp))?;
+        let f = durable::Writer::new(f);
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, f));
         w.write_record(MANIFEST_COLUMNS)
             .map_err(|e| io_err(&tmp)(e.into()))?;
@@ -516,18 +570,27 @@ impl Manifest {
     }
 
     /// Flushes, syncs and renames the manifest into place. Called after
-    /// an interruption too: the manifest then lists what was issued.
+    /// an interruption too: the manifest then lists what was issued. If
+    /// any write, the sync or the rename failed, the temporary file goes
+    /// and whatever manifest was there before stays.
     pub fn finish(self) -> Result<(), IssueError> {
-        let tmp = self.tmp;
-        let f = self
-            .w
-            .into_inner()
-            .map_err(|e| io_err(&tmp)(e.into_error()))?
-            .into_inner()
-            .map_err(|e| io_err(&tmp)(e.into_error()))?;
-        f.sync_all().map_err(io_err(&tmp))?;
-        fs::rename(&tmp, &self.path).map_err(io_err(&self.path))?;
-        crate::fsutil::sync_parent(&self.path).map_err(io_err(&self.path))
+        let Manifest { path, tmp, w } = self;
+        let result = (|| {
+            let f = w
+                .into_inner()
+                .map_err(|e| io_err(&tmp)(e.into_error()))?
+                .into_inner()
+                .map_err(|e| io_err(&tmp)(e.into_error()))?
+                .into_file()
+                .map_err(io_err(&tmp))?;
+            durable::sync_all(&f).map_err(io_err(&tmp))?;
+            durable::rename(&tmp, &path).map_err(io_err(&path))
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result?;
+        durable::sync_parent(&path).map_err(io_err(&path))
     }
 }
 

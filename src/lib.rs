@@ -7,6 +7,9 @@
 //! - [`keys`]: key files; [`trust`]: the trust list of issuers and keys
 //! - [`fsutil`]: whole-file writes; [`clobber`]: no output lands on an input
 //! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile
+//! - [`durable`]: every durable write, sync and rename (fault-injectable in
+//!   debug builds); [`fsutil`]: whole-file writes; [`lockfile`]: locks that
+//!   follow a file's identity, not its name
 //! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
 //! - [`ledger`]: the append-only record of issued and redeemed codes
@@ -20,11 +23,13 @@ pub mod batch;
 pub mod clobber;
 pub mod code;
 pub mod currency;
+pub mod durable;
 pub mod emv;
 pub mod fsutil;
 pub mod issuance;
 pub mod keys;
 pub mod ledger;
+pub mod lockfile;
 pub mod notice;
 pub mod reconcile;
 pub mod render;

@@ -393,7 +393,7 @@ fn run_batch(
         },
         payload_text: &sign,
         reissue: a.reissue,
-        chunk_rows: issuance::CHUNK_ROWS,
+        chunk_rows: issuance::chunk_rows(),
     };
     // Ctrl-C asks the batch to stop after the chunk in hand; a second one
     // cannot be caught that way, so it falls back to the default (kill),

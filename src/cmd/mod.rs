@@ -148,7 +148,8 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
     };
     let ins = present(inputs);
     let mut outs = present(outputs);
-    // A ledger's writers also keep its index and lock files beside it.
+    // A ledger's writers also keep its index beside it (the lock is on the
+    // ledger file itself).
     for (_, p) in ins
         .iter()
         .chain(&outs.clone())
@@ -156,7 +157,6 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
     {
         let l = payqr::ledger::Ledger::new(p);
         outs.push(("--ledger's index".into(), l.index_path()));
-        outs.push(("--ledger's lock".into(), l.lock_path()));
     }
     payqr::clobber::check(&view(&ins), &view(&outs))?;
     Ok(())

@@ -1,70 +1,68 @@
-//! The writer lock: `flock` on `<ledger>.lock`, a dedicated file that is
-//! never renamed or deleted (a lock on the ledger itself would be lost the
-//! moment anyone renamed it).
+//! The writer lock: an `flock` on the ledger file itself, taken through
+//! [`crate::lockfile`], so every name of the ledger (hard link, symlink,
+//! relative, absolute, `..`) shares one lock. The lock used to be a
+//! separate `<ledger>.lock` named after the path string, which two names
+//! of one ledger did not share: two writers appended at once.
+//!
+//! payqr never replaces a ledger by rename (it only appends and, in
+//! `ledger repair`, cuts a torn tail in place). If someone else does,
+//! [`crate::lockfile::lock`] locks what the name reaches now, and a
+//! writer that locked the old file notices before it writes
+//! ([`LockGuard::names`]).
 
-use std::fs::{File, OpenOptions};
-use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io;
+use std::path::Path;
 
 use super::LedgerError;
+use crate::lockfile::{self, FileLock, Missing};
 
-/// A held lock on `<ledger>.lock`; released on drop. A reader may hold
-/// none (see [`take`]).
+/// A held lock on the ledger file; released on drop. `None` for a shared
+/// lock on a ledger that does not exist (there is nothing to read or lock,
+/// and a reader creates no file).
 pub struct LockGuard {
-    _file: Option<File>,
+    held: Option<FileLock>,
 }
 
-pub(super) fn lock_path(ledger: &Path) -> PathBuf {
-    let mut s = ledger.as_os_str().to_owned();
-    s.push(".lock");
-    PathBuf::from(s)
+impl LockGuard {
+    /// Whether `file`, opened by the ledger's name, is the file this guard
+    /// locked. Writers check before writing a byte.
+    pub(super) fn names(&self, file: &File) -> io::Result<bool> {
+        match &self.held {
+            Some(l) => l.names(file),
+            None => Ok(false),
+        }
+    }
 }
 
 pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerError> {
-    let lock = lock_path(ledger);
-    // A reader creates no file and needs no write access: it opens the
-    // lock file read-only (flock works on any open file), and reads
-    // without a lock when the file is missing (no writer ever ran here)
-    // or unreadable (a read-only copy of someone else's ledger). That is
-    // still safe: a writer adds whole lines with one write() and a reader
-    // ignores an incomplete last line (a read racing a write may see part
-    // of it), so an unlocked reader sees the ledger as it was after some
-    // append, never a half record. At worst it sees lines that a failed
-    // append is about to cut back; a reader only reports, and writers,
-    // which always lock, decide against the ledger as it is then.
-    let opened = if exclusive {
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock)
+    // Writers create the ledger (empty) so there is a file to lock; readers
+    // never create anything.
+    let missing = if exclusive {
+        Missing::Create
     } else {
-        match File::open(&lock) {
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::PermissionDenied) => {
-                return Ok(LockGuard { _file: None });
-            }
-            other => other,
-        }
+        Missing::Fail
     };
-    let file = opened.map_err(|source| LedgerError::Io {
-        path: lock.clone(),
-        source,
-    })?;
-    if locking_disabled() {
-        return Ok(LockGuard { _file: Some(file) });
+    match lockfile::lock(ledger, exclusive, missing, !locking_disabled()) {
+        Ok(l) => Ok(LockGuard { held: Some(l) }),
+        Err(e) if !exclusive && e.kind() == io::ErrorKind::NotFound => Ok(LockGuard { held: None }),
+        Err(source) if is_unsupported(&source) => Err(LedgerError::LockUnsupported {
+            path: ledger.to_path_buf(),
+            source,
+        }),
+        Err(source) => Err(LedgerError::Io {
+            path: ledger.to_path_buf(),
+            source,
+        }),
     }
-    let r = if exclusive {
-        file.lock()
-    } else {
-        file.lock_shared()
-    };
-    r.map_err(|source| LedgerError::LockUnsupported {
-        path: ledger.to_path_buf(),
-        lock,
-        source,
-    })?;
-    Ok(LockGuard { _file: Some(file) })
+}
+
+/// flock's answers on a file system without locks.
+fn is_unsupported(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP)
+    ) || e.kind() == io::ErrorKind::Unsupported
 }
 
 /// Debug builds only: `PAYQR_TEST_NO_LOCK=1` skips the lock, so a test can

@@ -3,7 +3,8 @@
 //! `.csv`; both carry the same fields so other tools can read either.
 //!
 //! Rules that keep money safe:
-//! - a writer holds an exclusive lock on `<ledger>.lock` ([`lock`]);
+//! - a writer holds an exclusive `flock` on the ledger file itself, which
+//!   every name of the file shares ([`lock`]);
 //! - every line carries a checksum and the hash of the line before
 //!   ([`line`]), so damage, edits, deletions and reordering are found;
 //! - new records go out in a single `write` of whole lines followed by
@@ -17,7 +18,6 @@
 //!   reading the whole ledger. It is rebuilt from the ledger whenever it is
 //!   missing, damaged or stale, so deleting it never loses anything.
 
-mod disk;
 mod index;
 mod line;
 mod lock;
@@ -30,6 +30,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::code::CodeId;
+use crate::durable as disk;
 
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
@@ -47,12 +48,8 @@ pub enum LedgerError {
     },
     #[error("{path}:{line}: last line is incomplete (a write was interrupted)")]
     Torn { path: PathBuf, line: u64 },
-    #[error("{path}: cannot lock {lock}: the file system does not support locking ({source})")]
-    LockUnsupported {
-        path: PathBuf,
-        lock: PathBuf,
-        source: io::Error,
-    },
+    #[error("{path}: cannot lock it: the file system does not support locking ({source})")]
+    LockUnsupported { path: PathBuf, source: io::Error },
     #[error("{path}: {reason}")]
     Conflict { path: PathBuf, reason: String },
     #[error("{path}: {reason}")]
@@ -113,10 +110,6 @@ impl Ledger {
         }
     }
 
-    pub fn lock_path(&self) -> PathBuf {
-        lock::lock_path(&self.path)
-    }
-
     /// The rebuildable index beside the ledger.
     pub fn index_path(&self) -> PathBuf {
         let mut s = self.path.as_os_str().to_owned();
@@ -125,11 +118,13 @@ impl Ledger {
     }
 
     /// Exclusive lock for writers; blocks until other writers are done.
+    /// Creates an empty ledger if there is none, so there is a file to lock.
     pub fn lock(&self) -> Result<LockGuard, LedgerError> {
         lock::take(&self.path, true)
     }
 
-    /// Shared lock for readers.
+    /// Shared lock for readers. Creates nothing: a missing ledger gets a
+    /// guard that locks nothing (and loads as empty).
     pub fn lock_shared(&self) -> Result<LockGuard, LedgerError> {
         lock::take(&self.path, false)
     }
@@ -359,7 +354,7 @@ impl Ledger {
     /// the file is cut back to where it was.
     pub fn append(
         &self,
-        _lock: &LockGuard,
+        lock: &LockGuard,
         state: &mut LedgerState,
         mut records: Vec<Record>,
     ) -> Result<(), LedgerError> {
@@ -396,11 +391,14 @@ impl Ledger {
             offsets.push(state.end + bytes.len() as u64);
             hash = encode(self.format, r, &hash, &mut bytes).map_err(|e| self.conflict(e))?;
         }
+        // Not created here: the exclusive lock created the file it locked.
+        // Read access is for checking before a cut-back.
         let mut f = OpenOptions::new()
+            .read(true)
             .append(true)
-            .create(true)
             .open(&self.path)
             .map_err(|e| self.io(e))?;
+        self.check_locked(lock, &f)?;
         let len = f.metadata().map_err(|e| self.io(e))?.len();
         if len != state.end {
             // Only a writer that skipped the lock (or a hand edit) gets here;
@@ -414,13 +412,20 @@ impl Ledger {
         // only once it is on disk. A failure is final: no retry (after a
         // failed fsync the kernel may have dropped the dirty pages), and
         // the unacknowledged lines are cut off again.
+        // A new ledger's name must be durable too. The lock created the
+        // file, so its directory is synced before the first write: a
+        // failed directory sync then leaves the file as it was.
+        if state.end == 0 {
+            disk::sync_parent(&self.path).map_err(|e| self.io(e))?;
+        }
         let written = disk::write(&mut f, &bytes).and_then(|()| disk::sync_data(&f));
         if let Err(e) = written {
-            let _ = f.set_len(state.end);
-            return Err(self.io(e));
-        }
-        if state.end == 0 {
-            crate::fsutil::sync_parent(&self.path).map_err(|e| self.io(e))?;
+            return Err(match self.cut_back(&f, state, &bytes) {
+                Ok(()) => self.io(e),
+                Err(why) => self.conflict(format!(
+                    "{e}; the file was not cut back because {why}: run `payqr ledger check`"
+                )),
+            });
         }
         let end = state.end + bytes.len() as u64;
         let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
@@ -449,6 +454,56 @@ impl Ledger {
         Ok(head == [line::csv_legacy_header().as_bytes(), b"\n"].concat())
     }
 
+    /// Errs unless `f`, opened by the ledger's name, is the file `lock`
+    /// holds: if the name now reaches another file (renamed over, deleted
+    /// and re-created), this lock excludes nobody there.
+    fn check_locked(&self, lock: &LockGuard, f: &File) -> Result<(), LedgerError> {
+        if lock.names(f).map_err(|e| self.io(e))? {
+            return Ok(());
+        }
+        Err(self.conflict(
+            "the ledger file was replaced while this command held its lock; nothing was written"
+                .into(),
+        ))
+    }
+
+    /// After a failed write or sync, cuts the file back to `state.end`, the
+    /// length it had when this writer checked it, but only once it has
+    /// verified that everything past that point is its own: the file is
+    /// no longer than what it wrote, the bytes there are a prefix of its
+    /// lines, and the line before still hashes to `state.last_hash`. The
+    /// lock should make anything else impossible; a writer still never
+    /// truncates bytes it did not write, nor below where it started.
+    /// Errs with the reason it did not cut.
+    fn cut_back(&self, f: &File, state: &LedgerState, ours: &[u8]) -> Result<(), String> {
+        use std::os::unix::fs::FileExt;
+        let start = state.end;
+        let len = f.metadata().map_err(|e| e.to_string())?.len();
+        if len < start {
+            return Err(format!("it is shorter ({len} bytes) than before ({start})"));
+        }
+        let extra = len - start;
+        if extra > ours.len() as u64 {
+            return Err(format!(
+                "it holds {extra} bytes past its old end, more than this command wrote ({})",
+                ours.len()
+            ));
+        }
+        let mut there = vec![0u8; extra as usize];
+        f.read_exact_at(&mut there, start)
+            .map_err(|e| e.to_string())?;
+        if there[..] != ours[..there.len()] {
+            return Err("the bytes past its old end are not the ones this command wrote".into());
+        }
+        if state.records > 0 && !ends_with_line_hashed(f, start, &state.last_hash) {
+            return Err("its last line before this write is not the one this command read".into());
+        }
+        if extra > 0 {
+            f.set_len(start).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     /// Cuts off a torn last line. Returns how many bytes were removed (0
     /// when the ledger was whole). Every complete line must be sound:
     /// repair never drops a record.
@@ -461,6 +516,7 @@ impl Ledger {
             .write(true)
             .open(&self.path)
             .map_err(|e| self.io(e))?;
+        self.check_locked(lock, &f)?;
         let len = f.metadata().map_err(|e| self.io(e))?.len();
         f.set_len(state.end).map_err(|e| self.io(e))?;
         disk::sync_data(&f).map_err(|e| self.io(e))?;
@@ -489,6 +545,25 @@ fn read_lines(
             (len, line::Read::line(format, &lines[start..ends[i]]))
         })
         .collect_into_vec(out);
+}
+
+/// Whether the line ending at byte `end` of `f` (its newline at `end - 1`)
+/// hashes to `want`. Lines are a few hundred bytes; one longer than 64 KiB
+/// is not one payqr wrote, and counts as a mismatch.
+fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
+    use std::os::unix::fs::FileExt;
+    let from = end.saturating_sub(64 << 10);
+    let mut buf = vec![0u8; (end - from) as usize];
+    if f.read_exact_at(&mut buf, from).is_err() || buf.last() != Some(&b'\n') {
+        return false;
+    }
+    let body = &buf[..buf.len() - 1];
+    let start = match memchr::memrchr(b'\n', body) {
+        Some(i) => i + 1,
+        None if from == 0 => 0,
+        None => return false,
+    };
+    line::hash(&body[start..]) == *want
 }
 
 /// Reads until `buf` is full or the file ends; returns how much was read.
@@ -611,7 +686,8 @@ mod tests {
                 st.code_for_reference("bj-traffic", "京A12342"),
                 Some(code(2).code.code_id)
             );
-            assert!(l.lock_path().exists());
+            // The lock is on the ledger itself: no file beside it.
+            assert_eq!(std::fs::read_dir(_d.path()).unwrap().count(), 1);
         }
     }
 
@@ -730,6 +806,70 @@ mod tests {
                 .unwrap_err();
             assert!(e.to_string().contains("changed"), "{e}");
             assert_eq!(l.load(&lock).unwrap().records, 4);
+        }
+    }
+
+    #[test]
+    fn a_failed_write_never_cuts_bytes_it_did_not_write() {
+        for (_d, l) in both() {
+            filled(&l, 4);
+            let lock = l.lock().unwrap();
+            let st = l.load(&lock).unwrap();
+            let base = std::fs::read(l.path()).unwrap();
+            let mut ours = Vec::new();
+            line::encode(l.format(), &redeem(2), &st.last_hash, &mut ours).unwrap();
+            let f = || {
+                OpenOptions::new()
+                    .read(true)
+                    .append(true)
+                    .open(l.path())
+                    .unwrap()
+            };
+            let with = |tail: &[u8]| [&base[..], tail].concat();
+            // Half of this writer's line: cut back to where it started.
+            std::fs::write(l.path(), with(&ours[..ours.len() / 2])).unwrap();
+            l.cut_back(&f(), &st, &ours).unwrap();
+            assert_eq!(std::fs::read(l.path()).unwrap(), base);
+            // Someone else's line, more than it wrote, a shorter file, or a
+            // different line before: it cuts nothing.
+            let mut theirs = Vec::new();
+            line::encode(l.format(), &redeem(4), &st.last_hash, &mut theirs).unwrap();
+            let mut changed_last = base.clone();
+            let at = changed_last.len() - 10;
+            changed_last[at] ^= 1;
+            let cases = [
+                (with(&theirs), "not the ones"),
+                (with(&[&ours[..], b"x"].concat()), "more than"),
+                (base[..base.len() - 1].to_vec(), "shorter"),
+                ([&changed_last[..], &ours[..]].concat(), "last line"),
+            ];
+            for (bytes, why) in cases {
+                std::fs::write(l.path(), &bytes).unwrap();
+                let e = l.cut_back(&f(), &st, &ours).unwrap_err();
+                assert!(e.contains(why), "{why}: {e}");
+                assert_eq!(std::fs::read(l.path()).unwrap(), bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn a_ledger_replaced_under_the_lock_is_not_written() {
+        for (d, l) in both() {
+            filled(&l, 2);
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            let copy = d.path().join("copy");
+            std::fs::copy(l.path(), &copy).unwrap();
+            std::fs::rename(&copy, l.path()).unwrap();
+            let before = std::fs::read(l.path()).unwrap();
+            let e = l.append(&lock, &mut st, vec![redeem(2)]).unwrap_err();
+            assert!(e.to_string().contains("replaced"), "{e}");
+            assert_eq!(std::fs::read(l.path()).unwrap(), before);
+            // A new lock takes the file the name reaches now.
+            drop(lock);
+            let lock = l.lock().unwrap();
+            let mut st = l.load(&lock).unwrap();
+            l.append(&lock, &mut st, vec![redeem(2)]).unwrap();
         }
     }
 
