@@ -243,7 +243,14 @@ fn check_balances(
     if c1 != c2 {
         return Ok(()); // not one account's balances (test data)
     }
-    let (mut net, mut foreign) = (0i128, 0);
+    // Some banks (PostFinance) close the day by value date: an entry
+    // booked today with tomorrow's value date is in tomorrow's balance.
+    let closing_date = children(report, "Bal")
+        .filter(|b| text(*b, &["Tp", "CdOrPrtry", "Cd"]) == Some("CLBD"))
+        .last()
+        .and_then(|b| text(b, &["Dt", "Dt"]).or(text(b, &["Dt", "DtTm"])))
+        .map(|d| d.get(..10).unwrap_or(d));
+    let (mut net, mut net_by_value, mut foreign) = (0i128, 0i128, 0);
     for e in entries.iter().filter(|e| booked(**e)) {
         let Some((a, ccy)) = child(*e, "Amt").and_then(|a| amount(a).ok()) else {
             return Ok(()); // reported with the entry
@@ -253,11 +260,19 @@ fn check_balances(
             continue;
         }
         let Some(v) = exact(a) else { return Ok(()) };
-        net += match text(*e, &["CdtDbtInd"]) {
+        let v = match text(*e, &["CdtDbtInd"]) {
             Some("CRDT") => v,
             Some("DBIT") => -v,
             _ => return Ok(()),
         };
+        net += v;
+        let value_date = text(*e, &["ValDt", "Dt"]).or(text(*e, &["ValDt", "DtTm"]));
+        if value_date.zip(closing_date).is_none_or(|(v, c)| v.get(..10).unwrap_or(v) <= c) {
+            net_by_value += v;
+        }
+    }
+    if open + net_by_value == close {
+        return Ok(());
     }
     if open + net != close {
         return Err(file_error(
@@ -690,4 +705,43 @@ fn code_in(free: &str) -> CodeRef {
         .map(CodeRef::from_text)
         .find(|r| r.id().is_some())
         .unwrap_or_else(|| CodeRef::Text(free.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xs_decimal_forms() {
+        let ok = |t: &str| xs_decimal(t).map(|a| (a.units, a.scale));
+        assert_eq!(ok(".6"), Ok((6, 1)));
+        assert_eq!(ok("6."), Ok((6, 0)));
+        assert_eq!(ok("+06.50"), Ok((650, 2)));
+        assert_eq!(ok("0"), Ok((0, 0)));
+        assert_eq!(ok("-0.00"), Ok((0, 2)));
+        assert_eq!(ok(" \n12.34\t"), Ok((1234, 2)));
+        assert_eq!(ok("1.00000000"), Ok((100000000, 8)));
+        assert_eq!(ok("999999999999999999"), Ok((999999999999999999, 0)));
+        for bad in [
+            "", ".", "+", "1e3", "1E3", "1,000.00", "12,5", "1.2.3", "- 1", "0x10", "1 000",
+        ] {
+            assert!(
+                xs_decimal(bad).unwrap_err().contains("not an xs:decimal"),
+                "{bad:?}"
+            );
+        }
+        assert!(xs_decimal("-1").unwrap_err().contains("negative"));
+        assert!(xs_decimal("0.000001").unwrap_err().contains("5 digits"));
+        assert!(xs_decimal("1000000000000000000").unwrap_err().contains("18 digits"));
+    }
+
+    #[test]
+    fn exact_sums_show_two_decimals_at_least() {
+        assert_eq!(show(0), "0.00");
+        assert_eq!(show(-150_000), "-1.50");
+        assert_eq!(show(123_456), "1.23456");
+        let a = xs_decimal("1.000000").unwrap();
+        assert_eq!(exact(a), Some(100_000));
+        assert_eq!(inexact(80_000_000_000, 2).unwrap().to_string(), "800000.00");
+    }
 }

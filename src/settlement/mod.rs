@@ -705,6 +705,15 @@ mod tests {
             Format::Camt054
         );
         assert_eq!(detect(b"<Document><BkToCstmrStmt>"), Format::Camt053);
+        assert_eq!(
+            detect(b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.13\"><BkToCstmrAcctRpt>"),
+            Format::Camt052
+        );
+        // The element decides, not a version string in a comment.
+        assert_eq!(
+            detect(b"<!-- see camt.054 --><x:Document><x:BkToCstmrStmtV01>"),
+            Format::Camt053
+        );
     }
 
     #[test]
