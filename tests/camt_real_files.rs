@@ -116,20 +116,51 @@ fn a_batch_without_individual_amounts_is_one_row() {
 
 #[test]
 fn every_xs_decimal_form_is_read() {
-    // "0.2" written as ".2", "+0.20", "00.2": refused on a2f0fc4 ("not a
-    // decimal amount").
+    // The return's CHF 500.00, in entry and transaction, written in other
+    // xs:decimal forms: refused on a2f0fc4 ("not a decimal amount").
     let d = tempfile::tempdir().unwrap();
-    let xml = std::fs::read_to_string(dir().join("subite-camt053.001.08-batch.xml")).unwrap();
-    for form in [".2", "+0.20", "00.2", " 0.2\n"] {
-        let text = xml.replace(">0.2<", &format!(">{form}<"));
+    let xml = std::fs::read_to_string(dir().join("moov-camt054.001.04-return.xml")).unwrap();
+    for form in ["500.", "+500.00", "0500.00", " 500\n", "500.00000"] {
+        let text = xml.replace(">500.00<", &format!(">{form}<"));
         let p = parse(&write(d.path(), "f.xml", &text)).unwrap_or_else(|e| panic!("{form:?}: {e}"));
         assert_eq!(totals(&p), expected(&xml).0, "{form:?}");
     }
-    for form in ["2e-1", "0,2", "1,000.2", "-0.2", "0.2.0", ".", "0.0000001"] {
-        let text = xml.replace(">0.2<", &format!(">{form}<"));
+    // ".6" as well, in entry and transaction alike.
+    let text = xml.replace(">500.00<", ">.6<");
+    let p = parse(&write(d.path(), "f.xml", &text)).unwrap_or_else(|e| panic!(".6: {e}"));
+    assert_eq!(p[0].amount.to_string(), "0.6");
+    for form in ["5e2", "500,00", "1,500.00", "-500.00", "500.0.0", ".", "500.000001"] {
+        let text = xml.replace(">500.00<", &format!(">{form}<"));
         let err = parse(&write(d.path(), "f.xml", &text)).unwrap_err().to_string();
-        assert!(err.contains("Amt"), "{form:?}: {err}");
+        assert!(err.contains("Ntry/Amt: "), "{form:?}: {err}");
     }
+}
+
+#[test]
+fn a_transaction_in_another_currency_books_the_account_amount() {
+    // The return's transaction written as a EUR 520.00 instruction with
+    // its CHF 500.00 counter value: the CHF is what the account booked.
+    // a2f0fc4 reported EUR 520.00.
+    let d = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(dir().join("moov-camt054.001.04-return.xml")).unwrap();
+    let text = xml.replacen(
+        "<Amt Ccy=\"CHF\">500.00</Amt>\n\t\t\t\t\t\t<CdtDbtInd>CRDT</CdtDbtInd>",
+        "<Amt Ccy=\"EUR\">520.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+         <AmtDtls><InstdAmt><Amt Ccy=\"EUR\">520.00</Amt></InstdAmt>\
+         <CntrValAmt><Amt Ccy=\"CHF\">500.00</Amt></CntrValAmt></AmtDtls>",
+        1,
+    );
+    assert_ne!(text, xml);
+    let p = parse(&write(d.path(), "fx.xml", &text)).unwrap();
+    assert_eq!(totals(&p), expected(&xml).0);
+    // With no amount in the account currency the entry's is booked, and
+    // one in it that disagrees is refused.
+    let text = text.replace("<CntrValAmt><Amt Ccy=\"CHF\">500.00</Amt></CntrValAmt>", "");
+    let p = parse(&write(d.path(), "fx.xml", &text)).unwrap();
+    assert_eq!(totals(&p), expected(&xml).0);
+    let text = text.replace("Ccy=\"EUR\">520.00</Amt><CdtDbtInd>", "Ccy=\"CHF\">520.00</Amt><CdtDbtInd>");
+    let err = parse(&write(d.path(), "fx.xml", &text)).unwrap_err().to_string();
+    assert!(err.contains("TxDtls/Amt: 520.00 CHF but its entry books 500.00 CHF"), "{err}");
 }
 
 #[test]
