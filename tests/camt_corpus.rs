@@ -33,10 +33,7 @@ fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in entries {
         if p.is_dir() {
             xml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
-        {
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml")) {
             out.push(p);
         }
     }
@@ -91,10 +88,7 @@ fn camt_corpus() {
             Err(e) => {
                 let first = e.to_string();
                 let first = first.lines().next().unwrap_or_default();
-                let reason = first
-                    .split_once(": ")
-                    .map_or(first, |(_, r)| r)
-                    .to_string();
+                let reason = first.split_once(": ").map_or(first, |(_, r)| r).to_string();
                 // Group reasons without their numbers.
                 let key: String = reason
                     .chars()
@@ -148,7 +142,9 @@ fn camt_corpus() {
         };
         println!("{name}: {verdict}");
     }
-    println!("\nversion            files  right (with controls)  refused (controls agree / none or bad)  wrong");
+    println!(
+        "\nversion            files  right (with controls)  refused (controls agree / none or bad)  wrong"
+    );
     let mut total = Row::default();
     for (v, r) in &table {
         println!(

@@ -49,7 +49,11 @@ fn totals(payments: &[Payment]) -> Totals {
 
 fn expected(xml: &str) -> (Totals, Vec<(&'static str, bool)>) {
     let r = reference(xml).unwrap();
-    let t = r.entries.into_iter().filter(|(_, v)| *v != (0, 0)).collect();
+    let t = r
+        .entries
+        .into_iter()
+        .filter(|(_, v)| *v != (0, 0))
+        .collect();
     (t, r.controls)
 }
 
@@ -102,7 +106,10 @@ fn a_batch_may_itemise_fewer_transactions_than_it_holds() {
     let p = parse(&write(d.path(), "part.xml", &xml)).unwrap();
     assert_eq!(p[0].amount.to_string(), "28531.98");
     assert_eq!(p[1].amount.to_string(), "800000.00");
-    assert_eq!(p[1].code.to_string(), "85 of 86 batch transactions not itemised");
+    assert_eq!(
+        p[1].code.to_string(),
+        "85 of 86 batch transactions not itemised"
+    );
     assert_eq!(totals(&p), expected(&xml).0);
 }
 
@@ -111,7 +118,10 @@ fn a_batch_without_individual_amounts_is_one_row() {
     // Refused on a2f0fc4 ("TxDtls/Amt: missing in a batch entry").
     let p = parse(&dir().join("genkgo-camt054.001.02-batch-no-amounts.xml")).unwrap();
     assert_eq!(p.len(), 1);
-    assert_eq!((p[0].amount.to_string().as_str(), p[0].refund), ("200000", true));
+    assert_eq!(
+        (p[0].amount.to_string().as_str(), p[0].refund),
+        ("200000", true)
+    );
 }
 
 #[test]
@@ -129,9 +139,19 @@ fn every_xs_decimal_form_is_read() {
     let text = xml.replace(">500.00<", ">.6<");
     let p = parse(&write(d.path(), "f.xml", &text)).unwrap_or_else(|e| panic!(".6: {e}"));
     assert_eq!(p[0].amount.to_string(), "0.6");
-    for form in ["5e2", "500,00", "1,500.00", "-500.00", "500.0.0", ".", "500.000001"] {
+    for form in [
+        "5e2",
+        "500,00",
+        "1,500.00",
+        "-500.00",
+        "500.0.0",
+        ".",
+        "500.000001",
+    ] {
         let text = xml.replace(">500.00<", &format!(">{form}<"));
-        let err = parse(&write(d.path(), "f.xml", &text)).unwrap_err().to_string();
+        let err = parse(&write(d.path(), "f.xml", &text))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("Ntry/Amt: "), "{form:?}: {err}");
     }
 }
@@ -158,9 +178,17 @@ fn a_transaction_in_another_currency_books_the_account_amount() {
     let text = text.replace("<CntrValAmt><Amt Ccy=\"CHF\">500.00</Amt></CntrValAmt>", "");
     let p = parse(&write(d.path(), "fx.xml", &text)).unwrap();
     assert_eq!(totals(&p), expected(&xml).0);
-    let text = text.replace("Ccy=\"EUR\">520.00</Amt><CdtDbtInd>", "Ccy=\"CHF\">520.00</Amt><CdtDbtInd>");
-    let err = parse(&write(d.path(), "fx.xml", &text)).unwrap_err().to_string();
-    assert!(err.contains("TxDtls/Amt: 520.00 CHF but its entry books 500.00 CHF"), "{err}");
+    let text = text.replace(
+        "Ccy=\"EUR\">520.00</Amt><CdtDbtInd>",
+        "Ccy=\"CHF\">520.00</Amt><CdtDbtInd>",
+    );
+    let err = parse(&write(d.path(), "fx.xml", &text))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("TxDtls/Amt: 520.00 CHF but its entry books 500.00 CHF"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -180,7 +208,9 @@ fn refused_when_a_transaction_contradicts_its_entry() {
         "<Amt Ccy=\"CHF\">4.60</Amt>\n\t\t\t\t\t\t<CdtDbtInd>",
         1,
     );
-    let err = parse(&write(d.path(), "a.xml", &xml)).unwrap_err().to_string();
+    let err = parse(&write(d.path(), "a.xml", &xml))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("TxDtls/Amt: 4.60 CHF but its entry books 4.50 CHF"),
         "{err}"
@@ -194,11 +224,13 @@ fn a_shared_bank_reference_drops_no_money() {
     // On a2f0fc4 both rows carried it as their transaction id and
     // reconciliation counted the second as a repeat of the first.
     let d = tempfile::tempdir().unwrap();
-    let xml = std::fs::read_to_string(dir().join(CONTRADICTS)).unwrap().replacen(
-        "<Amt Ccy=\"CHF\">77.70</Amt>\n\t\t\t\t\t\t<CdtDbtInd>CRDT</CdtDbtInd>",
-        "<Amt Ccy=\"CHF\">77.70</Amt>\n\t\t\t\t\t\t<CdtDbtInd>DBIT</CdtDbtInd>",
-        1,
-    );
+    let xml = std::fs::read_to_string(dir().join(CONTRADICTS))
+        .unwrap()
+        .replacen(
+            "<Amt Ccy=\"CHF\">77.70</Amt>\n\t\t\t\t\t\t<CdtDbtInd>CRDT</CdtDbtInd>",
+            "<Amt Ccy=\"CHF\">77.70</Amt>\n\t\t\t\t\t\t<CdtDbtInd>DBIT</CdtDbtInd>",
+            1,
+        );
     let (want, controls) = expected(&xml);
     // Its balances add up (the bank closes the day by value date).
     assert_eq!(controls, [("balances", true)]);

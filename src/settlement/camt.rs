@@ -87,12 +87,12 @@ pub fn parse(
             rest.is_some_and(|r| r.is_empty() || r == "V01")
         })
         .ok_or_else(|| {
-        file_error(
-            path,
-            line(root),
-            format!("no <{message}>: not a {format} message"),
-        )
-    })?;
+            file_error(
+                path,
+                line(root),
+                format!("no <{message}>: not a {format} message"),
+            )
+        })?;
 
     let mut payments = Vec::new();
     let mut errors = Errors::new(path);
@@ -144,7 +144,9 @@ pub fn xs_decimal(written: &str) -> Result<Amount, String> {
         ));
     }
     if int.len() + significant.len() > 18 {
-        return Err(format!("{t:?} has more than 18 digits (the schema allows 18)"));
+        return Err(format!(
+            "{t:?} has more than 18 digits (the schema allows 18)"
+        ));
     }
     // Keep the fraction digits as written (they show in messages) while
     // they fit, else only the significant ones.
@@ -219,9 +221,8 @@ fn check_balances(
     line: u64,
 ) -> Result<(), SettlementError> {
     let balance = |codes: &[&str]| {
-        let b = children(report, "Bal").filter(|b| {
-            text(*b, &["Tp", "CdOrPrtry", "Cd"]).is_some_and(|c| codes.contains(&c))
-        });
+        let b = children(report, "Bal")
+            .filter(|b| text(*b, &["Tp", "CdOrPrtry", "Cd"]).is_some_and(|c| codes.contains(&c)));
         let b = if codes.contains(&"CLBD") {
             b.last()
         } else {
@@ -267,7 +268,10 @@ fn check_balances(
         };
         net += v;
         let value_date = text(*e, &["ValDt", "Dt"]).or(text(*e, &["ValDt", "DtTm"]));
-        if value_date.zip(closing_date).is_none_or(|(v, c)| v.get(..10).unwrap_or(v) <= c) {
+        if value_date
+            .zip(closing_date)
+            .is_none_or(|(v, c)| v.get(..10).unwrap_or(v) <= c)
+        {
             net_by_value += v;
         }
     }
@@ -435,7 +439,8 @@ fn booked_amount(tx: Node, account: &str) -> Result<Result<Amount, String>, bool
     let dtls = child(tx, "AmtDtls");
     let candidates = [
         child(tx, "Amt"),
-        dtls.and_then(|d| child(d, "TxAmt")).and_then(|t| child(t, "Amt")),
+        dtls.and_then(|d| child(d, "TxAmt"))
+            .and_then(|t| child(t, "Amt")),
         dtls.and_then(|d| child(d, "CntrValAmt"))
             .and_then(|t| child(t, "Amt")),
     ];
@@ -500,8 +505,8 @@ fn read_entry(
         }
     };
     let entry_ref = text(entry, &["AcctSvcrRef"]);
-    let row = |line: u64, code: CodeRef, amount: Amount, dir: &str, txn_id: Option<String>| {
-        Payment {
+    let row =
+        |line: u64, code: CodeRef, amount: Amount, dir: &str, txn_id: Option<String>| Payment {
             line,
             code,
             amount,
@@ -510,8 +515,7 @@ fn read_entry(
             paid_at,
             txn_id: txn_id.map(Into::into),
             refund: dir == "DBIT",
-        }
-    };
+        };
     let entry_dir = entry_dir.unwrap_or_default();
     let opposite = if entry_dir == "CRDT" { "DBIT" } else { "CRDT" };
 
@@ -525,7 +529,11 @@ fn read_entry(
             match n.parse::<usize>() {
                 Ok(n) => said = Some(said.unwrap_or(0) + n),
                 Err(_) => {
-                    errors.push(line(btch), Some("Btch/NbOfTxs"), format!("{n:?} is not a count"));
+                    errors.push(
+                        line(btch),
+                        Some("Btch/NbOfTxs"),
+                        format!("{n:?} is not a count"),
+                    );
                     return;
                 }
             }
@@ -542,7 +550,13 @@ fn read_entry(
         return;
     }
     let whole_entry = |code: CodeRef, tx: Option<Node>| {
-        row(at, code, entry_amount, entry_dir, txn_id(tx, entry_ref, None))
+        row(
+            at,
+            code,
+            entry_amount,
+            entry_dir,
+            txn_id(tx, entry_ref, None),
+        )
     };
     if txs.is_empty() {
         // An entry without details: its own text is all there is.
@@ -658,8 +672,11 @@ fn read_entry(
         payments.push(row(
             at,
             CodeRef::Text(
-                format!("{unlisted} of {} batch transactions not itemised", said.unwrap_or(0))
-                    .into(),
+                format!(
+                    "{unlisted} of {} batch transactions not itemised",
+                    said.unwrap_or(0)
+                )
+                .into(),
             ),
             rest,
             entry_dir,
@@ -732,7 +749,11 @@ mod tests {
         }
         assert!(xs_decimal("-1").unwrap_err().contains("negative"));
         assert!(xs_decimal("0.000001").unwrap_err().contains("5 digits"));
-        assert!(xs_decimal("1000000000000000000").unwrap_err().contains("18 digits"));
+        assert!(
+            xs_decimal("1000000000000000000")
+                .unwrap_err()
+                .contains("18 digits")
+        );
     }
 
     #[test]

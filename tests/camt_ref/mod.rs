@@ -128,7 +128,11 @@ pub fn reference(xml: &str) -> Result<Reference, String> {
                         v
                     };
                     let date = text(b, &["Dt", "Dt"]).or(text(b, &["Dt", "DtTm"]));
-                    Some((amt.attribute("Ccy"), v, date.map(|d| d.get(..10).unwrap_or(d))))
+                    Some((
+                        amt.attribute("Ccy"),
+                        v,
+                        date.map(|d| d.get(..10).unwrap_or(d)),
+                    ))
                 })
         };
         // Balances in two currencies are not of one account (test data).
@@ -161,7 +165,11 @@ pub fn reference(xml: &str) -> Result<Reference, String> {
             for (name, sum, all) in [
                 ("TtlCdtNtries", (cr, n_cr), (all_cr, n_all_cr)),
                 ("TtlDbtNtries", (db, n_db), (all_db, n_all_db)),
-                ("TtlNtries", (cr + db, n_cr + n_db), (all_cr + all_db, n_all_cr + n_all_db)),
+                (
+                    "TtlNtries",
+                    (cr + db, n_cr + n_db),
+                    (all_cr + all_db, n_all_cr + n_all_db),
+                ),
             ] {
                 if let Some(ok) = check(name, sum, all) {
                     controls.push(("TxsSummry", ok));
@@ -175,4 +183,3 @@ pub fn reference(xml: &str) -> Result<Reference, String> {
         controls,
     })
 }
-
