@@ -374,37 +374,44 @@ fn check_summary(
     Ok(())
 }
 
-/// A transaction's identity, strongest first, as ISO 20022 defines the
-/// references (each "unique" in its own scope):
-/// - `Refs/UETR`: universally unique (v.08 and later);
+/// A transaction's identity. ISO 20022 calls each of these unique in its
+/// own scope:
+/// - `Refs/AcctSvcrRef` of the transaction: the bank's reference of this
+///   one instruction — unless it merely repeats its entry's in a batch
+///   (banks repeat the batch reference on every transaction of it: 155
+///   anonymised bank exports and a PostFinance sample do);
 /// - `Refs/TxId`: unique in the interbank chain, set by the first agent;
-/// - `Refs/AcctSvcrRef` of the transaction, when it differs from the
-///   entry's: the bank's reference of this one instruction;
-/// - the entry's `AcctSvcrRef` (unique per entry) when the entry holds
-///   one transaction, or with the transaction's position in a batch.
+///   `Refs/UETR`: universally unique (v.08 and later);
+/// - the entry's `AcctSvcrRef` (unique per entry) with the transaction's
+///   position in it ("REF/2"); an entry without details is its reference.
 ///
 /// Not identities: `EndToEndId` (the payer's, often "NOTPROVIDED" or
-/// reused), `InstrId`/`PmtInfId`/`MsgId` (batches and files), and a
-/// transaction `AcctSvcrRef` equal to its entry's (banks repeat the batch
-/// reference on every transaction of it: 155 anonymised bank exports and a
-/// PostFinance sample do). A candidate that still occurs twice in one file
-/// in the same direction is no identity either ([`unique_ids`]).
-fn txn_id(tx: Option<Node>, entry_ref: Option<&str>, position: Option<usize>) -> Option<String> {
+/// reused), `InstrId`/`PmtInfId`/`MsgId` (batches and files). The order
+/// and the forms are those payqr wrote before, so redemptions applied by
+/// an earlier version are still recognised on a rerun. A candidate that
+/// still occurs twice in one file in the same direction is no identity
+/// ([`unique_ids`]).
+fn txn_id(
+    tx: Option<Node>,
+    entry_ref: Option<&str>,
+    batch: bool,
+    position: usize,
+) -> Option<String> {
     let refs = tx.and_then(|t| child(t, "Refs"));
     let given = |name| {
         refs.and_then(|r| text(r, &[name]))
             .filter(|v| !v.eq_ignore_ascii_case("NOTPROVIDED"))
     };
-    if let Some(id) = given("UETR").or(given("TxId")) {
+    if let Some(id) = given("AcctSvcrRef").filter(|r| !batch || Some(*r) != entry_ref) {
         return Some(id.to_string());
     }
-    if let Some(id) = given("AcctSvcrRef").filter(|r| Some(*r) != entry_ref) {
+    if let Some(id) = given("TxId").or(given("UETR")) {
         return Some(id.to_string());
     }
     let entry_ref = entry_ref?;
-    Some(match position {
+    Some(match tx {
         None => entry_ref.to_string(),
-        Some(i) => format!("{entry_ref}/{i}"),
+        Some(_) => format!("{entry_ref}/{position}"),
     })
 }
 
@@ -555,7 +562,7 @@ fn read_entry(
             code,
             entry_amount,
             entry_dir,
-            txn_id(tx, entry_ref, None),
+            txn_id(tx, entry_ref, false, 1),
         )
     };
     if txs.is_empty() {
@@ -657,7 +664,7 @@ fn read_entry(
             reference(*tx),
             a,
             dir,
-            txn_id(Some(*tx), entry_ref, Some(i + 1)),
+            txn_id(Some(*tx), entry_ref, true, i + 1),
         ));
     }
     let whole = exact(entry_amount).unwrap_or_default();
@@ -764,5 +771,51 @@ mod tests {
         let a = xs_decimal("1.000000").unwrap();
         assert_eq!(exact(a), Some(100_000));
         assert_eq!(inexact(80_000_000_000, 2).unwrap().to_string(), "800000.00");
+    }
+
+    #[test]
+    fn transaction_ids_name_one_transaction() {
+        let ntry = |r: &str, txs: &str| {
+            format!(
+                "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+                 <AcctSvcrRef>{r}</AcctSvcrRef><NtryDtls>{txs}</NtryDtls></Ntry>"
+            )
+        };
+        let tx = |refs: &str, amt: &str| {
+            format!("<TxDtls><Refs>{refs}</Refs><Amt Ccy=\"EUR\">{amt}</Amt></TxDtls>")
+        };
+        let xml = format!(
+            "<Document><BkToCstmrStmt><Stmt>{}{}{}{}{}</Stmt></BkToCstmrStmt></Document>",
+            // a batch repeating its entry's reference: by position
+            ntry(
+                "B1",
+                &(tx("<AcctSvcrRef>B1</AcctSvcrRef>", "1.50")
+                    + &tx("<AcctSvcrRef>B1</AcctSvcrRef>", ".5"))
+            ),
+            // one transaction: its own reference, else TxId, else UETR
+            ntry(
+                "E2",
+                &tx("<AcctSvcrRef>T2</AcctSvcrRef><TxId>X</TxId>", "2")
+            ),
+            ntry("E3", &tx("<EndToEndId>P</EndToEndId><TxId>X3</TxId>", "2")),
+            ntry("E4", &tx("<UETR>u-4</UETR>", "2")),
+            // the same reference on two entries: no id at all
+            ntry("S", &tx("<AcctSvcrRef>S</AcctSvcrRef>", "2")) + &ntry("S", ""),
+        );
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let p = parse(Path::new("t.xml"), xml.as_bytes(), Format::Camt053, tz).unwrap();
+        let ids: Vec<Option<&str>> = p.iter().map(|p| p.txn_id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            [
+                Some("B1/1"),
+                Some("B1/2"),
+                Some("T2"),
+                Some("X3"),
+                Some("u-4"),
+                None,
+                None
+            ]
+        );
     }
 }
