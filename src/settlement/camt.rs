@@ -79,9 +79,15 @@ pub fn parse(
     let line = |n: Node| u64::from(doc.text_pos_at(n.range().start).row);
     let (message, report) = layout(format);
     let root = doc.root_element();
+    // The Document is the root, or sits in an envelope beside its
+    // business application header (`AppHdr`), as SWIFT MX files have it.
     // Version 01 of the messages suffixed the element ("BkToCstmrStmtV01").
-    let message = root
-        .children()
+    let message = std::iter::once(root)
+        .chain(
+            root.children()
+                .filter(|c| c.tag_name().name() == "Document"),
+        )
+        .flat_map(|d| d.children())
         .find(|c| {
             let rest = c.tag_name().name().strip_prefix(message);
             rest.is_some_and(|r| r.is_empty() || r == "V01")

@@ -59,7 +59,12 @@ pub struct Reference {
 
 pub fn reference(xml: &str) -> Result<Reference, String> {
     let doc = Document::parse(xml).map_err(|e| format!("not XML: {e}"))?;
+    // The Document, also inside an envelope with its AppHdr.
     let root = doc.root_element();
+    let root = root
+        .children()
+        .find(|c| c.tag_name().name() == "Document")
+        .unwrap_or(root);
     let ns = root.tag_name().namespace().unwrap_or_default();
     let version = ns
         .rsplit(':')
