@@ -212,7 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;reconcile' {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
             [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt053 or camt054')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt052, camt053 or camt054')
             [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
             [CompletionResult]::new('--fee-column', '--fee-column', [CompletionResultType]::ParameterName, 'Generic files: the column with the provider''s fee, deducted from the amount column')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl')

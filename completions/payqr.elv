@@ -188,7 +188,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;reconcile'= {
             cand --ledger 'ledger'
             cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
-            cand --format 'auto, generic, wechat, alipay, camt053 or camt054'
+            cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
             cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
             cand --fee-column 'Generic files: the column with the provider''s fee, deducted from the amount column'
             cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'

@@ -129,7 +129,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subc
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt053 or camt054' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt052, camt053 or camt054' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fee-column -d 'Generic files: the column with the provider\'s fee, deducted from the amount column' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl' -r -F

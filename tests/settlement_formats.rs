@@ -244,12 +244,14 @@ fn camt_control_sums_are_checked() {
     let d = setup();
     issue_fixture_fines(d.path());
     let name = "camt053-2026-11-23.xml";
+    // A batch may itemise fewer transactions than it holds (ISO 20022),
+    // never more.
     let f = altered(d.path(), name, |t| {
-        t.replace("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>4</NbOfTxs>")
+        t.replace("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>")
     });
     let err = refused(d.path(), &f);
     assert!(
-        err.contains(":52: Btch/NbOfTxs is 4 but the entry lists 3 transactions"),
+        err.contains(":43: Btch/NbOfTxs: 2 but the entry lists 3 transactions"),
         "{err}"
     );
     let f = altered(d.path(), name, |t| {
@@ -266,7 +268,9 @@ fn camt_control_sums_are_checked() {
     });
     let err = refused(d.path(), &f);
     assert!(
-        err.contains("entry amount is 1800.00 but its transactions add up to 1700.00"),
+        err.contains(
+            "Ntry/Amt: the entry books 1800.00 CNY CRDT but its transactions net to 1700.00 CNY CRDT"
+        ),
         "{err}"
     );
     let f = altered(d.path(), name, |t| t.replace("</BkToCstmrStmt>", ""));

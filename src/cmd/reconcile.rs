@@ -32,7 +32,7 @@ pub struct Args {
     /// days (a transaction listed in two files counts once).
     #[arg(long, value_name = "FILE", required = true)]
     pub settlement: Vec<PathBuf>,
-    /// auto, generic, wechat, alipay, camt053 or camt054.
+    /// auto, generic, wechat, alipay, camt052, camt053 or camt054.
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: String,
     /// Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names).

@@ -1,18 +1,30 @@
-//! ISO 20022 bank-to-customer cash management messages: camt.053 (account
+//! ISO 20022 bank-to-customer cash management messages: camt.052
+//! (intraday account report, `BkToCstmrAcctRpt/Rpt`), camt.053 (account
 //! statement, `BkToCstmrStmt/Stmt`) and camt.054 (debit/credit
-//! notification, `BkToCstmrDbtCdtNtfctn/Ntfctn`). Both list entries
-//! (`Ntry`): an amount with its currency (`Amt@Ccy`), credit or debit
-//! (`CdtDbtInd`), booking and value dates, and details of one or more
-//! transactions (`NtryDtls/TxDtls`; several for a batch booking).
+//! notification, `BkToCstmrDbtCdtNtfctn/Ntfctn`), every version
+//! (.001.01 to .001.13: elements are read by local name, whatever the
+//! namespace). All three list entries (`Ntry`): an amount booked on the
+//! account in its currency (`Amt@Ccy`), credit or debit (`CdtDbtInd`),
+//! booking date, and details of one or more transactions
+//! (`NtryDtls/TxDtls`; several for a batch booking).
 //!
 //! The code id is looked for in the structured creditor reference
 //! (`RmtInf/Strd/CdtrRefInf/Ref`), then the `EndToEndId`, then the
-//! unstructured remittance text (`RmtInf/Ustrd`). Credits are payments,
-//! debits are refunds (a reversal, `RvslInd`, swaps them). Only booked
-//! entries count. The message's own counts and sums (`TxsSummry`, a
-//! batch's `NbOfTxs`/`TtlAmt`, the entry amount against its transactions)
-//! are checked.
+//! unstructured remittance text (`RmtInf/Ustrd`). `CdtDbtInd` is the
+//! direction the money moved on the account, also for a reversal
+//! (`RvslInd`: ISO 20022 says a reversed debit is booked as CRDT): credits
+//! are payments, debits are refunds. Only booked entries count.
+//!
+//! The message's own control figures are checked where it has them, and
+//! a file that contradicts itself is refused, never read half-right:
+//! opening balance + booked entries = closing balance, `TxsSummry` counts
+//! and sums, and each entry against its transactions (same direction, and
+//! amounts in the account currency adding up to the entry's). A batch may
+//! itemise fewer transactions than its `Btch/NbOfTxs` (ISO 20022 allows
+//! it and banks do it): the part of the entry not itemised becomes one row
+//! of its own, so no booked money is lost.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::FixedOffset;
@@ -40,6 +52,15 @@ fn text<'a>(n: Node<'a, '_>, path: &[&str]) -> Option<&'a str> {
     n.text().map(str::trim).filter(|t| !t.is_empty())
 }
 
+/// The message element and its reports, per format.
+fn layout(format: Format) -> (&'static str, &'static str) {
+    match format {
+        Format::Camt052 => ("BkToCstmrAcctRpt", "Rpt"),
+        Format::Camt054 => ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
+        _ => ("BkToCstmrStmt", "Stmt"),
+    }
+}
+
 /// Checks one message and returns its transactions.
 pub fn parse(
     path: &Path,
@@ -56,43 +77,237 @@ pub fn parse(
         )
     })?;
     let line = |n: Node| u64::from(doc.text_pos_at(n.range().start).row);
-    let (message, report) = match format {
-        Format::Camt054 => ("BkToCstmrDbtCdtNtfctn", "Ntfctn"),
-        _ => ("BkToCstmrStmt", "Stmt"),
-    };
+    let (message, report) = layout(format);
     let root = doc.root_element();
-    let message = child(root, message).ok_or_else(|| {
-        file_error(
-            path,
-            line(root),
-            format!("no <{message}>: not a {format} message"),
+    // The Document is the root, or sits in an envelope beside its
+    // business application header (`AppHdr`), as SWIFT MX files have it.
+    // Version 01 of the messages suffixed the element ("BkToCstmrStmtV01").
+    let message = std::iter::once(root)
+        .chain(
+            root.children()
+                .filter(|c| c.tag_name().name() == "Document"),
         )
-    })?;
+        .flat_map(|d| d.children())
+        .find(|c| {
+            let rest = c.tag_name().name().strip_prefix(message);
+            rest.is_some_and(|r| r.is_empty() || r == "V01")
+        })
+        .ok_or_else(|| {
+            file_error(
+                path,
+                line(root),
+                format!("no <{message}>: not a {format} message"),
+            )
+        })?;
 
     let mut payments = Vec::new();
     let mut errors = Errors::new(path);
     for report in children(message, report) {
         let entries: Vec<Node> = children(report, "Ntry").collect();
         check_summary(path, report, &entries, line(report))?;
+        check_balances(path, report, &entries, line(report))?;
         for entry in entries {
-            read_entry(path, entry, tz, &line, &mut payments, &mut errors)?;
+            read_entry(entry, tz, &line, &mut payments, &mut errors);
             if errors.full() {
                 return errors.finish(payments);
             }
         }
     }
+    unique_ids(&mut payments);
     errors.finish(payments)
 }
 
-/// An amount element as written, in its currency.
+/// An ISO 20022 amount (`ActiveOrHistoricCurrencyAndAmount`): an
+/// xs:decimal — optional `+`, digits with at most one `.`, which may lead
+/// or trail (".6", "6.", "+06.50"), surrounding XML whitespace — that the
+/// schema bounds to at most 18 digits, 5 of them after the point, and to
+/// no less than zero (the direction is `CdtDbtInd`). Exponents, thousands
+/// separators and decimal commas are not xs:decimal and are refused.
+pub fn xs_decimal(written: &str) -> Result<Amount, String> {
+    let t = written.trim_matches([' ', '\t', '\r', '\n']);
+    let bad = || format!("{t:?} is not an xs:decimal amount");
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'+') => (false, &t[1..]),
+        Some(b'-') => (true, &t[1..]),
+        _ => (false, t),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let int = int.trim_start_matches('0');
+    let significant = frac.trim_end_matches('0');
+    if negative && !(int.is_empty() && significant.is_empty()) {
+        return Err(format!(
+            "{t:?} is negative: amounts are written without sign, the direction is CdtDbtInd"
+        ));
+    }
+    if significant.len() > 5 {
+        return Err(format!(
+            "{t:?} has more than 5 digits after the point (the schema allows 5)"
+        ));
+    }
+    if int.len() + significant.len() > 18 {
+        return Err(format!(
+            "{t:?} has more than 18 digits (the schema allows 18)"
+        ));
+    }
+    // Keep the fraction digits as written (they show in messages) while
+    // they fit, else only the significant ones.
+    let frac = if int.len() + frac.len() <= 18 {
+        frac
+    } else {
+        significant
+    };
+    let units = format!("{int}{frac}");
+    let units = if units.is_empty() {
+        0
+    } else {
+        units.parse::<u64>().map_err(|_| bad())?
+    };
+    Ok(Amount {
+        units,
+        scale: frac.len() as u8,
+    })
+}
+
+/// An amount element, in its currency.
 fn amount<'a>(n: Node<'a, '_>) -> Result<(Amount, &'a str), String> {
     let ccy = n.attribute("Ccy").ok_or("no Ccy attribute")?;
-    let a = Amount::parse(n.text().unwrap_or_default()).map_err(|e| e.to_string())?;
-    Ok((a, ccy))
+    Ok((xs_decimal(n.text().unwrap_or_default())?, ccy))
+}
+
+/// Amounts added exactly at 5 decimals (the most the schema allows), as
+/// signed numbers: balances may be negative.
+fn exact(a: Amount) -> Option<i128> {
+    let u = i128::from(a.units);
+    if a.scale <= 5 {
+        return Some(u * 10i128.pow(u32::from(5 - a.scale)));
+    }
+    let d = 10i128.checked_pow(u32::from(a.scale - 5))?;
+    (u % d == 0).then(|| u / d)
+}
+
+/// The inverse of [`exact`] for a non-negative value, with no more
+/// decimals than needed (and at least `scale`).
+fn inexact(v: i128, scale: u8) -> Option<Amount> {
+    let (mut units, mut s) = (u64::try_from(v).ok()?, 5u8);
+    while s > scale.min(5) && units % 10 == 0 {
+        units /= 10;
+        s -= 1;
+    }
+    Some(Amount { units, scale: s })
+}
+
+fn show(v: i128) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let m = v.unsigned_abs();
+    let s = format!("{sign}{}.{:05}", m / 100_000, m % 100_000);
+    // Trim the padding back to two decimals at least.
+    let trimmed = s.trim_end_matches('0');
+    let point = trimmed.find('.').unwrap_or(trimmed.len());
+    s[..(point + 3).max(trimmed.len())].to_string()
+}
+
+fn booked(entry: Node) -> bool {
+    let status = text(entry, &["Sts", "Cd"]).or(text(entry, &["Sts"]));
+    status.is_none_or(|s| s == "BOOK")
+}
+
+/// Opening balance + booked entries = closing balance, where the report
+/// has both balances (`OPBD` or `PRCD`, then `CLBD`) in the currency of
+/// its entries. A balance without `CdtDbtInd` (some banks omit it) is
+/// taken as a credit balance.
+fn check_balances(
+    path: &Path,
+    report: Node,
+    entries: &[Node],
+    line: u64,
+) -> Result<(), SettlementError> {
+    let balance = |codes: &[&str]| {
+        let b = children(report, "Bal")
+            .filter(|b| text(*b, &["Tp", "CdOrPrtry", "Cd"]).is_some_and(|c| codes.contains(&c)));
+        let b = if codes.contains(&"CLBD") {
+            b.last()
+        } else {
+            b.into_iter().next()
+        }?;
+        let (a, ccy) = amount(child(b, "Amt")?).ok()?;
+        let v = exact(a)?;
+        let v = if text(b, &["CdtDbtInd"]) == Some("DBIT") {
+            -v
+        } else {
+            v
+        };
+        Some((v, ccy))
+    };
+    let (Some((open, c1)), Some((close, c2))) = (balance(&["OPBD", "PRCD"]), balance(&["CLBD"]))
+    else {
+        return Ok(());
+    };
+    if c1 != c2 {
+        return Ok(()); // not one account's balances (test data)
+    }
+    // Some banks (PostFinance) close the day by value date: an entry
+    // booked today with tomorrow's value date is in tomorrow's balance.
+    let closing_date = children(report, "Bal")
+        .filter(|b| text(*b, &["Tp", "CdOrPrtry", "Cd"]) == Some("CLBD"))
+        .last()
+        .and_then(|b| text(b, &["Dt", "Dt"]).or(text(b, &["Dt", "DtTm"])))
+        .map(|d| d.get(..10).unwrap_or(d));
+    let (mut net, mut net_by_value, mut foreign) = (0i128, 0i128, 0);
+    for e in entries.iter().filter(|e| booked(**e)) {
+        let Some((a, ccy)) = child(*e, "Amt").and_then(|a| amount(a).ok()) else {
+            return Ok(()); // reported with the entry
+        };
+        if ccy != c1 {
+            foreign += 1;
+            continue;
+        }
+        let Some(v) = exact(a) else { return Ok(()) };
+        let v = match text(*e, &["CdtDbtInd"]) {
+            Some("CRDT") => v,
+            Some("DBIT") => -v,
+            _ => return Ok(()),
+        };
+        net += v;
+        let value_date = text(*e, &["ValDt", "Dt"]).or(text(*e, &["ValDt", "DtTm"]));
+        if value_date
+            .zip(closing_date)
+            .is_none_or(|(v, c)| v.get(..10).unwrap_or(v) <= c)
+        {
+            net_by_value += v;
+        }
+    }
+    if open + net_by_value == close {
+        return Ok(());
+    }
+    if open + net != close {
+        return Err(file_error(
+            path,
+            line,
+            format!(
+                "balances: opening {} {c1} + booked entries {} = {}, but the closing balance is {}{}",
+                show(open),
+                show(net),
+                show(open + net),
+                show(close),
+                match foreign {
+                    0 => String::new(),
+                    n => format!(" ({n} entries in another currency than {c1} not counted)"),
+                }
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `TxsSummry`: the number of entries and their sum (of absolute amounts),
-/// in total and per direction, as the bank states them.
+/// in total and per direction, and the net amount, as the bank states
+/// them. Banks count either the booked entries or all those listed; either
+/// is accepted.
 fn check_summary(
     path: &Path,
     report: Node,
@@ -102,21 +317,22 @@ fn check_summary(
     let Some(summary) = child(report, "TxsSummry") else {
         return Ok(());
     };
-    let amounts = |want: Option<&str>| -> Result<(u64, Amount), SettlementError> {
-        let mut sum = Amount { units: 0, scale: 0 };
-        let mut n = 0;
+    // (count, sum) of the entries of a direction, all or booked only. (The
+    // net figure, TtlNetNtryAmt, is left alone: banks differ on the sign
+    // of reversals in it, and the balances say the same more surely.)
+    let figures = |want: Option<&str>, only_booked: bool| -> Result<(u64, i128), SettlementError> {
+        let (mut n, mut sum) = (0u64, 0i128);
         for e in entries {
-            if want.is_some() && text(*e, &["CdtDbtInd"]) != want {
+            let dir = text(*e, &["CdtDbtInd"]);
+            if want.is_some() && dir != want || only_booked && !booked(*e) {
                 continue;
             }
-            let a = child(*e, "Amt")
+            let v = child(*e, "Amt")
                 .and_then(|a| amount(a).ok())
-                .map(|(a, _)| a)
+                .and_then(|(a, _)| exact(a))
                 .ok_or_else(|| file_error(path, line, "TxsSummry: an entry has no readable Amt"))?;
-            sum = sum
-                .checked_add(a)
-                .ok_or_else(|| file_error(path, line, "TxsSummry: sum overflows"))?;
             n += 1;
+            sum += v;
         }
         Ok((n, sum))
     };
@@ -128,164 +344,368 @@ fn check_summary(
         let Some(t) = child(summary, name) else {
             continue;
         };
-        let (n, sum) = amounts(want)?;
-        if let Some(said) = text(t, &["NbOfNtries"])
-            && said.parse::<u64>().ok() != Some(n)
-        {
-            return Err(file_error(
-                path,
-                line,
-                format!(
-                    "TxsSummry/{name}/NbOfNtries is {said} but the message has {n} such entries"
-                ),
-            ));
-        }
-        if let Some(said) = text(t, &["Sum"]) {
-            let equal = Amount::parse(said)
-                .ok()
-                .and_then(|s| Some(s.minor(6).ok()? == sum.minor(6).ok()?));
-            if equal != Some(true) {
-                return Err(file_error(
-                    path,
-                    line,
-                    format!("TxsSummry/{name}/Sum is {said} but those entries add up to {sum}"),
-                ));
+        let said_n = text(t, &["NbOfNtries"]);
+        let said_sum = text(t, &["Sum"]);
+        let mut first = None;
+        for only_booked in [false, true] {
+            let (n, sum) = figures(want, only_booked)?;
+            let problem = if said_n.is_some_and(|s| s.parse::<u64>().ok() != Some(n)) {
+                Some(format!(
+                    "TxsSummry/{name}/NbOfNtries is {} but the message has {n} such entries",
+                    said_n.unwrap_or_default()
+                ))
+            } else if said_sum.is_some_and(|s| xs_decimal(s).ok().and_then(exact) != Some(sum)) {
+                Some(format!(
+                    "TxsSummry/{name}/Sum is {} but those entries add up to {}",
+                    said_sum.unwrap_or_default(),
+                    show(sum)
+                ))
+            } else {
+                None
+            };
+            match problem {
+                None => {
+                    first = None;
+                    break;
+                }
+                Some(p) => {
+                    first.get_or_insert(p);
+                }
             }
+        }
+        if let Some(p) = first {
+            return Err(file_error(path, line, p));
         }
     }
     Ok(())
 }
 
-/// Adds the transactions of one booked entry.
+/// A transaction's identity. ISO 20022 calls each of these unique in its
+/// own scope:
+/// - `Refs/AcctSvcrRef` of the transaction: the bank's reference of this
+///   one instruction — unless it merely repeats its entry's in a batch
+///   (banks repeat the batch reference on every transaction of it: 155
+///   anonymised bank exports and a PostFinance sample do);
+/// - `Refs/TxId`: unique in the interbank chain, set by the first agent;
+///   `Refs/UETR`: universally unique (v.08 and later);
+/// - the entry's `AcctSvcrRef` (unique per entry) with the transaction's
+///   position in it ("REF/2"); an entry without details is its reference.
+///
+/// Not identities: `EndToEndId` (the payer's, often "NOTPROVIDED" or
+/// reused), `InstrId`/`PmtInfId`/`MsgId` (batches and files). The order
+/// and the forms are those payqr wrote before, so redemptions applied by
+/// an earlier version are still recognised on a rerun. A candidate that
+/// still occurs twice in one file in the same direction is no identity
+/// ([`unique_ids`]).
+fn txn_id(
+    tx: Option<Node>,
+    entry_ref: Option<&str>,
+    batch: bool,
+    position: usize,
+) -> Option<String> {
+    let refs = tx.and_then(|t| child(t, "Refs"));
+    let given = |name| {
+        refs.and_then(|r| text(r, &[name]))
+            .filter(|v| !v.eq_ignore_ascii_case("NOTPROVIDED"))
+    };
+    if let Some(id) = given("AcctSvcrRef").filter(|r| !batch || Some(*r) != entry_ref) {
+        return Some(id.to_string());
+    }
+    if let Some(id) = given("TxId").or(given("UETR")) {
+        return Some(id.to_string());
+    }
+    let entry_ref = entry_ref?;
+    Some(match tx {
+        None => entry_ref.to_string(),
+        Some(_) => format!("{entry_ref}/{position}"),
+    })
+}
+
+/// Drops ids that occur more than once in the file for the same direction:
+/// one statement lists a booked transaction once, so such an id names
+/// several transactions, and reconciliation, which takes rows sharing an
+/// id as one listing, would drop money. The rows stay, without an id (the
+/// ledger then knows them by file and line).
+fn unique_ids(payments: &mut [Payment]) {
+    let mut seen: HashMap<(Box<str>, bool), u32> = HashMap::new();
+    for p in payments.iter() {
+        if let Some(t) = &p.txn_id {
+            *seen.entry((t.clone(), p.refund)).or_default() += 1;
+        }
+    }
+    for p in payments.iter_mut() {
+        if let Some(t) = &p.txn_id
+            && seen.get(&(t.clone(), p.refund)) > Some(&1)
+        {
+            p.txn_id = None;
+        }
+    }
+}
+
+/// The amount of a transaction booked in the account currency: its `Amt`,
+/// else `AmtDtls/TxAmt`, else the counter value `AmtDtls/CntrValAmt` —
+/// the first written in `account`. The instructed amount (`InstdAmt`) is
+/// what the payer asked for, in any currency, and is not what was booked.
+/// `Err(true)` when the transaction has amounts, none in `account`;
+/// `Err(false)` when it has none.
+fn booked_amount(tx: Node, account: &str) -> Result<Result<Amount, String>, bool> {
+    let dtls = child(tx, "AmtDtls");
+    let candidates = [
+        child(tx, "Amt"),
+        dtls.and_then(|d| child(d, "TxAmt"))
+            .and_then(|t| child(t, "Amt")),
+        dtls.and_then(|d| child(d, "CntrValAmt"))
+            .and_then(|t| child(t, "Amt")),
+    ];
+    let mut any = dtls.is_some_and(|d| child(d, "InstdAmt").is_some());
+    for c in candidates.into_iter().flatten() {
+        any = true;
+        if c.attribute("Ccy") == Some(account) {
+            return Ok(amount(c).map(|(a, _)| a));
+        }
+    }
+    Err(any)
+}
+
+/// Adds the transactions of one booked entry; problems are row errors.
 fn read_entry(
-    path: &Path,
     entry: Node,
     tz: FixedOffset,
     line: &dyn Fn(Node) -> u64,
     payments: &mut Vec<Payment>,
     errors: &mut Errors,
-) -> Result<(), SettlementError> {
+) {
     let at = line(entry);
     // Pending or informational entries move no money yet.
-    let status = text(entry, &["Sts", "Cd"]).or(text(entry, &["Sts"]));
-    if status.is_some_and(|s| s != "BOOK") {
-        return Ok(());
+    if !booked(entry) {
+        return;
     }
     let Some(amt) = child(entry, "Amt") else {
         errors.push(at, Some("Ntry/Amt"), "missing");
-        return Ok(());
+        return;
     };
-    let (entry_amount, entry_ccy) = match amount(amt) {
+    let (entry_amount, ccy) = match amount(amt) {
         Ok(a) => a,
         Err(e) => {
             errors.push(line(amt), Some("Ntry/Amt"), e);
-            return Ok(());
+            return;
         }
     };
-    let reversal = text(entry, &["RvslInd"]) == Some("true");
+    let currency = match parse_currency(ccy) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(line(amt), Some("Ntry/Amt/@Ccy"), e);
+            return;
+        }
+    };
     let entry_dir = text(entry, &["CdtDbtInd"]);
-    let booked = text(entry, &["BookgDt", "DtTm"])
+    if !matches!(entry_dir, Some("CRDT" | "DBIT")) {
+        errors.push(
+            at,
+            Some("Ntry/CdtDbtInd"),
+            format!("{entry_dir:?} is neither CRDT nor DBIT"),
+        );
+        return;
+    }
+    let booked_at = text(entry, &["BookgDt", "DtTm"])
         .map(str::to_string)
         .or_else(|| text(entry, &["BookgDt", "Dt"]).map(|d| format!("{d} 00:00")));
-    let paid_at = match booked.map(|b| parse_paid_at(&b, tz)).transpose() {
+    let paid_at = match booked_at.map(|b| parse_paid_at(&b, tz)).transpose() {
         Ok(t) => t,
         Err(e) => {
             errors.push(at, Some("BookgDt"), e);
             None
         }
     };
-    let entry_ref = text(entry, &["AcctSvcrRef"]).or(text(entry, &["NtryRef"]));
+    let entry_ref = text(entry, &["AcctSvcrRef"]);
+    let row =
+        |line: u64, code: CodeRef, amount: Amount, dir: &str, txn_id: Option<String>| Payment {
+            line,
+            code,
+            amount,
+            fee: None,
+            currency: Some(currency),
+            paid_at,
+            txn_id: txn_id.map(Into::into),
+            refund: dir == "DBIT",
+        };
+    let entry_dir = entry_dir.unwrap_or_default();
+    let opposite = if entry_dir == "CRDT" { "DBIT" } else { "CRDT" };
 
     let txs: Vec<Node> = children(entry, "NtryDtls")
         .flat_map(|d| children(d, "TxDtls"))
         .collect();
+    // What the batch says it holds (several NtryDtls add up).
+    let mut said: Option<usize> = None;
     for btch in children(entry, "NtryDtls").filter_map(|d| child(d, "Btch")) {
-        if let Some(n) = text(btch, &["NbOfTxs"])
-            && n.parse::<usize>().ok() != Some(txs.len())
-        {
-            return Err(file_error(
-                path,
-                line(btch),
-                format!(
-                    "Btch/NbOfTxs is {n} but the entry lists {} transactions",
-                    txs.len()
-                ),
-            ));
+        if let Some(n) = text(btch, &["NbOfTxs"]) {
+            match n.parse::<usize>() {
+                Ok(n) => said = Some(said.unwrap_or(0) + n),
+                Err(_) => {
+                    errors.push(
+                        line(btch),
+                        Some("Btch/NbOfTxs"),
+                        format!("{n:?} is not a count"),
+                    );
+                    return;
+                }
+            }
         }
     }
-    if txs.is_empty() {
-        // An entry without details: its own reference is all there is.
-        let code = text(entry, &["AddtlNtryInf"])
-            .map(code_in)
-            .unwrap_or(CodeRef::Text("".into()));
-        push(
-            payments,
-            errors,
+    if let Some(n) = said
+        && n < txs.len()
+    {
+        errors.push(
+            at,
+            Some("Btch/NbOfTxs"),
+            format!("{n} but the entry lists {} transactions", txs.len()),
+        );
+        return;
+    }
+    let whole_entry = |code: CodeRef, tx: Option<Node>| {
+        row(
             at,
             code,
             entry_amount,
-            entry_ccy,
             entry_dir,
-            reversal,
-            paid_at,
-            entry_ref.map(str::to_string),
-        );
-        return Ok(());
+            txn_id(tx, entry_ref, false, 1),
+        )
+    };
+    if txs.is_empty() {
+        // An entry without details: its own text is all there is.
+        let code = text(entry, &["AddtlNtryInf"])
+            .map(code_in)
+            .unwrap_or(CodeRef::Text("".into()));
+        payments.push(whole_entry(code, None));
+        return;
     }
-    let mut sum = Amount { units: 0, scale: 0 };
-    let mut all_amounts = true;
-    for (i, tx) in txs.iter().enumerate() {
-        let tx_amt = child(*tx, "Amt").or_else(|| {
-            child(*tx, "AmtDtls")
-                .and_then(|d| child(d, "TxAmt"))
-                .and_then(|t| child(t, "Amt"))
-        });
-        let (a, ccy) = match tx_amt.map(amount) {
-            Some(Ok(a)) => a,
-            Some(Err(e)) => {
-                errors.push(line(*tx), Some("TxDtls/Amt"), e);
-                continue;
+    let amounts: Vec<Result<Result<Amount, String>, bool>> =
+        txs.iter().map(|t| booked_amount(*t, ccy)).collect();
+    let dirs: Vec<&str> = txs
+        .iter()
+        .map(|t| text(*t, &["CdtDbtInd"]).unwrap_or(entry_dir))
+        .collect();
+    for (tx, dir) in txs.iter().zip(&dirs) {
+        if !matches!(*dir, "CRDT" | "DBIT") {
+            errors.push(
+                line(*tx),
+                Some("TxDtls/CdtDbtInd"),
+                format!("{dir:?} is neither CRDT nor DBIT"),
+            );
+            return;
+        }
+    }
+    if txs.len() == 1 && said.unwrap_or(1) <= 1 {
+        // One transaction: it must agree with the entry. Only an amount in
+        // another currency may differ (the entry's is what was booked).
+        let tx = txs[0];
+        if dirs[0] != entry_dir {
+            errors.push(
+                line(tx),
+                Some("TxDtls/CdtDbtInd"),
+                format!("{} but its entry is {entry_dir}", dirs[0]),
+            );
+            return;
+        }
+        match &amounts[0] {
+            Ok(Err(e)) => {
+                errors.push(line(tx), Some("TxDtls/Amt"), e.clone());
+                return;
             }
-            // A single transaction may leave its amount to the entry.
-            None if txs.len() == 1 => (entry_amount, entry_ccy),
-            None => {
-                all_amounts = false;
+            Ok(Ok(a)) if exact(*a) != exact(entry_amount) => {
+                errors.push(
+                    line(tx),
+                    Some("TxDtls/Amt"),
+                    format!("{a} {ccy} but its entry books {entry_amount} {ccy}"),
+                );
+                return;
+            }
+            _ => {}
+        }
+        payments.push(whole_entry(reference(tx), Some(tx)));
+        return;
+    }
+    // A batch. Transactions without any amount leave the entry whole.
+    if amounts.iter().all(|a| *a == Err(false)) {
+        let code = text(entry, &["AddtlNtryInf"])
+            .map(code_in)
+            .unwrap_or_else(|| {
+                CodeRef::Text(
+                    format!(
+                        "batch of {} transactions without individual amounts",
+                        said.unwrap_or(txs.len())
+                    )
+                    .into(),
+                )
+            });
+        payments.push(whole_entry(code, None));
+        return;
+    }
+    let mut net = 0i128;
+    let mut rows = Vec::with_capacity(txs.len() + 1);
+    for (i, ((tx, a), dir)) in txs.iter().zip(&amounts).zip(&dirs).enumerate() {
+        let a = match a {
+            Ok(Ok(a)) => *a,
+            Ok(Err(e)) => {
+                errors.push(line(*tx), Some("TxDtls/Amt"), e.clone());
+                return;
+            }
+            Err(true) => {
+                errors.push(
+                    line(*tx),
+                    Some("TxDtls/Amt"),
+                    format!("no amount in the account currency {ccy} in a batch entry"),
+                );
+                return;
+            }
+            Err(false) => {
                 errors.push(line(*tx), Some("TxDtls/Amt"), "missing in a batch entry");
-                continue;
+                return;
             }
         };
-        if ccy == entry_ccy {
-            sum = sum.checked_add(a).unwrap_or(sum);
-        } else {
-            all_amounts = false;
-        }
-        let dir = text(*tx, &["CdtDbtInd"]).or(entry_dir);
-        let txn = text(*tx, &["Refs", "AcctSvcrRef"])
-            .or(text(*tx, &["Refs", "TxId"]))
-            .map(str::to_string)
-            .or_else(|| entry_ref.map(|r| format!("{r}/{}", i + 1)));
-        push(
-            payments,
-            errors,
+        let v = exact(a).unwrap_or_default();
+        net += if *dir == entry_dir { v } else { -v };
+        rows.push(row(
             line(*tx),
             reference(*tx),
             a,
-            ccy,
             dir,
-            reversal,
-            paid_at,
-            txn,
-        );
-    }
-    let equal = sum.minor(6).ok() == entry_amount.minor(6).ok();
-    if all_amounts && !equal && txs.iter().all(|t| text(*t, &["CdtDbtInd"]).is_none()) {
-        return Err(file_error(
-            path,
-            at,
-            format!("entry amount is {entry_amount} but its transactions add up to {sum}"),
+            txn_id(Some(*tx), entry_ref, true, i + 1),
         ));
     }
-    Ok(())
+    let whole = exact(entry_amount).unwrap_or_default();
+    let unlisted = said.map_or(0, |n| n - txs.len());
+    if net == whole && net >= 0 {
+        payments.extend(rows);
+    } else if unlisted > 0 && net >= 0 && net < whole {
+        // The bank itemised only part of the batch: the rest is booked
+        // money too, one row that reconciliation will show as unknown.
+        payments.extend(rows);
+        let rest = inexact(whole - net, entry_amount.scale).unwrap_or(entry_amount);
+        payments.push(row(
+            at,
+            CodeRef::Text(
+                format!(
+                    "{unlisted} of {} batch transactions not itemised",
+                    said.unwrap_or(0)
+                )
+                .into(),
+            ),
+            rest,
+            entry_dir,
+            entry_ref.map(|r| format!("{r}/rest")),
+        ));
+    } else {
+        errors.push(
+            at,
+            Some("Ntry/Amt"),
+            format!(
+                "the entry books {entry_amount} {ccy} {entry_dir} but its transactions net to {} {ccy} {}",
+                show(net.abs()),
+                if net < 0 { opposite } else { entry_dir }
+            ),
+        );
+    }
 }
 
 /// The reference a transaction carries for the creditor.
@@ -317,46 +737,91 @@ fn code_in(free: &str) -> CodeRef {
         .unwrap_or_else(|| CodeRef::Text(free.into()))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push(
-    payments: &mut Vec<Payment>,
-    errors: &mut Errors,
-    line: u64,
-    code: CodeRef,
-    amount: Amount,
-    ccy: &str,
-    dir: Option<&str>,
-    reversal: bool,
-    paid_at: Option<u64>,
-    txn_id: Option<String>,
-) {
-    let credit = match dir {
-        Some("CRDT") => true,
-        Some("DBIT") => false,
-        other => {
-            errors.push(
-                line,
-                Some("CdtDbtInd"),
-                format!("{other:?} is neither CRDT nor DBIT"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xs_decimal_forms() {
+        let ok = |t: &str| xs_decimal(t).map(|a| (a.units, a.scale));
+        assert_eq!(ok(".6"), Ok((6, 1)));
+        assert_eq!(ok("6."), Ok((6, 0)));
+        assert_eq!(ok("+06.50"), Ok((650, 2)));
+        assert_eq!(ok("0"), Ok((0, 0)));
+        assert_eq!(ok("-0.00"), Ok((0, 2)));
+        assert_eq!(ok(" \n12.34\t"), Ok((1234, 2)));
+        assert_eq!(ok("1.00000000"), Ok((100000000, 8)));
+        assert_eq!(ok("999999999999999999"), Ok((999999999999999999, 0)));
+        for bad in [
+            "", ".", "+", "1e3", "1E3", "1,000.00", "12,5", "1.2.3", "- 1", "0x10", "1 000",
+        ] {
+            assert!(
+                xs_decimal(bad).unwrap_err().contains("not an xs:decimal"),
+                "{bad:?}"
             );
-            return;
         }
-    };
-    let currency = match parse_currency(ccy) {
-        Ok(c) => c,
-        Err(e) => {
-            errors.push(line, Some("Ccy"), e);
-            return;
-        }
-    };
-    payments.push(Payment {
-        line,
-        code,
-        amount,
-        fee: None,
-        currency: Some(currency),
-        paid_at,
-        txn_id: txn_id.map(Into::into),
-        refund: credit == reversal,
-    });
+        assert!(xs_decimal("-1").unwrap_err().contains("negative"));
+        assert!(xs_decimal("0.000001").unwrap_err().contains("5 digits"));
+        assert!(
+            xs_decimal("1000000000000000000")
+                .unwrap_err()
+                .contains("18 digits")
+        );
+    }
+
+    #[test]
+    fn exact_sums_show_two_decimals_at_least() {
+        assert_eq!(show(0), "0.00");
+        assert_eq!(show(-150_000), "-1.50");
+        assert_eq!(show(123_456), "1.23456");
+        let a = xs_decimal("1.000000").unwrap();
+        assert_eq!(exact(a), Some(100_000));
+        assert_eq!(inexact(80_000_000_000, 2).unwrap().to_string(), "800000.00");
+    }
+
+    #[test]
+    fn transaction_ids_name_one_transaction() {
+        let ntry = |r: &str, txs: &str| {
+            format!(
+                "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
+                 <AcctSvcrRef>{r}</AcctSvcrRef><NtryDtls>{txs}</NtryDtls></Ntry>"
+            )
+        };
+        let tx = |refs: &str, amt: &str| {
+            format!("<TxDtls><Refs>{refs}</Refs><Amt Ccy=\"EUR\">{amt}</Amt></TxDtls>")
+        };
+        let xml = format!(
+            "<Document><BkToCstmrStmt><Stmt>{}{}{}{}{}</Stmt></BkToCstmrStmt></Document>",
+            // a batch repeating its entry's reference: by position
+            ntry(
+                "B1",
+                &(tx("<AcctSvcrRef>B1</AcctSvcrRef>", "1.50")
+                    + &tx("<AcctSvcrRef>B1</AcctSvcrRef>", ".5"))
+            ),
+            // one transaction: its own reference, else TxId, else UETR
+            ntry(
+                "E2",
+                &tx("<AcctSvcrRef>T2</AcctSvcrRef><TxId>X</TxId>", "2")
+            ),
+            ntry("E3", &tx("<EndToEndId>P</EndToEndId><TxId>X3</TxId>", "2")),
+            ntry("E4", &tx("<UETR>u-4</UETR>", "2")),
+            // the same reference on two entries: no id at all
+            ntry("S", &tx("<AcctSvcrRef>S</AcctSvcrRef>", "2")) + &ntry("S", ""),
+        );
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let p = parse(Path::new("t.xml"), xml.as_bytes(), Format::Camt053, tz).unwrap();
+        let ids: Vec<Option<&str>> = p.iter().map(|p| p.txn_id.as_deref()).collect();
+        assert_eq!(
+            ids,
+            [
+                Some("B1/1"),
+                Some("B1/2"),
+                Some("T2"),
+                Some("X3"),
+                Some("u-4"),
+                None,
+                None
+            ]
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //!
 //! Formats: a generic CSV/TSV with a [`ColumnMap`] ([`generic`]), the WeChat
 //! Pay trade bill ([`wechat`]), the Alipay bill ([`alipay`]) and ISO 20022
-//! camt.053 / camt.054 ([`camt`]); [`detect`] tells them apart.
+//! camt.052 / camt.053 / camt.054 ([`camt`]); [`detect`] tells them apart.
 //!
 //! Parsing is strict where a mistake would move money: text must decode in
 //! the file's encoding (no replacement characters), amounts, currencies and
@@ -39,18 +39,20 @@ pub enum Format {
     Generic,
     Wechat,
     Alipay,
+    Camt052,
     Camt053,
     Camt054,
 }
 
 impl Format {
-    pub const NAMES: &str = "auto, generic, wechat, alipay, camt053, camt054";
+    pub const NAMES: &str = "auto, generic, wechat, alipay, camt052, camt053, camt054";
 
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Generic => "generic",
             Format::Wechat => "wechat",
             Format::Alipay => "alipay",
+            Format::Camt052 => "camt052",
             Format::Camt053 => "camt053",
             Format::Camt054 => "camt054",
         }
@@ -62,6 +64,7 @@ impl Format {
             Format::Generic,
             Format::Wechat,
             Format::Alipay,
+            Format::Camt052,
             Format::Camt053,
             Format::Camt054,
         ];
@@ -97,10 +100,21 @@ pub fn detect(bytes: &[u8]) -> Format {
     let head = head.strip_prefix(UTF8_BOM).unwrap_or(head);
     let text = String::from_utf8_lossy(head);
     if text.trim_start().starts_with('<') {
-        return if text.contains("camt.054") || text.contains("BkToCstmrDbtCdtNtfctn") {
-            Format::Camt054
-        } else {
-            Format::Camt053
+        // The message element names the message whatever its namespace
+        // prefix or version; the first one written wins.
+        let by_element = [
+            ("BkToCstmrAcctRpt", Format::Camt052),
+            ("BkToCstmrStmt", Format::Camt053),
+            ("BkToCstmrDbtCdtNtfctn", Format::Camt054),
+        ]
+        .into_iter()
+        .filter_map(|(name, f)| Some((text.find(name)?, f)))
+        .min_by_key(|(at, _)| *at);
+        return match by_element {
+            Some((_, f)) => f,
+            None if text.contains("camt.052") => Format::Camt052,
+            None if text.contains("camt.054") => Format::Camt054,
+            None => Format::Camt053,
         };
     }
     let first_line = text.lines().next().unwrap_or_default();
@@ -240,7 +254,10 @@ pub struct Payment {
     pub currency: Option<Currency>,
     /// Unix seconds, UTC.
     pub paid_at: Option<u64>,
-    /// The provider's transaction (or refund) id.
+    /// The provider's transaction (or refund) id, only where the format
+    /// makes it one: reconciliation takes rows sharing an id (and
+    /// direction) as one transaction listed twice. A reference that may
+    /// name several transactions (a camt batch's `AcctSvcrRef`) is no id.
     pub txn_id: Option<Box<str>>,
     /// Money paid back to the payer rather than paid in.
     pub refund: bool,
@@ -342,7 +359,9 @@ pub fn parse_settlement(path: &Path, opts: &Options) -> Result<Settlement, Settl
         Format::Generic => generic::parse(path, &bytes, &opts.map, tz)?,
         Format::Wechat => wechat::parse(path, &bytes, tz)?,
         Format::Alipay => alipay::parse(path, &bytes, tz)?,
-        Format::Camt053 | Format::Camt054 => camt::parse(path, &bytes, format, tz)?,
+        Format::Camt052 | Format::Camt053 | Format::Camt054 => {
+            camt::parse(path, &bytes, format, tz)?
+        }
     };
     Ok(Settlement {
         path: path.to_path_buf(),
@@ -686,6 +705,15 @@ mod tests {
             Format::Camt054
         );
         assert_eq!(detect(b"<Document><BkToCstmrStmt>"), Format::Camt053);
+        assert_eq!(
+            detect(b"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.13\"><BkToCstmrAcctRpt>"),
+            Format::Camt052
+        );
+        // The element decides, not a version string in a comment.
+        assert_eq!(
+            detect(b"<!-- see camt.054 --><x:Document><x:BkToCstmrStmtV01>"),
+            Format::Camt053
+        );
     }
 
     #[test]
