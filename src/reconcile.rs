@@ -209,9 +209,12 @@ pub struct Total {
     pub status: Status,
     pub currency: Option<String>,
     pub count: u64,
-    pub paid_minor: u64,
+    /// Net money in: refunds count negative, so the totals of a file agree
+    /// with the provider's own net figures.
+    pub paid_minor: i128,
     pub expected_minor: u64,
-    pub fee_minor: u64,
+    /// Net fees charged: a fee given back with a refund counts negative.
+    pub fee_minor: i128,
 }
 
 /// Totals per status and currency, in status order. Minor units of
@@ -878,10 +881,11 @@ pub struct RowView<'a> {
     pub currency: Option<&'static str>,
     /// The code's amount; `None` when unknown or in another currency.
     pub expected_minor: Option<u64>,
-    /// The amount paid (or refunded); `None` when there is no payment or it
-    /// cannot be read in `currency`.
-    pub paid_minor: Option<u64>,
-    pub fee_minor: Option<u64>,
+    /// The amount paid, negative for a refund (money paid back); `None`
+    /// when there is no payment or it cannot be read in `currency`.
+    pub paid_minor: Option<i128>,
+    /// The provider's fee, negative when a refund gives it back.
+    pub fee_minor: Option<i128>,
     pub refund: bool,
     #[serde(serialize_with = "utc")]
     pub paid_at: Option<u64>,
@@ -904,8 +908,9 @@ fn utc<S: Serializer>(t: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
 struct Amounts {
     currency: Option<Currency>,
     expected: Option<u64>,
-    paid: Option<u64>,
-    fee: Option<u64>,
+    /// Signed: negative on a refund row.
+    paid: Option<i128>,
+    fee: Option<i128>,
 }
 
 impl<'a> Report<'a> {
@@ -946,16 +951,21 @@ impl<'a> Report<'a> {
             | Note::Overpaid { k, parts, .. } => k < parts,
             _ => false,
         };
+        // A refund is money out, and the fee it gives back a fee credited.
+        let sign: i128 = if p.refund { -1 } else { 1 };
         Amounts {
             currency,
             // Only comparable amounts share a row.
             expected: code
                 .filter(|c| Some(c.currency) == currency && !earlier_part && !p.refund)
                 .map(|c| c.amount),
-            paid: currency.and_then(|c| p.amount.minor(exp(c)).ok()),
+            paid: currency
+                .and_then(|c| p.amount.minor(exp(c)).ok())
+                .map(|m| sign * i128::from(m)),
             fee: p
                 .fee
-                .and_then(|f| currency.and_then(|c| f.minor(exp(c)).ok())),
+                .and_then(|f| currency.and_then(|c| f.minor(exp(c)).ok()))
+                .map(|m| sign * i128::from(m)),
         }
     }
 
@@ -963,11 +973,12 @@ impl<'a> Report<'a> {
         use rayon::prelude::*;
         // (status, currency, [count, paid, expected, fee]): a handful of
         // groups, found by a scan that compares numbers; ordered at the end.
-        type Groups = Vec<(Status, Option<Currency>, [u64; 4])>;
-        // Sums of non-negative amounts that saturate: any grouping of the
-        // rows gives the same totals.
+        // Signed sums (refunds are negative) in i128: exact for any count
+        // of u64 amounts a file can hold, so any grouping of the rows gives
+        // the same totals.
+        type Groups = Vec<(Status, Option<Currency>, [i128; 4])>;
         let add =
-            |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [u64; 4]| {
+            |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [i128; 4]| {
                 let at = match groups.iter().position(|g| {
                     g.0 == status
                         && g.1.map(|c| c.numeric) == currency.map(|c| c.numeric)
@@ -980,9 +991,8 @@ impl<'a> Report<'a> {
                     }
                 };
                 let g = &mut groups[at].2;
-                g[0] += more[0];
-                for i in 1..4 {
-                    g[i] = g[i].saturating_add(more[i]);
+                for i in 0..4 {
+                    g[i] += more[i];
                 }
             };
         let mut groups = self
@@ -995,7 +1005,7 @@ impl<'a> Report<'a> {
                     let sums = [
                         1,
                         a.paid.unwrap_or(0),
-                        a.expected.unwrap_or(0),
+                        i128::from(a.expected.unwrap_or(0)),
                         a.fee.unwrap_or(0),
                     ];
                     add(&mut groups, r.status, a.currency, sums);
@@ -1018,9 +1028,9 @@ impl<'a> Report<'a> {
             .map(|((status, currency), [count, paid, expected, fee])| Total {
                 status,
                 currency: currency.map(str::to_string),
-                count,
+                count: u64::try_from(count).unwrap_or(u64::MAX),
                 paid_minor: paid,
-                expected_minor: expected,
+                expected_minor: u64::try_from(expected).unwrap_or(u64::MAX),
                 fee_minor: fee,
             })
             .collect();
@@ -1145,8 +1155,8 @@ impl<'a> Report<'a> {
         for r in &self.rows {
             let v = self.view(r);
             let currency = v.currency.and_then(Currency::from_code);
-            let amount = |minor: Option<u64>| match (minor, currency) {
-                (Some(m), Some(c)) => c.format_amount(m),
+            let amount = |minor: Option<i128>| match (minor, currency) {
+                (Some(m), Some(c)) => c.format_signed(m),
                 _ => String::new(),
             };
             let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
@@ -1160,7 +1170,7 @@ impl<'a> Report<'a> {
                 &text(v.issuer),
                 &text(v.reference),
                 v.currency.unwrap_or_default(),
-                &amount(v.expected_minor),
+                &amount(v.expected_minor.map(i128::from)),
                 &amount(v.paid_minor),
                 &amount(v.fee_minor),
                 if v.refund { "refund" } else { "" },
@@ -1329,6 +1339,7 @@ mod tests {
             format: None,
             map: ColumnMap::default(),
             tz: chrono::FixedOffset::east_opt(8 * 3600),
+            encoding: None,
         };
         parse_settlement(&path, &opts).unwrap()
     }
