@@ -628,6 +628,7 @@ mod tests {
             expires_in: Some(14_400),
             expires_at: None,
             description: None,
+            encoding: Default::default(),
         }
     }
 
