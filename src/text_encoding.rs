@@ -158,7 +158,6 @@ impl<R: Read> TextReader<R> {
             eof: false,
         }
     }
-
 }
 
 /// Advances a line count over `bytes` (LF, CR LF and lone CR each end one).
@@ -228,7 +227,11 @@ mod tests {
     fn names() {
         assert_eq!(TextEncoding::parse("GBK"), Ok(TextEncoding::Gb18030));
         assert_eq!(TextEncoding::parse("utf8"), Ok(TextEncoding::Utf8));
-        assert!(TextEncoding::parse("latin1").unwrap_err().contains("gb18030"));
+        assert!(
+            TextEncoding::parse("latin1")
+                .unwrap_err()
+                .contains("gb18030")
+        );
     }
 
     #[test]

@@ -90,7 +90,10 @@ fn fen(s: &str) -> i64 {
 /// The summary of a WeChat bill as name -> value.
 fn wechat_summary(text: &str) -> std::collections::HashMap<String, String> {
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let at = lines.iter().position(|l| l.starts_with("总交易单数")).unwrap();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("总交易单数"))
+        .unwrap();
     let names = lines[at].split(',');
     let values = lines[at + 1].split(',');
     names
@@ -101,7 +104,12 @@ fn wechat_summary(text: &str) -> std::collections::HashMap<String, String> {
 
 /// Rewrites a WeChat bill keeping `columns` (by name) and the rows whose
 /// 交易状态 is in `states`, with a new summary computed from the rows kept.
-fn wechat_variant(all: &str, columns: &[&str], states: &[&str], summary: &[(&str, &str)]) -> String {
+fn wechat_variant(
+    all: &str,
+    columns: &[&str],
+    states: &[&str],
+    summary: &[(&str, &str)],
+) -> String {
     let all = all.trim_start_matches('\u{feff}');
     let mut lines = all.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -109,7 +117,9 @@ fn wechat_variant(all: &str, columns: &[&str], states: &[&str], summary: &[(&str
     let rows: Vec<Vec<&str>> = lines
         .take_while(|l| !l.starts_with("总交易单数"))
         .map(|l| l.split(',').collect())
-        .filter(|r: &Vec<&str>| states.contains(&r[idx("交易状态").unwrap()].trim_start_matches('`')))
+        .filter(|r: &Vec<&str>| {
+            states.contains(&r[idx("交易状态").unwrap()].trim_start_matches('`'))
+        })
         .collect();
     let mut out = format!("\u{feff}{}\r\n", columns.join(","));
     for r in &rows {
@@ -168,12 +178,7 @@ fn wechat_refunds_are_money_out_and_totals_agree_with_the_bill_summary() {
     issue_fixture_fines(d.path());
     let name = "wechat-2026-11-23.csv";
     let f = fixtures().join("settlement").join(name);
-    let r = reconcile(
-        d.path(),
-        f.to_str().unwrap(),
-        &["--report", "report.jsonl"],
-    )
-    .expect(1);
+    let r = reconcile(d.path(), f.to_str().unwrap(), &["--report", "report.jsonl"]).expect(1);
     let s = wechat_summary(&fixture_text(name));
     let want_paid = fen(&s["订单总金额"]) - fen(&s["申请退款总金额"]);
     assert_eq!(net(&r), (want_paid, fen(&s["手续费总金额"])));
@@ -206,23 +211,75 @@ fn wechat_refunds_are_money_out_and_totals_agree_with_the_bill_summary() {
     let r = payqr(
         d.path(),
         &[
-            "reconcile", "--ledger", "ledger.jsonl", "--settlement", f.to_str().unwrap(),
-            "--at", NEXT_MORNING, "--tz", "+08:00",
+            "reconcile",
+            "--ledger",
+            "ledger.jsonl",
+            "--settlement",
+            f.to_str().unwrap(),
+            "--at",
+            NEXT_MORNING,
+            "--tz",
+            "+08:00",
         ],
     );
-    assert!(r.stdout.contains("-0.60") || r.stdout.contains("0.00"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("-0.60") || r.stdout.contains("0.00"),
+        "{}",
+        r.stdout
+    );
 }
 
 const SUCCESS_COLUMNS: &[&str] = &[
-    "交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号",
-    "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额",
-    "商品名称", "商户数据包", "手续费", "费率", "订单金额", "费率备注",
+    "交易时间",
+    "公众账号ID",
+    "商户号",
+    "特约商户号",
+    "设备号",
+    "微信订单号",
+    "商户订单号",
+    "用户标识",
+    "交易类型",
+    "交易状态",
+    "付款银行",
+    "货币种类",
+    "应结订单金额",
+    "代金券金额",
+    "商品名称",
+    "商户数据包",
+    "手续费",
+    "费率",
+    "订单金额",
+    "费率备注",
 ];
 const REFUND_COLUMNS: &[&str] = &[
-    "交易时间", "公众账号ID", "商户号", "特约商户号", "设备号", "微信订单号", "商户订单号",
-    "用户标识", "交易类型", "交易状态", "付款银行", "货币种类", "应结订单金额", "代金券金额",
-    "退款申请时间", "退款成功时间", "微信退款单号", "商户退款单号", "退款金额", "充值券退款金额",
-    "退款类型", "退款状态", "商品名称", "商户数据包", "手续费", "费率", "订单金额", "申请退款金额",
+    "交易时间",
+    "公众账号ID",
+    "商户号",
+    "特约商户号",
+    "设备号",
+    "微信订单号",
+    "商户订单号",
+    "用户标识",
+    "交易类型",
+    "交易状态",
+    "付款银行",
+    "货币种类",
+    "应结订单金额",
+    "代金券金额",
+    "退款申请时间",
+    "退款成功时间",
+    "微信退款单号",
+    "商户退款单号",
+    "退款金额",
+    "充值券退款金额",
+    "退款类型",
+    "退款状态",
+    "商品名称",
+    "商户数据包",
+    "手续费",
+    "费率",
+    "订单金额",
+    "申请退款金额",
     "费率备注",
 ];
 
@@ -289,7 +346,10 @@ fn wechat_success_refund_and_older_bill_types_are_read() {
     let s = wechat_summary(&old);
     assert_eq!(
         net(&r),
-        (fen(&s["总交易额"]) - fen(&s["总退款金额"]), fen(&s["手续费总金额"]))
+        (
+            fen(&s["总交易额"]) - fen(&s["总退款金额"]),
+            fen(&s["手续费总金额"])
+        )
     );
 }
 
@@ -318,11 +378,17 @@ fn downloads_as_served_or_as_resaved_are_read_or_refused_clearly() {
     let mangled = text.replacen("`4200002311202611230001", "`4.20000E+27", 1);
     std::fs::write(d.path().join("mangled.csv"), mangled).unwrap();
     let err = reconcile(d.path(), "mangled.csv", &[]).expect(2).stderr;
-    assert!(err.contains("4.20000E+27") && err.contains("spreadsheet"), "{err}");
+    assert!(
+        err.contains("4.20000E+27") && err.contains("spreadsheet"),
+        "{err}"
+    );
     // A zip archive (Alipay serves bills so): refused, saying what to do.
     std::fs::write(d.path().join("bill.zip"), b"PK\x03\x04rest").unwrap();
     let err = reconcile(d.path(), "bill.zip", &[]).expect(2).stderr;
-    assert!(err.contains("zip archive") && err.contains("unzip"), "{err}");
+    assert!(
+        err.contains("zip archive") && err.contains("unzip"),
+        "{err}"
+    );
     // The 业务明细(汇总) file of an Alipay download lists no transactions.
     let summary = "#支付宝业务明细查询(汇总)\n#账号：[20880211096256330156]\n门店编号,门店名称,交易订单总笔数\n";
     std::fs::write(d.path().join("summary.csv"), summary).unwrap();
@@ -341,7 +407,10 @@ fn a_fee_with_the_sign_of_the_other_direction_is_an_error() {
     let text = text.replace("`2.31,", "`3.51,");
     std::fs::write(d.path().join("bill.csv"), text).unwrap();
     let err = reconcile(d.path(), "bill.csv", &[]).expect(2).stderr;
-    assert!(err.contains("手续费") && err.contains("REFUND row"), "{err}");
+    assert!(
+        err.contains("手续费") && err.contains("REFUND row"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -355,9 +424,23 @@ fn generic_settlement_and_batch_csvs_can_be_gbk() {
     std::fs::write(d.path().join("fines-gbk.csv"), &gbk).unwrap();
     let issue = |extra: &[&str]| {
         let mut args = vec![
-            "issue", "--key", "test-issuer.key", "--from", "fines-gbk.csv", "--out-dir", "out2",
-            "--ledger", "ledger2.jsonl", "--kind", "fine", "--currency", "CNY", "--payee",
-            "BJ-FINES", "--now", ISSUED,
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            "fines-gbk.csv",
+            "--out-dir",
+            "out2",
+            "--ledger",
+            "ledger2.jsonl",
+            "--kind",
+            "fine",
+            "--currency",
+            "CNY",
+            "--payee",
+            "BJ-FINES",
+            "--now",
+            ISSUED,
         ];
         args.extend_from_slice(extra);
         payqr(d.path(), &args)
@@ -374,7 +457,10 @@ fn generic_settlement_and_batch_csvs_can_be_gbk() {
         .flat_map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap())
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
         .collect();
-    assert!(notices.contains("闯红灯"), "no decoded description in the notices");
+    assert!(
+        notices.contains("闯红灯"),
+        "no decoded description in the notices"
+    );
 
     // A generic settlement CSV in GBK: a transaction id in Chinese.
     let csv = "transaction_id,out_trade_no,amount,currency,paid_at\n\
@@ -389,6 +475,11 @@ fn generic_settlement_and_batch_csvs_can_be_gbk() {
     reconcile(d.path(), "bank.csv", &args).expect(1);
     let report = std::fs::read_to_string(d.path().join("bank.jsonl")).unwrap();
     assert!(report.contains("\"txn_id\":\"微信-1\""), "{report}");
-    let err = reconcile(d.path(), "bank.csv", &["--encoding", "latin9"]).expect(2).stderr;
-    assert!(err.contains("--encoding") && err.contains("gb18030"), "{err}");
+    let err = reconcile(d.path(), "bank.csv", &["--encoding", "latin9"])
+        .expect(2)
+        .stderr;
+    assert!(
+        err.contains("--encoding") && err.contains("gb18030"),
+        "{err}"
+    );
 }

@@ -49,7 +49,11 @@ fn real_qris_codes_with_opaque_templates_are_read_with_warnings() {
     let p = tlv::parse(NO_GUI_98).expect("62-98 without GUI");
     let t = p.get(62).unwrap().child(98).unwrap();
     assert_eq!(t.child(2).unwrap().value, "210000455");
-    assert!(p.warnings.iter().any(|w| w.contains("62-98") && w.contains("Globally Unique")));
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("62-98") && w.contains("Globally Unique"))
+    );
 
     let p = tlv::parse(NOT_TLV_60).expect("62-60 not TLV");
     assert_eq!(
@@ -59,7 +63,11 @@ fn real_qris_codes_with_opaque_templates_are_read_with_warnings() {
 
     let p = tlv::parse(EMPTY_62).expect("empty 6200");
     assert_eq!(p.get(62).unwrap().value, "");
-    assert!(p.warnings.iter().any(|w| w.contains("62 ") && w.contains("empty")));
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("62 ") && w.contains("empty"))
+    );
 }
 
 #[test]
@@ -90,7 +98,11 @@ fn emv_parse_shows_raw_templates_and_their_warnings() {
         "{}",
         r.stdout
     );
-    assert!(r.stderr.contains("warning") && r.stderr.contains("62-50"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning") && r.stderr.contains("62-50"),
+        "{}",
+        r.stderr
+    );
     let r = payqr(d.path(), &["emv", "parse", "--json", STARBUCKS]).expect(0);
     let v = json(&r);
     assert_eq!(v["valid"], true);
@@ -106,8 +118,17 @@ fn emv_parse_shows_raw_templates_and_their_warnings() {
         .iter()
         .find(|o| o["id"] == "50")
         .unwrap();
-    assert_eq!((t["raw"].as_bool(), t["objects"].as_array().map(Vec::len)), (Some(true), Some(0)));
-    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("62-50")));
+    assert_eq!(
+        (t["raw"].as_bool(), t["objects"].as_array().map(Vec::len)),
+        (Some(true), Some(0))
+    );
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("62-50"))
+    );
 }
 
 #[test]
@@ -116,7 +137,8 @@ fn a_missing_image_is_reported_as_a_missing_file() {
     for name in ["e.png", "sticker.JPG", "codes/none"] {
         let r = payqr(d.path(), &["emv", "parse", name]).expect(2);
         assert!(
-            r.stderr.contains(&format!("{name}: No such file or directory")),
+            r.stderr
+                .contains(&format!("{name}: No such file or directory")),
             "{name}: {}",
             r.stderr
         );

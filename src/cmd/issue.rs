@@ -11,7 +11,6 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use payqr::batch::{self, BatchError, Defaults};
-use payqr::text_encoding::TextEncoding;
 use payqr::code::{CodeId, Kind, SignedCode};
 use payqr::currency::Currency;
 use payqr::emv;
@@ -21,6 +20,7 @@ use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
 use payqr::notice::NoticeStyle;
 use payqr::render;
+use payqr::text_encoding::TextEncoding;
 use payqr::time;
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};

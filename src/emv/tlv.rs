@@ -538,7 +538,11 @@ mod tests {
         assert!(err(&seal("000201620805039999")).contains("62: truncated TLV"));
         // A payment system's template without its GUI is kept, with a warning.
         let p = parse(&seal("00020126060102XX")).unwrap();
-        assert!(p.warnings[0].contains("without 00 Globally"), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("without 00 Globally"),
+            "{:?}",
+            p.warnings
+        );
         assert_eq!(p.get(26).unwrap().child(1).unwrap().value, "XX");
         assert!(err(&seal("0002015906Zürich")).contains("common character set"));
         assert!(err("5802CN6304ABCD").contains("must start with 00"));

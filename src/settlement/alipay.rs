@@ -186,9 +186,7 @@ pub fn parse(
         let total = cell(record, cols.total);
         let amount = fen(total)
             .and_then(|v| direction(v, !refund))
-            .and_then(|()| {
-                Amount::parse(total.trim_start_matches('-')).map_err(|e| e.to_string())
-            })
+            .and_then(|()| Amount::parse(total.trim_start_matches('-')).map_err(|e| e.to_string()))
             .map_err(|e| fail(TOTAL, e))
             .ok();
         let fee = cell(record, cols.fee);

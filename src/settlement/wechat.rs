@@ -99,6 +99,8 @@ struct Columns {
     refunded: Option<usize>,
     /// (summary name, detail column) for every checked total.
     summed: Vec<(&'static str, Option<usize>)>,
+    /// The header, for naming a column in errors.
+    names: Vec<String>,
 }
 
 /// An id a spreadsheet rewrote as a number ("4.20000E+27"): the digits
@@ -151,6 +153,7 @@ pub fn parse(
             .iter()
             .map(|&(total, detail)| (total, column(&header, detail)))
             .collect(),
+        names: header.clone(),
     };
 
     let mut payments = Vec::new();
@@ -264,7 +267,10 @@ fn row(
     };
     let (amount_col, txn_col) = if refund {
         let Some(refunded) = cols.refunded else {
-            fail(STATE, "a REFUND row, but the bill has no 退款金额 column".into());
+            fail(
+                STATE,
+                "a REFUND row, but the bill has no 退款金额 column".into(),
+            );
             return None;
         };
         (refunded, cols.refund_id.unwrap_or(cols.txn_id))
@@ -272,7 +278,7 @@ fn row(
         (cols.paid, cols.txn_id)
     };
     let amount = Amount::parse(value(record, amount_col))
-        .map_err(|e| fail("amount", e.to_string()))
+        .map_err(|e| fail(cols.names[amount_col].as_str(), e.to_string()))
         .ok();
     // A payment's fee is charged (positive); a refund gives its fee back
     // (negative). The payment carries the magnitude; a sign against the
@@ -368,8 +374,8 @@ fn check_summary(
         let Some(i) = column(names, total) else {
             continue;
         };
-        let said = signed(get(i))
-            .map_err(|e| file_error(path, line, format!("summary: {total}: {e}")))?;
+        let said =
+            signed(get(i)).map_err(|e| file_error(path, line, format!("summary: {total}: {e}")))?;
         let read = sums.columns[k];
         if said != read {
             return Err(mismatch(total, show(said), show(read)));
