@@ -71,6 +71,7 @@ fn main() {
         expires_in: Some(30 * 86_400),
         expires_at: None,
         description: None,
+        encoding: Default::default(),
     };
     let rows: Vec<BatchRow> = batch::rows(csv, &d, NOW, tz)
         .expect("rows")

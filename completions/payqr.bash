@@ -491,7 +491,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
+            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --encoding --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +542,10 @@ _payqr() {
                     return 0
                     ;;
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -717,7 +721,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__reconcile)
-            opts="-h -V --ledger --settlement --format --map --fee-column --report --html --json --at --tz --apply --fail-on --help --version"
+            opts="-h -V --ledger --settlement --format --map --fee-column --encoding --report --html --json --at --tz --apply --fail-on --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,6 +744,10 @@ _payqr() {
                     return 0
                     ;;
                 --fee-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

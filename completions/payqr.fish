@@ -78,6 +78,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l expires-at -d 'Abs
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l png -d 'Write the QR code as PNG (single code)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l svg -d 'Write the QR code as SVG (single code)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l from -d 'Batch: CSV of codes to issue' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l encoding -d 'Batch: encoding of the CSV, utf-8 (default) or gbk (gb18030), as Chinese Excel saves it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l out-dir -d 'Batch: directory for the images (named CODE_ID.png / .svg)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l format -d 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine\'s details)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l manifest -d 'Batch: write a CSV manifest of every code issued' -r -F
@@ -132,6 +133,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt052, camt053 or camt054' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fee-column -d 'Generic files: the column with the provider\'s fee, deducted from the amount column' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l encoding -d 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l html -d 'Write a one-page HTML report (totals, payments per hour, discrepancies)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l at -d 'Judge open/expired as of this time instead of now' -r

@@ -17,6 +17,7 @@ use chrono::FixedOffset;
 use crate::code::{self, Code, CodeId, Kind};
 use crate::currency::Currency;
 use crate::keys::IssuerKey;
+use crate::text_encoding::{TextEncoding, TextReader};
 use crate::time;
 
 /// At most this many row errors are collected before giving up.
@@ -43,6 +44,8 @@ pub struct Defaults {
     pub expires_in: Option<u64>,
     pub expires_at: Option<u64>,
     pub description: Option<String>,
+    /// How the CSV file is encoded (Chinese Excel saves GBK).
+    pub encoding: TextEncoding,
 }
 
 /// One validated row, ready to sign.
@@ -301,7 +304,7 @@ fn duplicates<R: Read>(
 /// duplicate check across rows is [`validate`]'s).
 pub struct Rows<R: Read> {
     path: PathBuf,
-    rdr: csv::Reader<QuoteTap<R>>,
+    rdr: csv::Reader<QuoteTap<TextReader<R>>>,
     cols: HashMap<&'static str, Option<usize>>,
     defaults: Defaults,
     issued_at: u64,
@@ -324,7 +327,7 @@ impl<R: Read> Rows<R> {
             .has_headers(true)
             .flexible(false)
             .from_reader(QuoteTap {
-                inner: reader,
+                inner: TextReader::new(reader, defaults.encoding),
                 scan: QuoteScan::default(),
             });
         let headers = rdr
@@ -411,9 +414,9 @@ impl<R: Read> Iterator for Rows<R> {
     }
 }
 
-/// A CSV reader error as a row error. Strict UTF-8: a clerk's file saved
-/// as GBK must fail loudly, naming the line, rather than turn 京 into
-/// replacement characters.
+/// A CSV reader error as a row error. Strict decoding: a clerk's file
+/// saved as GBK and read as UTF-8 (or the reverse) must fail loudly,
+/// naming the line, rather than turn 京 into replacement characters.
 fn csv_error(path: &Path, e: &csv::Error) -> RowError {
     let line = e.position().map_or(1, |p| p.line());
     match e.kind() {
@@ -421,7 +424,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> RowError {
             path,
             line,
             "file",
-            "not valid UTF-8 (save the file as UTF-8)",
+            "not valid UTF-8 (save the file as UTF-8, or pass --encoding gbk if it is GBK)",
         ),
         csv::ErrorKind::Io(io) => err(path, line, "file", io.to_string()),
         _ => err(path, line, "row", e.to_string()),
@@ -625,6 +628,7 @@ mod tests {
             expires_in: Some(14_400),
             expires_at: None,
             description: None,
+            encoding: Default::default(),
         }
     }
 

@@ -236,6 +236,11 @@ impl Currency {
     pub fn format_amount(&self, minor: u64) -> String {
         format_minor(minor, self.exponent)
     }
+
+    /// A signed amount ("-100.00" for money paid back).
+    pub fn format_signed(&self, minor: i128) -> String {
+        format_signed_minor(minor, self.exponent)
+    }
 }
 
 impl fmt::Display for Currency {
@@ -331,6 +336,22 @@ pub fn parse_minor(text: &str, exponent: u8) -> Result<u64, AmountError> {
         value = value.checked_mul(10).ok_or_else(overflow)?;
     }
     Ok(value)
+}
+
+/// [`format_minor`] with a '-' before negative amounts; exact for any i128.
+pub fn format_signed_minor(minor: i128, exponent: u8) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    if exponent == 0 {
+        return format!("{sign}{m}");
+    }
+    let scale = 10u128.pow(u32::from(exponent));
+    format!(
+        "{sign}{}.{:0width$}",
+        m / scale,
+        m % scale,
+        width = exponent as usize
+    )
 }
 
 pub fn format_minor(minor: u64, exponent: u8) -> String {

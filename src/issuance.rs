@@ -615,6 +615,7 @@ mod tests {
             expires_in: Some(86_400),
             expires_at: None,
             description: None,
+            encoding: Default::default(),
         }
     }
 

@@ -37,6 +37,7 @@ pub mod report_html;
 pub mod sanitize;
 pub mod scan;
 pub mod settlement;
+pub mod text_encoding;
 pub mod time;
 pub mod trust;
 pub mod vectors;

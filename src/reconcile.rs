@@ -212,9 +212,12 @@ pub struct Total {
     pub status: Status,
     pub currency: Option<String>,
     pub count: u64,
-    pub paid_minor: u64,
+    /// Net money in: refunds count negative, so the totals of a file agree
+    /// with the provider's own net figures.
+    pub paid_minor: i128,
     pub expected_minor: u64,
-    pub fee_minor: u64,
+    /// Net fees charged: a fee given back with a refund counts negative.
+    pub fee_minor: i128,
 }
 
 /// Totals per status and currency, in status order. Minor units of
@@ -956,10 +959,11 @@ pub struct RowView<'a> {
     pub currency: Option<&'static str>,
     /// The code's amount; `None` when unknown or in another currency.
     pub expected_minor: Option<u64>,
-    /// The amount paid (or refunded); `None` when there is no payment or it
-    /// cannot be read in `currency`.
-    pub paid_minor: Option<u64>,
-    pub fee_minor: Option<u64>,
+    /// The amount paid, negative for a refund (money paid back); `None`
+    /// when there is no payment or it cannot be read in `currency`.
+    pub paid_minor: Option<i128>,
+    /// The provider's fee, negative when a refund gives it back.
+    pub fee_minor: Option<i128>,
     pub refund: bool,
     #[serde(serialize_with = "utc")]
     pub paid_at: Option<u64>,
@@ -982,8 +986,9 @@ fn utc<S: Serializer>(t: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
 struct Amounts {
     currency: Option<Currency>,
     expected: Option<u64>,
-    paid: Option<u64>,
-    fee: Option<u64>,
+    /// Signed: negative on a refund row.
+    paid: Option<i128>,
+    fee: Option<i128>,
 }
 
 impl<'a> Report<'a> {
@@ -1016,6 +1021,8 @@ impl<'a> Report<'a> {
         // in: the row's, or the code's when the file has no currency.
         let currency = p.currency.or(code.map(|c| c.currency));
         let exp = |c: Currency| c.exponent;
+        // A refund is money out, and the fee it gives back a fee credited.
+        let sign: i128 = if p.refund { -1 } else { 1 };
         Amounts {
             currency,
             // A code's amount is expected once, on the row that carries it
@@ -1023,10 +1030,13 @@ impl<'a> Report<'a> {
             expected: code
                 .filter(|c| Some(c.currency) == currency && row.expected)
                 .map(|c| c.amount),
-            paid: currency.and_then(|c| p.amount.minor(exp(c)).ok()),
+            paid: currency
+                .and_then(|c| p.amount.minor(exp(c)).ok())
+                .map(|m| sign * i128::from(m)),
             fee: p
                 .fee
-                .and_then(|f| currency.and_then(|c| f.minor(exp(c)).ok())),
+                .and_then(|f| currency.and_then(|c| f.minor(exp(c)).ok()))
+                .map(|m| sign * i128::from(m)),
         }
     }
 
@@ -1035,9 +1045,10 @@ impl<'a> Report<'a> {
         // (status, currency, [count, paid, expected, fee]): a handful of
         // groups, found by a scan that compares numbers; ordered at the end.
         type Groups = Vec<(Status, Option<Currency>, [i128; 4])>;
-        // Exact sums: at most 2^32 rows of at most 2^64 each fit an i128
-        // many times over, so any grouping of the rows gives the same
-        // totals, checked against what a total can hold at the end.
+        // Exact signed sums (refunds are negative): at most 2^32 rows of at
+        // most 2^64 each fit an i128 many times over, so any grouping of the
+        // rows gives the same totals, checked against what a total can hold
+        // at the end.
         let add =
             |groups: &mut Groups, status: Status, currency: Option<Currency>, more: [i128; 4]| {
                 let at = match groups.iter().position(|g| {
@@ -1064,9 +1075,9 @@ impl<'a> Report<'a> {
                     let a = self.amounts(r);
                     let sums = [
                         1,
-                        i128::from(a.paid.unwrap_or(0)),
+                        a.paid.unwrap_or(0),
                         i128::from(a.expected.unwrap_or(0)),
-                        i128::from(a.fee.unwrap_or(0)),
+                        a.fee.unwrap_or(0),
                     ];
                     add(&mut groups, r.status, a.currency, sums);
                 }
@@ -1083,21 +1094,31 @@ impl<'a> Report<'a> {
         let totals = groups
             .into_iter()
             .map(|(status, currency, [count, paid, expected, fee])| {
+                let too_large = |what: &'static str, sum: i128| TotalTooLarge {
+                    status,
+                    currency,
+                    what,
+                    sum,
+                };
                 let fit = |what: &'static str, sum: i128| {
-                    u64::try_from(sum).map_err(|_| TotalTooLarge {
-                        status,
-                        currency,
-                        what,
-                        sum,
-                    })
+                    u64::try_from(sum).map_err(|_| too_large(what, sum))
+                };
+                // Net sums may be negative (refunds), but no larger in size
+                // than an unsigned total can be.
+                let fit_signed = |what: &'static str, sum: i128| {
+                    if sum.unsigned_abs() <= u128::from(u64::MAX) {
+                        Ok(sum)
+                    } else {
+                        Err(too_large(what, sum))
+                    }
                 };
                 Ok(Total {
                     status,
                     currency: currency.map(|c| c.code.to_string()),
                     count: fit("count", count)?,
-                    paid_minor: fit("paid", paid)?,
+                    paid_minor: fit_signed("paid", paid)?,
                     expected_minor: fit("expected", expected)?,
-                    fee_minor: fit("fee", fee)?,
+                    fee_minor: fit_signed("fee", fee)?,
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -1222,8 +1243,8 @@ impl<'a> Report<'a> {
         for r in &self.rows {
             let v = self.view(r);
             let currency = v.currency.and_then(Currency::from_code);
-            let amount = |minor: Option<u64>| match (minor, currency) {
-                (Some(m), Some(c)) => c.format_amount(m),
+            let amount = |minor: Option<i128>| match (minor, currency) {
+                (Some(m), Some(c)) => c.format_signed(m),
                 _ => String::new(),
             };
             let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
@@ -1237,7 +1258,7 @@ impl<'a> Report<'a> {
                 &text(v.issuer),
                 &text(v.reference),
                 v.currency.unwrap_or_default(),
-                &amount(v.expected_minor),
+                &amount(v.expected_minor.map(i128::from)),
                 &amount(v.paid_minor),
                 &amount(v.fee_minor),
                 if v.refund { "refund" } else { "" },
@@ -1406,6 +1427,7 @@ mod tests {
             format: None,
             map: ColumnMap::default(),
             tz: chrono::FixedOffset::east_opt(8 * 3600),
+            encoding: None,
         };
         parse_settlement(&path, &opts).unwrap()
     }

@@ -69,7 +69,7 @@ fn totals(h: &mut String, report: &Report) {
     );
     for t in &report.summary.totals {
         let cur = t.currency.as_deref().and_then(Currency::from_code);
-        let fmt = |m: u64| cur.map_or(m.to_string(), |c| c.format_amount(m));
+        let fmt = |m: i128| cur.map_or(m.to_string(), |c| c.format_signed(m));
         let class = if t.status.is_discrepancy() {
             " class=\"bad\""
         } else {
@@ -82,7 +82,7 @@ fn totals(h: &mut String, report: &Report) {
             t.status,
             t.count,
             fmt(t.paid_minor),
-            fmt(t.expected_minor),
+            fmt(i128::from(t.expected_minor)),
             fmt(t.fee_minor),
             escape(t.currency.as_deref().unwrap_or("-")),
         );
@@ -186,8 +186,8 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
     for r in bad.iter().take(MAX_TABLE_ROWS) {
         let v = report.view(r);
         let cur = v.currency.and_then(Currency::from_code);
-        let amount = |m: Option<u64>| match (m, cur) {
-            (Some(m), Some(c)) => c.format_amount(m),
+        let amount = |m: Option<i128>| match (m, cur) {
+            (Some(m), Some(c)) => c.format_signed(m),
             _ => String::new(),
         };
         // The file's name (its digest is in the per-row report).
@@ -204,7 +204,7 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
             escape(&v.code_id),
             escape(v.reference.unwrap_or_default()),
             v.currency.unwrap_or_default(),
-            amount(v.expected_minor),
+            amount(v.expected_minor.map(i128::from)),
             amount(v.paid_minor),
             v.paid_at.map(|t| short_time(t, tz)).unwrap_or_default(),
             escape(&v.note),

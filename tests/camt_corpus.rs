@@ -65,6 +65,7 @@ fn camt_corpus() {
         format: None,
         map: Default::default(),
         tz: chrono::FixedOffset::east_opt(0),
+        encoding: None,
     };
     for f in &files {
         let name = f.strip_prefix(&dir).unwrap_or(f).display().to_string();

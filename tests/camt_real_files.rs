@@ -20,6 +20,7 @@ fn parse(path: &Path) -> Result<Vec<Payment>, SettlementError> {
         format: None,
         map: Default::default(),
         tz: chrono::FixedOffset::east_opt(0),
+        encoding: None,
     };
     parse_settlement(path, &opts).map(|s| s.payments)
 }

@@ -51,6 +51,16 @@ pub fn run(a: Args) -> CmdResult {
         Inputs::Stdin
     } else if Path::new(&input).is_file() {
         Inputs::Images(vec![PathBuf::from(&input)])
+    } else if names_a_file(&input) {
+        // Not a payload (every payload starts with "00" and ends with a
+        // hexadecimal CRC): a file that is not there, said as such rather
+        // than parsed as TLV.
+        let why = match std::fs::metadata(&input) {
+            Ok(m) if m.is_dir() => "is a directory".to_string(),
+            Ok(_) => "is not a regular file".to_string(),
+            Err(e) => e.to_string(),
+        };
+        return Err(Failure::new(format!("{}: {why}", for_terminal(&input))));
     } else {
         Inputs::Text(input)
     };
@@ -95,10 +105,29 @@ pub fn run(a: Args) -> CmdResult {
     Ok(Outcome::from_ok(all_valid))
 }
 
+/// Whether an argument that is not a readable file was meant as one: it
+/// does not start with a digit, or ends like an image file name.
+fn names_a_file(input: &str) -> bool {
+    let lower = input.trim().to_ascii_lowercase();
+    let image = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
+    image || !lower.is_empty() && !lower.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn write_tree(out: &mut impl Write, objects: &[Object], depth: usize) -> Result<(), Failure> {
     let indent = "  ".repeat(depth);
     for o in objects {
-        if o.template {
+        if o.template && o.children.is_empty() {
+            // Kept as written (not data objects, or empty): see the warnings.
+            writeln!(
+                out,
+                "{indent}{:02} {} (raw): {}",
+                o.id,
+                o.name,
+                for_terminal(&o.value)
+            )?;
+        } else if o.template {
             writeln!(out, "{indent}{:02} {}", o.id, o.name)?;
             write_tree(out, &o.children, depth + 1)?;
         } else {
@@ -121,6 +150,8 @@ fn object_json(o: &Object) -> Value {
     });
     if o.template {
         v["objects"] = o.children.iter().map(object_json).collect();
+        // Contents kept as written, not read as data objects.
+        v["raw"] = json!(o.children.is_empty());
     }
     v
 }

@@ -20,6 +20,7 @@ use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
 use payqr::notice::NoticeStyle;
 use payqr::render;
+use payqr::text_encoding::TextEncoding;
 use payqr::time;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
@@ -91,6 +92,9 @@ pub struct Args {
     /// Batch: CSV of codes to issue.
     #[arg(long, value_name = "FILE.csv", requires = "out_dir", conflicts_with_all = ["reference", "png", "svg", "terminal"])]
     pub from: Option<PathBuf>,
+    /// Batch: encoding of the CSV, utf-8 (default) or gbk (gb18030), as Chinese Excel saves it.
+    #[arg(long, value_name = "ENCODING", requires = "from")]
+    pub encoding: Option<String>,
     /// Batch: directory for the images (named CODE_ID.png / .svg).
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -178,6 +182,13 @@ pub fn run(a: Args) -> CmdResult {
             .map(|t| time::parse_time(t, now, tz))
             .transpose()?,
         description: a.description.clone(),
+        encoding: a
+            .encoding
+            .as_deref()
+            .map(TextEncoding::parse)
+            .transpose()
+            .map_err(|e| Failure::new(format!("--encoding: {e}")))?
+            .unwrap_or_default(),
     };
     match &a.from {
         Some(csv) => run_batch(&a, csv, &key, &defaults, now, tz),

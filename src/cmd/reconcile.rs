@@ -8,6 +8,7 @@ use serde_json::json;
 use payqr::ledger::{Ledger, LedgerError};
 use payqr::reconcile::{self, Book, Status};
 use payqr::settlement::{self, ColumnMap, Format, Options, Settlement};
+use payqr::text_encoding::TextEncoding;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now};
 
@@ -41,6 +42,10 @@ pub struct Args {
     /// Generic files: the column with the provider's fee, deducted from the amount column.
     #[arg(long, value_name = "COLUMN")]
     pub fee_column: Option<String>,
+    /// Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for
+    /// generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK.
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
     /// Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -93,7 +98,18 @@ pub fn run(a: Args) -> CmdResult {
     map.fee = a.fee_column.clone();
     let format = Format::parse(&a.format).map_err(|e| Failure::new(format!("--format: {e}")))?;
     let fail_on = parse_statuses(&a.fail_on)?;
-    let opts = Options { format, map, tz };
+    let encoding = a
+        .encoding
+        .as_deref()
+        .map(TextEncoding::parse)
+        .transpose()
+        .map_err(|e| Failure::new(format!("--encoding: {e}")))?;
+    let opts = Options {
+        format,
+        map,
+        tz,
+        encoding,
+    };
     let parse_all = || -> Result<Vec<Settlement>, Failure> {
         let mut files = Vec::with_capacity(a.settlement.len());
         for path in &a.settlement {
@@ -241,8 +257,8 @@ fn write_summary(out: &mut impl Write, s: &reconcile::Summary) -> std::io::Resul
             .currency
             .as_deref()
             .and_then(payqr::currency::Currency::from_code);
-        let fmt = |minor: u64| match cur {
-            Some(c) => c.format_amount(minor),
+        let fmt = |minor: i128| match cur {
+            Some(c) => c.format_signed(minor),
             None => minor.to_string(),
         };
         writeln!(
@@ -251,7 +267,7 @@ fn write_summary(out: &mut impl Write, s: &reconcile::Summary) -> std::io::Resul
             t.status.as_str(),
             t.count,
             fmt(t.paid_minor),
-            fmt(t.expected_minor),
+            fmt(i128::from(t.expected_minor)),
             fmt(t.fee_minor),
             t.currency.as_deref().unwrap_or("-")
         )?;

@@ -136,8 +136,9 @@ pub fn parse(text: &str) -> Result<Payload, EmvError> {
             computed,
         });
     }
-    let objects = build(&raws, &[])?;
-    let warnings = missing_mandatory(&objects);
+    let mut warnings = Vec::new();
+    let objects = build(&raws, &[], &mut warnings)?;
+    warnings.extend(missing_mandatory(&objects));
     Ok(Payload {
         objects,
         crc: computed,
@@ -214,7 +215,9 @@ fn split<'a>(s: &'a str, parent: &[u8], start: usize) -> Result<Vec<Raw<'a>>, Em
                 )
             }
         })?;
-        if len == 0 {
+        // An empty template is tolerated (and warned about by `build`); an
+        // empty field is not.
+        if len == 0 && !is_template(&[parent, &[id]].concat()) {
             return Err(syntax(
                 path,
                 at,
@@ -264,24 +267,68 @@ fn is_template(path: &[u8]) -> bool {
     }
 }
 
-fn build(raws: &[Raw], parent: &[u8]) -> Result<Vec<Object>, EmvError> {
+/// Templates whose contents EMVCo leaves to a payment system or to the
+/// merchant: kept raw, with a warning, when they are not what the
+/// specification's general TLV rules expect.
+fn is_open_template(path: &[u8]) -> bool {
+    matches!(path, [26..=51 | 80..=99] | [62, 50..=99])
+}
+
+fn build(raws: &[Raw], parent: &[u8], warnings: &mut Vec<String>) -> Result<Vec<Object>, EmvError> {
     let mut out = Vec::with_capacity(raws.len());
     for r in raws {
         let path = [parent, &[r.id]].concat();
         let template = is_template(&path);
-        let children = if template {
-            build(&split(r.value, &path, r.at + 3)?, &path)?
-        } else {
-            vec![]
-        };
-        let obj = Object {
+        let mut obj = Object {
             id: r.id,
             name: name(&path),
             value: r.value.to_string(),
             template,
-            children,
+            children: vec![],
             at: r.at,
         };
+        if template && r.value.is_empty() {
+            warnings.push(format!(
+                "{} {} is empty (length 00); an absent template is normally left out",
+                path_of(&path),
+                obj.name
+            ));
+            out.push(obj);
+            continue;
+        }
+        if template {
+            // Children's warnings count only if the template is kept parsed.
+            let mut inner = Vec::new();
+            let open = is_open_template(&path);
+            match split(r.value, &path, r.at + 3).and_then(|raws| build(&raws, &path, &mut inner)) {
+                Ok(children) => {
+                    obj.children = children;
+                    warnings.extend(inner);
+                }
+                Err(e) if open => warnings.push(format!(
+                    "{} {} at character {}: contents kept as written, not read as \
+                     data objects ({e})",
+                    path_of(&path),
+                    obj.name,
+                    r.at
+                )),
+                Err(e) => return Err(e),
+            }
+            if let Err(problem) = check(&path, &obj) {
+                if !open {
+                    return Err(EmvError::Field {
+                        path: path_of(&path),
+                        name: obj.name,
+                        problem,
+                    });
+                }
+                if !obj.children.is_empty() {
+                    warnings.push(format!("{} {}: {problem}", path_of(&path), obj.name));
+                }
+            }
+            out.push(obj);
+            continue;
+        }
         check(&path, &obj).map_err(|problem| EmvError::Field {
             path: path_of(&path),
             name: obj.name,
@@ -489,7 +536,14 @@ mod tests {
         assert!(err(&seal("0002016000")).contains("length 00"));
         assert!(err(&seal("0002016A02XX")).contains("id \"6A\" is not two digits"));
         assert!(err(&seal("000201620805039999")).contains("62: truncated TLV"));
-        assert!(err(&seal("00020126060102XX")).contains("without 00 Globally"));
+        // A payment system's template without its GUI is kept, with a warning.
+        let p = parse(&seal("00020126060102XX")).unwrap();
+        assert!(
+            p.warnings[0].contains("without 00 Globally"),
+            "{:?}",
+            p.warnings
+        );
+        assert_eq!(p.get(26).unwrap().child(1).unwrap().value, "XX");
         assert!(err(&seal("0002015906Zürich")).contains("common character set"));
         assert!(err("5802CN6304ABCD").contains("must start with 00"));
         assert!(err("00020158").contains("truncated TLV: no length"));

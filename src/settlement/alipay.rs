@@ -12,13 +12,13 @@
 use std::path::Path;
 
 use chrono::FixedOffset;
-use encoding_rs::{DecoderResult, GB18030};
 
 use super::{
-    Amount, CodeRef, Errors, Payment, SettlementError, Table, UTF8_BOM, cell, column, decode_utf8,
-    file_error, line_at, parse_paid_at,
+    Amount, CodeRef, Errors, Payment, SettlementError, Table, cell, column, decode_chinese,
+    file_error, parse_paid_at,
 };
 use crate::currency::Currency;
+use crate::text_encoding::TextEncoding;
 
 const TXN_ID: &str = "支付宝交易号";
 const ORDER: &str = "商户订单号";
@@ -27,35 +27,13 @@ const FINISHED: &str = "完成时间";
 const TOTAL: &str = "订单金额（元）";
 const RECEIVED: &str = "商家实收（元）";
 const FEE: &str = "服务费（元）";
-const REFUND_ID: &str = "退款批次号/请求号";
+/// Bills from the merchant site name it 退款批次号/请求号, some other
+/// exports 退款批次号.
+const REFUND_IDS: [&str; 2] = ["退款批次号/请求号", "退款批次号"];
 
 const TRADES: &str = "#交易合计：";
 const REFUNDS: &str = "#退款合计：";
 const LIST_END: &str = "业务明细列表结束";
-
-/// Decodes GB18030 strictly: the first malformed sequence is an error
-/// naming its line, never a replacement character.
-fn decode_gb18030(path: &Path, bytes: &[u8]) -> Result<String, SettlementError> {
-    let mut decoder = GB18030.new_decoder_without_bom_handling();
-    let room = decoder
-        .max_utf8_buffer_length_without_replacement(bytes.len())
-        .ok_or_else(|| file_error(path, 1, "file too large"))?;
-    let mut out = String::with_capacity(room);
-    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut out, true);
-    match result {
-        DecoderResult::InputEmpty => Ok(out),
-        DecoderResult::Malformed(bad, after) => {
-            let at = read - usize::from(after) - usize::from(bad);
-            Err(file_error(
-                path,
-                line_at(bytes, at),
-                format!("not valid GB18030/GBK (byte 0x{:02X})", bytes[at]),
-            ))
-        }
-        // Not reached: the string was reserved at the worst case for this input.
-        DecoderResult::OutputFull => Err(file_error(path, 1, "decoder ran out of room")),
-    }
-}
 
 struct Columns {
     txn_id: usize,
@@ -80,16 +58,15 @@ fn fen(text: &str) -> Result<i128, String> {
     Ok(if neg { -i128::from(v) } else { i128::from(v) })
 }
 
-pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>, SettlementError> {
-    let decoded;
-    // Re-saved bills come as UTF-8 (with or without a BOM); GBK Chinese
-    // text is practically never valid UTF-8, so that tells them apart.
-    let text = if bytes.starts_with(UTF8_BOM) || std::str::from_utf8(bytes).is_ok() {
-        decode_utf8(path, bytes)?
-    } else {
-        decoded = decode_gb18030(path, bytes)?;
-        &decoded
-    };
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    tz: FixedOffset,
+    encoding: Option<TextEncoding>,
+) -> Result<Vec<Payment>, SettlementError> {
+    // GBK as downloaded; UTF-8 when re-saved so (with or without a BOM).
+    let text = decode_chinese(path, bytes, encoding)?;
+    let text: &str = &text;
     // Preamble: '#' lines before the header.
     let mut offset = 0;
     let mut line = 1u64;
@@ -102,6 +79,16 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
     }
     if offset == 0 {
         return Err(file_error(path, 1, "no '#' preamble: not an Alipay bill"));
+    }
+    // The download holds a 业务明细(汇总) file beside the detail bill: it
+    // has totals per store, no transactions to reconcile.
+    if text[..offset].contains("业务汇总") || text[..offset].contains("(汇总)") {
+        return Err(file_error(
+            path,
+            1,
+            "this is the Alipay summary bill (业务明细(汇总)), which lists no transactions; \
+             reconcile the 业务明细 file from the same download",
+        ));
     }
     // The detail table ends at the first '#' line after it (the footer).
     let rest = &text[offset..];
@@ -141,7 +128,10 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
         total: find(TOTAL)?,
         received: find(RECEIVED)?,
         fee: find(FEE)?,
-        refund_id: find(REFUND_ID)?,
+        refund_id: REFUND_IDS
+            .iter()
+            .find_map(|n| column(&header, n))
+            .map_or_else(|| find(REFUND_IDS[0]), Ok)?,
     };
     let cny = Currency::from_code("CNY").expect("CNY is in the table");
     let mut payments = Vec::new();
@@ -177,16 +167,38 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
             ok = false;
         };
         let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e));
+        // Amounts are signed from the merchant's side: a trade's 订单金额 is
+        // positive and its 服务费 (charged) negative; a refund row is the
+        // mirror image (money out, fee given back). Payments carry the
+        // magnitude and the refund flag; a sign against the row's kind
+        // would flip money silently, so it is an error.
+        let direction = |v: i128, money_in: bool| {
+            if v == 0 || (v > 0) == money_in {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} on a {} row",
+                    if v > 0 { "positive" } else { "negative" },
+                    if refund { "退款" } else { "交易" }
+                ))
+            }
+        };
         let total = cell(record, cols.total);
-        let amount = Amount::parse(total.trim_start_matches('-'))
-            .map_err(|e| fail(TOTAL, e.to_string()))
+        let amount = fen(total)
+            .and_then(|v| direction(v, !refund))
+            .and_then(|()| Amount::parse(total.trim_start_matches('-')).map_err(|e| e.to_string()))
+            .map_err(|e| fail(TOTAL, e))
             .ok();
         let fee = cell(record, cols.fee);
         let fee = if fee.is_empty() {
             None
         } else {
-            Amount::parse(fee.trim_start_matches('-'))
-                .map_err(|e| fail(FEE, e.to_string()))
+            fen(fee)
+                .and_then(|v| direction(v, refund))
+                .and_then(|()| {
+                    Amount::parse(fee.trim_start_matches('-')).map_err(|e| e.to_string())
+                })
+                .map_err(|e| fail(FEE, e))
                 .ok()
         };
         let paid_at = parse_paid_at(cell(record, cols.finished), tz)
@@ -242,7 +254,12 @@ fn check_footer(
     let rest = &l[prefix.len()..];
     let (n, rest) = rest.split_once('笔').ok_or_else(bad)?;
     let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    let (_, rest) = rest.split_once("商家实收共").ok_or_else(bad)?;
+    // Real bills write 商家实收退款共 on the refund line (商家实收共 on the
+    // trade line); either label is read on either line.
+    let (_, rest) = rest
+        .split_once("商家实收退款共")
+        .or_else(|| rest.split_once("商家实收共"))
+        .ok_or_else(bad)?;
     let (sum, _) = rest.split_once('元').ok_or_else(bad)?;
     let sum = fen(sum.trim()).map_err(|_| bad())?;
     if (n, sum) != (count, received) {

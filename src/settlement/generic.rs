@@ -5,9 +5,11 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
+use crate::text_encoding::TextEncoding;
+
 use super::{
     Amount, CodeRef, Currencies, Errors, MAX_ROW_ERRORS, Payment, RowError, SettlementError, Table,
-    cell, decode_utf8, parse_paid_at,
+    cell, decode, parse_paid_at,
 };
 
 const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
@@ -107,8 +109,9 @@ pub fn parse(
     bytes: &[u8],
     map: &ColumnMap,
     tz: FixedOffset,
+    encoding: Option<TextEncoding>,
 ) -> Result<Vec<Payment>, SettlementError> {
-    parse_in_pieces(path, bytes, map, tz, PIECE)
+    parse_in_pieces(path, bytes, map, tz, encoding, PIECE)
 }
 
 fn parse_in_pieces(
@@ -116,10 +119,13 @@ fn parse_in_pieces(
     bytes: &[u8],
     map: &ColumnMap,
     tz: FixedOffset,
+    encoding: Option<TextEncoding>,
     piece: usize,
 ) -> Result<Vec<Payment>, SettlementError> {
     use rayon::prelude::*;
-    let text = decode_utf8(path, bytes)?;
+    // UTF-8 (the default) is borrowed, not copied: the million-row path.
+    let text = decode(path, bytes, encoding.unwrap_or_default())?;
+    let text: &str = &text;
     let delimiter = delimiter(path, text);
     let mut table = Table::new(path, text, delimiter, 1)?;
     let header_err = |line: u64, problem: String| SettlementError::Header {
@@ -446,6 +452,7 @@ mod tests {
             format: None,
             map: map.clone(),
             tz: FixedOffset::east_opt(8 * 3600),
+            encoding: None,
         };
         parse_settlement(&path, &opts).map(|s: Settlement| s.payments)
     }
@@ -498,9 +505,9 @@ mod tests {
                     })
                     .map(|(_, l)| l)
                     .collect();
-                let whole = parse_in_pieces(path, text.as_bytes(), &map, tz, usize::MAX);
+                let whole = parse_in_pieces(path, text.as_bytes(), &map, tz, None, usize::MAX);
                 for piece in [1, 100, 4096] {
-                    let pieces = parse_in_pieces(path, text.as_bytes(), &map, tz, piece);
+                    let pieces = parse_in_pieces(path, text.as_bytes(), &map, tz, None, piece);
                     match (&whole, &pieces) {
                         (Ok(a), Ok(b)) => assert!(a == b, "{end:?} {errors} {piece}"),
                         (Err(a), Err(b)) => {
@@ -714,7 +721,7 @@ mod tests {
         bytes.extend_from_slice(b"\xB7\xA3\xBF\xEE\n");
         let err = parse(&bytes).unwrap_err().to_string();
         assert!(
-            err.ends_with("s.csv:3: not valid UTF-8 (byte 0xB7); save the file as UTF-8"),
+            err.ends_with("s.csv:3: not valid UTF-8 (byte 0xB7); if the file was saved as GBK, pass --encoding gbk"),
             "{err}"
         );
     }

@@ -26,6 +26,7 @@ use chrono::FixedOffset;
 
 use crate::code::CodeId;
 use crate::currency::{self, AmountError, Currency};
+use crate::text_encoding::{self, TextEncoding};
 use crate::time;
 
 pub use generic::{ColumnMap, ColumnMapError};
@@ -117,11 +118,13 @@ pub fn detect(bytes: &[u8]) -> Format {
             None => Format::Camt053,
         };
     }
-    let first_line = text.lines().next().unwrap_or_default();
-    if first_line.contains("交易时间") && first_line.contains("商户订单号") {
-        return Format::Wechat;
-    }
     let (gbk, _, _) = encoding_rs::GB18030.decode(head);
+    // The header, as written or re-saved as GBK by Excel.
+    for first_line in [&text, &gbk].map(|t| t.lines().next().unwrap_or_default()) {
+        if first_line.contains("交易时间") && first_line.contains("商户订单号") {
+            return Format::Wechat;
+        }
+    }
     if text.starts_with('#') && (text.contains("支付宝") || gbk.contains("支付宝"))
         || gbk.starts_with('#') && gbk.contains("支付宝")
     {
@@ -286,6 +289,10 @@ pub struct Options {
     /// Offset of times written without one; `None`: the format's default
     /// (+08:00 for Chinese providers), else this machine's.
     pub tz: Option<FixedOffset>,
+    /// `None`: UTF-8 for generic files; WeChat Pay and Alipay bills are
+    /// read as UTF-8 when they are valid UTF-8, else as GB18030 (how
+    /// Alipay writes them, and how Chinese Excel re-saves either).
+    pub encoding: Option<TextEncoding>,
 }
 
 /// A problem with one row: `FILE:LINE: field: problem`.
@@ -350,15 +357,16 @@ pub fn parse_settlement(path: &Path, opts: &Options) -> Result<Settlement, Settl
         path: path.to_path_buf(),
         source,
     })?;
+    let bytes = unpack(path, bytes)?;
     let format = opts.format.unwrap_or_else(|| detect(&bytes));
     let tz = opts
         .tz
         .or(format.default_tz())
         .unwrap_or_else(time::local_offset);
     let payments = match format {
-        Format::Generic => generic::parse(path, &bytes, &opts.map, tz)?,
-        Format::Wechat => wechat::parse(path, &bytes, tz)?,
-        Format::Alipay => alipay::parse(path, &bytes, tz)?,
+        Format::Generic => generic::parse(path, &bytes, &opts.map, tz, opts.encoding)?,
+        Format::Wechat => wechat::parse(path, &bytes, tz, opts.encoding)?,
+        Format::Alipay => alipay::parse(path, &bytes, tz, opts.encoding)?,
         Format::Camt052 | Format::Camt053 | Format::Camt054 => {
             camt::parse(path, &bytes, format, tz)?
         }
@@ -369,6 +377,45 @@ pub fn parse_settlement(path: &Path, opts: &Options) -> Result<Settlement, Settl
         format,
         payments,
     })
+}
+
+/// Largest file a compressed download may expand to: far above any real
+/// day's bill, and a bound on what a crafted archive can make us allocate.
+const MAX_UNPACKED: u64 = 4 << 30;
+
+/// A gzip-compressed download (the WeChat Pay API's `tar_type=GZIP`, or a
+/// `.csv.gz`) is expanded; a zip archive (how Alipay serves its bills) is
+/// refused with what to do, since it holds several files.
+fn unpack(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, SettlementError> {
+    use std::io::Read;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(file_error(
+            path,
+            1,
+            "a zip archive, not a settlement file: unzip it and pass the bill inside \
+             (for Alipay, the 业务明细 CSV, not the 业务明细(汇总) one)",
+        ));
+    }
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    let read = flate2::read::MultiGzDecoder::new(&bytes[..])
+        .take(MAX_UNPACKED + 1)
+        .read_to_end(&mut out);
+    match read {
+        Ok(n) if n as u64 > MAX_UNPACKED => Err(file_error(
+            path,
+            1,
+            format!("gzip data expands beyond {} GiB", MAX_UNPACKED >> 30),
+        )),
+        Ok(_) => Ok(out),
+        Err(e) => Err(file_error(
+            path,
+            1,
+            format!("gzip data is damaged or truncated ({e})"),
+        )),
+    }
 }
 
 fn source_name(path: &Path, bytes: &[u8]) -> String {
@@ -384,7 +431,7 @@ fn source_name(path: &Path, bytes: &[u8]) -> String {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The file as UTF-8 text without its BOM; invalid bytes are an error
-/// naming their line.
+/// naming their line (for XML, whose encoding is not a command-line choice).
 fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, SettlementError> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
@@ -398,6 +445,37 @@ fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, SettlementEr
             ),
         }
     })
+}
+
+/// The file as text in `encoding`, strictly, without a BOM.
+fn decode<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    encoding: TextEncoding,
+) -> Result<std::borrow::Cow<'a, str>, SettlementError> {
+    text_encoding::decode(bytes, encoding).map_err(|e| SettlementError::File {
+        path: path.to_path_buf(),
+        line: e.line,
+        problem: e.to_string(),
+    })
+}
+
+/// A Chinese provider's bill: the encoding given, else UTF-8 when the
+/// bytes are UTF-8 (a BOM, or no invalid sequence: GBK Chinese text is
+/// practically never valid UTF-8), else GB18030.
+fn decode_chinese<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    encoding: Option<TextEncoding>,
+) -> Result<std::borrow::Cow<'a, str>, SettlementError> {
+    let encoding = encoding.unwrap_or_else(|| {
+        if bytes.starts_with(UTF8_BOM) || std::str::from_utf8(bytes).is_ok() {
+            TextEncoding::Utf8
+        } else {
+            TextEncoding::Gb18030
+        }
+    });
+    decode(path, bytes, encoding)
 }
 
 /// The 1-based line holding byte `offset`.

@@ -1,13 +1,17 @@
-//! The WeChat Pay merchant trade bill (交易账单, bill type ALL), as
-//! downloaded from the merchant platform or the downloadbill API.
+//! The WeChat Pay merchant trade bill (交易账单), as downloaded from the
+//! merchant platform or the downloadbill API: bill types ALL, SUCCESS and
+//! REFUND, and the older layout some merchants still get.
 //!
 //! Layout (see fixtures/settlement/README.md for the sources): a Chinese
 //! header row, detail rows, a summary header row (总交易单数, ...) and one
 //! summary row. Every cell after the header starts with a backtick, which
 //! keeps spreadsheets from turning long ids into floating point. Amounts
 //! are in yuan. A refund is a row of its own with 交易状态 REFUND; it names
-//! the original order in 商户订单号. Columns are found by name, since the
-//! provider says their order may change.
+//! the original order in 商户订单号 and carries 0.00 in the order amount
+//! columns, the refund in 退款金额/申请退款金额 and the fee given back as a
+//! negative 手续费. Columns are found by name, since the provider says
+//! their order may change and each bill type has its own set; every
+//! summary total the bill carries is checked against its detail column.
 
 use std::path::Path;
 
@@ -15,27 +19,45 @@ use chrono::FixedOffset;
 
 use super::{
     Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, column,
-    decode_utf8, file_error, parse_paid_at,
+    decode_chinese, file_error, parse_paid_at,
 };
+use crate::text_encoding::TextEncoding;
 
 const PAID_AT: &str = "交易时间";
 const TXN_ID: &str = "微信订单号";
 const ORDER: &str = "商户订单号";
 const STATE: &str = "交易状态";
 const CURRENCY: &str = "货币种类";
-const SETTLED: &str = "应结订单金额";
 const REFUND_ID: &str = "微信退款单号";
-const REFUNDED: &str = "退款金额";
 const FEE: &str = "手续费";
-const TOTAL: &str = "订单金额";
+/// What the payer paid: 订单金额 (with coupons), or 总金额 in the older
+/// layout, or 应结订单金额 when neither is there.
+const PAID: [&str; 3] = ["订单金额", "总金额", "应结订单金额"];
+/// What was paid back: 申请退款金额 (the counterpart of 订单金额), else
+/// 退款金额.
+const REFUNDED: [&str; 2] = ["申请退款金额", "退款金额"];
 
 const SUMMARY_COUNT: &str = "总交易单数";
-const SUMMARY_SETTLED: &str = "应结订单总金额";
-const SUMMARY_REFUNDED: &str = "退款总金额";
-const SUMMARY_FEES: &str = "手续费总金额";
+/// Summary totals and the detail column each one adds up. A total whose
+/// column the bill does not have must be zero (the SUCCESS bill's summary
+/// may still list 退款总金额). Names not listed here are not checked.
+const SUMMARY: [(&str, &str); 10] = [
+    ("应结订单总金额", "应结订单金额"),
+    ("退款总金额", "退款金额"),
+    ("充值券退款总金额", "充值券退款金额"),
+    ("手续费总金额", "手续费"),
+    ("订单总金额", "订单金额"),
+    ("申请退款总金额", "申请退款金额"),
+    // The older layout.
+    ("总交易额", "总金额"),
+    ("总退款金额", "退款金额"),
+    ("总代金券或立减优惠退款金额", "代金券或立减优惠退款金额"),
+    ("总企业红包退款金额", "企业红包退款金额"),
+];
 
 /// Sums are kept in millionths of a yuan: exact for any amount the bill
-/// can hold, and signed because refund rows carry negative fees.
+/// can hold (fees have five decimals), and signed because refund rows
+/// carry negative fees.
 const SUM_SCALE: u8 = 6;
 
 /// A cell without its leading backtick.
@@ -70,45 +92,76 @@ struct Columns {
     order: usize,
     state: usize,
     currency: usize,
-    settled: usize,
-    refund_id: usize,
-    refunded: usize,
     fee: usize,
-    total: usize,
+    paid: usize,
+    /// Absent from the SUCCESS bill.
+    refund_id: Option<usize>,
+    refunded: Option<usize>,
+    /// (summary name, detail column) for every checked total.
+    summed: Vec<(&'static str, Option<usize>)>,
+    /// The header, for naming a column in errors.
+    names: Vec<String>,
 }
 
-pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>, SettlementError> {
-    let text = decode_utf8(path, bytes)?;
-    let mut table = Table::new(path, text, b',', 1)?;
+/// An id a spreadsheet rewrote as a number ("4.20000E+27"): the digits
+/// are gone, so nothing can be matched on it.
+fn mangled_by_spreadsheet(id: &str) -> bool {
+    let Some((mantissa, exp)) = id.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !exp.is_empty()
+        && exp.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    tz: FixedOffset,
+    encoding: Option<TextEncoding>,
+) -> Result<Vec<Payment>, SettlementError> {
+    let text = decode_chinese(path, bytes, encoding)?;
+    let mut table = Table::new(path, &text, b',', 1)?;
     let Some((header_line, header)) = table.next()? else {
         return Err(file_error(path, 1, "the file is empty"));
     };
+    // Some exports put the backtick on the header too.
     let header: Vec<String> = (0..header.len())
-        .map(|i| cell(header, i).to_string())
+        .map(|i| value(header, i).to_string())
         .collect();
     let find = |name: &str| {
         column(&header, name).ok_or_else(|| SettlementError::Header {
             path: path.to_path_buf(),
             line: header_line,
-            problem: format!("no column {name:?}: not a WeChat Pay trade bill (type ALL)"),
+            problem: format!("no column {name:?}: not a WeChat Pay trade bill"),
         })
     };
+    let first_of = |names: &[&str]| names.iter().find_map(|n| column(&header, n));
     let cols = Columns {
         paid_at: find(PAID_AT)?,
         txn_id: find(TXN_ID)?,
         order: find(ORDER)?,
         state: find(STATE)?,
         currency: find(CURRENCY)?,
-        settled: find(SETTLED)?,
-        refund_id: find(REFUND_ID)?,
-        refunded: find(REFUNDED)?,
         fee: find(FEE)?,
-        total: find(TOTAL)?,
+        paid: first_of(&PAID).map_or_else(|| find(PAID[0]), Ok)?,
+        refund_id: column(&header, REFUND_ID),
+        refunded: first_of(&REFUNDED),
+        summed: SUMMARY
+            .iter()
+            .map(|&(total, detail)| (total, column(&header, detail)))
+            .collect(),
+        names: header.clone(),
     };
 
     let mut payments = Vec::new();
     let mut errors = Errors::new(path);
-    let mut sums = Sums::default();
+    let mut sums = Sums {
+        rows: 0,
+        columns: vec![0; cols.summed.len()],
+    };
     let mut currencies = Currencies::default();
     let mut summary_header = None;
     while let Some((line, record)) = table.next()? {
@@ -159,16 +212,14 @@ pub fn parse(path: &Path, bytes: &[u8], tz: FixedOffset) -> Result<Vec<Payment>,
     let values: Vec<String> = (0..values.len())
         .map(|i| value(values, i).to_string())
         .collect();
-    check_summary(path, values_line, &names, &values, &sums)?;
+    check_summary(path, values_line, &names, &values, &cols, &sums)?;
     Ok(payments)
 }
 
-#[derive(Default)]
 struct Sums {
     rows: i128,
-    settled: i128,
-    refunded: i128,
-    fees: i128,
+    /// One per entry of `Columns::summed`.
+    columns: Vec<i128>,
 }
 
 fn row(
@@ -185,15 +236,27 @@ fn row(
         errors.push(line, Some(field), problem);
         ok = false;
     };
-    let mut sum = |field: &str, i: usize| {
-        signed(value(record, i))
-            .map_err(|e| fail(field, e))
-            .unwrap_or(0)
-    };
     sums.rows += 1;
-    sums.settled += sum(SETTLED, cols.settled);
-    sums.refunded += sum(REFUNDED, cols.refunded);
-    sums.fees += sum(FEE, cols.fee);
+    for (k, &(_, detail)) in cols.summed.iter().enumerate() {
+        if let Some(i) = detail {
+            let name = SUMMARY[k].1;
+            sums.columns[k] += signed(value(record, i))
+                .map_err(|e| fail(name, e))
+                .unwrap_or(0);
+        }
+    }
+    for (name, i) in [(TXN_ID, cols.txn_id), (ORDER, cols.order)] {
+        let id = value(record, i);
+        if mangled_by_spreadsheet(id) {
+            fail(
+                name,
+                format!(
+                    "{id:?} is an id a spreadsheet rewrote as a number (its digits are lost); \
+                     use the bill as downloaded, not a copy re-saved by Excel"
+                ),
+            );
+        }
+    }
 
     let state = value(record, cols.state);
     let refund = match state {
@@ -203,19 +266,42 @@ fn row(
         _ => return None,
     };
     let (amount_col, txn_col) = if refund {
-        (cols.refunded, cols.refund_id)
+        let Some(refunded) = cols.refunded else {
+            fail(
+                STATE,
+                "a REFUND row, but the bill has no 退款金额 column".into(),
+            );
+            return None;
+        };
+        (refunded, cols.refund_id.unwrap_or(cols.txn_id))
     } else {
-        (cols.total, cols.txn_id)
+        (cols.paid, cols.txn_id)
     };
-    let amount_name = if refund { REFUNDED } else { TOTAL };
     let amount = Amount::parse(value(record, amount_col))
-        .map_err(|e| fail(amount_name, e.to_string()))
+        .map_err(|e| fail(cols.names[amount_col].as_str(), e.to_string()))
         .ok();
+    // A payment's fee is charged (positive); a refund gives its fee back
+    // (negative). The payment carries the magnitude; a sign against the
+    // row's kind would move money the wrong way, so it is an error.
     let fee_text = value(record, cols.fee);
-    // A refund gives the fee back: it is written negative.
-    let fee = Amount::parse(fee_text.trim_start_matches('-'))
-        .map_err(|e| fail(FEE, e.to_string()))
-        .ok();
+    let fee = match (fee_text.strip_prefix('-'), refund) {
+        (Some(back), true) => Amount::parse(back).map_err(|e| e.to_string()),
+        (None, false) => Amount::parse(fee_text).map_err(|e| e.to_string()),
+        (Some(_), false) => Amount::parse(fee_text.trim_start_matches('-'))
+            .map_err(|e| e.to_string())
+            .and_then(|a| match a.units {
+                0 => Ok(a),
+                _ => Err("negative on a payment row".to_string()),
+            }),
+        (None, true) => Amount::parse(fee_text)
+            .map_err(|e| e.to_string())
+            .and_then(|a| match a.units {
+                0 => Ok(a),
+                _ => Err("positive on a REFUND row (a refund gives the fee back)".to_string()),
+            }),
+    }
+    .map_err(|e| fail(FEE, e))
+    .ok();
     let currency = currencies
         .parse(value(record, cols.currency))
         .map_err(|e| fail(CURRENCY, e))
@@ -245,55 +331,63 @@ fn check_summary(
     line: u64,
     names: &[String],
     values: &[String],
+    cols: &Columns,
     sums: &Sums,
 ) -> Result<(), SettlementError> {
-    let get = |name: &str| -> Result<i128, SettlementError> {
-        let i = column(names, name)
-            .ok_or_else(|| file_error(path, line, format!("summary: no {name}")))?;
-        let v = values.get(i).map(String::as_str).unwrap_or_default();
-        if name == SUMMARY_COUNT {
-            v.parse::<i128>()
-                .map(|n| n * 10i128.pow(u32::from(SUM_SCALE)))
-                .map_err(|_| {
-                    file_error(path, line, format!("summary: {name}: {v:?} is not a count"))
-                })
-        } else {
-            signed(v).map_err(|e| file_error(path, line, format!("summary: {name}: {e}")))
-        }
+    let get = |i: usize| values.get(i).map(String::as_str).unwrap_or_default();
+    let show = |v: i128| {
+        let sign = if v < 0 { "-" } else { "" };
+        format!(
+            "{sign}{}",
+            crate::currency::format_minor(v.unsigned_abs() as u64, SUM_SCALE)
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+        )
     };
-    let unit = 10i128.pow(u32::from(SUM_SCALE));
-    let show = |v: i128, count: bool| {
-        if count {
-            (v / unit).to_string()
-        } else {
-            let sign = if v < 0 { "-" } else { "" };
+    let mismatch = |name: &str, said: String, read: String| {
+        file_error(
+            path,
+            line,
             format!(
-                "{sign}{}",
-                crate::currency::format_minor(v.unsigned_abs() as u64, SUM_SCALE)
-                    .trim_end_matches('0')
-                    .trim_end_matches('.')
-            )
-        }
+                "summary: {name} is {said} but the rows add up to {read}; the bill is incomplete or altered"
+            ),
+        )
     };
-    for (name, read) in [
-        (SUMMARY_COUNT, sums.rows * unit),
-        (SUMMARY_SETTLED, sums.settled),
-        (SUMMARY_REFUNDED, sums.refunded),
-        (SUMMARY_FEES, sums.fees),
-    ] {
-        let said = get(name)?;
+    let i = column(names, SUMMARY_COUNT)
+        .ok_or_else(|| file_error(path, line, format!("summary: no {SUMMARY_COUNT}")))?;
+    let said: i128 = get(i).parse().map_err(|_| {
+        file_error(
+            path,
+            line,
+            format!("summary: {SUMMARY_COUNT}: {:?} is not a count", get(i)),
+        )
+    })?;
+    if said != sums.rows {
+        return Err(mismatch(
+            SUMMARY_COUNT,
+            said.to_string(),
+            sums.rows.to_string(),
+        ));
+    }
+    let mut checked = 0;
+    for (k, &(total, _)) in cols.summed.iter().enumerate() {
+        let Some(i) = column(names, total) else {
+            continue;
+        };
+        let said =
+            signed(get(i)).map_err(|e| file_error(path, line, format!("summary: {total}: {e}")))?;
+        let read = sums.columns[k];
         if said != read {
-            let count = name == SUMMARY_COUNT;
-            return Err(file_error(
-                path,
-                line,
-                format!(
-                    "summary: {name} is {} but the rows add up to {}; the bill is incomplete or altered",
-                    show(said, count),
-                    show(read, count)
-                ),
-            ));
+            return Err(mismatch(total, show(said), show(read)));
         }
+        checked += 1;
+    }
+    if checked == 0 {
+        return Err(file_error(
+            path,
+            line,
+            "summary: no amount total this parser knows (应结订单总金额, 总交易额, ...)",
+        ));
     }
     Ok(())
 }
