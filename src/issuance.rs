@@ -21,7 +21,7 @@ use thiserror::Error;
 use crate::batch::{BatchRow, RowError, Rows};
 use crate::code::{Code, CodeId, SignedCode};
 use crate::keys::IssuerKey;
-use crate::ledger::{Ledger, LedgerError, LedgerState, LockGuard, Record};
+use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, Record};
 use crate::notice::{self, NoticeStyle};
 use crate::render;
 use crate::time;
@@ -94,6 +94,10 @@ pub struct Tally {
     pub reissued: u64,
     /// Rows skipped because the ledger already holds their reference.
     pub skipped: u64,
+    /// Rows not reissued because the code they would replace was already
+    /// redeemed (paid): (CSV line, that code). A reissue would make the
+    /// same fine payable twice.
+    pub paid: Vec<(u64, CodeId)>,
     pub files: u64,
     /// Codes per QR version.
     pub versions: BTreeMap<u8, u64>,
@@ -288,6 +292,7 @@ pub fn issue<R: Read>(
 struct Chunk {
     rows: u64,
     skipped: u64,
+    paid: Vec<(u64, CodeId)>,
     made: Vec<Made>,
     shards: BTreeSet<PathBuf>,
 }
@@ -314,21 +319,32 @@ fn produce<R: Read>(
         // Decide per row, in file order: issue, reissue or skip. Codes of
         // this run still in flight are not in the ledger yet, but the CSV
         // has no repeated reference, so they never matter here.
-        let prev: Vec<Option<CodeId>> = match ledger {
+        let prev: Vec<(Option<CodeId>, bool)> = match ledger {
             Some(l) => {
                 let l = l.lock().unwrap_or_else(|p| p.into_inner());
+                let issuer = &job.key.issuer;
                 chunk
                     .iter()
-                    .map(|r| l.state.code_for_reference(&job.key.issuer, &r.reference))
+                    .map(|r| {
+                        let prev = l.state.code_for_reference(issuer, &r.reference);
+                        let paid =
+                            prev.is_some_and(|id| l.state.is_redeemed(&CodeKey::of(issuer, id)));
+                        (prev, paid)
+                    })
                     .collect()
             }
-            None => vec![None; chunk.len()],
+            None => vec![(None, false); chunk.len()],
         };
         let mut skipped = 0;
+        let mut paid = Vec::new();
         let mut todo = Vec::with_capacity(chunk.len());
-        for (row, prev) in chunk.iter().zip(prev) {
+        for (row, (prev, was_paid)) in chunk.iter().zip(prev) {
             if prev.is_some() && !job.reissue {
                 skipped += 1;
+                tick();
+            } else if let (Some(id), true) = (prev, was_paid) {
+                // Never reissue a paid code (the ledger would refuse it).
+                paid.push((row.line, id));
                 tick();
             } else {
                 todo.push((row, prev));
@@ -373,6 +389,7 @@ fn produce<R: Read>(
         let chunk = Chunk {
             rows: chunk.len() as u64,
             skipped,
+            paid,
             made: ok,
             shards,
         };
@@ -429,6 +446,7 @@ fn commit_all(
         }
         tally.rows += chunk.rows;
         tally.skipped += chunk.skipped;
+        tally.paid.extend(chunk.paid);
     }
     Ok(tally)
 }
@@ -622,7 +640,8 @@ mod tests {
             assert!(name.ends_with(".png") && !name.starts_with('.'), "{name}");
             assert_eq!(shard, &name[..2]);
             let id: CodeId = name[..16].parse().unwrap();
-            assert!(st.issued(&id).is_some(), "{name} has no ledger record");
+            let key = CodeKey::of(&st.issued[0].issuer, id);
+            assert!(st.issued(&key).is_some(), "{name} has no ledger record");
         }
         // A run killed while writing the next chunk leaves temp files.
         let (shard, name) = &first[0];

@@ -335,6 +335,7 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (1, V::Str(s)) => time = Some(s),
             (2, V::Str("issued")) => event = Some(Event::Issued),
             (2, V::Str("redeemed")) => event = Some(Event::Redeemed),
+            (2, V::Str("lost")) => event = Some(Event::Lost),
             (3, V::Str(s)) => issuer = Some(s),
             (4, V::Str(s)) => code_id = Some(s),
             (5, V::Str("fine")) => kind = Some(Kind::Fine),
