@@ -431,7 +431,8 @@ fn run_batch(
             ))
         });
     }
-    Ok(Outcome::Success)
+    // Rows refused as already paid: the batch did the rest, but not all.
+    Ok(Outcome::from_ok(tally.paid.is_empty()))
 }
 
 fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
@@ -440,11 +441,14 @@ fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
         .iter()
         .map(|(v, n)| format!("v{v}:{n}"))
         .collect();
-    let reissued = if t.reissued > 0 {
+    let mut reissued = if t.reissued > 0 {
         format!(" ({} reissued)", t.reissued)
     } else {
         String::new()
     };
+    if !t.paid.is_empty() {
+        reissued.push_str(&format!(", {} not reissued (already paid)", t.paid.len()));
+    }
     format!(
         "issued {} code(s){reissued}, skipped {} already in the ledger, wrote {} file(s) to {} in {secs:.2} s ({rate:.0} codes/s, QR versions {})",
         t.issued,
