@@ -102,17 +102,16 @@ fn a_truncated_ledger_stops_writers_until_the_loss_is_recorded() {
         // The 3 redemptions and 7 issued codes cut off the end.
         cut_last_lines(&p.join(ledger), 10);
         let idx = std::fs::read(p.join(format!("{ledger}.idx"))).unwrap();
-        // What the index vouches for (FORMAT.md §4: records at byte 16)
-        // beyond the records left is what must be recorded as lost.
-        let covered = u64::from_le_bytes(idx[16..24].try_into().unwrap());
+        // What the checkpoint vouches for (every append rewrites it;
+        // FORMAT.md §4: records at byte 16) beyond the records left: all
+        // 10 cut records, where the index saw only what it had folded in.
+        let ckpt = std::fs::read(p.join(format!("{ledger}.ckpt"))).unwrap();
+        let covered = u64::from_le_bytes(ckpt[16..24].try_into().unwrap());
         let header = u64::from(ledger.ends_with(".csv"));
-        let left = std::fs::read_to_string(p.join(ledger))
-            .unwrap()
-            .lines()
-            .count() as u64
-            - header;
+        let text = std::fs::read_to_string(p.join(ledger)).unwrap();
+        let left = text.lines().count() as u64 - header;
         let lost = covered - left;
-        assert!(lost > 0 && lost <= 10, "{covered} {left}");
+        assert_eq!(lost, 10, "{covered} {left}");
 
         // Every writer refuses, naming the ledger and what is missing; a
         // code whose redemption was cut is not accepted again.
@@ -240,4 +239,50 @@ fn a_deleted_ledger_with_its_index_left_is_a_loss() {
     let r = redeem(p, "l.jsonl", &codes[0]).expect(2);
     assert!(r.stderr.contains("is missing"), "{}", r.stderr);
     assert!(!p.join("l.jsonl").exists(), "nothing was written");
+}
+
+/// Without an index (a ledger under 10,000 records has none), or past the
+/// part the index covers, the checkpoint every append leaves beside the
+/// ledger (`LEDGER.ckpt`) is the evidence.
+#[test]
+fn records_cut_past_the_index_or_without_one_are_seen() {
+    for ledger in ["l.jsonl", "l.csv"] {
+        let d = setup();
+        let p = d.path();
+        let codes = issue(p, ledger, 5);
+        let plain = |args: &[&str], input: &str| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+            cmd.current_dir(p).args(args).env_remove("PAYQR_TEST_INDEX");
+            run_cmd(cmd, input)
+        };
+        let redeem_args = [
+            "redeem",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            ledger,
+            "-",
+        ];
+        for c in &codes[..2] {
+            plain(&redeem_args, &format!("{c}\n")).expect(0);
+        }
+        // `issue` above ran with a small index limit: drop its index so
+        // only the checkpoint is left to tell.
+        let _ = std::fs::remove_file(p.join(format!("{ledger}.idx")));
+        cut_last_lines(&p.join(ledger), 1);
+        let r = plain(&redeem_args, &format!("{}\n", codes[1])).expect(2);
+        assert!(r.stderr.contains(".ckpt"), "{}", r.stderr);
+        plain(&["ledger", "check", "--ledger", ledger], "").expect(1);
+        let r = plain(
+            &["ledger", "repair", "--ledger", ledger, "--record-loss"],
+            "",
+        )
+        .expect(0);
+        assert!(r.stdout.contains("1 record(s)"), "{}", r.stdout);
+        let r = plain(&["ledger", "check", "--ledger", ledger], "").expect(0);
+        assert!(r.stdout.contains("records a loss"), "{}", r.stdout);
+        plain(&redeem_args, &format!("{}\n", codes[2])).expect(0);
+    }
 }

@@ -199,12 +199,13 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
             Some(x) => {
                 writeln!(
                     out,
-                    "{}: recorded at seq {}: {} record(s), {} byte(s) lost (the index covered {} \
-                     byte(s) ending in a line hashed {})",
+                    "{}: recorded at seq {}: {} record(s), {} byte(s) lost ({} covered {} byte(s) \
+                     ending in a line hashed {})",
                     ledger.display(),
                     x.seq,
                     x.records,
                     x.bytes,
+                    x.source,
                     x.covered,
                     payqr::code::to_hex(&x.hash)
                 )?;
@@ -223,10 +224,11 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
     if let Some(x) = l.find_loss(&lock)? {
         writeln!(
             out,
-            "{}: {} record(s), {} byte(s) are missing from what the index covered",
+            "{}: {} record(s), {} byte(s) are missing from what {} covered",
             ledger.display(),
             x.records,
-            x.bytes
+            x.bytes,
+            x.source
         )?;
         eprintln!(
             "  hint: restore them from a backup, or record the loss: payqr ledger repair \

@@ -41,6 +41,9 @@ const MAGIC: &[u8; 8] = b"PAYQRIX2";
 /// The index of payqr 0.1 (keyed by code id alone): its header is read as
 /// evidence, its entries never.
 const MAGIC_V1: &[u8; 8] = b"PAYQRIX1";
+/// `<ledger>.ckpt`: an index header with no entries, rewritten after
+/// every append (see [`checkpoint`]).
+const MAGIC_CHECKPOINT: &[u8; 8] = b"PAYQRCK1";
 const HEADER: u64 = 64;
 const ENTRY: u64 = 40;
 const NONE: u64 = u64::MAX;
@@ -168,7 +171,8 @@ impl Header {
         let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
         let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
         let current = &h[..8] == MAGIC;
-        if !(current || &h[..8] == MAGIC_V1) || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
+        let known = current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_CHECKPOINT;
+        if !known || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
             return None;
         }
         Some(Header {
@@ -182,7 +186,7 @@ impl Header {
 
     /// Whether the ledger (`None`: missing) still ends the covered part
     /// with the line whose hash the index recorded.
-    fn matches(&self, ledger: Option<&File>, ledger_len: u64) -> bool {
+    pub(super) fn matches(&self, ledger: Option<&File>, ledger_len: u64) -> bool {
         let Some(ledger) = ledger else {
             return false;
         };
@@ -421,24 +425,64 @@ fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// Evidence of lost records: the index at `path` (any version, header
-/// intact) covers more than the ledger (`None`: missing) holds, or the
-/// ledger no longer ends that part with the line it recorded. `now` is
-/// what is left (records, bytes) when known.
+/// The 64-byte header of an index covering `end` bytes and `records`
+/// records whose last line hashes to `last_hash`, with `count` entries.
+fn header_bytes(magic: &[u8; 8], end: u64, records: u64, last_hash: &Hash, count: u64) -> Vec<u8> {
+    let mut b = Vec::with_capacity(HEADER as usize);
+    b.extend_from_slice(magic);
+    b.extend_from_slice(&end.to_le_bytes());
+    b.extend_from_slice(&records.to_le_bytes());
+    b.extend_from_slice(last_hash);
+    b.extend_from_slice(&count.to_le_bytes());
+    let crc = crc32fast::hash(&b);
+    b.extend_from_slice(&crc.to_le_bytes());
+    b.resize(HEADER as usize, 0);
+    b
+}
+
+/// Notes, after an append is on disk, how long the ledger is and how its
+/// last line hashes, in `<ledger>.ckpt`: the index covers only what it
+/// had folded in (up to 1,000 records fewer), a ledger under 10,000
+/// records has none, and records cut off after that point would go
+/// unseen. One write of 64 bytes in place, not synced: after a crash it
+/// may be older than the ledger (which was synced first), never newer;
+/// a torn one fails its CRC and is no evidence. Best effort: an
+/// acknowledged record never fails for want of it.
+pub(super) fn checkpoint(ledger: &Ledger, end: u64, records: u64, last_hash: &Hash) {
+    let b = header_bytes(MAGIC_CHECKPOINT, end, records, last_hash, 0);
+    let _ = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(ledger.checkpoint_path())
+        .and_then(|f| f.write_all_at(&b, 0));
+}
+
+/// The evidence files beside a ledger: the index and the checkpoint.
+pub(super) fn evidence_paths(ledger: &Ledger) -> [std::path::PathBuf; 2] {
+    [ledger.index_path(), ledger.checkpoint_path()]
+}
+
+/// Evidence of lost records: the index (any version, header intact) or
+/// the checkpoint covers more than the ledger (`None`: missing) holds, or
+/// the ledger no longer ends that part with the line it recorded. `now`
+/// is what is left (records, bytes) when known.
 pub(super) fn evidence(
     ledger: &Ledger,
     file: Option<&File>,
     len: u64,
     now: Option<(u64, u64)>,
 ) -> Result<(), LedgerError> {
-    let path = ledger.index_path();
-    // A damaged or foreign index is no evidence about the ledger.
-    let Some(h) = header(&path) else {
+    // A damaged or foreign file is no evidence about the ledger.
+    let Some((path, h)) = evidence_paths(ledger)
+        .into_iter()
+        .filter_map(|p| Some((header(&p)?, p)))
+        .filter(|(h, _)| !h.matches(file, len))
+        .max_by_key(|(h, _)| h.end)
+        .map(|(h, p)| (p, h))
+    else {
         return Ok(());
     };
-    if h.matches(file, len) {
-        return Ok(());
-    }
     let now = match (file, now) {
         (None, _) => "is missing".to_string(),
         (_, Some((records, end))) => format!("now has {records} records and {end} bytes"),
@@ -597,15 +641,14 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
             _ => merged.push(e),
         }
     }
-    let mut b = Vec::with_capacity(HEADER as usize + merged.len() * ENTRY as usize);
-    b.extend_from_slice(MAGIC);
-    b.extend_from_slice(&state.end.to_le_bytes());
-    b.extend_from_slice(&state.records.to_le_bytes());
-    b.extend_from_slice(&state.last_hash);
-    b.extend_from_slice(&(merged.len() as u64).to_le_bytes());
-    let crc = crc32fast::hash(&b);
-    b.extend_from_slice(&crc.to_le_bytes());
-    b.resize(HEADER as usize, 0);
+    let mut b = header_bytes(
+        MAGIC,
+        state.end,
+        state.records,
+        &state.last_hash,
+        merged.len() as u64,
+    );
+    b.reserve(merged.len() * ENTRY as usize);
     for e in &merged {
         b.extend_from_slice(&Entry::key_bytes(&e.key));
         b.extend_from_slice(&e.issued.to_le_bytes());

@@ -138,6 +138,14 @@ impl Ledger {
         PathBuf::from(s)
     }
 
+    /// The checkpoint beside the ledger: its length and last line's hash
+    /// after the last append, evidence if records are cut off later.
+    pub fn checkpoint_path(&self) -> PathBuf {
+        let mut s = self.path.as_os_str().to_owned();
+        s.push(".ckpt");
+        PathBuf::from(s)
+    }
+
     /// Exclusive lock for writers; blocks until other writers are done.
     pub fn lock(&self) -> Result<LockGuard, LedgerError> {
         lock::take(&self.path, true)
@@ -444,6 +452,7 @@ impl Ledger {
             crate::fsutil::sync_parent(&self.path).map_err(|e| self.io(e))?;
         }
         let end = state.end + bytes.len() as u64;
+        index::checkpoint(self, end, state.records + records.len() as u64, &hash);
         let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
         index::Tail::appended(&mut tail, state.end, &records, &offsets, end, hash);
         drop(tail);
@@ -481,11 +490,14 @@ impl Ledger {
     /// (every line sound, no torn tail).
     pub fn find_loss(&self, lock: &LockGuard) -> Result<Option<Loss>, LedgerError> {
         let state = self.load_unchecked(lock)?;
-        if self.check_index(lock, &state).is_ok() {
-            return Ok(None);
-        }
-        let path = self.index_path();
-        let Some(h) = index::header(&path) else {
+        let file = File::open(&self.path).map_err(|e| self.io(e))?;
+        // The evidence that covers the most: the index or the checkpoint.
+        let found = index::evidence_paths(self)
+            .into_iter()
+            .filter_map(|p| Some((index::header(&p)?, p)))
+            .filter(|(h, _)| !h.matches(Some(&file), state.end))
+            .max_by_key(|(h, _)| h.end);
+        let Some((h, path)) = found else {
             return Ok(None);
         };
         Ok(Some(Loss {
@@ -502,10 +514,11 @@ impl Ledger {
         }))
     }
 
-    /// Records the loss the index shows (see [`Ledger::find_loss`]) as a
-    /// `lost` record chained like any other, then removes the index,
-    /// whose evidence the ledger now carries itself (a writer rebuilds
-    /// it). Returns the loss recorded, `None` when there was none.
+    /// Records the loss the evidence shows (see [`Ledger::find_loss`]) as
+    /// a `lost` record chained like any other, then removes the stale
+    /// evidence, which the ledger now carries itself (a writer rebuilds
+    /// the index; the append rewrote the checkpoint). Returns the loss
+    /// recorded, `None` when there was none.
     pub fn record_loss(&self, lock: &LockGuard, now: u64) -> Result<Option<Loss>, LedgerError> {
         let Some(mut loss) = self.find_loss(lock)? else {
             return Ok(None);
@@ -521,10 +534,14 @@ impl Ledger {
         self.append(lock, &mut state, vec![record])?;
         loss.seq = state.records;
         loss.time = now;
-        match std::fs::remove_file(self.index_path()) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(self.io(e)),
+        for path in index::evidence_paths(self) {
+            let stale = match File::open(&self.path) {
+                Ok(f) => index::header(&path).is_some_and(|h| !h.matches(Some(&f), state.end)),
+                Err(e) => return Err(self.io(e)),
+            };
+            if stale {
+                std::fs::remove_file(&path).map_err(|e| self.io(e))?;
+            }
         }
         Ok(Some(loss))
     }
@@ -999,15 +1016,22 @@ mod tests {
                 assert!(matches!(e, LedgerError::Lost { .. }), "{e}");
             }
             assert_eq!(std::fs::read(l.index_path()).unwrap(), idx);
-            // Without the index there is nothing to compare with.
+            // The index alone covered 60 records (before redeem(2)).
+            let ckpt = std::fs::read(l.checkpoint_path()).unwrap();
+            std::fs::remove_file(l.checkpoint_path()).unwrap();
+            assert_eq!(l.find_loss(&lock).unwrap().unwrap().records, 2);
+            // Without the index and the checkpoint there is nothing to
+            // compare with.
             std::fs::remove_file(l.index_path()).unwrap();
             l.check_index(&lock, &cut).unwrap();
+            assert!(l.find_loss(&lock).unwrap().is_none());
+            // The checkpoint covered all 61; 58 are left.
             std::fs::write(l.index_path(), &idx).unwrap();
-            // The index covered 60 records (before redeem(2)); 58 are left.
+            std::fs::write(l.checkpoint_path(), &ckpt).unwrap();
             let loss = l.find_loss(&lock).unwrap().unwrap();
-            assert_eq!(loss.records, 2);
+            assert_eq!(loss.records, 3);
             let recorded = l.record_loss(&lock, 77).unwrap().unwrap();
-            assert_eq!((recorded.records, recorded.seq), (2, 59));
+            assert_eq!((recorded.records, recorded.seq), (3, 59));
             assert!(!l.index_path().exists());
             let st = l.load(&lock).unwrap();
             assert_eq!(st.records, 59);
