@@ -24,8 +24,8 @@ pub enum Action {
 Example:
   payqr ledger check --ledger ledger.jsonl
 
-Also reported: evidence of lost records (the index LEDGER.idx covers more than
-the ledger holds: see `ledger repair --record-loss`), a reference paid twice
+Also reported: evidence of lost records (the checkpoint LEDGER.ckpt or the index
+LEDGER.idx covers more than the ledger holds: see `ledger repair --record-loss`), a reference paid twice
 through a reissue (a code and the code replacing it both redeemed), and every
 loss recorded in the ledger (reported always; it does not fail the check).
 
@@ -48,11 +48,12 @@ Only a last line without its newline is removed (it was never acknowledged).
 A bad complete line is reported and nothing is changed: restore it from a
 backup.
 
-When the index LEDGER.idx covers more than the ledger holds (records cut off
-the end, the ledger replaced by an older copy), every command that writes
+When the checkpoint LEDGER.ckpt (rewritten after every append) or the index
+LEDGER.idx covers more than the ledger holds (records cut off the end, the
+ledger replaced by an older copy), every command that writes
 refuses (exit 2) and so does verify --ledger: a redemption on a lost line could
 otherwise be accepted again. --record-loss appends a `lost` record saying how
-many records and bytes were lost and the hash of the last line the index
+many records and bytes were lost and the hash of the last line that was
 covered, chained like any record, and then drops the stale index. The loss
 stays in the ledger for good: `ledger check` and `reconcile` report it on every
 run. Restore the lost records from a backup first if you can.
