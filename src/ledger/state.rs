@@ -509,7 +509,7 @@ impl LedgerState {
                 }
                 self.redeemed.insert(key, redemption);
             }
-            What::Lost(loss) => self.losses.push(loss),
+            What::Lost(loss) => self.losses.push(*loss),
         }
         Ok(())
     }
@@ -531,7 +531,8 @@ pub struct Checked {
 pub enum What {
     Issued(IssuedFields),
     Redeemed(Redemption),
-    Lost(Loss),
+    /// Boxed: rare, and every line read carries a `What`.
+    Lost(Box<Loss>),
 }
 
 /// The fields of an `issued` record besides seq, code id and issuer.
@@ -584,7 +585,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             },
             code_id: CodeId([0; 8]),
             issuer: String::new(),
-            what: What::Lost(Loss {
+            what: What::Lost(Box::new(Loss {
                 seq: r.seq,
                 time,
                 records,
@@ -592,7 +593,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                 covered,
                 hash,
                 source: r.source.map(|t| t.0.into_owned()).unwrap_or_default(),
-            }),
+            })),
         });
     }
     let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
