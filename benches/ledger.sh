@@ -39,7 +39,9 @@ fi
 
 cd "$DIR"
 W=$DIR/work.jsonl
-fresh() { cp ledger.jsonl "$W"; rm -f "$W.idx"; cp codes.db work.db; rm -f work.db-wal work.db-shm; }
+# The checkpoint goes with the copy it describes: a ledger reset behind
+# payqr's back is otherwise (rightly) a loss.
+fresh() { cp ledger.jsonl "$W"; rm -f "$W.idx" "$W.ckpt"; cp codes.db work.db; rm -f work.db-wal work.db-shm; }
 now() { echo "$EPOCHREALTIME"; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", (b - a) * 1000 }'; }
 stats() { sort -n | awk '{ a[NR] = $1 } END { printf "median %.2f ms, p90 %.2f ms, n %d", a[int((NR + 1) / 2)], a[int(NR * 0.9)], NR }'; }
@@ -113,4 +115,4 @@ sed -n 2p runs.txt | sed 's/^/median run: /'
 "$P" ledger check --ledger "$W" >/dev/null && echo "ledger check after the batch: ok"
 /usr/bin/time -f "%M" "$P" ledger check --ledger "$W" 2>&1 >/dev/null | tail -1 |
     awk -v c="$CODES" '{ printf "load of %d issued + 100,001 redeemed: peak RSS %.0f MiB\n", c, $1 / 1024 }'
-rm -f "$W" "$W.idx" "$W.lock" work.db* batch.txt out.txt rss.txt runs.txt
+rm -f "$W" "$W.idx" "$W.ckpt" "$W.lock" work.db* batch.txt out.txt rss.txt runs.txt

@@ -131,7 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--emv-config', '--emv-config', [CompletionResultType]::ParameterName, 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md')
             [CompletionResult]::new('--terminal', '--terminal', [CompletionResultType]::ParameterName, 'Draw the QR code in the terminal (single code)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Batch: check the file (and count rows the ledger already holds), write nothing')
-            [CompletionResult]::new('--reissue', '--reissue', [CompletionResultType]::ParameterName, 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces')
+            [CompletionResult]::new('--reissue', '--reissue', [CompletionResultType]::ParameterName, 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
-            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -189,6 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;ledger;repair' {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--record-loss', '--record-loss', [CompletionResultType]::ParameterName, 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -197,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;ledger;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
-            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -307,7 +308,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;help;ledger' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
-            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
             break
         }
         'payqr;help;ledger;check' {

@@ -703,7 +703,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__repair)
-            opts="-h -V --ledger --help --version"
+            opts="-h -V --ledger --record-loss --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -117,7 +117,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
             cand --terminal 'Draw the QR code in the terminal (single code)'
             cand --dry-run 'Batch: check the file (and count rows the ledger already holds), write nothing'
-            cand --reissue 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces'
+            cand --reissue 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)'
             cand --json 'Print the result as JSON on stdout'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -157,7 +157,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-            cand repair 'Cut off an incomplete last line left by an interrupted write'
+            cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;check'= {
@@ -170,6 +170,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;repair'= {
             cand --ledger 'ledger'
+            cand --record-loss 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -177,7 +178,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;help'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-            cand repair 'Cut off an incomplete last line left by an interrupted write'
+            cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;help;check'= {
@@ -267,7 +268,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;ledger'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-            cand repair 'Cut off an incomplete last line left by an interrupted write'
+            cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
         }
         &'payqr;help;ledger;check'= {
         }

@@ -90,7 +90,7 @@ emv\t''"
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l emv-config -d 'EMV profile: the issuer\'s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l terminal -d 'Draw the QR code in the terminal (single code)'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l dry-run -d 'Batch: check the file (and count rows the ledger already holds), write nothing'
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l reissue -d 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces'
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l reissue -d 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l json -d 'Print the result as JSON on stdout'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'Print version'
@@ -116,17 +116,18 @@ complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d '
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l json -d 'Print the result as JSON'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l record-loss -d 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)' -r -F
@@ -168,5 +169,5 @@ complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcom
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from emv" -f -a "parse" -d 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'

@@ -25,7 +25,7 @@ use crate::batch::{BatchRow, RowError, Rows};
 use crate::code::{Code, CodeId, SignedCode};
 use crate::durable;
 use crate::keys::IssuerKey;
-use crate::ledger::{Ledger, LedgerError, LedgerState, LockGuard, Record};
+use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, Record};
 use crate::notice::{self, NoticeStyle};
 use crate::render;
 use crate::time;
@@ -109,6 +109,10 @@ pub struct Tally {
     pub reissued: u64,
     /// Rows skipped because the ledger already holds their reference.
     pub skipped: u64,
+    /// Rows not reissued because the code they would replace was already
+    /// redeemed (paid): (CSV line, that code). A reissue would make the
+    /// same fine payable twice.
+    pub paid: Vec<(u64, CodeId)>,
     pub files: u64,
     /// Codes per QR version.
     pub versions: BTreeMap<u8, u64>,
@@ -354,6 +358,7 @@ pub fn issue<R: Read>(
 struct Chunk {
     rows: u64,
     skipped: u64,
+    paid: Vec<(u64, CodeId)>,
     made: Vec<Made>,
     shards: BTreeSet<PathBuf>,
 }
@@ -382,32 +387,46 @@ fn produce<R: Read>(
         // Decide per row, in file order: issue, reissue or skip. Codes of
         // this run still in flight are not in the ledger yet, but the CSV
         // has no repeated reference, so they never matter here.
-        let prev: Vec<Option<CodeId>> = match ledger {
+        let prev: Vec<(Option<CodeId>, bool)> = match ledger {
             Some(l) => {
                 let l = l.lock().unwrap_or_else(|p| p.into_inner());
+                let issuer = &job.key.issuer;
                 chunk
                     .iter()
-                    .map(|r| l.state.code_for_reference(&job.key.issuer, &r.reference))
+                    .map(|r| {
+                        let prev = l.state.code_for_reference(issuer, &r.reference);
+                        let paid =
+                            prev.is_some_and(|id| l.state.is_redeemed(&CodeKey::of(issuer, id)));
+                        (prev, paid)
+                    })
                     .collect()
             }
-            None => vec![None; chunk.len()],
+            None => vec![(None, false); chunk.len()],
         };
         let mut skipped = 0;
+        let mut paid = Vec::new();
         let mut todo = Vec::with_capacity(chunk.len());
-        for (row, prev) in chunk.iter().zip(prev) {
-            let Some(prev) = prev.filter(|_| !job.reissue) else {
-                todo.push((row, Plan::Issue(prev)));
-                continue;
-            };
-            skipped += 1;
-            // Ids derive from the key, the reference and the issue time: the
-            // ledger holding this batch's own id for the row means an
-            // earlier run of this batch issued it. An uninterrupted run's
-            // manifest lists it, so this one does too.
-            if relist && prev == row.code_id_replacing(job.key, job.issued_at, None) {
-                todo.push((row, Plan::Relist));
-            } else {
-                tick();
+        for (row, (prev, was_paid)) in chunk.iter().zip(prev) {
+            match prev {
+                Some(id) if !job.reissue => {
+                    skipped += 1;
+                    // Ids derive from the key, the reference and the issue
+                    // time: the ledger holding this batch's own id for the
+                    // row means an earlier run of this batch issued it. An
+                    // uninterrupted run's manifest lists it, so this one
+                    // does too.
+                    if relist && id == row.code_id_replacing(job.key, job.issued_at, None) {
+                        todo.push((row, Plan::Relist));
+                    } else {
+                        tick();
+                    }
+                }
+                Some(id) if was_paid => {
+                    // Never reissue a paid code (the ledger would refuse it).
+                    paid.push((row.line, id));
+                    tick();
+                }
+                _ => todo.push((row, Plan::Issue(prev))),
             }
         }
         let mut shards = BTreeSet::new();
@@ -451,6 +470,7 @@ fn produce<R: Read>(
         let chunk = Chunk {
             rows: chunk.len() as u64,
             skipped,
+            paid,
             made: ok,
             shards,
         };
@@ -512,6 +532,7 @@ fn commit_all(
         }
         tally.rows += chunk.rows;
         tally.skipped += chunk.skipped;
+        tally.paid.extend(chunk.paid);
     }
     Ok(tally)
 }
@@ -716,7 +737,8 @@ mod tests {
             assert!(name.ends_with(".png") && !name.starts_with('.'), "{name}");
             assert_eq!(shard, &name[..2]);
             let id: CodeId = name[..16].parse().unwrap();
-            assert!(st.issued(&id).is_some(), "{name} has no ledger record");
+            let key = CodeKey::of(&st.issued[0].issuer, id);
+            assert!(st.issued(&key).is_some(), "{name} has no ledger record");
         }
         // A run killed while writing the next chunk leaves temp files.
         let (shard, name) = &first[0];

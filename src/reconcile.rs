@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::code::CodeId;
 use crate::currency::{AmountError, Currency};
 use crate::ledger::{
-    IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Record, Redemption, What,
+    CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
+    What, issuer_tag,
 };
 use crate::sanitize::for_spreadsheet;
 use crate::settlement::{Payment, Settlement};
@@ -49,10 +50,17 @@ pub enum Status {
     UnpaidOpen,
     UnpaidExpired,
     RedeemedElsewhere,
+    /// A payment to a code replaced by a reissue: the code to pay was
+    /// another one, so the payment is never a match.
+    Replaced,
+    /// The row's code id was issued by more than one issuer in the ledger
+    /// (code ids are unique per issuer only): which code was paid cannot
+    /// be told from the row.
+    Ambiguous,
 }
 
 impl Status {
-    pub const ALL: [Status; 12] = [
+    pub const ALL: [Status; 14] = [
         Status::Matched,
         Status::AmountMismatch,
         Status::CurrencyMismatch,
@@ -65,6 +73,8 @@ impl Status {
         Status::UnpaidOpen,
         Status::UnpaidExpired,
         Status::RedeemedElsewhere,
+        Status::Replaced,
+        Status::Ambiguous,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +91,8 @@ impl Status {
             Status::UnpaidOpen => "unpaid_open",
             Status::UnpaidExpired => "unpaid_expired",
             Status::RedeemedElsewhere => "redeemed_elsewhere",
+            Status::Replaced => "replaced",
+            Status::Ambiguous => "ambiguous",
         }
     }
 
@@ -191,6 +203,10 @@ pub enum Note {
     },
     ExpiredAgo(u64),
     ExpiresIn(u64),
+    /// Replaced by this code (its direct successor) in a reissue.
+    ReplacedBy(CodeId),
+    /// Issued by this many issuers.
+    Ambiguous(u32),
 }
 
 /// One line of the report.
@@ -355,7 +371,15 @@ pub struct Book {
     /// search, not twenty steps over a million entries.
     by_code: Vec<(u64, u32)>,
     prefix_start: Vec<u32>,
-    redeemed: HashMap<CodeId, Redemption>,
+    /// The tag ([`issuer_tag`]) of each of `issuers`: redemptions and
+    /// replacements are keyed by (issuer, code id).
+    issuer_tags: Vec<u64>,
+    redeemed: HashMap<CodeKey, Redemption>,
+    /// Codes replaced by a reissue → the code replacing them.
+    replaced: HashMap<CodeKey, CodeId>,
+    /// Losses the ledger records (`lost` records): reported, so that a
+    /// reconciliation never looks complete over records known missing.
+    pub losses: Vec<Loss>,
     /// Issuer lookups while loading (not kept after).
     issuer_ids: FxMap<String, u32>,
 }
@@ -372,7 +396,6 @@ struct BookCode {
 
 /// The terms of an issued code.
 struct Terms {
-    code_id: CodeId,
     amount: u64,
     currency: Currency,
     expires_at: u64,
@@ -396,9 +419,13 @@ impl Book {
     pub fn load(ledger: &Ledger, lock: &LockGuard) -> Result<Book, LedgerError> {
         let mut book = Book::default();
         let mut failed = None;
+        let mut replaced = HashMap::new();
         let mut state = ledger.load_each(lock, |c| {
             if let (What::Issued(f), None) = (&c.what, &failed) {
                 failed = book.push(c.code_id, &c.issuer, f).err();
+                if let Some(old) = f.replaces {
+                    replaced.insert(CodeKey { id: old, ..c.key }, c.code_id);
+                }
             }
         })?;
         if let Some(e) = failed {
@@ -408,6 +435,8 @@ impl Book {
             });
         }
         book.redeemed = std::mem::take(&mut state.redeemed);
+        book.replaced = replaced;
+        book.losses = std::mem::take(&mut state.losses);
         book.seal();
         Ok(book)
     }
@@ -425,10 +454,13 @@ impl Book {
                 issued_at: c.issued_at,
                 expires_at: c.expires_at,
                 payload_sha256: None,
+                replaces: c.replaces,
             };
             book.push(c.code_id, &c.issuer, &f)?;
         }
         book.redeemed = state.redeemed.clone();
+        book.replaced = state.replaced.iter().map(|(k, r)| (*k, r.by)).collect();
+        book.losses = state.losses.clone();
         book.seal();
         Ok(book)
     }
@@ -440,6 +472,7 @@ impl Book {
             None => {
                 let i = u32::try_from(self.issuers.len()).map_err(|_| too_many())?;
                 self.issuers.push(issuer.to_string());
+                self.issuer_tags.push(issuer_tag(issuer));
                 self.issuer_ids.insert(issuer.to_string(), i);
                 i
             }
@@ -511,25 +544,55 @@ impl Book {
     fn terms(&self, i: u32) -> Terms {
         let c = &self.codes[i as usize];
         Terms {
-            code_id: c.code_id,
             amount: c.amount,
             currency: self.currencies[usize::from(c.currency)],
             expires_at: c.expires_at,
         }
     }
 
-    /// The position of an issued code.
-    pub fn position(&self, id: &CodeId) -> Option<u32> {
+    /// The positions of the issued codes with this id, of every issuer
+    /// (ids are unique per issuer only), in ledger order.
+    pub fn positions(&self, id: &CodeId) -> Vec<u32> {
         let id = u64::from_be_bytes(id.0);
         let p = (id >> 48) as usize;
-        let (lo, hi) = (*self.prefix_start.get(p)?, *self.prefix_start.get(p + 1)?);
-        let run = self.by_code.get(lo as usize..hi as usize)?;
-        let i = run.binary_search_by(|e| e.0.cmp(&id)).ok()?;
-        Some(run[i].1)
+        let (Some(&lo), Some(&hi)) = (self.prefix_start.get(p), self.prefix_start.get(p + 1))
+        else {
+            return Vec::new();
+        };
+        let run = self.by_code.get(lo as usize..hi as usize).unwrap_or(&[]);
+        let at = run.partition_point(|e| e.0 < id);
+        run[at..]
+            .iter()
+            .take_while(|e| e.0 == id)
+            .map(|e| e.1)
+            .collect()
     }
 
-    pub fn redemption(&self, id: &CodeId) -> Option<&Redemption> {
-        self.redeemed.get(id)
+    /// The position of the issued code with this id, when exactly one
+    /// issuer issued it.
+    pub fn position(&self, id: &CodeId) -> Option<u32> {
+        match self.positions(id)[..] {
+            [i] => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The (issuer, code id) of issued code `i`.
+    pub fn key(&self, i: u32) -> CodeKey {
+        let c = &self.codes[i as usize];
+        CodeKey {
+            id: c.code_id,
+            issuer: self.issuer_tags[c.issuer as usize],
+        }
+    }
+
+    pub fn redemption(&self, key: &CodeKey) -> Option<&Redemption> {
+        self.redeemed.get(key)
+    }
+
+    /// The code that replaced issued code `i`, if a reissue did.
+    pub fn replaced_by(&self, i: u32) -> Option<CodeId> {
+        self.replaced.get(&self.key(i)).copied()
     }
 }
 
@@ -601,19 +664,28 @@ pub fn reconcile<'a>(
     let mut rows: Vec<Row> = Vec::with_capacity(total + book.len() / 16);
     for (f, file) in files.iter().enumerate() {
         rows.par_extend(file.payments.par_iter().enumerate().map(|(i, p)| {
-            let code = p.code.id().and_then(|id| book.position(&id));
+            let found = p.code.id().map(|id| book.positions(&id));
+            let code = match found.as_deref() {
+                Some(&[c]) => Some(c),
+                _ => None,
+            };
+            let (status, note) = match found.as_deref() {
+                None => (Status::Unknown, Note::NotCodeId),
+                Some([]) => (Status::Unknown, Note::NotIssued),
+                Some([c]) => match book.replaced_by(*c) {
+                    Some(by) => (Status::Replaced, Note::ReplacedBy(by)),
+                    None => (Status::Unknown, Note::None),
+                },
+                Some(many) => (Status::Ambiguous, Note::Ambiguous(many.len() as u32)),
+            };
             Row {
-                status: Status::Unknown,
+                status,
                 source: Source::Settlement {
                     file: f as u32,
                     index: i as u32,
                 },
                 code,
-                note: match (p.code.id(), code) {
-                    (None, _) => Note::NotCodeId,
-                    (Some(_), None) => Note::NotIssued,
-                    (Some(_), Some(_)) => Note::None,
-                },
+                note,
                 expected: false,
             }
         }));
@@ -680,9 +752,12 @@ pub fn reconcile<'a>(
     }
     drop(txns);
     // How many rows name each code (repeats aside), up to 255.
+    // A payment to a replaced code keeps its status: it is no part of
+    // the code's payment (nor of its successor's).
+    let settled = |s: Status| matches!(s, Status::Repeated | Status::Replaced);
     let mut count = vec![0u8; book.len()];
     for row in &rows {
-        if let (Some(c), false) = (row.code, row.status == Status::Repeated) {
+        if let (Some(c), false) = (row.code, settled(row.status)) {
             count[c as usize] = count[c as usize].saturating_add(1);
         }
     }
@@ -691,7 +766,7 @@ pub fn reconcile<'a>(
     // code and in file order.
     rows.par_iter_mut()
         .for_each_init(Scratch::default, |scratch, row| {
-            if let (Some(c), false) = (row.code, row.status == Status::Repeated)
+            if let (Some(c), false) = (row.code, settled(row.status))
                 && count[c as usize] == 1
             {
                 classify_code(
@@ -707,7 +782,7 @@ pub fn reconcile<'a>(
     let mut named: Vec<(u32, u32)> = rows
         .par_iter()
         .enumerate()
-        .filter(|(_, row)| row.status != Status::Repeated)
+        .filter(|(_, row)| !settled(row.status))
         .filter_map(|(r, row)| Some((row.code?, r as u32)))
         .filter(|&(c, _)| count[c as usize] > 1)
         .collect();
@@ -724,7 +799,12 @@ pub fn reconcile<'a>(
             continue;
         }
         let code = &book.codes[i];
-        let (status, note) = match book.redemption(&code.code_id) {
+        let redemption = book.redemption(&book.key(i as u32));
+        // A replaced code is not owed: its successor is (and is listed).
+        if redemption.is_none() && book.replaced_by(i as u32).is_some() {
+            continue;
+        }
+        let (status, note) = match redemption {
             Some(_) => (Status::RedeemedElsewhere, Note::Redeemed),
             None if code.expires_at < at => (
                 Status::UnpaidExpired,
@@ -793,7 +873,7 @@ fn classify_code(
         let f = &files[file as usize];
         Some((&f.payments[index as usize], f, file))
     };
-    let redemption = book.redemption(&code.code_id);
+    let redemption = book.redemption(&book.key(c));
     let Scratch {
         pending,
         paid_rows,
@@ -1130,7 +1210,9 @@ impl<'a> Report<'a> {
         let code = self.code(row);
         let payment = self.payment(row.source);
         let a = self.amounts(row);
-        let redemption = code.and_then(|c| self.book.redemption(&c.code_id));
+        let redemption = row
+            .code
+            .and_then(|c| self.book.redemption(&self.book.key(c)));
         let line_of = |file: u32, line: u64| {
             if self.files.len() > 1 {
                 format!("{}:{line}", self.files[file as usize].source)
@@ -1194,6 +1276,8 @@ impl<'a> Report<'a> {
             }
             Note::ExpiredAgo(s) => format!("expired {} ago", time::humanize(*s)),
             Note::ExpiresIn(s) => format!("expires in {}", time::humanize(*s)),
+            Note::ReplacedBy(by) => format!("the code was replaced by code {by} (reissued)"),
+            Note::Ambiguous(n) => format!("code id issued by {n} issuers in the ledger"),
         };
         let code_id = match (code, payment) {
             (Some(c), _) => c.code_id.to_string(),
@@ -1332,7 +1416,7 @@ pub fn apply_records(report: &Report, now: u64) -> Vec<Record> {
             continue;
         };
         let code = report.book.code(c);
-        if done[c as usize] || report.book.redemption(&code.code_id).is_some() {
+        if done[c as usize] || report.book.redemption(&report.book.key(c)).is_some() {
             continue;
         }
         done[c as usize] = true;
@@ -1681,7 +1765,8 @@ mod tests {
                         c.expires_at
                     )
                 );
-                assert_eq!(b.redemption(&c.code_id), st.redemption(&c.code_id));
+                let k = CodeKey::of(&c.issuer, c.code_id);
+                assert_eq!(b.redemption(&k), st.redemption(&k));
             }
             assert_eq!(b.position(&CodeId([0xee; 8])), None);
             let again = reconcile(&b, &files, AT).unwrap();
@@ -1808,6 +1893,6 @@ mod tests {
             assert_eq!(s.as_str().parse::<Status>(), Ok(s));
         }
         assert!("paid".parse::<Status>().is_err());
-        assert_eq!(Status::discrepancies().len(), 7);
+        assert_eq!(Status::discrepancies().len(), 9);
     }
 }

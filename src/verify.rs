@@ -3,7 +3,9 @@
 //! Checks run in a fixed order and the first failure decides the status:
 //! format → issuer/key known → signature → (EMV profile) payload fields
 //! agree with the signed ones → key not revoked → key valid at issue time →
-//! time window (with skew) → not redeemed. The signature is checked before
+//! time window (with skew) → not redeemed → not replaced by a reissue.
+//! A code is looked up in the ledger by its issuer and code id (code ids
+//! are unique per issuer only). The signature is checked before
 //! revocation so that a forgery naming a revoked key is reported as the
 //! forgery it is.
 //!
@@ -16,7 +18,7 @@ use ed25519_dalek::VerifyingKey;
 
 use crate::code::SignedCode;
 use crate::emv;
-use crate::ledger::{LedgerState, Redemption};
+use crate::ledger::{CodeKey, LedgerState, Redemption};
 use crate::time;
 use crate::trust::{Lookup, TrustList};
 
@@ -35,6 +37,9 @@ pub enum Status {
     Expired,
     NotYetValid,
     Redeemed,
+    /// Replaced by a reissue (`issue --reissue`): the ledger names the
+    /// code to pay instead; this one is never payable again.
+    Replaced,
     NoCode,
 }
 
@@ -51,6 +56,7 @@ impl Status {
             Status::Expired => "expired",
             Status::NotYetValid => "not_yet_valid",
             Status::Redeemed => "redeemed",
+            Status::Replaced => "replaced",
             Status::NoCode => "no_code",
         }
     }
@@ -210,7 +216,8 @@ fn judge(
         let why = format!("expired {} ago", time::humanize(clock.at - c.expires_at));
         return verdict(Status::Expired, code, Some(why));
     }
-    if let Some(r) = ledger.and_then(|l| l.redemption(&c.code_id)) {
+    let key = CodeKey::of(&c.issuer, c.code_id);
+    if let Some(r) = ledger.and_then(|l| l.redemption(&key)) {
         let why = format!(
             "already redeemed at {}{}",
             time::format_utc(r.time),
@@ -222,6 +229,15 @@ fn judge(
         let mut v = verdict(Status::Redeemed, code, Some(why));
         v.redemption = Some(r.clone());
         return v;
+    }
+    // The direct successor is named; if it was reissued in turn, judging
+    // it names the next one, and so on to the code to pay.
+    if let Some(r) = ledger.and_then(|l| l.replaced_by(&key)) {
+        let why = format!(
+            "replaced by code {} (reissued; ledger seq {}): pay that code instead",
+            r.by, r.seq
+        );
+        return verdict(Status::Replaced, code, Some(why));
     }
     verdict(Status::Valid, code, None)
 }

@@ -199,7 +199,8 @@ fn two_redeems_through_two_names_never_both_redeem() {
         match l.load(&lock) {
             Ok(st) => {
                 for id in &acked {
-                    if st.redemption(&id.parse().unwrap()).is_none() {
+                    let key = payqr::ledger::CodeKey::of("bj-traffic", id.parse().unwrap());
+                    if st.redemption(&key).is_none() {
                         doubles.push(format!("round {round} ({what}): acknowledged {id} erased"));
                     }
                 }

@@ -89,7 +89,8 @@ fn rounds(ext: &str) {
             }
         };
         for (id, p) in &acked_by {
-            let r = state.redemption(&id.parse().unwrap());
+            let key = payqr::ledger::CodeKey::of("bj-traffic", id.parse().unwrap());
+            let r = state.redemption(&key);
             if r.and_then(|r| r.txn.as_deref()) != Some(format!("P{p}").as_str()) {
                 lost += 1;
             }

@@ -108,9 +108,9 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             assert!(!state.torn_tail, "iteration {it}: repair left a torn tail");
         }
         for id in &acked {
-            let id = id.parse().unwrap();
+            let key = payqr::ledger::CodeKey::of("bj-traffic", id.parse().unwrap());
             assert!(
-                state.redemption(&id).is_some(),
+                state.redemption(&key).is_some(),
                 "iteration {it}: acknowledged redemption of {id} is missing"
             );
         }

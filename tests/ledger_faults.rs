@@ -139,6 +139,8 @@ fn redeem_and_batch_issue_survive_every_fault() {
         let reset = || {
             std::fs::copy(&base, &ledger).unwrap();
             let _ = std::fs::remove_file(Ledger::new(&ledger).index_path());
+            // A reset behind payqr's back is a loss its checkpoint would show.
+            let _ = std::fs::remove_file(Ledger::new(&ledger).checkpoint_path());
         };
 
         let redeem = [
@@ -177,6 +179,9 @@ fn redeem_and_batch_issue_survive_every_fault() {
 
         let no_ledger = || {
             let _ = std::fs::remove_file(&ledger);
+            // The evidence of the deleted ledger goes with it.
+            let _ = std::fs::remove_file(Ledger::new(&ledger).index_path());
+            let _ = std::fs::remove_file(Ledger::new(&ledger).checkpoint_path());
         };
         let fired = every_fault(
             d.path(),

@@ -115,7 +115,9 @@ pub struct Args {
     #[arg(long, requires = "from")]
     pub dry_run: bool,
     /// Batch: issue a new code for references the ledger already holds;
-    /// the ledger records which code each one replaces.
+    /// the ledger records which code each one replaces, which is refused
+    /// from then on. A reference whose code was already redeemed is not
+    /// reissued (reported; exit 1).
     #[arg(long, requires_all = ["from", "ledger"])]
     pub reissue: bool,
     /// Record issued codes in this ledger (JSON lines, or CSV if *.csv).
@@ -443,6 +445,7 @@ fn run_batch(
         let v = json!({
             "rows": total, "rows_done": tally.rows,
             "issued": tally.issued, "reissued": tally.reissued, "skipped": tally.skipped,
+            "not_reissued_paid": tally.paid.iter().map(|(line, id)| json!({"line": line, "code_id": id.to_string()})).collect::<Vec<_>>(),
             "files": tally.files, "out_dir": out_dir.display().to_string(),
             "seconds": secs, "codes_per_second": rate, "interrupted": interrupted,
             "qr_versions": tally.versions.iter().map(|(v, n)| (v.to_string(), *n)).collect::<BTreeMap<_, _>>(),
@@ -450,6 +453,15 @@ fn run_batch(
         writeln!(std::io::stdout().lock(), "{v}")?;
     }
     eprintln!("payqr: {}", summary(&tally, out_dir, secs, rate));
+    for (line, id) in tally.paid.iter().take(20) {
+        eprintln!(
+            "payqr: {}:{line}: not reissued: code {id} was already redeemed (paid)",
+            csv.display()
+        );
+    }
+    if tally.paid.len() > 20 {
+        eprintln!("payqr: ... and {} more not reissued", tally.paid.len() - 20);
+    }
     if interrupted {
         return Err(Failure {
             code: EXIT_INTERRUPTED,
@@ -459,7 +471,8 @@ fn run_batch(
             ))
         });
     }
-    Ok(Outcome::Success)
+    // Rows refused as already paid: the batch did the rest, but not all.
+    Ok(Outcome::from_ok(tally.paid.is_empty()))
 }
 
 fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
@@ -468,11 +481,14 @@ fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
         .iter()
         .map(|(v, n)| format!("v{v}:{n}"))
         .collect();
-    let reissued = if t.reissued > 0 {
+    let mut reissued = if t.reissued > 0 {
         format!(" ({} reissued)", t.reissued)
     } else {
         String::new()
     };
+    if !t.paid.is_empty() {
+        reissued.push_str(&format!(", {} not reissued (already paid)", t.paid.len()));
+    }
     format!(
         "issued {} code(s){reissued}, skipped {} already in the ledger, wrote {} file(s) to {} in {secs:.2} s ({rate:.0} codes/s, QR versions {})",
         t.issued,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use payqr::ledger::{Ledger, LedgerError};
+use payqr::ledger::{CodeKey, Ledger, LedgerError};
 use payqr::reconcile::{self, Book, Status};
 use payqr::settlement::{self, ColumnMap, Format, Options, Settlement};
 use payqr::text_encoding::TextEncoding;
@@ -141,6 +141,29 @@ pub fn run(a: Args) -> CmdResult {
     let (files, loaded) = rayon::join(parse_all, load);
     let files = files?;
     let (lock, book) = loaded?;
+    // Records the ledger says were lost: whatever they held (redemptions,
+    // codes) this report cannot see, so it says so every time.
+    let losses: Vec<serde_json::Value> = book
+        .losses
+        .iter()
+        .map(|l| {
+            json!({"seq": l.seq, "recorded_at": payqr::time::format_utc(l.time),
+                "records": l.records, "bytes": l.bytes, "covered": l.covered,
+                "hash": payqr::code::to_hex(&l.hash)})
+        })
+        .collect();
+    for l in &book.losses {
+        eprintln!(
+            "payqr: warning: {}: the ledger records a loss (seq {}, {}): {} record(s), {} byte(s) \
+             after byte {} were lost; this report cannot account for them",
+            a.ledger.display(),
+            l.seq,
+            payqr::time::format_utc(l.time),
+            l.records,
+            l.bytes,
+            l.covered - l.bytes.min(l.covered),
+        );
+    }
     let report = reconcile::reconcile(&book, &files, at).map_err(Failure::new)?;
     let records = if a.apply {
         reconcile::apply_records(&report, payqr::time::now())
@@ -186,7 +209,7 @@ pub fn run(a: Args) -> CmdResult {
         // an append checks the new records against.
         let ids: Vec<_> = records
             .iter()
-            .filter_map(|r| r.code_id.parse().ok())
+            .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
             .collect();
         let mut state = ledger.load_codes(&lock, &ids)?;
         ledger.append(&lock, &mut state, records)?;
@@ -202,7 +225,8 @@ pub fn run(a: Args) -> CmdResult {
         writeln!(
             out,
             "{}",
-            json!({"summary": summary, "applied": applied, "rows": rows})
+            json!({"summary": summary, "applied": applied, "rows": rows,
+                "ledger_losses": losses})
         )?;
     } else {
         write_summary(&mut out, &summary)?;

@@ -3,8 +3,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use payqr::code::CodeId;
-use payqr::ledger::{Ledger, Record};
+use payqr::ledger::{CodeKey, Ledger, Record};
 use payqr::trust::TrustList;
 use payqr::verify::{Clock, Status, Verdict, verify_text};
 
@@ -22,8 +21,11 @@ A code is redeemed at most once: the ledger is locked (LEDGER.lock) while a
 code is checked and recorded, and success is printed only after the record is
 on disk. With `-`, lines that arrive together (up to 4096) are checked under
 one lock and committed with one fsync (group commit); a scanner gun typing one
-line at a time still gets each verdict at once. Exit 0 when every code was
-redeemed, 1 when any was refused.
+line at a time still gets each verdict at once. A code is named by its issuer
+and code id. A code replaced by a reissue (issue --reissue) is refused as
+`replaced`, naming the code that replaces it. Exit 0 when every code was
+redeemed, 1 when any was refused, 2 when the ledger shows lost records (see
+`payqr ledger repair --record-loss`).
 
 --at judges the codes as of another time (e.g. payments taken while a counter
 was offline). The ledger then records both times: `time`, the wall clock of
@@ -73,10 +75,13 @@ pub fn run(a: Args) -> CmdResult {
         // Signatures, keys and times do not depend on the ledger: check
         // them on every core before taking the lock.
         let mut verdicts = verify_all(&items, &trust, clock);
-        let ids: Vec<CodeId> = verdicts
+        let ids: Vec<CodeKey> = verdicts
             .iter()
             .filter(|v| v.status == Status::Valid)
-            .filter_map(|v| Some(v.code.as_ref()?.code.code_id))
+            .filter_map(|v| {
+                let c = &v.code.as_ref()?.code;
+                Some(CodeKey::of(&c.issuer, c.code_id))
+            })
             .collect();
         // Check and record under one exclusive lock, taken per batch so an
         // idle scanner gun on stdin never blocks other counters.
@@ -95,7 +100,8 @@ pub fn run(a: Args) -> CmdResult {
                 .clone()
                 .expect("a valid verdict has a code");
             let c = &code.code;
-            if in_group.contains(&c.code_id) {
+            let key = CodeKey::of(&c.issuer, c.code_id);
+            if in_group.contains(&key) {
                 // The same code twice in one batch: commit what came
                 // before, so this one is judged against it (refused).
                 ledger.append(&lock, &mut state, std::mem::take(&mut records))?;
@@ -110,9 +116,9 @@ pub fn run(a: Args) -> CmdResult {
                 done = i;
                 in_group.clear();
             }
-            if state.redemption(&c.code_id).is_some() {
+            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
                 // Judged again with the ledger: the verdict names the
-                // earlier redemption.
+                // earlier redemption, or the code that replaced this one.
                 // Re-read from the text: the profile (PQ1 or EMV) decides
                 // how the signature is checked.
                 let text = items[i]
@@ -122,7 +128,7 @@ pub fn run(a: Args) -> CmdResult {
                 verdicts[i] = verify_text(text, &trust, clock, Some(&state));
                 continue;
             }
-            in_group.insert(c.code_id);
+            in_group.insert(key);
             let mut record = Record::redeemed(
                 &c.issuer,
                 c.code_id,

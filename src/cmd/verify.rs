@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use payqr::ledger::Ledger;
+use payqr::ledger::{CodeKey, Ledger};
 use payqr::verify::{Status, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
@@ -19,7 +19,8 @@ Examples:
 Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile emv).
 Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
 differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
-not_yet_valid, redeemed, no_code. Without --ledger a valid code's payment
+not_yet_valid, redeemed, replaced (reissued: the reason names the code that
+replaces it; with --ledger), no_code. Without --ledger a valid code's payment
 status is not checked, and the verdict says so. Exit 0 when every code is
 valid, 1 when any is not, 2 when an input or the ledger could not be read
 (a missing ledger is an error: verify creates no file).")]
@@ -57,13 +58,14 @@ pub fn run(a: Args) -> CmdResult {
         if let (Some(ledger), Some(code), Some(text)) = (&ledger, &v.code, &item.text)
             && v.status == Status::Valid
         {
-            let id = code.code.code_id;
+            let key = CodeKey::of(&code.code.issuer, code.code.code_id);
             let lock = ledger.lock_shared()?;
-            let state = ledger.lookup_codes(&lock, &[id])?;
+            let state = ledger.lookup_codes(&lock, &[key])?;
             drop(lock);
-            if state.redemption(&id).is_some() {
+            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
                 // Judged again with the ledger, so that the verdict names
-                // the redemption (the text decides the profile).
+                // the redemption or the code that replaced this one (the
+                // text decides the profile).
                 v = verify_text(text, &trust, clock, Some(&state));
             }
         }

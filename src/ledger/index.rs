@@ -11,10 +11,19 @@
 //! - every line the index points at is checked (checksum, code id, event)
 //!   before it is believed.
 //!
-//! Layout (integers little-endian): a 64-byte header (`PAYQRIX1`, prefix
+//! - an index whose header is intact but which covers more than the ledger
+//!   holds, or whose last covered line is not there any more, is evidence
+//!   of lost records: nothing may write to the ledger until `payqr ledger
+//!   repair --record-loss` records the loss in the ledger itself.
+//!
+//! Layout (integers little-endian): a 64-byte header (`PAYQRIX2`, prefix
 //! length, records, last line hash (16 bytes), entry count, CRC-32 of the
-//! header so far), then 24-byte entries: code id (8 bytes), offset of the
-//! `issued` line, offset of the `redeemed` line (`u64::MAX`: none).
+//! header so far), then 40-byte entries sorted by key: code id (8 bytes),
+//! issuer tag ([`issuer_tag`], 8 bytes big-endian), offset of the `issued`
+//! line, of the `redeemed` line, and of the `issued` line of the code that
+//! replaces it (`u64::MAX`: none). A `PAYQRIX1` index (entries keyed by
+//! code id alone) is never used for lookups, but its header is still
+//! evidence of what the ledger held.
 
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
@@ -24,54 +33,104 @@ use std::path::Path;
 
 use super::line::{self, Hash};
 use super::record::{Event, Record};
-use super::state::{Checked, What};
+use super::state::{Checked, CodeKey, What, issuer_tag};
 use super::{Ledger, LedgerError, LedgerState, disk};
 use crate::code::CodeId;
 
-const MAGIC: &[u8; 8] = b"PAYQRIX1";
+const MAGIC: &[u8; 8] = b"PAYQRIX2";
+/// The index of payqr 0.1 (keyed by code id alone): its header is read as
+/// evidence, its entries never.
+const MAGIC_V1: &[u8; 8] = b"PAYQRIX1";
+/// `<ledger>.ckpt`: an index header with no entries, rewritten after
+/// every append (see [`checkpoint`]).
+const MAGIC_CHECKPOINT: &[u8; 8] = b"PAYQRCK1";
 const HEADER: u64 = 64;
-const ENTRY: u64 = 24;
+const ENTRY: u64 = 40;
 const NONE: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    id: CodeId,
+    key: CodeKey,
     issued: u64,
     redeemed: u64,
+    /// The `issued` line of the code replacing this one.
+    replaced: u64,
 }
 
 impl Entry {
-    fn of_record(r: &Record, offset: u64) -> Option<Entry> {
-        let id = r.code_id.parse().ok()?;
-        let (issued, redeemed) = match r.event {
-            Event::Issued => (offset, NONE),
-            Event::Redeemed => (NONE, offset),
-        };
-        Some(Entry {
-            id,
-            issued,
-            redeemed,
-        })
+    fn new(key: CodeKey) -> Entry {
+        Entry {
+            key,
+            issued: NONE,
+            redeemed: NONE,
+            replaced: NONE,
+        }
     }
 
-    fn of(c: &Checked, offset: u64) -> Option<Entry> {
-        let (issued, redeemed) = match c.what {
-            What::Issued(_) => (offset, NONE),
-            What::Redeemed(_) => (NONE, offset),
+    /// The entries a record at `offset` makes: its code's, and for a
+    /// reissue also the replaced code's.
+    fn of_parts(
+        key: CodeKey,
+        event: Event,
+        replaces: Option<CodeId>,
+        offset: u64,
+    ) -> [Option<Entry>; 2] {
+        match event {
+            Event::Issued => [
+                Some(Entry {
+                    issued: offset,
+                    ..Entry::new(key)
+                }),
+                replaces.map(|id| Entry {
+                    replaced: offset,
+                    ..Entry::new(CodeKey { id, ..key })
+                }),
+            ],
+            Event::Redeemed => [
+                Some(Entry {
+                    redeemed: offset,
+                    ..Entry::new(key)
+                }),
+                None,
+            ],
+            Event::Lost => [None, None],
+        }
+    }
+
+    fn of_record(r: &Record, offset: u64) -> [Option<Entry>; 2] {
+        let Ok(id) = r.code_id.parse() else {
+            return [None, None];
         };
-        Some(Entry {
-            id: c.code_id,
-            issued,
-            redeemed,
-        })
+        let replaces = r.replaces.as_deref().and_then(|s| s.parse().ok());
+        Entry::of_parts(CodeKey::of(&r.issuer, id), r.event, replaces, offset)
+    }
+
+    fn of(c: &Checked, offset: u64) -> [Option<Entry>; 2] {
+        match &c.what {
+            What::Issued(f) => Entry::of_parts(c.key, Event::Issued, f.replaces, offset),
+            What::Redeemed(_) => Entry::of_parts(c.key, Event::Redeemed, None, offset),
+            What::Lost(_) => [None, None],
+        }
+    }
+
+    /// The key as the index sorts it: code id, then the tag big-endian.
+    fn key_bytes(key: &CodeKey) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&key.id.0);
+        b[8..].copy_from_slice(&key.issuer.to_be_bytes());
+        b
     }
 
     fn decode(b: &[u8]) -> Entry {
         let u = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
         Entry {
-            id: CodeId(b[..8].try_into().expect("8 bytes")),
-            issued: u(8),
-            redeemed: u(16),
+            key: CodeKey {
+                id: CodeId(b[..8].try_into().expect("8 bytes")),
+                issuer: u64::from_be_bytes(b[8..16].try_into().expect("8 bytes")),
+            },
+            issued: u(16),
+            redeemed: u(24),
+            replaced: u(32),
         }
     }
 }
@@ -94,7 +153,57 @@ pub(super) fn limits() -> (u64, usize) {
     (10_000, 1_000)
 }
 
-/// An index whose header matches the ledger as it is now.
+/// What an index header says the ledger held when it was written.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Header {
+    pub end: u64,
+    pub records: u64,
+    pub last_hash: Hash,
+    count: u64,
+    current: bool,
+}
+
+impl Header {
+    /// An intact header (its CRC matches) of either index version.
+    fn read(file: &mut File) -> Option<Header> {
+        let mut h = [0u8; HEADER as usize];
+        file.read_exact(&mut h).ok()?;
+        let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
+        let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
+        let current = &h[..8] == MAGIC;
+        let known = current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_CHECKPOINT;
+        if !known || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
+            return None;
+        }
+        Some(Header {
+            end: u(8),
+            records: u(16),
+            last_hash: h[24..40].try_into().expect("16 bytes"),
+            count: u(40),
+            current,
+        })
+    }
+
+    /// Whether the ledger (`None`: missing) still ends the covered part
+    /// with the line whose hash the index recorded.
+    pub(super) fn matches(&self, ledger: Option<&File>, ledger_len: u64) -> bool {
+        let Some(ledger) = ledger else {
+            return false;
+        };
+        self.end <= ledger_len
+            && line_before(ledger, self.end)
+                .ok()
+                .flatten()
+                .is_some_and(|l| line::hash(&l) == self.last_hash)
+    }
+}
+
+/// The intact header of the index at `path`, if there is one.
+pub(super) fn header(path: &Path) -> Option<Header> {
+    Header::read(&mut File::open(path).ok()?)
+}
+
+/// An index of the current version whose header and size are intact.
 struct Index {
     file: File,
     end: u64,
@@ -104,42 +213,21 @@ struct Index {
 }
 
 impl Index {
-    /// An index whose header and size are intact, whatever the ledger says.
+    /// The usable index of a header already checked against the ledger.
     fn read(path: &Path) -> Option<Index> {
         let mut file = File::open(path).ok()?;
-        let mut h = [0u8; HEADER as usize];
-        file.read_exact(&mut h).ok()?;
-        let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
-        let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
-        if &h[..8] != MAGIC || crc != crc32fast::hash(&h[..48]) {
-            return None;
-        }
-        let (end, records, count) = (u(8), u(16), u(40));
+        let h = Header::read(&mut file)?;
         let len = file.metadata().ok()?.len();
-        if end == 0 || count.checked_mul(ENTRY)?.checked_add(HEADER)? != len {
+        if !h.current || h.count.checked_mul(ENTRY)?.checked_add(HEADER)? != len {
             return None;
         }
         Some(Index {
             file,
-            end,
-            records,
-            last_hash: h[24..40].try_into().expect("16 bytes"),
-            count,
+            end: h.end,
+            records: h.records,
+            last_hash: h.last_hash,
+            count: h.count,
         })
-    }
-
-    /// Whether the ledger still ends the covered part with the line whose
-    /// hash the index recorded.
-    fn matches(&self, ledger: &File, ledger_len: u64) -> bool {
-        self.end <= ledger_len
-            && line_before(ledger, self.end)
-                .ok()
-                .flatten()
-                .is_some_and(|l| line::hash(&l) == self.last_hash)
-    }
-
-    fn open(path: &Path, ledger: &File, ledger_len: u64) -> Option<Index> {
-        Index::read(path).filter(|ix| ix.matches(ledger, ledger_len))
     }
 
     fn entry(&self, i: u64) -> io::Result<Entry> {
@@ -154,13 +242,13 @@ impl Index {
         Ok(b.chunks_exact(ENTRY as usize).map(Entry::decode).collect())
     }
 
-    /// Binary search on disk: ~20 reads of 24 bytes for 1M codes.
-    fn find(&self, id: CodeId) -> io::Result<Option<Entry>> {
+    /// Binary search on disk: ~20 reads of 40 bytes for 1M codes.
+    fn find(&self, key: CodeKey) -> io::Result<Option<Entry>> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             let e = self.entry(mid)?;
-            match e.id.cmp(&id) {
+            match e.key.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Ok(Some(e)),
@@ -170,7 +258,7 @@ impl Index {
     }
 
     /// The entries of these codes.
-    fn find_all(&self, ids: &HashSet<CodeId>) -> io::Result<Vec<Entry>> {
+    fn find_all(&self, ids: &HashSet<CodeKey>) -> io::Result<Vec<Entry>> {
         // Many codes (a batch from stdin): one read of the whole index
         // beats thousands of small ones; search the bytes as they are.
         if ids.len() > 64 {
@@ -179,7 +267,10 @@ impl Index {
             let entries: Vec<&[u8]> = b.chunks_exact(ENTRY as usize).collect();
             return Ok(ids
                 .iter()
-                .filter_map(|id| entries.binary_search_by(|e| e[..8].cmp(&id.0)).ok())
+                .filter_map(|k| {
+                    let want = Entry::key_bytes(k);
+                    entries.binary_search_by(|e| e[..16].cmp(&want)).ok()
+                })
                 .map(|i| Entry::decode(entries[i]))
                 .collect());
         }
@@ -191,29 +282,66 @@ impl Index {
     }
 }
 
-/// The records the entries point at (all before `end`), or `None` if one
-/// is not what its entry claims (a damaged index: rebuild it).
+/// What a line an entry points at must be.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Want {
+    Issued(CodeKey),
+    Redeemed(CodeKey),
+    /// The `issued` line of a code replacing this one.
+    Replaces(CodeKey),
+}
+
+/// The records the entries point at (all before `end`), each line once,
+/// or `None` if one is not what its entry claims (a damaged index:
+/// rebuild it).
 fn read_records(
     ledger: &Ledger,
     file: &File,
     entries: &[Entry],
     end: u64,
 ) -> io::Result<Option<Vec<Record>>> {
-    let mut out = Vec::new();
+    let mut wants: Vec<(u64, Want)> = Vec::new();
     for e in entries {
-        for (offset, event) in [(e.issued, Event::Issued), (e.redeemed, Event::Redeemed)] {
-            if offset == NONE {
-                continue;
-            }
-            let Some(text) = line_at(file, offset, end)? else {
-                return Ok(None);
-            };
-            match line::decode(ledger.format(), &text, None) {
-                Ok(r) if r.event == event && r.code_id == e.id.to_string() => out.push(r),
-                _ => return Ok(None),
+        let k = e.key;
+        for (offset, want) in [
+            (e.issued, Want::Issued(k)),
+            (e.redeemed, Want::Redeemed(k)),
+            (e.replaced, Want::Replaces(k)),
+        ] {
+            if offset != NONE {
+                wants.push((offset, want));
             }
         }
     }
+    // A reissue's line is both the new code's `issued` line and the old
+    // code's `replaced` one: read, and hand over, once.
+    wants.sort_unstable();
+    let mut out = Vec::new();
+    for same in wants.chunk_by(|a, b| a.0 == b.0) {
+        let Some(text) = line_at(file, same[0].0, end)? else {
+            return Ok(None);
+        };
+        let Ok(r) = line::decode(ledger.format(), &text, None) else {
+            return Ok(None);
+        };
+        let id: Option<CodeId> = r.code_id.parse().ok();
+        let key = id.map(|id| CodeKey::of(&r.issuer, id));
+        let ok = same.iter().all(|(_, want)| match *want {
+            Want::Issued(k) => r.event == Event::Issued && key == Some(k),
+            Want::Redeemed(k) => r.event == Event::Redeemed && key == Some(k),
+            Want::Replaces(k) => {
+                r.event == Event::Issued
+                    && issuer_tag(&r.issuer) == k.issuer
+                    && r.replaces.as_deref().and_then(|s| s.parse().ok()) == Some(k.id)
+            }
+        });
+        if !ok {
+            return Ok(None);
+        }
+        out.push(r);
+    }
+    // In ledger order, as a scan would apply them.
+    out.sort_by_key(|r| r.seq);
     Ok(Some(out))
 }
 
@@ -245,7 +373,7 @@ impl Tail {
             Some(t) if t.end == from => {
                 let new = records.iter().zip(offsets);
                 t.entries
-                    .extend(new.filter_map(|(r, &o)| Entry::of_record(r, o)));
+                    .extend(new.flat_map(|(r, &o)| Entry::of_record(r, o)).flatten());
                 t.end = end;
                 t.records += records.len() as u64;
                 t.last_hash = last_hash;
@@ -297,37 +425,102 @@ fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-/// See [`Ledger::check_index`].
-pub(super) fn check(ledger: &Ledger, state: &LedgerState) -> Result<(), LedgerError> {
-    let path = ledger.index_path();
-    // A damaged or foreign index is no evidence about the ledger.
-    let Some(ix) = Index::read(&path) else {
+/// The 64-byte header of an index covering `end` bytes and `records`
+/// records whose last line hashes to `last_hash`, with `count` entries.
+fn header_bytes(magic: &[u8; 8], end: u64, records: u64, last_hash: &Hash, count: u64) -> Vec<u8> {
+    let mut b = Vec::with_capacity(HEADER as usize);
+    b.extend_from_slice(magic);
+    b.extend_from_slice(&end.to_le_bytes());
+    b.extend_from_slice(&records.to_le_bytes());
+    b.extend_from_slice(last_hash);
+    b.extend_from_slice(&count.to_le_bytes());
+    let crc = crc32fast::hash(&b);
+    b.extend_from_slice(&crc.to_le_bytes());
+    b.resize(HEADER as usize, 0);
+    b
+}
+
+/// Notes, after an append is on disk, how long the ledger is and how its
+/// last line hashes, in `<ledger>.ckpt`: the index covers only what it
+/// had folded in (up to 1,000 records fewer), a ledger under 10,000
+/// records has none, and records cut off after that point would go
+/// unseen. One write of 64 bytes in place, not synced: after a crash it
+/// may be older than the ledger (which was synced first), never newer;
+/// a torn one fails its CRC and is no evidence. Best effort: an
+/// acknowledged record never fails for want of it.
+pub(super) fn checkpoint(ledger: &Ledger, end: u64, records: u64, last_hash: &Hash) {
+    let b = header_bytes(MAGIC_CHECKPOINT, end, records, last_hash, 0);
+    let _ = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(ledger.checkpoint_path())
+        .and_then(|f| f.write_all_at(&b, 0));
+}
+
+/// The evidence files beside a ledger: the index and the checkpoint.
+pub(super) fn evidence_paths(ledger: &Ledger) -> [std::path::PathBuf; 2] {
+    [ledger.index_path(), ledger.checkpoint_path()]
+}
+
+/// Evidence of lost records: the index (any version, header intact) or
+/// the checkpoint covers more than the ledger (`None`: missing) holds, or
+/// the ledger no longer ends that part with the line it recorded. `now`
+/// is what is left (records, bytes) when known.
+pub(super) fn evidence(
+    ledger: &Ledger,
+    file: Option<&File>,
+    len: u64,
+    now: Option<(u64, u64)>,
+) -> Result<(), LedgerError> {
+    // A damaged or foreign file is no evidence about the ledger.
+    let Some((path, h)) = evidence_paths(ledger)
+        .into_iter()
+        .filter_map(|p| Some((header(&p)?, p)))
+        .filter(|(h, _)| !h.matches(file, len))
+        .max_by_key(|(h, _)| h.end)
+        .map(|(h, p)| (p, h))
+    else {
         return Ok(());
     };
-    let file = File::open(ledger.path()).map_err(|e| ledger.io(e))?;
-    if ix.matches(&file, state.end) {
-        return Ok(());
-    }
-    Err(LedgerError::IndexMismatch {
+    let now = match (file, now) {
+        (None, _) => "is missing".to_string(),
+        (_, Some((records, end))) => format!("now has {records} records and {end} bytes"),
+        (_, None) => format!("now has {len} bytes"),
+    };
+    Err(LedgerError::Lost {
         path: ledger.path().to_path_buf(),
         reason: format!(
-            "{} covered {} records and {} bytes of the ledger, which now has {} records and {} \
-             bytes and does not end that part with the line it recorded: records were removed \
-             from the end or the ledger was rewritten (if it was restored from an older copy, \
-             delete the index)",
+            "{} covered {} records and {} bytes of the ledger, which {now} and does not end \
+             that part with the line it recorded: records were removed from the end or the \
+             ledger was rewritten. Nothing is written to it until `payqr ledger repair \
+             --record-loss` records the loss in the ledger",
             path.display(),
-            ix.records,
-            ix.end,
-            state.records,
-            state.end
+            h.records,
+            h.end,
         ),
     })
+}
+
+/// See [`Ledger::check_index`].
+pub(super) fn check(ledger: &Ledger, state: &LedgerState) -> Result<(), LedgerError> {
+    let file = match File::open(ledger.path()) {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(ledger.io(e)),
+    };
+    evidence(
+        ledger,
+        file.as_ref(),
+        state.end,
+        Some((state.records, state.end)),
+    )
 }
 
 /// See [`Ledger::load_codes`].
 pub(super) fn load_codes(
     ledger: &Ledger,
-    ids: HashSet<CodeId>,
+    ids: HashSet<CodeKey>,
     may_write: bool,
 ) -> Result<LedgerState, LedgerError> {
     let wanted = ids.len();
@@ -335,15 +528,22 @@ pub(super) fn load_codes(
     state.only = Some(ids);
     let file = match File::open(ledger.path()) {
         Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(state),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // A missing ledger whose index survives lost every record.
+            evidence(ledger, None, 0, None)?;
+            return Ok(state);
+        }
         Err(e) => return Err(ledger.io(e)),
     };
     let len = file.metadata().map_err(|e| ledger.io(e))?.len();
+    // Before anything is read or rebuilt: an index covering more than
+    // the file holds is kept, and stops every writer and reader here.
+    evidence(ledger, Some(&file), len, None)?;
     let path = ledger.index_path();
     let (min, tail_max) = ledger.limits;
     let only = state.only.as_ref().expect("set above");
     let mut cache = ledger.tail.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(ix) = Index::open(&path, &file, len) {
+    if let Some(ix) = Index::read(&path) {
         // The tail this process read before, if the ledger still ends it
         // with the line it remembers (another process may have appended).
         let seen = cache.take().filter(|t| {
@@ -364,7 +564,7 @@ pub(super) fn load_codes(
             last_hash: ix.last_hash,
         });
         let mut found = ix.find_all(only).map_err(|e| ledger.io(e))?;
-        found.extend(tail.entries.iter().filter(|e| only.contains(&e.id)));
+        found.extend(tail.entries.iter().filter(|e| only.contains(&e.key)));
         if let Some(records) =
             read_records(ledger, &file, &found, tail.end).map_err(|e| ledger.io(e))?
         {
@@ -376,7 +576,8 @@ pub(super) fn load_codes(
             state.end = tail.end;
             state.last_hash = tail.last_hash;
             ledger.scan(&mut state, |r, offset| {
-                tail.entries.extend(Entry::of(r, offset))
+                tail.entries
+                    .extend(Entry::of(r, offset).into_iter().flatten())
             })?;
             // Fold the tail in once reading it costs more than it should: a
             // fresh process reads all of it, a big batch once for thousands
@@ -399,7 +600,9 @@ pub(super) fn load_codes(
         }
     }
     let mut entries = Vec::new();
-    ledger.scan(&mut state, |r, offset| entries.extend(Entry::of(r, offset)))?;
+    ledger.scan(&mut state, |r, offset| {
+        entries.extend(Entry::of(r, offset).into_iter().flatten())
+    })?;
     if may_write && state.records >= min {
         write(ledger, &state, entries)?;
         *cache = (!state.torn_tail).then(|| Tail {
@@ -416,41 +619,41 @@ pub(super) fn load_codes(
 /// Writes the index for the ledger up to `state.end`: sorted, one entry per
 /// code, replacing the old index atomically.
 fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Result<(), LedgerError> {
-    entries.sort_by_key(|e| e.id);
+    entries.sort_by_key(|e| e.key);
     let mut merged: Vec<Entry> = Vec::with_capacity(entries.len());
     for e in entries {
         match merged.last_mut() {
-            Some(m) if m.id == e.id => {
-                let twice = |what: &str| ledger.conflict(format!("code {} {what} twice", e.id));
-                if e.issued != NONE {
-                    if m.issued != NONE {
-                        return Err(twice("issued"));
+            Some(m) if m.key == e.key => {
+                let twice = |what: &str| ledger.conflict(format!("code {} {what} twice", e.key.id));
+                for (mine, theirs, what) in [
+                    (&mut m.issued, e.issued, "issued"),
+                    (&mut m.redeemed, e.redeemed, "redeemed"),
+                    (&mut m.replaced, e.replaced, "replaced"),
+                ] {
+                    if theirs != NONE {
+                        if *mine != NONE {
+                            return Err(twice(what));
+                        }
+                        *mine = theirs;
                     }
-                    m.issued = e.issued;
-                }
-                if e.redeemed != NONE {
-                    if m.redeemed != NONE {
-                        return Err(twice("redeemed"));
-                    }
-                    m.redeemed = e.redeemed;
                 }
             }
             _ => merged.push(e),
         }
     }
-    let mut b = Vec::with_capacity(HEADER as usize + merged.len() * ENTRY as usize);
-    b.extend_from_slice(MAGIC);
-    b.extend_from_slice(&state.end.to_le_bytes());
-    b.extend_from_slice(&state.records.to_le_bytes());
-    b.extend_from_slice(&state.last_hash);
-    b.extend_from_slice(&(merged.len() as u64).to_le_bytes());
-    let crc = crc32fast::hash(&b);
-    b.extend_from_slice(&crc.to_le_bytes());
-    b.resize(HEADER as usize, 0);
+    let mut b = header_bytes(
+        MAGIC,
+        state.end,
+        state.records,
+        &state.last_hash,
+        merged.len() as u64,
+    );
+    b.reserve(merged.len() * ENTRY as usize);
     for e in &merged {
-        b.extend_from_slice(&e.id.0);
+        b.extend_from_slice(&Entry::key_bytes(&e.key));
         b.extend_from_slice(&e.issued.to_le_bytes());
         b.extend_from_slice(&e.redeemed.to_le_bytes());
+        b.extend_from_slice(&e.replaced.to_le_bytes());
     }
     let path = ledger.index_path();
     let index_err = |source| LedgerError::Io {

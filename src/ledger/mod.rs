@@ -16,7 +16,14 @@
 //!   off by [`Ledger::repair`];
 //! - `<ledger>.idx` ([`index`]) lets a redemption look up its code without
 //!   reading the whole ledger. It is rebuilt from the ledger whenever it is
-//!   missing, damaged or stale, so deleting it never loses anything.
+//!   missing, damaged or stale, so deleting it never loses anything. But
+//!   an index covering more than the ledger holds is evidence of lost
+//!   records: every load refuses ([`LedgerError::Lost`]) until
+//!   [`Ledger::record_loss`] writes the loss into the ledger itself;
+//! - codes are named by (issuer, code id) ([`CodeKey`]): code ids are
+//!   unique per issuer only;
+//! - a code replaced by a reissue cannot be redeemed, and a redeemed code
+//!   cannot be replaced ([`Ledger::append`] refuses both).
 
 mod index;
 mod line;
@@ -34,7 +41,10 @@ use crate::durable as disk;
 
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
-pub use state::{Checked, Issued, IssuedFields, LedgerState, Redemption, What};
+pub use state::{
+    Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement, What,
+    issuer_tag,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -54,6 +64,10 @@ pub enum LedgerError {
     Conflict { path: PathBuf, reason: String },
     #[error("{path}: {reason}")]
     IndexMismatch { path: PathBuf, reason: String },
+    /// Evidence (the index) that records were lost from the ledger, not
+    /// yet recorded by `payqr ledger repair --record-loss`.
+    #[error("{path}: lost records: {reason}")]
+    Lost { path: PathBuf, reason: String },
 }
 
 pub struct Ledger {
@@ -117,6 +131,14 @@ impl Ledger {
         PathBuf::from(s)
     }
 
+    /// The checkpoint beside the ledger: its length and last line's hash
+    /// after the last append, evidence if records are cut off later.
+    pub fn checkpoint_path(&self) -> PathBuf {
+        let mut s = self.path.as_os_str().to_owned();
+        s.push(".ckpt");
+        PathBuf::from(s)
+    }
+
     /// Exclusive lock for writers; blocks until other writers are done.
     /// Creates an empty ledger if there is none, so there is a file to lock.
     pub fn lock(&self) -> Result<LockGuard, LedgerError> {
@@ -130,8 +152,17 @@ impl Ledger {
     }
 
     /// Reads and checks every record. A missing file is an empty ledger.
-    /// A torn final line is ignored and flagged in `torn_tail`.
-    pub fn load(&self, _lock: &LockGuard) -> Result<LedgerState, LedgerError> {
+    /// A torn final line is ignored and flagged in `torn_tail`. Evidence
+    /// of lost records (see [`Ledger::check_index`]) is an error.
+    pub fn load(&self, lock: &LockGuard) -> Result<LedgerState, LedgerError> {
+        let state = self.load_unchecked(lock)?;
+        self.check_index(lock, &state)?;
+        Ok(state)
+    }
+
+    /// [`Ledger::load`] without the comparison with the index: what
+    /// `ledger check` reports and repair works on.
+    pub fn load_unchecked(&self, _lock: &LockGuard) -> Result<LedgerState, LedgerError> {
         let mut state = LedgerState::default();
         self.scan(&mut state, |_, _| {})?;
         Ok(state)
@@ -143,18 +174,21 @@ impl Ledger {
     /// code instead of a few hundred (a 1,000,000-code ledger fits in
     /// ~50 MB). [`LedgerState::issued`] finds nothing in such a state,
     /// and it cannot take redemptions.
-    pub fn load_references(&self, _lock: &LockGuard) -> Result<LedgerState, LedgerError> {
+    pub fn load_references(&self, lock: &LockGuard) -> Result<LedgerState, LedgerError> {
         let mut state = LedgerState::default();
         state.refs_only = true;
         self.scan(&mut state, |_, _| {})?;
+        self.check_index(lock, &state)?;
         Ok(state)
     }
 
     /// Compares a loaded ledger with its index, which remembers how long
     /// the ledger was and how its last line hashed when the index was
     /// written: whole records cut off the end, or a chain rewritten after
-    /// an edit, show up here though every remaining line is sound. Without
-    /// an (intact) index there is nothing to compare.
+    /// an edit, show up here though every remaining line is sound
+    /// ([`LedgerError::Lost`]). Without an (intact) index there is nothing
+    /// to compare: if both the index and the lines are gone, nothing can
+    /// tell.
     pub fn check_index(&self, _lock: &LockGuard, state: &LedgerState) -> Result<(), LedgerError> {
         index::check(self, state)
     }
@@ -166,7 +200,7 @@ impl Ledger {
     pub fn load_codes(
         &self,
         _lock: &LockGuard,
-        ids: &[CodeId],
+        ids: &[CodeKey],
     ) -> Result<LedgerState, LedgerError> {
         index::load_codes(self, ids.iter().copied().collect(), true)
     }
@@ -178,7 +212,7 @@ impl Ledger {
     pub fn lookup_codes(
         &self,
         _lock: &LockGuard,
-        ids: &[CodeId],
+        ids: &[CodeKey],
     ) -> Result<LedgerState, LedgerError> {
         index::load_codes(self, ids.iter().copied().collect(), false)
     }
@@ -208,7 +242,7 @@ impl Ledger {
     /// no issued code. A code issued twice is an error, as in `load`.
     pub fn load_each(
         &self,
-        _lock: &LockGuard,
+        lock: &LockGuard,
         mut each: impl FnMut(&Checked) + Send,
     ) -> Result<LedgerState, LedgerError> {
         // Only redeemed codes are kept: each is let in as its redemption
@@ -222,16 +256,17 @@ impl Ledger {
             match &c.what {
                 What::Issued(_) => {
                     let i = u32::try_from(ids.len()).map_err(|_| "too many codes")?;
-                    ids.push((c.code_id, i));
+                    ids.push((c.key, i));
                     seqs.push(c.seq);
                     // The state keeps no issued code: nothing to place.
                     return Ok(());
                 }
                 What::Redeemed(_) => {
                     if let Some(only) = state.only.as_mut() {
-                        only.insert(c.code_id);
+                        only.insert(c.key);
                     }
                 }
+                What::Lost(_) => {}
             }
             state.place(c)
         })?;
@@ -239,11 +274,12 @@ impl Ledger {
         state
             .seal()
             .map_err(|(seq, e)| self.line_err(seq + header_lines, e))?;
-        if let Some((id, i)) = state::issued_twice(ids) {
+        if let Some((key, i)) = state::issued_twice(ids) {
             let seq = seqs[i as usize];
-            let e = format!("code {id} issued twice");
+            let e = format!("code {} issued twice", key.id);
             return Err(self.line_err(seq + header_lines, e));
         }
+        self.check_index(lock, &state)?;
         Ok(state)
     }
 
@@ -428,6 +464,7 @@ impl Ledger {
             });
         }
         let end = state.end + bytes.len() as u64;
+        index::checkpoint(self, end, state.records + records.len() as u64, &hash);
         let mut tail = self.tail.lock().unwrap_or_else(|e| e.into_inner());
         index::Tail::appended(&mut tail, state.end, &records, &offsets, end, hash);
         drop(tail);
@@ -508,7 +545,7 @@ impl Ledger {
     /// when the ledger was whole). Every complete line must be sound:
     /// repair never drops a record.
     pub fn repair(&self, lock: &LockGuard) -> Result<u64, LedgerError> {
-        let state = self.load(lock)?;
+        let state = self.load_unchecked(lock)?;
         if !state.torn_tail {
             return Ok(0);
         }
@@ -521,6 +558,69 @@ impl Ledger {
         f.set_len(state.end).map_err(|e| self.io(e))?;
         disk::sync_data(&f).map_err(|e| self.io(e))?;
         Ok(len - state.end)
+    }
+}
+
+impl Ledger {
+    /// Evidence of lost records, as a loss to record: `None` when the
+    /// index (if any) agrees with the ledger. The ledger must be whole
+    /// (every line sound, no torn tail).
+    pub fn find_loss(&self, lock: &LockGuard) -> Result<Option<Loss>, LedgerError> {
+        let state = self.load_unchecked(lock)?;
+        let file = File::open(&self.path).map_err(|e| self.io(e))?;
+        // The evidence that covers the most: the index or the checkpoint.
+        let found = index::evidence_paths(self)
+            .into_iter()
+            .filter_map(|p| Some((index::header(&p)?, p)))
+            .filter(|(h, _)| !h.matches(Some(&file), state.end))
+            .max_by_key(|(h, _)| h.end);
+        let Some((h, path)) = found else {
+            return Ok(None);
+        };
+        Ok(Some(Loss {
+            seq: 0,
+            time: 0,
+            records: h.records.saturating_sub(state.records),
+            bytes: h.end.saturating_sub(state.end),
+            covered: h.end,
+            hash: h.last_hash,
+            source: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }))
+    }
+
+    /// Records the loss the evidence shows (see [`Ledger::find_loss`]) as
+    /// a `lost` record chained like any other, then removes the stale
+    /// evidence, which the ledger now carries itself (a writer rebuilds
+    /// the index; the append rewrote the checkpoint). Returns the loss
+    /// recorded, `None` when there was none.
+    pub fn record_loss(&self, lock: &LockGuard, now: u64) -> Result<Option<Loss>, LedgerError> {
+        let Some(mut loss) = self.find_loss(lock)? else {
+            return Ok(None);
+        };
+        let mut state = self.load_unchecked(lock)?;
+        if state.torn_tail {
+            return Err(LedgerError::Torn {
+                path: self.path.clone(),
+                line: state.records + 1 + u64::from(self.format == LedgerFormat::Csv),
+            });
+        }
+        let record = Record::lost(&loss, now);
+        self.append(lock, &mut state, vec![record])?;
+        loss.seq = state.records;
+        loss.time = now;
+        for path in index::evidence_paths(self) {
+            let stale = match File::open(&self.path) {
+                Ok(f) => index::header(&path).is_some_and(|h| !h.matches(Some(&f), state.end)),
+                Err(e) => return Err(self.io(e)),
+            };
+            if stale {
+                std::fs::remove_file(&path).map_err(|e| self.io(e))?;
+            }
+        }
+        Ok(Some(loss))
     }
 }
 
@@ -584,29 +684,69 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 /// other, without touching the state.
 #[derive(Default)]
 struct Probe {
-    issued: HashSet<String>,
-    redeemed: HashSet<String>,
+    issued: HashSet<CodeKey>,
+    redeemed: HashSet<CodeKey>,
+    replaced: HashSet<CodeKey>,
 }
 
 impl Probe {
     fn check(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
+        if r.event == Event::Lost {
+            return Ok(());
+        }
         let id: CodeId = r.code_id.parse()?;
-        if state.only.as_ref().is_some_and(|o| !o.contains(&id))
-            || (state.refs_only && r.event == Event::Redeemed)
-        {
+        let key = CodeKey::of(&r.issuer, id);
+        let loaded = |k: &CodeKey| state.only.as_ref().is_none_or(|o| o.contains(k));
+        if !loaded(&key) || (state.refs_only && r.event == Event::Redeemed) {
             return Err(format!("code {id} was not loaded for this append"));
         }
         match r.event {
             Event::Issued => {
-                if state.knows_code(&id) || !self.issued.insert(r.code_id.clone()) {
+                if state.knows_code(&key) || !self.issued.insert(key) {
                     return Err(format!("code {id} is already issued"));
+                }
+                if let Some(old) = r.replaces.as_deref() {
+                    let old = CodeKey {
+                        id: old.parse()?,
+                        ..key
+                    };
+                    if !loaded(&old) {
+                        return Err(format!("code {} was not loaded for this append", old.id));
+                    }
+                    // A paid code stays paid: a reissue would make the
+                    // same fine payable again.
+                    if state.is_redeemed(&old) || self.redeemed.contains(&old) {
+                        return Err(format!(
+                            "code {} is already redeemed; a paid code is not reissued",
+                            old.id
+                        ));
+                    }
+                    if let Some(by) = state.replaced_by(&old) {
+                        return Err(format!(
+                            "code {} was already replaced by code {}",
+                            old.id, by.by
+                        ));
+                    }
+                    if !self.replaced.insert(old) {
+                        return Err(format!("code {} is replaced twice", old.id));
+                    }
                 }
             }
             Event::Redeemed => {
-                if state.redemption(&id).is_some() || !self.redeemed.insert(r.code_id.clone()) {
+                if let Some(by) = state.replaced_by(&key) {
+                    return Err(format!(
+                        "code {id} was replaced by code {} (reissued); only that code can be redeemed",
+                        by.by
+                    ));
+                }
+                if self.replaced.contains(&key) {
+                    return Err(format!("code {id} is replaced in this same append"));
+                }
+                if state.redemption(&key).is_some() || !self.redeemed.insert(key) {
                     return Err(format!("code {id} is already redeemed"));
                 }
             }
+            Event::Lost => {}
         }
         Ok(())
     }
@@ -638,6 +778,10 @@ mod tests {
         }
         .sign(&k)
         .unwrap()
+    }
+
+    fn key(n: u16) -> CodeKey {
+        CodeKey::of("bj-traffic", code(n).code.code_id)
     }
 
     fn redeem(n: u16) -> Record {
@@ -680,8 +824,7 @@ mod tests {
             let st = l.load(&lock).unwrap();
             assert_eq!(st.records, 3);
             assert_eq!(st.issued.len(), 2);
-            let id1 = code(1).code.code_id;
-            assert_eq!(st.redemption(&id1).unwrap().txn.as_deref(), Some("T1"));
+            assert_eq!(st.redemption(&key(1)).unwrap().txn.as_deref(), Some("T1"));
             assert_eq!(
                 st.code_for_reference("bj-traffic", "京A12342"),
                 Some(code(2).code.code_id)
@@ -737,7 +880,8 @@ mod tests {
             );
             let full = l.load(&lock).unwrap();
             assert_eq!((full.records, full.issued.len()), (refs.records, 301));
-            assert!(refs.knows_code(&last.code_id) && full.knows_code(&last.code_id));
+            let last = CodeKey::of(&last.issuer, last.code_id);
+            assert!(refs.knows_code(&last) && full.knows_code(&last));
         }
     }
 
@@ -937,7 +1081,7 @@ mod tests {
 
     /// The state of a few codes, read through the index or by a scan, is
     /// what a full load says about them.
-    fn same_as_full(l: &Ledger, ids: &[CodeId]) {
+    fn same_as_full(l: &Ledger, ids: &[CodeKey]) {
         let lock = l.lock().unwrap();
         let full = l.load(&lock).unwrap();
         let part = l.load_codes(&lock, ids).unwrap();
@@ -953,7 +1097,7 @@ mod tests {
     fn index_answers_like_a_full_load_and_survives_damage() {
         for (_d, l) in both() {
             filled(&l, 40);
-            let ids: Vec<CodeId> = (1..=41).map(|i| code(i).code.code_id).collect();
+            let ids: Vec<CodeKey> = (1..=41).map(key).collect();
             // Below the threshold no index is kept.
             same_as_full(&l, &ids);
             assert!(!l.index_path().exists());
@@ -1006,7 +1150,7 @@ mod tests {
                 ..l
             };
             let lock = l.lock().unwrap();
-            let mut st = l.load_codes(&lock, &[code(2).code.code_id]).unwrap();
+            let mut st = l.load_codes(&lock, &[key(2)]).unwrap();
             assert!(l.index_path().exists());
             l.check_index(&lock, &l.load(&lock).unwrap()).unwrap();
             // Growing past the index is fine.
@@ -1018,12 +1162,49 @@ mod tests {
             let lines: Vec<&str> = text.lines().collect();
             let keep = lines.len() - 3;
             std::fs::write(l.path(), lines[..keep].join("\n") + "\n").unwrap();
-            let cut = l.load(&lock).unwrap();
+            let cut = l.load_unchecked(&lock).unwrap();
             let e = l.check_index(&lock, &cut).unwrap_err().to_string();
             assert!(e.contains("records were removed from the end"), "{e}");
-            // Without the index there is nothing to compare with.
+            // Every load refuses: nothing is rebuilt over the evidence.
+            let idx = std::fs::read(l.index_path()).unwrap();
+            for e in [
+                l.load(&lock).unwrap_err(),
+                l.load_references(&lock).unwrap_err(),
+                l.load_each(&lock, |_| {}).unwrap_err(),
+                l.load_codes(&lock, &[key(2)]).unwrap_err(),
+                l.lookup_codes(&lock, &[key(2)]).unwrap_err(),
+            ] {
+                assert!(matches!(e, LedgerError::Lost { .. }), "{e}");
+            }
+            assert_eq!(std::fs::read(l.index_path()).unwrap(), idx);
+            // The index alone covered 60 records (before redeem(2)).
+            let ckpt = std::fs::read(l.checkpoint_path()).unwrap();
+            std::fs::remove_file(l.checkpoint_path()).unwrap();
+            assert_eq!(l.find_loss(&lock).unwrap().unwrap().records, 2);
+            // Without the index and the checkpoint there is nothing to
+            // compare with.
             std::fs::remove_file(l.index_path()).unwrap();
             l.check_index(&lock, &cut).unwrap();
+            assert!(l.find_loss(&lock).unwrap().is_none());
+            // The checkpoint covered all 61; 58 are left.
+            std::fs::write(l.index_path(), &idx).unwrap();
+            std::fs::write(l.checkpoint_path(), &ckpt).unwrap();
+            let loss = l.find_loss(&lock).unwrap().unwrap();
+            assert_eq!(loss.records, 3);
+            let recorded = l.record_loss(&lock, 77).unwrap().unwrap();
+            assert_eq!((recorded.records, recorded.seq), (3, 59));
+            assert!(!l.index_path().exists());
+            let st = l.load(&lock).unwrap();
+            assert_eq!(st.records, 59);
+            assert_eq!(st.losses.len(), 1);
+            assert_eq!(st.losses[0].bytes, loss.bytes);
+            assert_eq!(st.losses[0].hash, loss.hash);
+            assert!(l.find_loss(&lock).unwrap().is_none());
+            assert!(l.record_loss(&lock, 78).unwrap().is_none());
+            // Writing resumes, and a rebuilt index still sees the loss.
+            let mut st = l.load_codes(&lock, &[key(4)]).unwrap();
+            l.append(&lock, &mut st, vec![redeem(4)]).unwrap();
+            assert_eq!(l.load(&lock).unwrap().losses.len(), 1);
         }
     }
 
@@ -1031,7 +1212,7 @@ mod tests {
     fn a_process_keeps_its_tail_between_batches() {
         for (_d, l) in both() {
             filled(&l, 60);
-            let ids: Vec<CodeId> = (1..=60).map(|i| code(i).code.code_id).collect();
+            let ids: Vec<CodeKey> = (1..=60).map(key).collect();
             // Two "processes": `a` keeps what it read past the index between
             // its batches (and folds it in after 32), `b` appends between.
             let a = Ledger {
@@ -1044,16 +1225,18 @@ mod tests {
             };
             for k in (2..=60).step_by(2) {
                 let lock = a.lock().unwrap();
-                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                let mut st = a.load_codes(&lock, &[key(k)]).unwrap();
                 a.append(&lock, &mut st, vec![redeem(k)]).unwrap();
                 // A second redemption in the same process is refused.
-                let mut st = a.load_codes(&lock, &[code(k).code.code_id]).unwrap();
+                let mut st = a.load_codes(&lock, &[key(k)]).unwrap();
                 assert!(a.append(&lock, &mut st, vec![redeem(k)]).is_err());
                 drop(lock);
                 if k % 3 == 0 {
                     let new = code(100 + k);
                     let lock = b.lock().unwrap();
-                    let mut st = b.load_codes(&lock, &[new.code.code_id]).unwrap();
+                    let mut st = b
+                        .load_codes(&lock, &[CodeKey::of(&new.code.issuer, new.code.code_id)])
+                        .unwrap();
                     b.append(&lock, &mut st, vec![Record::issued(&new, 5)])
                         .unwrap();
                 }

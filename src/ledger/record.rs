@@ -28,6 +28,10 @@ impl LedgerFormat {
 pub enum Event {
     Issued,
     Redeemed,
+    /// Records found lost and acknowledged by `payqr ledger repair
+    /// --record-loss`: no code; `txn` says how many records and bytes,
+    /// and the hash the evidence expected (see docs/FORMAT.md §4).
+    Lost,
 }
 
 /// One ledger line. Issued records fill the code fields; redeemed records
@@ -129,6 +133,34 @@ impl Record {
             txn,
             channel: Some(channel.to_string()),
             source,
+            replaces: None,
+            judged_at: None,
+        }
+    }
+}
+
+impl Record {
+    /// The record of a loss (seq assigned on append): `txn` holds the
+    /// details, `channel` is `repair`, `source` names the evidence.
+    pub fn lost(loss: &super::state::Loss, now: u64) -> Record {
+        Record {
+            seq: 0,
+            time: time::format_utc(now),
+            event: Event::Lost,
+            issuer: String::new(),
+            code_id: String::new(),
+            key_id: None,
+            kind: None,
+            amount: None,
+            currency: None,
+            payee: None,
+            reference: None,
+            issued_at: None,
+            expires_at: None,
+            payload_sha256: None,
+            txn: Some(loss.details()),
+            channel: Some("repair".into()),
+            source: Some(loss.source.clone()),
             replaces: None,
             judged_at: None,
         }

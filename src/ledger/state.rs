@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::line::{GENESIS, Hash};
 use super::record::{Event, RawRecord, Record, Text};
-use crate::code::{CodeId, Kind};
+use crate::code::{CodeId, Kind, parse_hex};
 use crate::currency::Currency;
 use crate::time;
 
@@ -30,6 +30,102 @@ pub struct Issued {
     pub expires_at: u64,
     /// SHA-256 of the signed payload (bytes, not hex: 1M codes in memory).
     pub payload_sha256: Option<[u8; 32]>,
+    /// The code this one replaces (`payqr issue --reissue`).
+    pub replaces: Option<CodeId>,
+}
+
+/// What names a code: code ids are unique per issuer only, so every
+/// lookup takes the issuer too. The issuer is held as 64 bits of its
+/// SHA-256 ([`issuer_tag`]): 16 bytes a key, where the name would cost an
+/// allocation per code. Two issuer names sharing a tag would need a
+/// second preimage of 64 bits against a name already in the trust list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeKey {
+    pub id: CodeId,
+    pub issuer: u64,
+}
+
+impl CodeKey {
+    pub fn of(issuer: &str, id: CodeId) -> CodeKey {
+        CodeKey {
+            id,
+            issuer: issuer_tag(issuer),
+        }
+    }
+}
+
+/// 64 bits of SHA-256 over the issuer name. A ledger names a handful of
+/// issuers: each thread remembers the last one, so a full load hashes
+/// almost nothing.
+pub fn issuer_tag(issuer: &str) -> u64 {
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, u64)> =
+            const { std::cell::RefCell::new((String::new(), 0)) };
+    }
+    LAST.with_borrow_mut(|(name, tag)| {
+        if *name != issuer || name.is_empty() {
+            let d = Sha256::digest(issuer.as_bytes());
+            *tag = u64::from_be_bytes(d[..8].try_into().expect("8 bytes"));
+            issuer.clone_into(name);
+        }
+        *tag
+    })
+}
+
+/// A code replaced by a reissue: the code that replaces it (its direct
+/// successor, which may itself be replaced later) and the seq of that
+/// code's `issued` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement {
+    pub by: CodeId,
+    pub seq: u64,
+}
+
+/// Records lost from the ledger, as a `lost` record (`payqr ledger repair
+/// --record-loss`) says: evidence (the index) showed the ledger had once
+/// been longer than it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    /// The seq of the `lost` record.
+    pub seq: u64,
+    /// When the loss was recorded (UTC seconds).
+    pub time: u64,
+    /// Records and bytes the evidence covered beyond what was left (at
+    /// least this many: a ledger rewritten to the same length loses
+    /// records the count cannot show).
+    pub records: u64,
+    pub bytes: u64,
+    /// How long the ledger was, and the hash of its last line then, as
+    /// the evidence recorded them.
+    pub covered: u64,
+    pub hash: Hash,
+    /// Where the evidence came from (the index file name).
+    pub source: String,
+}
+
+impl Loss {
+    /// The `txn` text of a `lost` record.
+    pub(super) fn details(&self) -> String {
+        format!(
+            "records={};bytes={};covered={};hash={}",
+            self.records,
+            self.bytes,
+            self.covered,
+            crate::code::to_hex(&self.hash)
+        )
+    }
+
+    fn parse(txn: &str) -> Option<(u64, u64, u64, Hash)> {
+        let mut it = txn.split(';');
+        let mut field = |name: &str| it.next()?.strip_prefix(name)?.strip_prefix('=');
+        let records = field("records")?.parse().ok()?;
+        let bytes = field("bytes")?.parse().ok()?;
+        let covered = field("covered")?.parse().ok()?;
+        let hash = parse_hex(field("hash")?)?;
+        it.next()
+            .is_none()
+            .then_some((records, bytes, covered, hash))
+    }
 }
 
 /// A redemption as recorded.
@@ -48,14 +144,18 @@ pub struct Redemption {
 pub struct LedgerState {
     /// Issued codes in ledger order (empty in a references-only state).
     pub issued: Vec<Issued>,
-    /// Code id → position in `issued`, or the issuing record's seq in a
-    /// references-only state (12 bytes a code: at 1,000,000 codes every
-    /// byte here is a megabyte of a full load's ≤ 300 MB).
-    by_code: Sorted<CodeId>,
+    /// (Issuer, code id) → position in `issued`, or the issuing record's
+    /// seq in a references-only state (20 bytes a code: at 1,000,000 codes
+    /// every byte here is a megabyte of a full load's ≤ 300 MB).
+    by_code: Sorted<CodeKey>,
     /// (issuer, reference) by a 32-bit hash, checked against `issued` on
     /// lookup: 1M references as owned string pairs would cost ~100 MB.
     by_reference: Sorted<u32>,
-    pub redeemed: HashMap<CodeId, Redemption>,
+    pub redeemed: HashMap<CodeKey, Redemption>,
+    /// Codes replaced by a reissue, and by which code.
+    pub replaced: HashMap<CodeKey, Replacement>,
+    /// Losses recorded in the ledger (`lost` records), in ledger order.
+    pub losses: Vec<Loss>,
     pub records: u64,
     /// Whether the file ends in a partial line (ignored, reported).
     pub torn_tail: bool,
@@ -64,7 +164,7 @@ pub struct LedgerState {
     /// The hash of the last complete record's line (the next one's `prev`).
     pub(super) last_hash: Hash,
     /// Only these codes are kept (a partial state); `None` keeps all.
-    pub(super) only: Option<HashSet<CodeId>>,
+    pub(super) only: Option<HashSet<CodeKey>>,
     /// A references-only state (see [`super::Ledger::load_references`]):
     /// no `issued` records and no redemptions, just which code each
     /// (issuer, reference) got, in `refs`.
@@ -72,6 +172,10 @@ pub struct LedgerState {
     /// (SHA-256 of issuer and reference, truncated; (seq, code id)) in a
     /// references-only state: 32 bytes a code.
     refs: Sorted<[u8; 16], (u64, CodeId)>,
+    /// Redeemed codes (with the redemption's seq) in a references-only
+    /// state, which keeps no redemption itself: a reissue must know
+    /// whether the code it replaces was paid.
+    redeemed_refs: Sorted<CodeKey, u64>,
     /// The issuer and payee of the last code placed, to share.
     shared: (Option<Arc<str>>, Option<Arc<str>>),
 }
@@ -83,6 +187,8 @@ impl Default for LedgerState {
             by_code: Sorted::default(),
             by_reference: Sorted::default(),
             redeemed: HashMap::new(),
+            replaced: HashMap::new(),
+            losses: Vec::new(),
             records: 0,
             torn_tail: false,
             end: 0,
@@ -90,6 +196,7 @@ impl Default for LedgerState {
             only: None,
             refs_only: false,
             refs: Sorted::default(),
+            redeemed_refs: Sorted::default(),
             shared: (None, None),
         }
     }
@@ -191,22 +298,70 @@ fn reference_key(issuer: &str, reference: &str) -> u32 {
 
 impl LedgerState {
     /// The issued record of a code (never in a references-only state).
-    pub fn issued(&self, id: &CodeId) -> Option<&Issued> {
+    pub fn issued(&self, key: &CodeKey) -> Option<&Issued> {
         if self.refs_only {
             return None;
         }
-        let i = self.by_code.range(*id).first()?.1;
+        let i = self.by_code.range(*key).first()?.1;
         Some(&self.issued[i as usize])
     }
 
     /// Whether the state has seen the code issued (in any kind of state
     /// that kept the code).
-    pub fn knows_code(&self, id: &CodeId) -> bool {
-        !self.by_code.range(*id).is_empty()
+    pub fn knows_code(&self, key: &CodeKey) -> bool {
+        !self.by_code.range(*key).is_empty()
     }
 
-    pub fn redemption(&self, id: &CodeId) -> Option<&Redemption> {
-        self.redeemed.get(id)
+    /// The redemption of a code (never in a references-only state, which
+    /// knows only [`LedgerState::is_redeemed`]).
+    pub fn redemption(&self, key: &CodeKey) -> Option<&Redemption> {
+        self.redeemed.get(key)
+    }
+
+    /// Whether the code was redeemed, in any kind of state that kept it.
+    pub fn is_redeemed(&self, key: &CodeKey) -> bool {
+        self.redeemed.contains_key(key) || !self.redeemed_refs.range(*key).is_empty()
+    }
+
+    /// The code that replaced this one, if a reissue did.
+    pub fn replaced_by(&self, key: &CodeKey) -> Option<&Replacement> {
+        self.replaced.get(key)
+    }
+
+    /// References paid more than once through a chain of reissues (a code
+    /// and the code replacing it both redeemed), from a full load: each
+    /// as the redeemed codes of the chain, oldest first. payqr refuses
+    /// both steps that lead there (reissuing a paid code, redeeming a
+    /// replaced one); this finds ledgers written before it did.
+    pub fn double_payments(&self) -> Vec<Vec<&Issued>> {
+        let mut chains: HashMap<CodeKey, Vec<&Issued>> = HashMap::new();
+        for key in self.redeemed.keys() {
+            let Some(mut c) = self.issued(key) else {
+                continue;
+            };
+            let paid = c;
+            // Back to the first code of the chain (bounded: a cycle would
+            // need a code replacing one issued after it).
+            for _ in 0..=self.issued.len() {
+                match c
+                    .replaces
+                    .and_then(|id| self.issued(&CodeKey::of(&c.issuer, id)))
+                {
+                    Some(p) if p.seq < c.seq => c = p,
+                    _ => break,
+                }
+            }
+            chains
+                .entry(CodeKey::of(&c.issuer, c.code_id))
+                .or_default()
+                .push(paid);
+        }
+        let mut twice: Vec<Vec<&Issued>> = chains.into_values().filter(|v| v.len() > 1).collect();
+        for v in &mut twice {
+            v.sort_by_key(|c| c.seq);
+        }
+        twice.sort_by_key(|v| v[0].seq);
+        twice
     }
 
     pub fn code_for_reference(&self, issuer: &str, reference: &str) -> Option<CodeId> {
@@ -233,11 +388,16 @@ impl LedgerState {
     pub(super) fn seal(&mut self) -> Result<(), (u64, String)> {
         self.by_reference.seal();
         self.refs.seal();
+        if let Some(seq) = self.redeemed_refs.seal() {
+            let id = self.redeemed_refs.items.iter().find(|e| e.1 == seq);
+            let id = id.map(|e| e.0.id.to_string()).unwrap_or_default();
+            return Err((seq, format!("code {id} redeemed twice")));
+        }
         let Some(v) = self.by_code.seal() else {
             return Ok(());
         };
         if self.refs_only {
-            let id = self.by_code.items.iter().find(|e| e.1 == v).map(|e| e.0);
+            let id = self.by_code.items.iter().find(|e| e.1 == v).map(|e| e.0.id);
             let id = id.map(|id| id.to_string()).unwrap_or_default();
             return Err((u64::from(v), format!("code {id} issued twice")));
         }
@@ -245,8 +405,8 @@ impl LedgerState {
         Err((c.seq, format!("code {} issued twice", c.code_id)))
     }
 
-    fn keeps(&self, id: &CodeId) -> bool {
-        self.only.as_ref().is_none_or(|o| o.contains(id))
+    fn keeps(&self, key: &CodeKey) -> bool {
+        self.only.as_ref().is_none_or(|o| o.contains(key))
     }
 
     /// Checks one record against the state and applies it.
@@ -277,18 +437,39 @@ impl LedgerState {
 
     /// Records a checked record if the state keeps its code.
     pub(super) fn place(&mut self, c: Checked) -> Result<(), String> {
-        let code_id = c.code_id;
+        let (key, code_id) = (c.key, c.code_id);
         match c.what {
             What::Issued(f) => {
-                if !self.keeps(&code_id) {
+                if let Some(old) = f.replaces {
+                    // Kept with the code replaced, whether or not this
+                    // state keeps the new one: that is what a redemption
+                    // of the old code must find.
+                    let old = CodeKey { id: old, ..key };
+                    if old == key {
+                        return Err(format!("code {code_id} replaces itself"));
+                    }
+                    if self.keeps(&old) {
+                        let by = Replacement {
+                            by: code_id,
+                            seq: c.seq,
+                        };
+                        if let Some(first) = self.replaced.insert(old, by) {
+                            return Err(format!(
+                                "code {} replaced twice (first by code {} at seq {})",
+                                old.id, first.by, first.seq
+                            ));
+                        }
+                    }
+                }
+                if !self.keeps(&key) {
                     return Ok(());
                 }
                 // A second issue of the id is found by seal().
                 if self.refs_only {
-                    let key = reference_digest(&c.issuer, &f.reference);
-                    self.refs.push(key, (c.seq, code_id));
+                    let digest = reference_digest(&c.issuer, &f.reference);
+                    self.refs.push(digest, (c.seq, code_id));
                     let seq = u32::try_from(c.seq).map_err(|_| "too many records")?;
-                    self.by_code.push(code_id, seq);
+                    self.by_code.push(key, seq);
                     return Ok(());
                 }
                 let issued = Issued {
@@ -302,26 +483,33 @@ impl LedgerState {
                     issued_at: f.issued_at,
                     expires_at: f.expires_at,
                     payload_sha256: f.payload_sha256,
+                    replaces: f.replaces,
                     issuer: share(&mut self.shared.0, c.issuer),
                 };
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
-                let key = reference_key(&issued.issuer, &issued.reference);
-                self.by_reference.push(key, i);
-                self.by_code.push(code_id, i);
+                let rk = reference_key(&issued.issuer, &issued.reference);
+                self.by_reference.push(rk, i);
+                self.by_code.push(key, i);
                 self.issued.push(issued);
             }
             What::Redeemed(redemption) => {
-                if !self.keeps(&code_id) || self.refs_only {
+                if !self.keeps(&key) {
                     return Ok(());
                 }
-                if let Some(prev) = self.redeemed.get(&code_id) {
+                if self.refs_only {
+                    // A second redemption is found by seal().
+                    self.redeemed_refs.push(key, redemption.seq);
+                    return Ok(());
+                }
+                if let Some(prev) = self.redeemed.get(&key) {
                     return Err(format!(
                         "code {code_id} redeemed twice (first at seq {})",
                         prev.seq
                     ));
                 }
-                self.redeemed.insert(code_id, redemption);
+                self.redeemed.insert(key, redemption);
             }
+            What::Lost(loss) => self.losses.push(*loss),
         }
         Ok(())
     }
@@ -332,6 +520,8 @@ impl LedgerState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
     pub seq: u64,
+    /// The code's issuer and id (empty and zero in a `lost` record).
+    pub key: CodeKey,
     pub code_id: CodeId,
     pub issuer: String,
     pub what: What,
@@ -341,6 +531,8 @@ pub struct Checked {
 pub enum What {
     Issued(IssuedFields),
     Redeemed(Redemption),
+    /// Boxed: rare, and every line read carries a `What`.
+    Lost(Box<Loss>),
 }
 
 /// The fields of an `issued` record besides seq, code id and issuer.
@@ -354,11 +546,13 @@ pub struct IssuedFields {
     pub issued_at: u64,
     pub expires_at: u64,
     pub payload_sha256: Option<[u8; 32]>,
+    /// The code this one replaces (same issuer).
+    pub replaces: Option<CodeId>,
 }
 
 /// The first code issued twice among (code, position) pairs, as
 /// [`LedgerState::seal`] names it: its later position.
-pub(super) fn issued_twice(ids: Vec<(CodeId, u32)>) -> Option<(CodeId, u32)> {
+pub(super) fn issued_twice(ids: Vec<(CodeKey, u32)>) -> Option<(CodeKey, u32)> {
     let mut sorted = Sorted {
         items: ids,
         sorted: 0,
@@ -377,6 +571,33 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
     let time = when("time", Some(&r.time))?;
     if let Some(judged) = r.judged_at.as_deref() {
         when("judged_at", Some(judged))?;
+    }
+    if r.event == Event::Lost {
+        // A loss names no code: issuer and code id stay empty.
+        if !r.issuer.is_empty() || !r.code_id.is_empty() {
+            return Err("lost: issuer and code_id must be empty".into());
+        }
+        let txn = r.txn.as_deref().ok_or("txn: missing")?;
+        let (records, bytes, covered, hash) = Loss::parse(txn)
+            .ok_or("txn: not records=N;bytes=N;covered=N;hash=<32 hex> (a lost record)")?;
+        return Ok(Checked {
+            seq: r.seq,
+            key: CodeKey {
+                id: CodeId([0; 8]),
+                issuer: 0,
+            },
+            code_id: CodeId([0; 8]),
+            issuer: String::new(),
+            what: What::Lost(Box::new(Loss {
+                seq: r.seq,
+                time,
+                records,
+                bytes,
+                covered,
+                hash,
+                source: r.source.map(|t| t.0.into_owned()).unwrap_or_default(),
+            })),
+        });
     }
     let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
     crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
@@ -405,6 +626,10 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                         Some(crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?)
                     }
                 },
+                replaces: match r.replaces.as_deref() {
+                    None | Some("") => None,
+                    Some(id) => Some(id.parse().map_err(|e| format!("replaces: {e}"))?),
+                },
             })
         }
         Event::Redeemed => What::Redeemed(Redemption {
@@ -414,9 +639,12 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             channel: r.channel.map(|t| t.0.into_owned()).unwrap_or_default(),
             source: r.source.map(|t| t.0.into_owned()),
         }),
+        // Returned above; named so the match stays exhaustive.
+        Event::Lost => return Err("lost: misread".into()),
     };
     Ok(Checked {
         seq: r.seq,
+        key: CodeKey::of(&r.issuer, code_id),
         code_id,
         issuer: r.issuer.0.into_owned(),
         what,
