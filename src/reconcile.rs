@@ -32,6 +32,9 @@ use crate::sanitize::for_spreadsheet;
 use crate::settlement::{Payment, Settlement};
 use crate::time;
 
+mod breakdown;
+pub use breakdown::{Breakdown, Net};
+
 /// The ledger channel of redemptions written by [`apply_records`].
 pub const CHANNEL: &str = "settlement";
 

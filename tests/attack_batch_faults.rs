@@ -94,7 +94,15 @@ fn batch_issue_survives_a_fault_at_every_write_sync_and_rename() {
     std::fs::write(d.path().join("rows.csv"), ROWS).unwrap();
     let clean = || {
         let _ = std::fs::remove_dir_all(d.path().join("out"));
-        for f in ["l.jsonl", "manifest.csv", ".manifest.csv.tmp"] {
+        // A fresh ledger: its checkpoint and index go with it (left alone,
+        // they are evidence of lost records and stop every writer).
+        for f in [
+            "l.jsonl",
+            "l.jsonl.ckpt",
+            "l.jsonl.idx",
+            "manifest.csv",
+            ".manifest.csv.tmp",
+        ] {
             let _ = std::fs::remove_file(d.path().join(f));
         }
     };
@@ -196,7 +204,9 @@ fn single_issue_images_are_whole_or_absent_under_every_fault() {
             }
             std::fs::write(d.path().join("one.png"), b"OLD").unwrap();
             std::fs::write(d.path().join("one.svg"), b"OLD").unwrap();
-            let _ = std::fs::remove_file(d.path().join("s.jsonl"));
+            for f in ["s.jsonl", "s.jsonl.ckpt", "s.jsonl.idx"] {
+                let _ = std::fs::remove_file(d.path().join(f));
+            }
             let fault = format!("{op}:{n}:{kind}");
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
             cmd.current_dir(d.path())

@@ -483,3 +483,88 @@ fn generic_settlement_and_batch_csvs_can_be_gbk() {
         "{err}"
     );
 }
+
+/// Net money per file and per day agrees with each bill's own summary
+/// (issue 14: "net totals per status, per file and per day must agree with
+/// the provider's own summary"); a file's rows are not lost among the
+/// statuses of several files.
+#[test]
+fn net_per_file_and_per_day_agree_with_each_bill() {
+    let d = setup();
+    issue_fixture_fines(d.path());
+    let names = ["wechat-2026-11-23.csv", "wechat-2026-11-24.csv"];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| fixtures().join("settlement").join(n).display().to_string())
+        .collect();
+    let r = reconcile(
+        d.path(),
+        &paths[0],
+        &["--settlement", &paths[1], "--report", "r.jsonl"],
+    );
+    let v = json(&r);
+    let by_file = v["by_file"].as_array().expect("by_file");
+    assert_eq!(by_file.len(), 2, "{v}");
+    let mut day_paid = std::collections::BTreeMap::new();
+    for (name, line) in names.iter().zip(by_file) {
+        let s = wechat_summary(&fixture_text(name));
+        assert_eq!(line["key"], *name);
+        assert_eq!(
+            line["paid_minor"].as_i64(),
+            Some(fen(&s["订单总金额"]) - fen(&s["申请退款总金额"])),
+            "{name}: {line}"
+        );
+        assert_eq!(
+            fen(line["fee"].as_str().unwrap()),
+            fen(&s["手续费总金额"]),
+            "{name}: {line}"
+        );
+        let rows: u64 = s["总交易单数"].parse().unwrap();
+        assert_eq!(
+            line["payments"].as_u64().unwrap() + line["refunds"].as_u64().unwrap(),
+            rows,
+            "{name}: {line}"
+        );
+    }
+    // Per day (in +08:00): a transaction listed in both files (status
+    // `repeated`) counts once, so the days' nets are the files' nets less
+    // the repeated rows, and each day is the sum of that day's distinct
+    // transactions in the bills.
+    for line in v["by_day"].as_array().unwrap() {
+        *day_paid
+            .entry(line["key"].as_str().unwrap().to_string())
+            .or_insert(0) += line["paid_minor"].as_i64().unwrap();
+    }
+    let total_files: i64 = by_file
+        .iter()
+        .map(|l| l["paid_minor"].as_i64().unwrap())
+        .sum();
+    let repeated: i64 = v["summary"]["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "repeated")
+        .map(|t| t["paid_minor"].as_i64().unwrap())
+        .sum();
+    assert!(repeated > 0, "the fixtures share a transaction: {v}");
+    assert_eq!(
+        day_paid.values().sum::<i64>(),
+        total_files - repeated,
+        "{v}"
+    );
+    let mut want = std::collections::BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in names {
+        for l in fixture_text(name).lines().filter(|l| l.starts_with("`20")) {
+            let cells: Vec<&str> = l.split(',').map(|c| c.trim_start_matches('`')).collect();
+            // 微信订单号 [5] and 微信退款单号 [14] name the transaction.
+            if !seen.insert((cells[5].to_string(), cells[14].to_string())) {
+                continue;
+            }
+            // 交易时间 [0], 应结订单金额 [12], 退款金额 [16].
+            let day = cells[0][..10].to_string();
+            *want.entry(day).or_insert(0) += fen(cells[12]) - fen(cells[16]);
+        }
+    }
+    assert_eq!(day_paid, want, "{v}");
+}

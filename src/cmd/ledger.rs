@@ -179,7 +179,7 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
 
 fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
     let l = existing(ledger)?;
-    let lock = l.lock()?;
+    let lock = l.lock_for_repair()?;
     let mut out = std::io::stdout().lock();
     match l.repair(&lock) {
         Ok(0) => {}

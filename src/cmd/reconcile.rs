@@ -172,6 +172,7 @@ pub fn run(a: Args) -> CmdResult {
     };
     let applied = records.len();
     let summary = report.summary.clone();
+    let breakdown = report.breakdown(show_tz);
     let failed = report.has_discrepancy(&fail_on);
     let rows = report.rows.len();
     // Both reports or neither: a failure leaves the old ones whole.
@@ -225,11 +226,14 @@ pub fn run(a: Args) -> CmdResult {
         writeln!(
             out,
             "{}",
-            json!({"summary": summary, "applied": applied, "rows": rows,
+            json!({"summary": summary, "by_file": breakdown.by_file,
+                "by_day": breakdown.by_day, "applied": applied, "rows": rows,
                 "ledger_losses": losses})
         )?;
     } else {
         write_summary(&mut out, &summary)?;
+        write_nets(&mut out, "file", &breakdown.by_file)?;
+        write_nets(&mut out, "day", &breakdown.by_day)?;
         if a.apply {
             writeln!(out, "applied: {applied} code(s) marked redeemed")?;
         }
@@ -295,6 +299,52 @@ fn write_summary(out: &mut impl Write, s: &reconcile::Summary) -> std::io::Resul
             fmt(t.fee_minor),
             t.currency.as_deref().unwrap_or("-")
         )?;
+    }
+    Ok(())
+}
+
+/// Net money per file or per day: `FILE|DAY  payments  refunds  net paid
+/// fees  currency`, to check against the provider's own summary.
+fn write_nets(out: &mut impl Write, what: &str, nets: &[reconcile::Net]) -> std::io::Result<()> {
+    if nets.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<28} {:>8} {:>8} {:>16} {:>12}  currency",
+        format!("net per {what}"),
+        "payments",
+        "refunds",
+        "net paid",
+        "fees"
+    )?;
+    for n in nets {
+        let cur = n
+            .currency
+            .as_deref()
+            .and_then(payqr::currency::Currency::from_code);
+        let paid = match cur {
+            Some(c) => c.format_signed(n.paid_minor),
+            None => n.paid_minor.to_string(),
+        };
+        writeln!(
+            out,
+            "{:<28} {:>8} {:>8} {:>16} {:>12}  {}",
+            payqr::sanitize::for_terminal(&n.key),
+            n.payments,
+            n.refunds,
+            paid,
+            n.fee,
+            n.currency.as_deref().unwrap_or("-")
+        )?;
+        if n.fees_below_minor_unit > 0 {
+            writeln!(
+                out,
+                "{:<28} {} fee(s) finer than the minor unit: in this line's fees, not in the status totals",
+                "", n.fees_below_minor_unit
+            )?;
+        }
     }
     Ok(())
 }

@@ -142,6 +142,18 @@ impl Ledger {
     /// Exclusive lock for writers; blocks until other writers are done.
     /// Creates an empty ledger if there is none, so there is a file to lock.
     pub fn lock(&self) -> Result<LockGuard, LedgerError> {
+        // A writer creates a missing ledger so there is a file to lock, but
+        // not one whose index or checkpoint says it held records: that is a
+        // loss to record (`ledger repair --record-loss`), not a new ledger.
+        if !self.path.exists() {
+            index::evidence(self, None, 0, None)?;
+        }
+        lock::take(&self.path, true)
+    }
+
+    /// [`Ledger::lock`] for `ledger repair`, which must be able to record
+    /// the loss of a ledger deleted outright.
+    pub fn lock_for_repair(&self) -> Result<LockGuard, LedgerError> {
         lock::take(&self.path, true)
     }
 
@@ -829,8 +841,12 @@ mod tests {
                 st.code_for_reference("bj-traffic", "京A12342"),
                 Some(code(2).code.code_id)
             );
-            // The lock is on the ledger itself: no file beside it.
-            assert_eq!(std::fs::read_dir(_d.path()).unwrap().count(), 1);
+            // The lock is on the ledger itself: no lock file beside it.
+            let lock_files = std::fs::read_dir(_d.path())
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension() == Some("lock".as_ref()))
+                .count();
+            assert_eq!(lock_files, 0);
         }
     }
 
