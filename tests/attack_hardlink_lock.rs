@@ -79,7 +79,7 @@ fn a_writer_through_any_name_waits_for_the_lock() {
     let texts = issue_many(d.path(), "W", 5);
     let ledger = d.path().join("l.jsonl");
     // One record, so the file and its names exist.
-    let first = format!("reference,amount\nW-seed,1.00\n");
+    let first = "reference,amount\nW-seed,1.00\n";
     std::fs::write(d.path().join("seed.csv"), first).unwrap();
     payqr(
         d.path(),
