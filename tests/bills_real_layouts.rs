@@ -170,6 +170,16 @@ fn alipay_bills_with_the_real_refund_footer_are_read_and_agree_with_it() {
     let refunds = footer_sum("#退款合计", "商家实收退款共");
     assert_eq!((trades, refunds), (45000, -10000));
     assert_eq!(net(&r), (trades + refunds, 210));
+
+    // Another export of the same bill: re-saved as UTF-8, cells not padded
+    // with tabs, the refund id column named 退款批次号.
+    let other = gbk
+        .replace("\t,", ",")
+        .replace("退款批次号/请求号", "退款批次号");
+    std::fs::write(d.path().join("alipay-utf8.csv"), other).unwrap();
+    let r = reconcile(d.path(), "alipay-utf8.csv", &[]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert_eq!(net(&r), (trades + refunds, 210));
 }
 
 #[test]
