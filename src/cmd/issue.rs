@@ -409,7 +409,8 @@ fn run_batch(
         });
         writeln!(std::io::stdout().lock(), "{v}")?;
     }
-    eprintln!("payqr: {}", summary(&tally, out_dir, secs, rate));
+    let summary = summary(&tally, out_dir, secs, rate);
+    eprintln!("payqr: {}", payqr::sanitize::for_terminal(&summary));
     if interrupted {
         return Err(Failure {
             code: EXIT_INTERRUPTED,
@@ -523,7 +524,7 @@ fn dry_run(
     }
     eprintln!(
         "payqr: {}: {total} row(s) OK; would issue {issue}, skip {skip} already in the ledger; nothing written (--dry-run)",
-        csv.display()
+        payqr::sanitize::path_for_terminal(csv)
     );
     Ok(Outcome::Success)
 }

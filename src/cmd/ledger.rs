@@ -85,14 +85,11 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 )?;
             }
             if st.torn_tail {
+                let ledger = payqr::sanitize::path_for_terminal(ledger);
                 eprintln!(
-                    "payqr: {}: last line is incomplete (an interrupted write); it is ignored",
-                    ledger.display()
+                    "payqr: {ledger}: last line is incomplete (an interrupted write); it is ignored"
                 );
-                eprintln!(
-                    "  hint: payqr ledger repair --ledger {} cuts it off",
-                    ledger.display()
-                );
+                eprintln!("  hint: payqr ledger repair --ledger {ledger} cuts it off");
             }
             Ok(Outcome::from_ok(!st.torn_tail))
         }
@@ -100,7 +97,8 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
             if json {
                 writeln!(out, "{}", json!({"ok": false, "error": e.to_string()}))?;
             } else {
-                writeln!(out, "{e}")?;
+                // A bad line is quoted: it may hold anything.
+                writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
             }
             Ok(Outcome::Negative)
         }
@@ -120,7 +118,7 @@ fn repair(ledger: &Path) -> CmdResult {
         )?,
         // A bad complete line is a finding (exit 1); an I/O failure is not.
         Err(e @ LedgerError::Line { .. }) => {
-            writeln!(out, "{e}")?;
+            writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
             return Ok(Outcome::Negative);
         }
         Err(e) => return Err(e.into()),

@@ -39,6 +39,7 @@ pub struct Args {
 const BATCH: usize = 4096;
 
 pub fn run(a: Args) -> CmdResult {
+    a.txn.as_deref().map(output::check_txn).transpose()?;
     let Check {
         inputs,
         trust,

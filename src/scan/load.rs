@@ -139,7 +139,9 @@ pub(super) fn decode<R: BufRead + Seek>(
         decode_image(reader, planned, path)?
     };
     if (gray.w, gray.h) != (planned.width as usize, planned.height as usize) {
-        return Err(ScanError::Corrupt("image size differs from its header".into()));
+        return Err(ScanError::Corrupt(
+            "image size differs from its header".into(),
+        ));
     }
     Ok(gray)
 }
@@ -173,7 +175,11 @@ fn decode_image<R: BufRead + Seek>(
     path: Option<&Path>,
 ) -> Result<Gray, ScanError> {
     let name = format_name(plan.format);
-    let mut decoder = header_decoder(ImageReader::with_format(reader, plan.format), plan.format, path)?;
+    let mut decoder = header_decoder(
+        ImageReader::with_format(reader, plan.format),
+        plan.format,
+        path,
+    )?;
     let mut full = Limits::default();
     full.max_alloc = Some(plan.decode_bytes);
     // The output buffer counts against the allowance, as in
@@ -189,15 +195,30 @@ fn decode_image<R: BufRead + Seek>(
 
 /// A JPEG's frame as far as memory goes: size, sampling factors, and
 /// whether the decoder must keep every coefficient of the picture.
-fn jpeg_plan<R: Read + Seek>(reader: &mut R, path: Option<&Path>) -> Result<(u32, u32, u64), ScanError> {
+fn jpeg_plan<R: Read + Seek>(
+    reader: &mut R,
+    path: Option<&Path>,
+) -> Result<(u32, u32, u64), ScanError> {
     let frame = jpeg_frame(reader).map_err(|e| io_error(e, path))?;
     let Some(f) = frame else {
         // No frame before the first scan: let the decoder word the defect.
         return Ok((0, 0, 0));
     };
     let (w, h) = (u64::from(f.width), u64::from(f.height));
-    let hmax = f.sampling.iter().map(|s| u64::from(s.0)).max().unwrap_or(1).max(1);
-    let vmax = f.sampling.iter().map(|s| u64::from(s.1)).max().unwrap_or(1).max(1);
+    let hmax = f
+        .sampling
+        .iter()
+        .map(|s| u64::from(s.0))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let vmax = f
+        .sampling
+        .iter()
+        .map(|s| u64::from(s.1))
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let (mcu_x, mcu_y) = (w.div_ceil(8 * hmax), h.div_ceil(8 * vmax));
     let blocks: u64 = f
         .sampling
@@ -212,7 +233,11 @@ fn jpeg_plan<R: Read + Seek>(reader: &mut R, path: Option<&Path>) -> Result<(u32
     } else {
         mcu_x * 8 * hmax * 8 * vmax * f.sampling.len() as u64 * 4
     };
-    Ok((f.width.into(), f.height.into(), w * h + coefficients + (1 << 20)))
+    Ok((
+        f.width.into(),
+        f.height.into(),
+        w * h + coefficients + (1 << 20),
+    ))
 }
 
 struct JpegFrame {
@@ -275,7 +300,10 @@ fn jpeg_frame<R: Read + Seek>(r: &mut R) -> io::Result<Option<JpegFrame>> {
                     height: u16::from_be_bytes([body[1], body[2]]),
                     width: u16::from_be_bytes([body[3], body[4]]),
                     progressive: matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE),
-                    sampling: comps.chunks_exact(3).map(|c| (c[1] >> 4, c[1] & 15)).collect(),
+                    sampling: comps
+                        .chunks_exact(3)
+                        .map(|c| (c[1] >> 4, c[1] & 15))
+                        .collect(),
                     first_scan: 0,
                 });
             }

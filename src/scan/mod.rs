@@ -36,9 +36,9 @@ use std::time::{Duration, Instant};
 use image::DynamicImage;
 use thiserror::Error;
 
+pub use budget::MEMORY_BUDGET;
 use detect::Threshold;
 use gray::Gray;
-pub use budget::MEMORY_BUDGET;
 
 /// Limits applied while decoding an image file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +147,10 @@ pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, S
         let mut bytes = Vec::new();
         {
             let _reading = budget::reserve(cap);
-            (&mut file).take(cap).read_to_end(&mut bytes).map_err(io_err)?;
+            (&mut file)
+                .take(cap)
+                .read_to_end(&mut bytes)
+                .map_err(io_err)?;
         }
         return scan_bytes_held(&bytes, limits, some_path);
     }
@@ -286,7 +289,8 @@ const ATTEMPTS: &[Attempt] = &[
 /// against [`MEMORY_BUDGET`] (waiting for it, capped at all of it).
 pub fn scan_image(img: &DynamicImage) -> Vec<String> {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    let _reservation = budget::reserve((w * h) as u64 + scan_bytes_needed(w, h).min(MEMORY_BUDGET / 2));
+    let _reservation =
+        budget::reserve((w * h) as u64 + scan_bytes_needed(w, h).min(MEMORY_BUDGET / 2));
     scan_gray(Gray::from_image(img))
 }
 
@@ -312,7 +316,11 @@ pub(crate) fn scan_bytes_needed(w: usize, h: usize) -> u64 {
     let q = (w.div_ceil(f) as u64) * (h.div_ceil(f) as u64);
     let reducing = if f > 1 { p + q } else { 0 };
     let side = (LARGE_SIDE * LARGE_SIDE) as u64;
-    let rqrr = if q <= RQRR_MAX_PIXELS as u64 { 6 * q } else { 0 };
+    let rqrr = if q <= RQRR_MAX_PIXELS as u64 {
+        6 * q
+    } else {
+        0
+    };
     let scanning = 3 * q + q / 4 + 3 * side.min(q) + rqrr + (4 << 20);
     reducing.max(scanning)
 }
@@ -732,7 +740,10 @@ mod tests {
                 .starts_with("image is too large to scan: 16384x16384 pixels (would need "),
             "{err}"
         );
-        assert!(err.to_string().ends_with(" MiB to read, limit 160 MiB)"), "{err}");
+        assert!(
+            err.to_string().ends_with(" MiB to read, limit 160 MiB)"),
+            "{err}"
+        );
     }
 
     /// A small real JPEG whose frame header is patched to claim
