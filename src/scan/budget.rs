@@ -14,7 +14,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// Bytes of decoded pixels and working copies that all scans in this
 /// process may hold at once. 160 MiB: a 12 MP phone photo takes ~50 MB
-/// (decode, grey copy and the scanner's views), so two scan side by side;
+/// (decode, grey copy and the scanner's views), so two fit side by side;
 /// with the process itself (~15 MB) and allocator slack this keeps
 /// `payqr verify` under 256 MB of resident memory whatever the images.
 pub const MEMORY_BUDGET: u64 = 160 << 20;

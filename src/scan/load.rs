@@ -72,6 +72,11 @@ pub(super) fn plan<R: BufRead + Seek>(
 }
 
 impl Plan {
+    /// Whether decoding reads the whole file into memory (libwebp does).
+    pub(super) fn reads_whole(&self) -> bool {
+        self.format == ImageFormat::WebP
+    }
+
     fn check_sides(self, limits: &ScanLimits) -> Result<Plan, ScanError> {
         if self.width > limits.max_width || self.height > limits.max_height {
             return Err(ScanError::TooLarge {

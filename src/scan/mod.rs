@@ -161,7 +161,12 @@ pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, S
     // kept in memory counts against the budget with the pixels.
     let plan = load::plan(BufReader::new(&file), limits, some_path)?;
     let whole = meta.len() <= READ_WHOLE_MAX;
-    let mut reservation = plan.reserve(if whole { meta.len() } else { 0 }, limits)?;
+    let held = if whole || plan.reads_whole() {
+        meta.len()
+    } else {
+        0
+    };
+    let mut reservation = plan.reserve(held, limits)?;
     file.rewind().map_err(io_err)?;
     let gray = if whole {
         // Read whole, then decoded from the slice: decoders pull bytes
