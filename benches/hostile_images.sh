@@ -27,10 +27,9 @@ fi
 
 run() {
     local label=$1; shift
-    local t
-    t=$( { /usr/bin/time -f '%x %M %e' "$PAYQR" verify --trust trust.json "$@" \
-        >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
-    read -r code kb secs <<<"$t"
+    /usr/bin/time -o time.out -f '%x %M %e' "$PAYQR" verify --trust trust.json "$@" \
+        >/dev/null 2>stderr.out || true
+    read -r code kb secs < <(tail -n1 time.out)
     printf '%-28s exit %s  peak RSS %5d MB  wall %5.2f s\n' "$label" "$code" $((kb / 1024)) "$secs"
 }
 
