@@ -128,14 +128,15 @@ pub(super) fn decode<R: BufRead + Seek>(
     let gray = if format == ImageFormat::Jpeg {
         jpeg_luma(reader, planned, path)?
     } else if format == ImageFormat::WebP {
-        // libwebp wants the file in memory; the caller keeps files of any
-        // size within the budget in memory already.
+        // libwebp wants the file in memory: a copy the caller reserved
+        // (`Plan::reads_whole`).
         let mut bytes = Vec::new();
         reader
             .take(limits.max_alloc.min(MEMORY_BUDGET))
             .read_to_end(&mut bytes)
             .map_err(|e| io_error(e, path))?;
-        match webp::luma(&bytes) {
+        let size = (planned.width as usize, planned.height as usize);
+        match webp::luma(&bytes, size) {
             Some(gray) => gray,
             // The pure-Rust decoder, from the bytes already read.
             None => decode_image(Cursor::new(bytes), planned, path)?,

@@ -140,10 +140,10 @@ pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, S
     let some_path = Some(path);
     if !meta.is_file() {
         // Pipes and devices have to be read whole: they cannot seek, which
-        // format guessing needs. At most the budget is read, under a
+        // format guessing needs. At most READ_WHOLE_MAX is read, under a
         // reservation for it; the bytes then wait (unreserved) for the
         // budget their decoding needs, like a caller of `scan_bytes`.
-        let cap = limits.max_alloc.min(MEMORY_BUDGET);
+        let cap = limits.max_alloc.min(READ_WHOLE_MAX);
         let mut bytes = Vec::new();
         {
             let _reading = budget::reserve(cap);
@@ -205,7 +205,13 @@ fn scan_bytes_held(
         return Err(ScanError::Empty);
     }
     let plan = load::plan(Cursor::new(bytes), limits, path)?;
-    let mut reservation = plan.reserve(0, limits)?;
+    // The caller's bytes are theirs; a copy made to decode them is ours.
+    let copy = if plan.reads_whole() {
+        bytes.len() as u64
+    } else {
+        0
+    };
+    let mut reservation = plan.reserve(copy, limits)?;
     let gray = load::decode(Cursor::new(bytes), &plan, limits, path)?;
     reservation.shrink_to(plan.scan_bytes);
     Ok(scan_gray(gray))
@@ -294,8 +300,10 @@ const ATTEMPTS: &[Attempt] = &[
 /// against [`MEMORY_BUDGET`] (waiting for it, capped at all of it).
 pub fn scan_image(img: &DynamicImage) -> Vec<String> {
     let (w, h) = (img.width() as usize, img.height() as usize);
-    let _reservation =
-        budget::reserve((w * h) as u64 + scan_bytes_needed(w, h).min(MEMORY_BUDGET / 2));
+    // The grey copy and the scan's working memory, at most the whole
+    // budget: the picture exists already, so it is scanned in any case.
+    let needed = (w * h) as u64 + scan_bytes_needed(w, h);
+    let _reservation = budget::reserve(needed.min(MEMORY_BUDGET));
     scan_gray(Gray::from_image(img))
 }
 

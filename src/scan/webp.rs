@@ -19,9 +19,10 @@ use super::gray::Gray;
 
 /// The luma plane of a WebP file, or `None` where it is not for this
 /// path: alpha (composited over white elsewhere), animation, or a file
-/// libwebp refuses. The caller has checked the size from the header and
-/// reserved memory for it (`load::plan`).
-pub(super) fn luma(bytes: &[u8]) -> Option<Gray> {
+/// libwebp refuses, or whose size is not `size`: the caller priced and
+/// reserved memory for that size (`load::plan`, through `image`'s reading
+/// of the header), and libwebp allocates nothing else here.
+pub(super) fn luma(bytes: &[u8], size: (usize, usize)) -> Option<Gray> {
     let features = features(bytes)?;
     if features.has_alpha != 0 || features.has_animation != 0 {
         return None;
@@ -32,7 +33,7 @@ pub(super) fn luma(bytes: &[u8]) -> Option<Gray> {
     ) else {
         return None;
     };
-    if wu == 0 || hu == 0 {
+    if wu == 0 || hu == 0 || (wu, hu) != size {
         return None;
     }
     // Decode straight into our buffers (`...Into`), so no memory is owned
@@ -135,7 +136,7 @@ mod tests {
         let text = payload(240, 21);
         let (rgb, w, h) = code_rgb(&text);
         let file = lossy(&rgb, w, h, 60.0);
-        let Some(g) = luma(&file) else {
+        let Some(g) = luma(&file, (w, h)) else {
             panic!("libwebp did not take a plain lossy file");
         };
         assert_eq!((g.w, g.h), (w, h));
@@ -183,8 +184,14 @@ mod tests {
             }
             // What `load::plan` does before calling `luma`: the size comes
             // from the header and is checked first.
-            let small = features(&f).is_some_and(|f| f.width <= 2000 && f.height <= 2000);
-            match luma(&f).filter(|_| small) {
+            let Some(size) = features(&f)
+                .map(|f| (f.width as usize, f.height as usize))
+                .filter(|&(w, h)| w <= 2000 && h <= 2000)
+            else {
+                refused += 1;
+                continue;
+            };
+            match luma(&f, size) {
                 Some(g) => {
                     assert!(g.w <= 2000 && g.h <= 2000 && g.px.len() == g.w * g.h);
                     decoded += 1;
@@ -210,7 +217,8 @@ mod tests {
             .write_to(&mut file, image::ImageFormat::WebP)
             .unwrap();
         let file = file.into_inner();
-        assert!(luma(&file).is_none());
+        let size = image::load_from_memory(&file).unwrap();
+        assert!(luma(&file, (size.width() as usize, size.height() as usize)).is_none());
         assert_eq!(scan_bytes(&file).unwrap(), vec![text]);
     }
 
