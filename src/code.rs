@@ -244,9 +244,10 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> FormatError {
     }
 }
 
-/// Checks a text field: UTF-8 is given; no control, bidi-override or
-/// surrounding whitespace characters (they make two codes look alike on
-/// screen), and a byte length within `max`.
+/// Checks a text field: UTF-8 is given; nothing [`crate::sanitize::is_unsafe`]
+/// (control, bidi, line-separator or invisible format characters) and no
+/// surrounding whitespace (they make two codes look alike on screen, or
+/// rewrite the screen), and a byte length within `max`.
 pub fn check_text(field: &'static str, s: &str, max: usize) -> Result<(), FormatError> {
     if s.is_empty() {
         return Err(invalid(field, "must not be empty"));
@@ -260,17 +261,7 @@ pub fn check_text(field: &'static str, s: &str, max: usize) -> Result<(), Format
     if s.trim() != s {
         return Err(invalid(field, "leading or trailing whitespace"));
     }
-    if let Some(c) = s.chars().find(|&c| c.is_control() || is_bidi_control(c)) {
-        return Err(invalid(
-            field,
-            format!("control character U+{:04X}", c as u32),
-        ));
-    }
-    Ok(())
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    crate::sanitize::check_text(s, max).map_err(|reason| invalid(field, reason))
 }
 
 pub fn check_issuer(s: &str) -> Result<(), FormatError> {

@@ -37,6 +37,9 @@ pub enum KeyError {
     },
     #[error("invalid issuer id: {0}")]
     Issuer(code::FormatError),
+    /// The display name verifiers are shown: same rules as signed text.
+    #[error("invalid issuer name: {0}")]
+    Name(code::FormatError),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
@@ -76,6 +79,10 @@ pub struct IssuerKey {
     pub created: String,
 }
 
+/// Longest issuer display name, in bytes (twice a description: official
+/// names are long, 北京市公安局公安交通管理局 is 39 bytes).
+pub const MAX_NAME_LEN: usize = 192;
+
 impl IssuerKey {
     pub fn generate(issuer: &str, name: &str, now: u64) -> Result<IssuerKey, KeyError> {
         let mut seed = [0u8; 32];
@@ -91,6 +98,7 @@ impl IssuerKey {
         now: u64,
     ) -> Result<IssuerKey, KeyError> {
         code::check_issuer(issuer).map_err(KeyError::Issuer)?;
+        code::check_text("name", name, MAX_NAME_LEN).map_err(KeyError::Name)?;
         let signing_key = SigningKey::from_bytes(&seed);
         Ok(IssuerKey {
             issuer: issuer.to_string(),

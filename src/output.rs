@@ -158,7 +158,8 @@ pub fn for_each_item(
                     }
                     Err(e) => {
                         errors += 1;
-                        eprintln!("payqr: error: {}: {e}", path.display());
+                        let line = format!("{}: {e}", path.display());
+                        eprintln!("payqr: error: {}", for_terminal(&line));
                     }
                 }
             }
@@ -258,6 +259,23 @@ struct StopOnDrop(Arc<AtomicBool>);
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Longest `--txn` value accepted, in bytes.
+pub const MAX_TXN_LEN: usize = 64;
+
+/// Checks a `--txn` value before it is stored in the ledger and printed
+/// by reconcile: 1 to [`MAX_TXN_LEN`] bytes, nothing
+/// [`payqr::sanitize::is_unsafe`] (exit 2 otherwise).
+pub fn check_txn(txn: &str) -> Result<(), Failure> {
+    let problem = match txn {
+        "" => Some("must not be empty".to_owned()),
+        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).err(),
+    };
+    match problem {
+        Some(p) => Err(Failure::new(format!("--txn: {p}"))),
+        None => Ok(()),
     }
 }
 

@@ -28,7 +28,7 @@ use crate::ledger::{
     CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
     What, issuer_tag,
 };
-use crate::sanitize::for_spreadsheet;
+use crate::sanitize::for_report;
 use crate::settlement::{Payment, Settlement};
 use crate::time;
 
@@ -1323,7 +1323,8 @@ impl<'a> Report<'a> {
 
     /// One CSV line per row. Amounts are major-unit decimals ("200.00", a
     /// number to a spreadsheet), times RFC 3339 in `tz`; text cells are
-    /// neutralized against formula injection.
+    /// neutralized against formula injection, with control, bidi and
+    /// invisible characters escaped ([`for_report`]).
     pub fn to_csv(&self, w: impl Write, tz: FixedOffset) -> io::Result<()> {
         let mut out = csv::Writer::from_writer(w);
         out.write_record(CSV_HEADER)?;
@@ -1335,7 +1336,7 @@ impl<'a> Report<'a> {
                 _ => String::new(),
             };
             let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
-            let text = |s: Option<&str>| for_spreadsheet(s.unwrap_or_default()).into_owned();
+            let text = |s: Option<&str>| for_report(s.unwrap_or_default());
             out.write_record([
                 v.status.as_str(),
                 v.source,

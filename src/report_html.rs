@@ -15,8 +15,11 @@ use crate::time;
 /// Discrepancy rows shown; the per-row report has them all.
 pub const MAX_TABLE_ROWS: usize = 1000;
 
-/// Escapes text for HTML element content and quoted attribute values.
+/// Escapes text for HTML element content and quoted attribute values;
+/// control, bidi and invisible characters are shown as escapes
+/// ([`crate::sanitize::for_terminal`]), as a browser would obey them.
 pub fn escape(s: &str) -> String {
+    let s = crate::sanitize::for_terminal(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

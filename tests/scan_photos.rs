@@ -25,26 +25,30 @@ fn degraded_photos_are_read_and_verify() {
             ..small(&LEVELS[1], (800, 600))
         },
     ];
-    // Misses allowed per level. Medium seed 3, drawn with the fast_qr
-    // symbol that batch issuance now prints, is read neither by payqr nor by
-    // zxing-cpp 3.x (checked by hand when the encoder changed): a miss, and
-    // a miss is acceptable where a misread never is.
+    // Misses allowed per level. Medium seed 3 is not read (rechecked after
+    // fast_qr gave way to payqr's own encoder, render::encode, which draws
+    // these symbols: still missed, the only one; the assertion names the
+    // seeds). A miss is acceptable where a misread never is.
     let allowed_misses = [0, 1];
     for (level, allowed) in cases.iter().zip(allowed_misses) {
-        let mut misses = 0;
+        let mut misses = vec![];
         for seed in 0..4 {
             let mut rng = Rng::new(1000 + seed);
             let text = synth::payload(&mut rng);
             let jpeg = synth::photo(&text, level, &mut rng);
             let found = payqr::scan::scan_bytes(&jpeg).unwrap();
             if found.is_empty() {
-                misses += 1;
+                misses.push(seed);
                 continue;
             }
             assert_eq!(found, vec![text.clone()], "{} seed {seed}", level.name);
             let code = SignedCode::parse_text(&found[0]).unwrap();
             assert!(code.verify_signature(&key));
         }
-        assert!(misses <= allowed, "{}: {misses} of 4 not read", level.name);
+        assert!(
+            misses.len() <= allowed,
+            "{}: seeds {misses:?} of 0..4 not read",
+            level.name
+        );
     }
 }

@@ -452,11 +452,12 @@ fn run_batch(
         });
         writeln!(std::io::stdout().lock(), "{v}")?;
     }
-    eprintln!("payqr: {}", summary(&tally, out_dir, secs, rate));
+    let summary = summary(&tally, out_dir, secs, rate);
+    eprintln!("payqr: {}", payqr::sanitize::for_terminal(&summary));
     for (line, id) in tally.paid.iter().take(20) {
         eprintln!(
             "payqr: {}:{line}: not reissued: code {id} was already redeemed (paid)",
-            csv.display()
+            payqr::sanitize::for_terminal(&csv.display().to_string())
         );
     }
     if tally.paid.len() > 20 {
@@ -579,7 +580,7 @@ fn dry_run(
     }
     eprintln!(
         "payqr: {}: {total} row(s) OK; would issue {issue}, skip {skip} already in the ledger; nothing written (--dry-run)",
-        csv.display()
+        payqr::sanitize::path_for_terminal(csv)
     );
     Ok(Outcome::Success)
 }

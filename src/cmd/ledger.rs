@@ -148,14 +148,11 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 }
             }
             if st.torn_tail {
+                let ledger = payqr::sanitize::path_for_terminal(ledger);
                 eprintln!(
-                    "payqr: {}: last line is incomplete (an interrupted write); it is ignored",
-                    ledger.display()
+                    "payqr: {ledger}: last line is incomplete (an interrupted write); it is ignored"
                 );
-                eprintln!(
-                    "  hint: payqr ledger repair --ledger {} cuts it off",
-                    ledger.display()
-                );
+                eprintln!("  hint: payqr ledger repair --ledger {ledger} cuts it off");
             }
             Ok(Outcome::from_ok(ok))
         }
@@ -163,13 +160,14 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
             if json {
                 writeln!(out, "{}", json!({"ok": false, "error": e.to_string()}))?;
             } else {
-                writeln!(out, "{e}")?;
+                // A bad line is quoted: it may hold anything.
+                writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
             }
             if matches!(e, LedgerError::Lost { .. }) {
                 eprintln!(
                     "  hint: restore the lost records from a backup, or record the loss: \
                      payqr ledger repair --record-loss --ledger {}",
-                    ledger.display()
+                    payqr::sanitize::for_terminal(&ledger.display().to_string())
                 );
             }
             Ok(Outcome::Negative)
@@ -190,7 +188,7 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
         )?,
         // A bad complete line is a finding (exit 1); an I/O failure is not.
         Err(e @ LedgerError::Line { .. }) => {
-            writeln!(out, "{e}")?;
+            writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
             return Ok(Outcome::Negative);
         }
         Err(e) => return Err(e.into()),
@@ -234,10 +232,14 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
         eprintln!(
             "  hint: restore them from a backup, or record the loss: payqr ledger repair \
              --record-loss --ledger {}",
-            ledger.display()
+            payqr::sanitize::for_terminal(&ledger.display().to_string())
         );
         return Ok(Outcome::Negative);
     }
-    writeln!(out, "{}: whole, nothing to repair", ledger.display())?;
+    writeln!(
+        out,
+        "{}: whole, nothing to repair",
+        payqr::sanitize::for_terminal(&ledger.display().to_string())
+    )?;
     Ok(Outcome::Success)
 }

@@ -156,7 +156,7 @@ pub fn run(a: Args) -> CmdResult {
         eprintln!(
             "payqr: warning: {}: the ledger records a loss (seq {}, {}): {} record(s), {} byte(s) \
              after byte {} were lost; this report cannot account for them",
-            a.ledger.display(),
+            payqr::sanitize::for_terminal(&a.ledger.display().to_string()),
             l.seq,
             payqr::time::format_utc(l.time),
             l.records,

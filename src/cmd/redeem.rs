@@ -46,6 +46,7 @@ pub struct Args {
 const BATCH: usize = 4096;
 
 pub fn run(a: Args) -> CmdResult {
+    a.txn.as_deref().map(output::check_txn).transpose()?;
     let mut inputs = vec![("--trust", Some(a.check.trust.as_path()))];
     inputs.extend(a.check.images.iter().map(|p| ("IMAGE", Some(p.as_path()))));
     check_outputs(&inputs, &[("--ledger", Some(a.ledger.as_path()))])?;

@@ -47,6 +47,18 @@ impl Gray {
         Gray { w, h, px }
     }
 
+    /// Like [`Gray::from_image`], without copying an 8-bit grey picture.
+    pub(super) fn from_owned(img: DynamicImage) -> Gray {
+        match img {
+            DynamicImage::ImageLuma8(g) => Gray {
+                w: g.width() as usize,
+                h: g.height() as usize,
+                px: g.into_raw(),
+            },
+            img => Gray::from_image(&img),
+        }
+    }
+
     pub(super) fn map(&self, f: impl Fn(u8) -> u8) -> Gray {
         Gray {
             px: self.px.iter().map(|&v| f(v)).collect(),

@@ -3,10 +3,13 @@
 //! Three concerns, kept apart:
 //!
 //! 1. **Decoding the image safely** ([`load`]). Files come from users, so
-//!    the format is guessed from the content (never the extension) and
-//!    decoding runs under explicit [`ScanLimits`]: the dimensions in the
-//!    header are checked before any pixel buffer is allocated, so a
-//!    decompression bomb is refused in microseconds.
+//!    the format is guessed from the content (never the extension). The
+//!    header is read first and the memory the picture will take (decoder
+//!    output and working buffers, grey copy, the scanner's views) is
+//!    reserved from one process-wide budget ([`budget`],
+//!    [`MEMORY_BUDGET`]) before any pixel buffer is allocated: a
+//!    decompression bomb is refused in microseconds, and many images at
+//!    once wait for each other instead of adding up.
 //! 2. **Finding codes robustly** ([`scan_image`]). Two detectors
 //!    ([`detect`]: rxing and rqrr) are tried on a short, measured list of
 //!    views of the image ([`gray`]: reduced, smoothed, thresholded,
@@ -15,6 +18,7 @@
 //!    behind a panic guard, the working image is bounded in pixels, and no
 //!    further attempt starts once an image has used its time budget.
 
+mod budget;
 mod detect;
 mod gray;
 mod guard;
@@ -23,7 +27,7 @@ mod webp;
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -32,9 +36,9 @@ use std::time::{Duration, Instant};
 use image::DynamicImage;
 use thiserror::Error;
 
+pub use budget::MEMORY_BUDGET;
 use detect::Threshold;
 use gray::Gray;
-use load::decode_gray;
 
 /// Limits applied while decoding an image file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,18 +47,49 @@ pub struct ScanLimits {
     pub max_width: u32,
     /// Largest accepted height in pixels.
     pub max_height: u32,
-    /// Largest pixel buffer the decoder may allocate, in bytes.
+    /// Most memory one image may take to decode and scan, in bytes, as
+    /// estimated from its header before anything is allocated (a file read
+    /// whole counts too). Never more than [`MEMORY_BUDGET`], which all
+    /// images being scanned in the process share.
     pub max_alloc: u64,
 }
 
 impl Default for ScanLimits {
-    /// 16384 × 16384 pixels and 512 MiB: well above any camera or scanner
-    /// output, well below what would hurt a server.
+    /// 16384 × 16384 pixels and the whole [`MEMORY_BUDGET`] (160 MiB):
+    /// a 12 MP phone photo takes ~50 MB, an A4 page scanned at 600 dpi
+    /// (35 MP, JPEG) ~110 MB.
     fn default() -> Self {
         ScanLimits {
             max_width: 16384,
             max_height: 16384,
-            max_alloc: 512 * 1024 * 1024,
+            max_alloc: MEMORY_BUDGET,
+        }
+    }
+}
+
+/// Which limit an image exceeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeLimit {
+    /// Wider or taller than [`ScanLimits`] allow.
+    Sides { max_width: u32, max_height: u32 },
+    /// Would need `needed` bytes to decode and scan; `limit` are allowed.
+    Memory { needed: u64, limit: u64 },
+}
+
+impl std::fmt::Display for SizeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const MIB: u64 = 1 << 20;
+        match *self {
+            SizeLimit::Sides {
+                max_width,
+                max_height,
+            } => write!(f, "limit {max_width}x{max_height}"),
+            SizeLimit::Memory { needed, limit } => write!(
+                f,
+                "would need {} MiB to read, limit {} MiB",
+                needed.div_ceil(MIB),
+                limit / MIB
+            ),
         }
     }
 }
@@ -73,8 +108,12 @@ pub enum ScanError {
     NotAnImage,
     #[error("unsupported image format: {0}")]
     UnsupportedFormat(String),
-    #[error("image is too large to scan: {width}x{height} pixels")]
-    TooLarge { width: u32, height: u32 },
+    #[error("image is too large to scan: {width}x{height} pixels ({limit})")]
+    TooLarge {
+        width: u32,
+        height: u32,
+        limit: SizeLimit,
+    },
     #[error("corrupt image: {0}")]
     Corrupt(String),
 }
@@ -96,29 +135,53 @@ pub fn scan_file_with(path: &Path, limits: &ScanLimits) -> Result<Vec<String>, S
         path: path.to_owned(),
         source,
     };
-    let file = File::open(path).map_err(io_err)?;
+    let mut file = File::open(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
-    let img = if meta.is_file() && meta.len() > READ_WHOLE_MAX {
-        decode_gray(BufReader::new(file), limits, Some(path))?
+    let some_path = Some(path);
+    if !meta.is_file() {
+        // Pipes and devices have to be read whole: they cannot seek, which
+        // format guessing needs. At most READ_WHOLE_MAX is read, under a
+        // reservation for it; the bytes then wait (unreserved) for the
+        // budget their decoding needs, like a caller of `scan_bytes`.
+        let cap = limits.max_alloc.min(READ_WHOLE_MAX);
+        let mut bytes = Vec::new();
+        {
+            let _reading = budget::reserve(cap);
+            (&mut file)
+                .take(cap)
+                .read_to_end(&mut bytes)
+                .map_err(io_err)?;
+        }
+        return scan_bytes_held(&bytes, limits, some_path);
+    }
+    if meta.len() == 0 {
+        return Err(ScanError::Empty);
+    }
+    // The header is read (and the picture priced) before the file: a file
+    // kept in memory counts against the budget with the pixels.
+    let plan = load::plan(BufReader::new(&file), limits, some_path)?;
+    let whole = meta.len() <= READ_WHOLE_MAX;
+    let held = if whole || plan.reads_whole() {
+        meta.len()
     } else {
+        0
+    };
+    let mut reservation = plan.reserve(held, limits)?;
+    file.rewind().map_err(io_err)?;
+    let gray = if whole {
         // Read whole, then decoded from the slice: decoders pull bytes
         // through a trait per refill, ~20 % faster from a slice than
-        // through BufReader<File> (12 MP JPEG: 45 -> 37 ms). Pipes and
-        // devices have to be read whole anyway: they cannot seek, which
-        // format guessing needs, and no image within the limits is larger
-        // than `max_alloc` on disk.
-        let (cap, size) = match meta.is_file() {
-            true => (READ_WHOLE_MAX, meta.len() as usize),
-            false => (limits.max_alloc, 0),
-        };
-        let mut bytes = Vec::with_capacity(size);
-        file.take(cap).read_to_end(&mut bytes).map_err(io_err)?;
-        if bytes.is_empty() {
-            return Err(ScanError::Empty);
-        }
-        decode_gray(Cursor::new(bytes.as_slice()), limits, Some(path))?
+        // through BufReader<File> (12 MP JPEG: 45 -> 37 ms).
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(READ_WHOLE_MAX)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        load::decode(Cursor::new(bytes.as_slice()), &plan, limits, some_path)?
+    } else {
+        load::decode(BufReader::new(file), &plan, limits, some_path)?
     };
-    Ok(scan_gray(img))
+    reservation.shrink_to(plan.scan_bytes);
+    Ok(scan_gray(gray))
 }
 
 /// Scans an encoded image (PNG, JPEG, WebP, BMP or GIF) held in memory,
@@ -129,10 +192,28 @@ pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<String>, ScanError> {
 
 /// Scans an encoded image held in memory; see [`scan_file_with`].
 pub fn scan_bytes_with(bytes: &[u8], limits: &ScanLimits) -> Result<Vec<String>, ScanError> {
+    scan_bytes_held(bytes, limits, None)
+}
+
+/// Scans an encoded image the caller holds in memory.
+fn scan_bytes_held(
+    bytes: &[u8],
+    limits: &ScanLimits,
+    path: Option<&Path>,
+) -> Result<Vec<String>, ScanError> {
     if bytes.is_empty() {
         return Err(ScanError::Empty);
     }
-    let gray = decode_gray(Cursor::new(bytes), limits, None)?;
+    let plan = load::plan(Cursor::new(bytes), limits, path)?;
+    // The caller's bytes are theirs; a copy made to decode them is ours.
+    let copy = if plan.reads_whole() {
+        bytes.len() as u64
+    } else {
+        0
+    };
+    let mut reservation = plan.reserve(copy, limits)?;
+    let gray = load::decode(Cursor::new(bytes), &plan, limits, path)?;
+    reservation.shrink_to(plan.scan_bytes);
     Ok(scan_gray(gray))
 }
 
@@ -214,8 +295,47 @@ const ATTEMPTS: &[Attempt] = &[
 /// something or about 2 s have been spent: the first alone, the others in
 /// two lanes on both cores; the answer is that of the earliest attempt in
 /// a fixed order that reads something, so it does not depend on timing.
+///
+/// The picture is the caller's; the working memory of the scan counts
+/// against [`MEMORY_BUDGET`] (waiting for it, capped at all of it).
 pub fn scan_image(img: &DynamicImage) -> Vec<String> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    // The grey copy and the scan's working memory, at most the whole
+    // budget: the picture exists already, so it is scanned in any case.
+    let needed = (w * h) as u64 + scan_bytes_needed(w, h);
+    let _reservation = budget::reserve(needed.min(MEMORY_BUDGET));
     scan_gray(Gray::from_image(img))
+}
+
+/// The integer factor by which a `w` × `h` picture is box-reduced before
+/// scanning (1: not at all), so that it has at most `MAX_SCAN_PIXELS`.
+fn reduction(w: usize, h: usize) -> usize {
+    if w * h <= MAX_SCAN_PIXELS {
+        return 1;
+    }
+    let fits = |f: usize| w.div_ceil(f) * h.div_ceil(f) <= MAX_SCAN_PIXELS;
+    (2..).find(|&f| fits(f)).unwrap_or(2)
+}
+
+/// Most bytes `scan_gray` holds for a `w` × `h` grey picture, its own
+/// included: the picture and its reduced copy while reducing; then the
+/// working picture, the smoothed view and rxing's copy of it (one lane),
+/// the views of at most `LARGE_SIDE`² of the other lane (reduced, inverted
+/// and rxing's copy), and rqrr's thresholded copy and regions on pictures
+/// small enough for it. Measured peaks stay within it (tests in
+/// tests/attack_image_bombs.rs).
+pub(crate) fn scan_bytes_needed(w: usize, h: usize) -> u64 {
+    let (p, f) = ((w as u64) * (h as u64), reduction(w, h));
+    let q = (w.div_ceil(f) as u64) * (h.div_ceil(f) as u64);
+    let reducing = if f > 1 { p + q } else { 0 };
+    let side = (LARGE_SIDE * LARGE_SIDE) as u64;
+    let rqrr = if q <= RQRR_MAX_PIXELS as u64 {
+        6 * q
+    } else {
+        0
+    };
+    let scanning = 3 * q + q / 4 + 3 * side.min(q) + rqrr + (4 << 20);
+    reducing.max(scanning)
 }
 
 fn scan_gray(mut gray: Gray) -> Vec<String> {
@@ -223,9 +343,8 @@ fn scan_gray(mut gray: Gray) -> Vec<String> {
     if gray.w == 0 || gray.h == 0 {
         return Vec::new();
     }
-    if gray.w * gray.h > MAX_SCAN_PIXELS {
-        let fits = |f: usize| gray.w.div_ceil(f) * gray.h.div_ceil(f) <= MAX_SCAN_PIXELS;
-        let factor = (2..).find(|&f| fits(f)).unwrap_or(2);
+    let factor = reduction(gray.w, gray.h);
+    if factor > 1 {
         gray = gray.downscale(factor);
     }
     let views = Views::new(&gray);
@@ -616,14 +735,27 @@ mod tests {
                 err,
                 ScanError::TooLarge {
                     width: 20000,
-                    height: 20000
+                    height: 20000,
+                    ..
                 }
             ),
             "{err:?}"
         );
         assert_eq!(
             err.to_string(),
-            "image is too large to scan: 20000x20000 pixels"
+            "image is too large to scan: 20000x20000 pixels (limit 16384x16384)"
+        );
+        // Within the sides, beyond the memory budget: grey+alpha 16384²
+        // decodes to 512 MiB before its grey copy.
+        let err = scan_bytes(&png_header(16384, 16384, 4, 8)).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("image is too large to scan: 16384x16384 pixels (would need "),
+            "{err}"
+        );
+        assert!(
+            err.to_string().ends_with(" MiB to read, limit 160 MiB)"),
+            "{err}"
         );
     }
 
@@ -645,7 +777,8 @@ mod tests {
                 err,
                 ScanError::TooLarge {
                     width: 60000,
-                    height: 60000
+                    height: 60000,
+                    ..
                 }
             ),
             "{err:?}"
@@ -704,7 +837,8 @@ mod tests {
                 err,
                 ScanError::TooLarge {
                     width: 16000,
-                    height: 16000
+                    height: 16000,
+                    ..
                 }
             ),
             "{err:?}"

@@ -15,40 +15,26 @@ use std::ffi::c_int;
 
 use libwebp_sys as ffi;
 
-use super::ScanLimits;
 use super::gray::Gray;
 
-/// What libwebp made of a file.
-pub(super) enum Luma {
-    Decoded(Gray),
-    /// The header claims more pixels than the limits allow.
-    TooLarge(u32, u32),
-    /// Not for this path: alpha (composited over white elsewhere),
-    /// animation, or a file libwebp refuses.
-    Elsewhere,
-}
-
-pub(super) fn luma(bytes: &[u8], limits: &ScanLimits) -> Luma {
-    let Some(features) = features(bytes) else {
-        return Luma::Elsewhere;
-    };
+/// The luma plane of a WebP file, or `None` where it is not for this
+/// path: alpha (composited over white elsewhere), animation, or a file
+/// libwebp refuses, or whose size is not `size`: the caller priced and
+/// reserved memory for that size (`load::plan`, through `image`'s reading
+/// of the header), and libwebp allocates nothing else here.
+pub(super) fn luma(bytes: &[u8], size: (usize, usize)) -> Option<Gray> {
+    let features = features(bytes)?;
     if features.has_alpha != 0 || features.has_animation != 0 {
-        return Luma::Elsewhere;
+        return None;
     }
-    let (Ok(w), Ok(h)) = (
-        u32::try_from(features.width),
-        u32::try_from(features.height),
+    let (Ok(wu), Ok(hu)) = (
+        usize::try_from(features.width),
+        usize::try_from(features.height),
     ) else {
-        return Luma::Elsewhere;
+        return None;
     };
-    let (wu, hu) = (w as usize, h as usize);
-    // Counted as `image` counts it (8-bit RGB out), so a file is refused
-    // or accepted here exactly as on the pure-Rust path.
-    if w > limits.max_width || h > limits.max_height || (wu * hu * 3) as u64 > limits.max_alloc {
-        return Luma::TooLarge(w, h);
-    }
-    if wu == 0 || hu == 0 {
-        return Luma::Elsewhere;
+    if wu == 0 || hu == 0 || (wu, hu) != size {
+        return None;
     }
     // Decode straight into our buffers (`...Into`), so no memory is owned
     // by C when this function returns, whatever happens. libwebp writes
@@ -58,7 +44,7 @@ pub(super) fn luma(bytes: &[u8], limits: &ScanLimits) -> Luma {
     let mut u = vec![0u8; cw * ch];
     let mut v = vec![0u8; cw * ch];
     let (Ok(ys), Ok(cs)) = (c_int::try_from(wu), c_int::try_from(cw)) else {
-        return Luma::Elsewhere;
+        return None;
     };
     // SAFETY: every pointer comes with the true length of its buffer and
     // the stride matches the width the buffer was sized for; libwebp
@@ -80,13 +66,13 @@ pub(super) fn luma(bytes: &[u8], limits: &ScanLimits) -> Luma {
         )
     };
     if out.is_null() {
-        return Luma::Elsewhere;
+        return None;
     }
     // WebP's luma is "studio range" (black 16, white 235). It is used as
     // is: the detectors binarize by local contrast, and stretching it to
     // 0-255 lost one corpus photo (qrcode-2/12.webp) that the
     // unstretched plane and the pure-Rust RGB path both read.
-    Luma::Decoded(Gray {
+    Some(Gray {
         w: wu,
         h: hu,
         px: y,
@@ -112,7 +98,7 @@ mod tests {
     use super::*;
     use crate::render::tests::payload;
     use crate::render::{self, DEFAULT_QUIET_MODULES};
-    use crate::scan::{ScanError, scan_bytes, scan_bytes_with};
+    use crate::scan::{ScanError, ScanLimits, scan_bytes, scan_bytes_with};
 
     /// A lossy WebP (what phones and the web write) of `rgb`, by libwebp's
     /// own encoder.
@@ -150,7 +136,7 @@ mod tests {
         let text = payload(240, 21);
         let (rgb, w, h) = code_rgb(&text);
         let file = lossy(&rgb, w, h, 60.0);
-        let Luma::Decoded(g) = luma(&file, &ScanLimits::default()) else {
+        let Some(g) = luma(&file, (w, h)) else {
             panic!("libwebp did not take a plain lossy file");
         };
         assert_eq!((g.w, g.h), (w, h));
@@ -174,11 +160,6 @@ mod tests {
     fn mutated_webp_files_are_decoded_or_refused() {
         let (rgb, w, h) = code_rgb(&payload(120, 23));
         let file = lossy(&rgb, w, h, 50.0);
-        let limits = ScanLimits {
-            max_width: 2000,
-            max_height: 2000,
-            max_alloc: 16 << 20,
-        };
         let mut x = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move |n: usize| {
             x ^= x << 13;
@@ -201,12 +182,21 @@ mod tests {
             if next(4) == 0 {
                 f.truncate(next(f.len()));
             }
-            match luma(&f, &limits) {
-                Luma::Decoded(g) => {
+            // What `load::plan` does before calling `luma`: the size comes
+            // from the header and is checked first.
+            let Some(size) = features(&f)
+                .map(|f| (f.width as usize, f.height as usize))
+                .filter(|&(w, h)| w <= 2000 && h <= 2000)
+            else {
+                refused += 1;
+                continue;
+            };
+            match luma(&f, size) {
+                Some(g) => {
                     assert!(g.w <= 2000 && g.h <= 2000 && g.px.len() == g.w * g.h);
                     decoded += 1;
                 }
-                Luma::TooLarge(..) | Luma::Elsewhere => refused += 1,
+                None => refused += 1,
             }
         }
         assert!(
@@ -227,10 +217,8 @@ mod tests {
             .write_to(&mut file, image::ImageFormat::WebP)
             .unwrap();
         let file = file.into_inner();
-        assert!(matches!(
-            luma(&file, &ScanLimits::default()),
-            Luma::Elsewhere
-        ));
+        let size = image::load_from_memory(&file).unwrap();
+        assert!(luma(&file, (size.width() as usize, size.height() as usize)).is_none());
         assert_eq!(scan_bytes(&file).unwrap(), vec![text]);
     }
 
@@ -258,7 +246,8 @@ mod tests {
                 err,
                 ScanError::TooLarge {
                     width: 16000,
-                    height: 15000
+                    height: 15000,
+                    ..
                 }
             ),
             "{err:?}"
@@ -275,7 +264,8 @@ mod tests {
                 err,
                 ScanError::TooLarge {
                     width: 1200,
-                    height: 10
+                    height: 10,
+                    ..
                 }
             ),
             "{err:?}"
