@@ -592,7 +592,7 @@ fn printed_text(u: f64, v: f64, seed: u64) -> bool {
     }
     let mut h = Rng::new(seed ^ ((line as i64 as u64) << 32) ^ (ch as i64 as u64));
     let cell = h.next_u64();
-    if cell % 7 == 0 {
+    if cell.is_multiple_of(7) {
         return false; // a space
     }
     let bit = (cu / 1.0 * 3.0) as u64 + 3 * (lv / 1.6 * 4.0) as u64;
