@@ -19,7 +19,11 @@ from pyzbar import pyzbar
 _orientation = pyzbar.ZBarOrientation
 pyzbar.ZBarOrientation = lambda v: _orientation(v - (1 << 32) if v >= 1 << 31 else v)
 
-REPEATS = 3  # per image; the median of the repeats is that image's time
+# Per image; the median of the repeats is that image's time.
+REPEATS = int(os.environ.get("PHOTOS_REPEATS", "3"))
+# Peers to run beside payqr (comma-separated; empty for payqr alone, e.g.
+# to time it again with RAYON_NUM_THREADS=1).
+PEERS = [p for p in os.environ.get("PHOTOS_PEERS", "zxing-cpp,zbar").split(",") if p]
 
 
 def expected(path):
@@ -102,11 +106,10 @@ def main():
     binary, listing = sys.argv[1], sys.argv[2]
     with open(listing) as f:
         paths = [l.strip() for l in f if l.strip()]
-    runs = {
-        "payqr": run_payqr(binary, paths),
-        "zxing-cpp": run_peer(zxing_read, paths),
-        "zbar": run_peer(zbar_read, paths),
-    }
+    readers = {"zxing-cpp": zxing_read, "zbar": zbar_read}
+    runs = {"payqr": run_payqr(binary, paths)}
+    for peer in PEERS:
+        runs[peer] = run_peer(readers[peer], paths)
     groups = defaultdict(list)
     for p in paths:
         groups[os.path.basename(os.path.dirname(p))].append(p)

@@ -10,7 +10,9 @@
 # zxing-cpp's black-box tests); see benches/photos.py for the one
 # exception (structured-append parts). Generate synthetic phone photos of
 # payqr codes first with:
-#   cargo run --release --example synth_photos -- target/synth
+#   cargo run --release --example synth_photos -- target/synth 40
+# PHOTOS_REPEATS=N times each image N times (default 3); PHOTOS_PEERS=
+# (empty) runs payqr alone, e.g. with RAYON_NUM_THREADS=1 for one core.
 # Peers are installed here (a venv under target/, and libzbar0 via apt), so
 # anyone can rerun this. Timings take /tmp/payqr-bench.lock so benchmarks
 # of colleagues on the same machine never overlap.
