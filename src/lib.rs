@@ -31,6 +31,7 @@ pub mod keys;
 pub mod ledger;
 pub mod lockfile;
 pub mod notice;
+pub mod platform;
 pub mod reconcile;
 pub mod render;
 pub mod report_html;
