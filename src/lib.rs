@@ -33,6 +33,7 @@ pub mod lockfile;
 pub mod notice;
 pub mod platform;
 pub mod reconcile;
+pub mod release;
 pub mod render;
 pub mod report_html;
 pub mod sanitize;
