@@ -39,6 +39,10 @@ linux="payqr-$version-x86_64-linux-musl"
 windows="payqr-$version-x86_64-windows"
 stage "$linux" "target/$musl/release/payqr" >/dev/null
 stage "$windows" "target/$win/release/payqr.exe" >/dev/null
+# The release profile keeps line tables (for backtraces while developing);
+# shipped binaries drop them: ~50 MB -> a few MB.
+strip "$dist/stage/$linux/payqr" 2>/dev/null || echo "release.sh: strip not found; the Linux binary keeps its symbols" >&2
+x86_64-w64-mingw32-strip "$dist/stage/$windows/payqr.exe" 2>/dev/null || echo "release.sh: x86_64-w64-mingw32-strip not found; payqr.exe keeps its symbols" >&2
 # Fixed owner and times: the archive depends only on its contents.
 tar -C "$dist/stage" --owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name \
     -czf "$dist/$linux.tar.gz" "$linux"
