@@ -3,10 +3,17 @@
 #   keygen -> trust -> batch issue (PNG + SVG) -> verify the images ->
 #   redeem at a counter -> reconcile a settlement file -> ledger check.
 # Output goes to demo-out/ (recreated each run). Usage: bash demo.sh
+# PAYQR_BIN=path/to/payqr runs that binary instead of building one (CI runs
+# the static musl build this way).
 set -euo pipefail
 cd "$(dirname "$0")"
-cargo build --release --quiet
-payqr() { ./target/release/payqr "$@"; }
+if [ -n "${PAYQR_BIN:-}" ]; then
+    bin=$(realpath "$PAYQR_BIN")
+else
+    cargo build --release --quiet
+    bin=./target/release/payqr
+fi
+payqr() { "$bin" "$@"; }
 step() { printf '\n== %s\n' "$*"; }
 out=demo-out
 rm -rf "$out" && mkdir -p "$out/keys"

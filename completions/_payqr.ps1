@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Sign a release file (SHA256SUMS) or check its signature')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -259,6 +260,49 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;emv;help;help' {
             break
         }
+        'payqr;release' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check FILE.sig against FILE and a release public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;release;sign' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The release signing key (made by payqr keygen; mode 0600)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the signature (default: FILE.sig)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;release;verify' {
+            [CompletionResult]::new('--pub', '--pub', [CompletionResultType]::ParameterName, 'The release public key (.pub) published with payqr')
+            [CompletionResult]::new('--sig', '--sig', [CompletionResultType]::ParameterName, 'The signature (default: FILE.sig)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;release;help' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check FILE.sig against FILE and a release public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;release;help;sign' {
+            break
+        }
+        'payqr;release;help;verify' {
+            break
+        }
+        'payqr;release;help;help' {
+            break
+        }
         'payqr;generate-docs' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -275,6 +319,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
+            [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Sign a release file (SHA256SUMS) or check its signature')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -325,6 +370,17 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;help;emv;parse' {
+            break
+        }
+        'payqr;help;release' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check FILE.sig against FILE and a release public key')
+            break
+        }
+        'payqr;help;release;sign' {
+            break
+        }
+        'payqr;help;release;verify' {
             break
         }
         'payqr;help;generate-docs' {

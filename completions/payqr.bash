@@ -40,6 +40,9 @@ _payqr() {
             payqr,redeem)
                 cmd="payqr__subcmd__redeem"
                 ;;
+            payqr,release)
+                cmd="payqr__subcmd__release"
+                ;;
             payqr,trust)
                 cmd="payqr__subcmd__trust"
                 ;;
@@ -82,6 +85,9 @@ _payqr() {
             payqr__subcmd__help,redeem)
                 cmd="payqr__subcmd__help__subcmd__redeem"
                 ;;
+            payqr__subcmd__help,release)
+                cmd="payqr__subcmd__help__subcmd__release"
+                ;;
             payqr__subcmd__help,trust)
                 cmd="payqr__subcmd__help__subcmd__trust"
                 ;;
@@ -96,6 +102,12 @@ _payqr() {
                 ;;
             payqr__subcmd__help__subcmd__ledger,repair)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__repair"
+                ;;
+            payqr__subcmd__help__subcmd__release,sign)
+                cmd="payqr__subcmd__help__subcmd__release__subcmd__sign"
+                ;;
+            payqr__subcmd__help__subcmd__release,verify)
+                cmd="payqr__subcmd__help__subcmd__release__subcmd__verify"
                 ;;
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
@@ -123,6 +135,24 @@ _payqr() {
                 ;;
             payqr__subcmd__ledger__subcmd__help,repair)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__repair"
+                ;;
+            payqr__subcmd__release,help)
+                cmd="payqr__subcmd__release__subcmd__help"
+                ;;
+            payqr__subcmd__release,sign)
+                cmd="payqr__subcmd__release__subcmd__sign"
+                ;;
+            payqr__subcmd__release,verify)
+                cmd="payqr__subcmd__release__subcmd__verify"
+                ;;
+            payqr__subcmd__release__subcmd__help,help)
+                cmd="payqr__subcmd__release__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__release__subcmd__help,sign)
+                cmd="payqr__subcmd__release__subcmd__help__subcmd__sign"
+                ;;
+            payqr__subcmd__release__subcmd__help,verify)
+                cmd="payqr__subcmd__release__subcmd__help__subcmd__verify"
                 ;;
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
@@ -155,7 +185,7 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv generate-docs help"
+            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,7 +283,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile emv generate-docs help"
+            opts="keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,6 +439,48 @@ _payqr() {
         payqr__subcmd__help__subcmd__redeem)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__release)
+            opts="sign verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__release__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__release__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -810,6 +882,120 @@ _payqr() {
                     return 0
                     ;;
                 --txn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release)
+            opts="-h -V --help --version sign verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__help)
+            opts="sign verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__help__subcmd__sign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__sign)
+            opts="-h -V --key --out --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__release__subcmd__verify)
+            opts="-h -V --pub --sig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pub)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
+            cand release 'Sign a release file (SHA256SUMS) or check its signature'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -229,6 +230,42 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;emv;help;help'= {
         }
+        &'payqr;release'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)'
+            cand verify 'Check FILE.sig against FILE and a release public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;release;sign'= {
+            cand --key 'The release signing key (made by payqr keygen; mode 0600)'
+            cand --out 'Where to write the signature (default: FILE.sig)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;release;verify'= {
+            cand --pub 'The release public key (.pub) published with payqr'
+            cand --sig 'The signature (default: FILE.sig)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;release;help'= {
+            cand sign 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)'
+            cand verify 'Check FILE.sig against FILE and a release public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;release;help;sign'= {
+        }
+        &'payqr;release;help;verify'= {
+        }
+        &'payqr;release;help;help'= {
+        }
         &'payqr;generate-docs'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -244,6 +281,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
+            cand release 'Sign a release file (SHA256SUMS) or check its signature'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -280,6 +318,14 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
         }
         &'payqr;help;emv;parse'= {
+        }
+        &'payqr;help;release'= {
+            cand sign 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)'
+            cand verify 'Check FILE.sig against FILE and a release public key'
+        }
+        &'payqr;help;release;sign'= {
+        }
+        &'payqr;help;release;verify'= {
         }
         &'payqr;help;generate-docs'= {
         }

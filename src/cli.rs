@@ -40,6 +40,7 @@ pub enum Command {
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),
     Emv(cmd::emv::Args),
+    Release(cmd::release::Args),
     /// Regenerate man pages and shell completions from this definition.
     #[command(hide = true)]
     GenerateDocs(cmd::gendocs::Args),

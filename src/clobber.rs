@@ -44,23 +44,10 @@ struct Place {
     entry: Option<PathBuf>,
 }
 
-#[cfg(unix)]
-type FileId = (u64, u64);
-/// Without inode numbers the canonical path stands in (hard links then
-/// escape the check; a Windows port should use the file index instead).
-#[cfg(not(unix))]
-type FileId = PathBuf;
+use crate::platform::FileId;
 
 fn file_id(path: &Path) -> Option<FileId> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::canonicalize(path).ok()
-    }
+    crate::platform::path_id(path).ok()
 }
 
 impl Place {

@@ -53,6 +53,11 @@ pub fn sync_all(f: &File) -> io::Result<()> {
 
 /// Makes a rename or a new file's name durable: on Linux the directory
 /// entry lives in the parent directory, which has to be synced too.
+/// Windows has no documented way to flush a directory (a directory
+/// handle refuses `FlushFileBuffers`), so there this does nothing: each
+/// file's bytes are flushed before its rename, and NTFS journals the
+/// rename itself, but a power cut just after a rename may undo it (the
+/// old file is then still whole; never a half-written one).
 pub fn sync_parent(path: &Path) -> io::Result<()> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -66,21 +71,28 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     if let Some(kind) = fault::hit(Op::Fsync) {
         return Err(kind.error());
     }
+    #[cfg(windows)]
+    {
+        let _ = dir;
+        Ok(())
+    }
+    #[cfg(not(windows))]
     File::open(dir)?.sync_all()
 }
 
 /// Flushes every file written so far on the file system holding `dir`:
 /// one call for many files instead of an fsync per file (~2 ms each on
 /// ext4, benches/NOTES.md). Elsewhere than Linux, `dir` itself is synced
-/// and the caller must have synced each file (see [`PER_FILE_SYNC`]).
+/// ([`sync_dir`], nothing on Windows) and the caller must have synced each
+/// file (see [`PER_FILE_SYNC`]).
 pub fn syncfs(dir: &Path) -> io::Result<()> {
-    if let Some(kind) = fault::hit(Op::Fsync) {
-        return Err(kind.error());
-    }
-    let f = File::open(dir)?;
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
+        if let Some(kind) = fault::hit(Op::Fsync) {
+            return Err(kind.error());
+        }
+        let f = File::open(dir)?;
         // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
         if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
             return Err(io::Error::last_os_error());
@@ -88,7 +100,7 @@ pub fn syncfs(dir: &Path) -> io::Result<()> {
         Ok(())
     }
     #[cfg(not(target_os = "linux"))]
-    f.sync_all()
+    sync_dir(dir)
 }
 
 /// Without `syncfs`, each file has to be synced as it is written.

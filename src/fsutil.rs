@@ -143,6 +143,12 @@ pub fn write_secret(path: &Path, bytes: &[u8], force: bool) -> io::Result<()> {
 
 /// Refuses a secret that others can read: `Err(mode)` when group or world
 /// permission bits are set.
+///
+/// Windows has no mode bits; who may read a file is its ACL, inherited from
+/// the folder it was written in (a user's profile folder admits only that
+/// user, SYSTEM and Administrators). payqr does not parse ACLs, so there
+/// every key passes this check: keep keys in the user's profile, not in a
+/// shared folder (README, Windows notes).
 pub fn check_private(path: &Path) -> io::Result<Result<(), u32>> {
     #[cfg(unix)]
     {

@@ -6,6 +6,10 @@
 //!   ledger could not verify against it at all.
 //! - Without `--ledger` the verdict still said "not yet paid".
 
+// Unix only: the attacks use Unix permission bits; payqr is tested on Linux
+// and only cross-built for Windows (.ci/run).
+#![cfg(unix)]
+
 mod common;
 use common::*;
 

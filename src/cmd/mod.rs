@@ -7,6 +7,7 @@ pub mod keygen;
 pub mod ledger;
 pub mod reconcile;
 pub mod redeem;
+pub mod release;
 pub mod trust;
 pub mod verify;
 
@@ -113,6 +114,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Ledger(a) => ledger::run(a),
         Command::Reconcile(a) => reconcile::run(a),
         Command::Emv(a) => emv::run(a),
+        Command::Release(a) => release::run(a),
         Command::GenerateDocs(a) => gendocs::run(a),
     }
 }

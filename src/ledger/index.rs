@@ -25,10 +25,10 @@
 //! code id alone) is never used for lookups, but its header is still
 //! evidence of what the ledger held.
 
+use crate::platform::read_exact_at;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
-use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use super::line::{self, Hash};
@@ -232,13 +232,13 @@ impl Index {
 
     fn entry(&self, i: u64) -> io::Result<Entry> {
         let mut b = [0u8; ENTRY as usize];
-        self.file.read_exact_at(&mut b, HEADER + i * ENTRY)?;
+        read_exact_at(&self.file, &mut b, HEADER + i * ENTRY)?;
         Ok(Entry::decode(&b))
     }
 
     fn all(&self) -> io::Result<Vec<Entry>> {
         let mut b = vec![0u8; (self.count * ENTRY) as usize];
-        self.file.read_exact_at(&mut b, HEADER)?;
+        read_exact_at(&self.file, &mut b, HEADER)?;
         Ok(b.chunks_exact(ENTRY as usize).map(Entry::decode).collect())
     }
 
@@ -263,7 +263,7 @@ impl Index {
         // beats thousands of small ones; search the bytes as they are.
         if ids.len() > 64 {
             let mut b = vec![0u8; (self.count * ENTRY) as usize];
-            self.file.read_exact_at(&mut b, HEADER)?;
+            read_exact_at(&self.file, &mut b, HEADER)?;
             let entries: Vec<&[u8]> = b.chunks_exact(ENTRY as usize).collect();
             return Ok(ids
                 .iter()
@@ -389,7 +389,7 @@ fn line_before(file: &File, end: u64) -> io::Result<Option<Vec<u8>>> {
     loop {
         let start = end.saturating_sub(want);
         let mut b = vec![0u8; (end - start) as usize];
-        file.read_exact_at(&mut b, start)?;
+        read_exact_at(file, &mut b, start)?;
         if b.last() != Some(&b'\n') {
             return Ok(None);
         }
@@ -413,7 +413,7 @@ fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
             return Ok(None);
         }
         let mut b = vec![0u8; (stop - offset) as usize];
-        file.read_exact_at(&mut b, offset)?;
+        read_exact_at(file, &mut b, offset)?;
         if let Some(i) = b.iter().position(|&c| c == b'\n') {
             b.truncate(i);
             return Ok(Some(b));
@@ -455,7 +455,7 @@ pub(super) fn checkpoint(ledger: &Ledger, end: u64, records: u64, last_hash: &Ha
         .create(true)
         .truncate(false)
         .open(ledger.checkpoint_path())
-        .and_then(|f| f.write_all_at(&b, 0));
+        .and_then(|f| crate::platform::write_all_at(&f, &b, 0));
 }
 
 /// The evidence files beside a ledger: the index and the checkpoint.

@@ -59,10 +59,7 @@ pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerEr
 
 /// flock's answers on a file system without locks.
 fn is_unsupported(e: &io::Error) -> bool {
-    matches!(
-        e.raw_os_error(),
-        Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP)
-    ) || e.kind() == io::ErrorKind::Unsupported
+    crate::platform::lock_unsupported(e)
 }
 
 /// Debug builds only: `PAYQR_TEST_NO_LOCK=1` skips the lock, so a test can

@@ -525,7 +525,6 @@ impl Ledger {
     /// truncates bytes it did not write, nor below where it started.
     /// Errs with the reason it did not cut.
     fn cut_back(&self, f: &File, state: &LedgerState, ours: &[u8]) -> Result<(), String> {
-        use std::os::unix::fs::FileExt;
         let start = state.end;
         let len = f.metadata().map_err(|e| e.to_string())?.len();
         if len < start {
@@ -539,8 +538,7 @@ impl Ledger {
             ));
         }
         let mut there = vec![0u8; extra as usize];
-        f.read_exact_at(&mut there, start)
-            .map_err(|e| e.to_string())?;
+        crate::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
         if there[..] != ours[..there.len()] {
             return Err("the bytes past its old end are not the ones this command wrote".into());
         }
@@ -663,10 +661,9 @@ fn read_lines(
 /// hashes to `want`. Lines are a few hundred bytes; one longer than 64 KiB
 /// is not one payqr wrote, and counts as a mismatch.
 fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
-    use std::os::unix::fs::FileExt;
     let from = end.saturating_sub(64 << 10);
     let mut buf = vec![0u8; (end - from) as usize];
-    if f.read_exact_at(&mut buf, from).is_err() || buf.last() != Some(&b'\n') {
+    if crate::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n') {
         return false;
     }
     let body = &buf[..buf.len() - 1];

@@ -1,0 +1,105 @@
+//! `payqr release`: detached signatures of release files (SHA256SUMS).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use payqr::keys::{IssuerKey, PublicKeyFile};
+
+use super::{CmdResult, Failure, Outcome};
+
+/// Sign a release file (SHA256SUMS) or check its signature.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Write FILE.sig: FILE signed with a payqr key (scripts/release.sh).
+    #[command(after_help = "\
+Example:
+  payqr release sign --key ~/release.key dist/SHA256SUMS
+
+The signature covers \"payqr-release-v1\" and the file's bytes
+(docs/FORMAT.md), so it can never pass as a payment code's signature.")]
+    Sign {
+        /// The release signing key (made by payqr keygen; mode 0600).
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// The file to sign.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the signature (default: FILE.sig).
+        #[arg(long, value_name = "SIG")]
+        out: Option<PathBuf>,
+    },
+    /// Check FILE.sig against FILE and a release public key.
+    #[command(after_help = "\
+Example:
+  payqr release verify --pub payqr-release.pub SHA256SUMS && sha256sum -c SHA256SUMS
+
+Exit 0 when the signature matches, 1 when it does not, 2 when a file could
+not be read.")]
+    Verify {
+        /// The release public key (.pub) published with payqr.
+        #[arg(long = "pub", value_name = "PUB")]
+        public: PathBuf,
+        /// The signed file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The signature (default: FILE.sig).
+        #[arg(long, value_name = "SIG")]
+        sig: Option<PathBuf>,
+    },
+}
+
+fn sig_path(file: &Path, given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let mut s = file.as_os_str().to_owned();
+        s.push(".sig");
+        PathBuf::from(s)
+    })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::new(format!("{}: {e}", path.display())))
+}
+
+pub fn run(a: Args) -> CmdResult {
+    match a.action {
+        Action::Sign { key, file, out } => {
+            let key = IssuerKey::load(&key)?;
+            let text = payqr::release::sign(&key, &read(&file)?);
+            let out = sig_path(&file, out);
+            payqr::fsutil::write_atomic(&out, text.as_bytes())
+                .map_err(|e| Failure::new(format!("{}: {e}", out.display())))?;
+            writeln!(std::io::stdout().lock(), "signed {}", out.display())?;
+            Ok(Outcome::Success)
+        }
+        Action::Verify { public, file, sig } => {
+            let key = PublicKeyFile::load(&public)?
+                .verifying_key()
+                .map_err(|e| Failure::new(format!("{}: {e}", public.display())))?;
+            let sig = sig_path(&file, sig);
+            let text = String::from_utf8(read(&sig)?)
+                .map_err(|_| Failure::new(format!("{}: not UTF-8 text", sig.display())))?;
+            match payqr::release::verify(&key, &read(&file)?, &text) {
+                Ok(()) => {
+                    writeln!(
+                        std::io::stdout().lock(),
+                        "good signature {}",
+                        file.display()
+                    )?;
+                    Ok(Outcome::Success)
+                }
+                Err(why) => {
+                    eprintln!("payqr: BAD signature {}: {why}", file.display());
+                    Ok(Outcome::Negative)
+                }
+            }
+        }
+    }
+}

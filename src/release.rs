@@ -1,0 +1,85 @@
+//! Detached signatures of release files (`SHA256SUMS`), made with a payqr
+//! key pair (docs/FORMAT.md, "Release signatures").
+//!
+//! The signed message is `payqr-release-v1\n` followed by the file's
+//! bytes: the prefix keeps a release signature from ever being a valid
+//! payment code signature (and the reverse), although both use Ed25519
+//! keys made by `payqr keygen`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use ed25519_dalek::{Signature, Signer, VerifyingKey};
+
+use crate::code::KeyId;
+use crate::keys::IssuerKey;
+
+/// The domain-separation prefix of every signed message, and the first
+/// word of a signature file.
+pub const DOMAIN: &str = "payqr-release-v1";
+
+fn message(file: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(DOMAIN.len() + 1 + file.len());
+    m.extend_from_slice(DOMAIN.as_bytes());
+    m.push(b'\n');
+    m.extend_from_slice(file);
+    m
+}
+
+/// The signature file's text: `payqr-release-v1 <key id> <base64 sig>\n`.
+pub fn sign(key: &IssuerKey, file: &[u8]) -> String {
+    let sig = key.signing_key.sign(&message(file));
+    format!("{DOMAIN} {} {}\n", key.key_id, B64.encode(sig.to_bytes()))
+}
+
+/// Checks `sig_text` (a signature file) over `file` with `key`. The one
+/// line must name this key's id; any other text, key or byte is refused.
+pub fn verify(key: &VerifyingKey, file: &[u8], sig_text: &str) -> Result<(), String> {
+    let line = sig_text
+        .strip_suffix('\n')
+        .ok_or("not a payqr release signature: no final newline")?;
+    let mut parts = line.split(' ');
+    let (Some(tag), Some(id), Some(b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("not a payqr release signature: expected 3 words on one line".into());
+    };
+    if tag != DOMAIN {
+        return Err(format!("not a payqr release signature: tag {tag:?}"));
+    }
+    let want = KeyId::of(key).to_string();
+    if id != want {
+        return Err(format!("signed by key {id}, not by {want}"));
+    }
+    let bytes: [u8; 64] = B64
+        .decode(b64)
+        .ok()
+        .and_then(|v| v.try_into().ok())
+        .ok_or("signature is not 64 bytes of base64")?;
+    key.verify_strict(&message(file), &Signature::from_bytes(&bytes))
+        .map_err(|_| {
+            "signature does not match the file: it was changed or signed by another key".into()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_and_refuses_changes() {
+        let k = IssuerKey::generate("payqr-release", "payqr releases", 0).unwrap();
+        let pk = k.signing_key.verifying_key();
+        let sums = b"abc123  payqr-0.1.0-x86_64-linux-musl.tar.gz\n";
+        let sig = sign(&k, sums);
+        verify(&pk, sums, &sig).unwrap();
+        let mut bad = sums.to_vec();
+        bad[0] = b'b';
+        assert!(verify(&pk, &bad, &sig).is_err());
+        let other = IssuerKey::generate("x", "X", 0).unwrap();
+        assert!(verify(&other.signing_key.verifying_key(), sums, &sig).is_err());
+        // A bare signature over the file (no domain prefix) is refused.
+        let raw = k.signing_key.sign(sums);
+        let forged = format!("{DOMAIN} {} {}\n", k.key_id, B64.encode(raw.to_bytes()));
+        assert!(verify(&pk, sums, &forged).is_err());
+    }
+}
