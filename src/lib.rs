@@ -10,6 +10,8 @@
 //!   the ledger, QR rendering (PNG/SVG/terminal), printable notices.
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger),
 //!   and reading payloads out of images (`verify::scan`).
+//! - [`redeem`]: the redemption policy — verify, then record each payment
+//!   so a code is paid at most once — over a small ledger interface.
 //! - [`trust`]: the trust list of issuers and keys; key files (`trust::keys`).
 //! - [`ledger`]: the append-only, hash-chained record of issued and redeemed
 //!   codes.
@@ -29,6 +31,7 @@ pub mod input;
 pub mod issue;
 pub mod ledger;
 pub mod reconcile;
+pub mod redeem;
 pub mod release;
 pub mod sanitize;
 pub mod trust;

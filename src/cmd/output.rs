@@ -104,10 +104,7 @@ impl Inputs {
 }
 
 /// One thing to judge: a payload text, or an image with no code in it.
-pub struct Item {
-    pub source: String,
-    pub text: Option<String>,
-}
+pub use payqr::redeem::Item;
 
 /// Feeds every payload to `f` as it arrives (a scanner gun on stdin gets
 /// its verdict line by line). Unreadable images are reported on stderr
@@ -276,17 +273,6 @@ pub fn check_txn(txn: &str) -> Result<(), Failure> {
     match problem {
         Some(p) => Err(Failure::new(format!("--txn: {p}"))),
         None => Ok(()),
-    }
-}
-
-/// A verdict for an image without any QR code.
-pub fn no_code() -> Verdict {
-    Verdict {
-        status: Status::NoCode,
-        code: None,
-        issuer_name: None,
-        reason: Some("no QR code found in the image".into()),
-        redemption: None,
     }
 }
 

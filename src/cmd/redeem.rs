@@ -1,14 +1,13 @@
 //! `payqr redeem`: verify, then record the payment so it can never happen twice.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use payqr::ledger::{CodeKey, Ledger, Record};
-use payqr::trust::TrustList;
-use payqr::verify::{Clock, Status, Verdict, verify_text};
+use payqr::ledger::Ledger;
+use payqr::redeem::{Counter, Item, redeem};
+use payqr::verify::{Status, Verdict};
 
 use super::{CmdResult, Failure, Outcome, check_outputs};
-use crate::cmd::output::{self, Check, CheckArgs, Item};
+use crate::cmd::output::{self, Check, CheckArgs};
 
 /// Verify codes and record their redemption in the ledger.
 #[derive(clap::Args, Debug)]
@@ -60,128 +59,39 @@ pub fn run(a: Args) -> CmdResult {
     let ledger = Ledger::new(&a.ledger);
     // A time given with --at is a claim: recorded beside the wall clock,
     // never instead of it.
-    let judged_at = a
-        .check
-        .at
-        .is_some()
-        .then(|| payqr::code::time::format_utc(clock.at));
-    if let Some(t) = &judged_at {
+    let counter = Counter {
+        trust: &trust,
+        clock,
+        txn: a.txn.as_deref(),
+        channel: "counter",
+        judged_later: a.check.at.is_some(),
+    };
+    if counter.judged_later {
         eprintln!(
-            "payqr: note: judging as of {t} (--at); the ledger records it beside the time of redemption"
+            "payqr: note: judging as of {} (--at); the ledger records it beside the time of redemption",
+            payqr::code::time::format_utc(clock.at)
         );
     }
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
-        // Signatures, keys and times do not depend on the ledger: check
-        // them on every core before taking the lock.
-        let mut verdicts = verify_all(&items, &trust, clock);
-        let ids: Vec<CodeKey> = verdicts
-            .iter()
-            .filter(|v| v.status == Status::Valid)
-            .filter_map(|v| {
-                let c = &v.code.as_ref()?.code;
-                Some(CodeKey::of(&c.issuer, c.code_id))
-            })
-            .collect();
-        // Check and record under one exclusive lock, taken per batch so an
-        // idle scanner gun on stdin never blocks other counters.
-        let lock = ledger.lock()?;
-        let mut state = ledger.load_codes(&lock, &ids)?;
-        // Records of this group, and the verdicts they acknowledge.
-        let mut records = Vec::new();
-        let mut done = 0;
-        let mut in_group = HashSet::new();
-        for i in 0..items.len() {
-            if verdicts[i].status != Status::Valid {
-                continue;
+        match redeem(&ledger, &items, &counter) {
+            Ok(verdicts) => {
+                all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
+                emit_all(&mut out, json, &items, &verdicts, clock.at, tz)
             }
-            let code = verdicts[i]
-                .code
-                .clone()
-                .expect("a valid verdict has a code");
-            let c = &code.code;
-            let key = CodeKey::of(&c.issuer, c.code_id);
-            if in_group.contains(&key) {
-                // The same code twice in one batch: commit what came
-                // before, so this one is judged against it (refused).
-                ledger.append(&lock, &mut state, std::mem::take(&mut records))?;
-                emit_all(
-                    &mut out,
-                    json,
-                    &items[done..i],
-                    &verdicts[done..i],
-                    clock.at,
-                    tz,
-                )?;
-                done = i;
-                in_group.clear();
+            Err(e) => {
+                // What was recorded before the failure is acknowledged.
+                let n = e.committed;
+                emit_all(&mut out, json, &items[..n], &e.verdicts[..n], clock.at, tz)?;
+                Err(e.source.into())
             }
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
-                // Judged again with the ledger: the verdict names the
-                // earlier redemption, or the code that replaced this one.
-                // Re-read from the text: the profile (PQ1 or EMV) decides
-                // how the signature is checked.
-                let text = items[i]
-                    .text
-                    .as_deref()
-                    .expect("a valid verdict has a text");
-                verdicts[i] = verify_text(text, &trust, clock, Some(&state));
-                continue;
-            }
-            in_group.insert(key);
-            let mut record = Record::redeemed(
-                &c.issuer,
-                c.code_id,
-                payqr::code::time::now(),
-                a.txn.clone(),
-                "counter",
-                Some(items[i].source.clone()),
-            );
-            record.judged_at = judged_at.clone();
-            records.push(record);
         }
-        // One write and one fsync for the group; only then any success.
-        ledger.append(&lock, &mut state, records)?;
-        drop(lock);
-        all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
-        emit_all(
-            &mut out,
-            json,
-            &items[done..],
-            &verdicts[done..],
-            clock.at,
-            tz,
-        )
     })?;
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));
     }
     Ok(Outcome::from_ok(all_ok))
-}
-
-/// Verdicts for a batch without the ledger, on every core: the signature
-/// check is most of the cost of a redemption.
-fn verify_all(items: &[Item], trust: &TrustList, clock: Clock) -> Vec<Verdict> {
-    let one = |item: &Item| match &item.text {
-        Some(text) => verify_text(text, trust, clock, None),
-        None => output::no_code(),
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if items.len() < 64 || threads == 1 {
-        return items.iter().map(one).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().expect("verification does not panic"))
-            .collect()
-    })
 }
 
 fn emit_all(
