@@ -23,6 +23,7 @@ use thiserror::Error;
 
 use crate::code::time;
 use crate::code::{Code, CodeId, SignedCode};
+use crate::emv::profile::ProfileError;
 use crate::fs::durable;
 use crate::issue::batch::{BatchRow, RowError, Rows};
 use crate::issue::notice::{self, NoticeStyle};
@@ -81,7 +82,7 @@ pub struct Formats {
 /// Signs a code and gives the text it is published as (and drawn into its
 /// QR symbol): the `PQ1:` text, or an EMV payload whose signature also
 /// covers the EMV fields ([`crate::emv::profile::sign_payload`]).
-pub type PayloadText<'a> = dyn Fn(&Code) -> Result<(SignedCode, String), String> + Sync + 'a;
+pub type PayloadText<'a> = dyn Fn(&Code) -> Result<(SignedCode, String), ProfileError> + Sync + 'a;
 
 /// Everything that decides the output of a batch besides its rows.
 pub struct Job<'a> {
@@ -251,7 +252,7 @@ fn make(job: &Job, csv: &Path, row: &BatchRow, plan: Plan) -> Result<Made, Issue
         reason,
     };
     let code = row.to_code_replacing(job.key, job.issued_at, replaces);
-    let (signed, text) = (job.payload_text)(&code).map_err(fail)?;
+    let (signed, text) = (job.payload_text)(&code).map_err(|e| fail(e.to_string()))?;
     // File names come from the code id only, never from user text.
     let id = signed.code.code_id.to_string();
     let dir = job.out_dir.join(shard_of(&signed.code.code_id));
@@ -640,10 +641,8 @@ mod tests {
         }
     }
 
-    fn text(c: &Code) -> Result<(SignedCode, String), String> {
-        let signed = c
-            .sign(&crate::code::vectors::test_key().signing_key)
-            .map_err(|e| e.to_string())?;
+    fn text(c: &Code) -> Result<(SignedCode, String), ProfileError> {
+        let signed = c.sign(&crate::code::vectors::test_key().signing_key)?;
         let text = signed.to_text();
         Ok((signed, text))
     }

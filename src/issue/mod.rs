@@ -6,3 +6,10 @@ pub mod batch;
 pub mod issuance;
 pub mod notice;
 pub mod render;
+pub mod request;
+pub mod run;
+pub mod single;
+
+pub use request::{FieldError, Request};
+pub use run::{Batch, run_batch};
+pub use single::{Single, issue_single};
