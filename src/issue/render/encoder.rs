@@ -648,6 +648,9 @@ fn apply_mask(
 /// baseline Rust compiles for has no POPCNT instruction, and its software
 /// popcount made the whole encoder 2x slower, so where the CPU has POPCNT
 /// (every x86-64 CPU since 2008) the same code runs compiled with it.
+// unsafe: calling a function compiled for a CPU feature (POPCNT) is
+// unsafe; the feature is detected at run time just before the call.
+#[allow(unsafe_code)]
 fn penalty_bits(rows: &[u128], cols: &[u128], w: usize) -> u32 {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("popcnt") {
