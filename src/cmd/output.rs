@@ -16,7 +16,7 @@ use payqr::trust::TrustList;
 use payqr::verify::scan;
 use payqr::verify::{Clock, Status, Verdict};
 
-use crate::cmd::{Failure, flags, time_or_now};
+use crate::cmd::{Failure, flags};
 
 /// What verify and redeem both take: where the codes come from, whom to
 /// trust, and when to judge them.
@@ -55,16 +55,18 @@ pub struct Check {
 }
 
 impl CheckArgs {
-    pub fn resolve(&self) -> Result<Check, Failure> {
+    pub fn resolve(&self) -> Result<Check, CheckError> {
         let tz = self.tz.unwrap_or_else(time::local_offset);
+        let at = match self.at.as_deref() {
+            Some(s) => time::parse_time(s, time::now(), tz).map_err(CheckError::At)?,
+            None => time::now(),
+        };
         let clock = Clock {
-            at: time_or_now(self.at.as_deref(), tz)?,
+            at,
             skew: self.skew,
         };
         let inputs = Inputs::from_args(&self.images, self.text.clone())?;
-        let trust = TrustList::load(&self.trust).map_err(|e| {
-            Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
-        })?;
+        let trust = TrustList::load(&self.trust).map_err(CheckError::Trust)?;
         Ok(Check {
             inputs,
             trust,
@@ -72,6 +74,32 @@ impl CheckArgs {
             tz,
             json: self.json,
         })
+    }
+}
+
+/// Why [`CheckArgs`] could not be resolved, each with what to do.
+#[derive(Debug)]
+pub enum CheckError {
+    /// No images, no `--text`, no `-`.
+    Nothing,
+    /// Images and `--text` at once.
+    ImagesAndText,
+    /// `--at` is not a time.
+    At(time::TimeError),
+    Trust(payqr::trust::TrustError),
+}
+
+impl From<CheckError> for Failure {
+    fn from(e: CheckError) -> Failure {
+        match e {
+            CheckError::Nothing => Failure::new("nothing to check")
+                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin"),
+            CheckError::ImagesAndText => Failure::new("give either images or --text, not both"),
+            CheckError::At(e) => Failure::new(e),
+            CheckError::Trust(e) => {
+                Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+            }
+        }
     }
 }
 
@@ -83,14 +111,13 @@ pub enum Inputs {
 }
 
 impl Inputs {
-    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, Failure> {
+    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, CheckError> {
         match (images, text) {
             ([], Some(t)) => Ok(Inputs::Text(t)),
             ([one], None) if one.as_os_str() == "-" => Ok(Inputs::Stdin),
-            ([], None) => Err(Failure::new("nothing to check")
-                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin")),
+            ([], None) => Err(CheckError::Nothing),
             (imgs, None) => Ok(Inputs::Images(imgs.to_vec())),
-            (_, Some(_)) => Err(Failure::new("give either images or --text, not both")),
+            (_, Some(_)) => Err(CheckError::ImagesAndText),
         }
     }
 }
@@ -257,14 +284,11 @@ pub const MAX_TXN_LEN: usize = 64;
 /// Checks a `--txn` value before it is stored in the ledger and printed
 /// by reconcile: 1 to [`MAX_TXN_LEN`] bytes, nothing
 /// [`payqr::sanitize::is_unsafe`] (exit 2 otherwise).
-pub fn check_txn(txn: &str) -> Result<(), Failure> {
-    let problem = match txn {
-        "" => Some("must not be empty".to_owned()),
-        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).err(),
-    };
-    match problem {
-        Some(p) => Err(Failure::new(format!("--txn: {p}"))),
-        None => Ok(()),
+/// The problem, as a phrase, when there is one.
+pub fn check_txn(txn: &str) -> Result<(), String> {
+    match txn {
+        "" => Err("must not be empty".to_owned()),
+        t => payqr::sanitize::check_text(t, MAX_TXN_LEN),
     }
 }
 

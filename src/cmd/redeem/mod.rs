@@ -7,7 +7,11 @@ use payqr::redeem::{Counter, Item, redeem};
 use payqr::verify::{Status, Verdict};
 
 use super::{CmdResult, Failure, Outcome, check_outputs};
+
+mod error;
+
 use crate::cmd::output::{self, Check, CheckArgs};
+use error::Error;
 
 /// Verify codes and record their redemption in the ledger.
 #[derive(clap::Args, Debug)]
@@ -45,7 +49,9 @@ pub struct Args {
 const BATCH: usize = 4096;
 
 pub fn run(a: Args) -> CmdResult {
-    a.txn.as_deref().map(output::check_txn).transpose()?;
+    if let Some(txn) = a.txn.as_deref() {
+        output::check_txn(txn).map_err(Error::Txn)?;
+    }
     let mut inputs = vec![("--trust", Some(a.check.trust.as_path()))];
     inputs.extend(a.check.images.iter().map(|p| ("IMAGE", Some(p.as_path()))));
     check_outputs(&inputs, &[("--ledger", Some(a.ledger.as_path()))])?;
@@ -55,7 +61,7 @@ pub fn run(a: Args) -> CmdResult {
         clock,
         tz,
         json,
-    } = a.check.resolve()?;
+    } = a.check.resolve().map_err(Error::Check)?;
     let ledger = Ledger::new(&a.ledger);
     // A time given with --at is a claim: recorded beside the wall clock,
     // never instead of it.
@@ -84,12 +90,12 @@ pub fn run(a: Args) -> CmdResult {
                 // What was recorded before the failure is acknowledged.
                 let n = e.committed;
                 emit_all(&mut out, json, &items[..n], &e.verdicts[..n], clock.at, tz)?;
-                Err(e.source.into())
+                Err(Error::Ledger(e.source).into())
             }
         }
     })?;
     if errors > 0 {
-        return Err(Failure::new(format!("{errors} input(s) could not be read")));
+        return Err(Error::Unreadable(errors).into());
     }
     Ok(Outcome::from_ok(all_ok))
 }
