@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod emv;
+pub mod flags;
 pub mod gendocs;
 pub mod issue;
 pub mod keygen;

@@ -14,9 +14,9 @@ use payqr::code::time;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
 use payqr::verify::scan;
-use payqr::verify::{Clock, MAX_SKEW, Status, Verdict};
+use payqr::verify::{Clock, Status, Verdict};
 
-use crate::cmd::{Failure, time_or_now, tz_or_local};
+use crate::cmd::{Failure, flags};
 
 /// What verify and redeem both take: where the codes come from, whom to
 /// trust, and when to judge them.
@@ -35,11 +35,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Tolerated clock difference between issuer and verifier (at most 1h).
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub skew: String,
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = flags::skew)]
+    pub skew: u64,
     /// Offset for displayed times and times without one (default: this machine's).
-    #[arg(long, value_name = "OFFSET")]
-    pub tz: Option<String>,
+    #[arg(long, value_name = "OFFSET", value_parser = flags::tz)]
+    pub tz: Option<FixedOffset>,
     /// One JSON object per code.
     #[arg(long)]
     pub json: bool,
@@ -55,24 +55,18 @@ pub struct Check {
 }
 
 impl CheckArgs {
-    pub fn resolve(&self) -> Result<Check, Failure> {
-        let tz = tz_or_local(self.tz.as_deref())?;
-        let skew = payqr::code::time::parse_duration(&self.skew)?;
-        if skew > MAX_SKEW {
-            return Err(Failure::new(format!(
-                "--skew {}: more than the limit of 1h",
-                self.skew.trim()
-            ))
-            .hint("a clock off by more than an hour is to be set right, not tolerated"));
-        }
+    pub fn resolve(&self) -> Result<Check, CheckError> {
+        let tz = self.tz.unwrap_or_else(time::local_offset);
+        let at = match self.at.as_deref() {
+            Some(s) => time::parse_time(s, time::now(), tz).map_err(CheckError::At)?,
+            None => time::now(),
+        };
         let clock = Clock {
-            at: time_or_now(self.at.as_deref(), tz)?,
-            skew,
+            at,
+            skew: self.skew,
         };
         let inputs = Inputs::from_args(&self.images, self.text.clone())?;
-        let trust = TrustList::load(&self.trust).map_err(|e| {
-            Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
-        })?;
+        let trust = TrustList::load(&self.trust).map_err(CheckError::Trust)?;
         Ok(Check {
             inputs,
             trust,
@@ -80,6 +74,32 @@ impl CheckArgs {
             tz,
             json: self.json,
         })
+    }
+}
+
+/// Why [`CheckArgs`] could not be resolved, each with what to do.
+#[derive(Debug)]
+pub enum CheckError {
+    /// No images, no `--text`, no `-`.
+    Nothing,
+    /// Images and `--text` at once.
+    ImagesAndText,
+    /// `--at` is not a time.
+    At(time::TimeError),
+    Trust(payqr::trust::TrustError),
+}
+
+impl From<CheckError> for Failure {
+    fn from(e: CheckError) -> Failure {
+        match e {
+            CheckError::Nothing => Failure::new("nothing to check")
+                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin"),
+            CheckError::ImagesAndText => Failure::new("give either images or --text, not both"),
+            CheckError::At(e) => Failure::new(e),
+            CheckError::Trust(e) => {
+                Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+            }
+        }
     }
 }
 
@@ -91,23 +111,19 @@ pub enum Inputs {
 }
 
 impl Inputs {
-    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, Failure> {
+    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, CheckError> {
         match (images, text) {
             ([], Some(t)) => Ok(Inputs::Text(t)),
             ([one], None) if one.as_os_str() == "-" => Ok(Inputs::Stdin),
-            ([], None) => Err(Failure::new("nothing to check")
-                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin")),
+            ([], None) => Err(CheckError::Nothing),
             (imgs, None) => Ok(Inputs::Images(imgs.to_vec())),
-            (_, Some(_)) => Err(Failure::new("give either images or --text, not both")),
+            (_, Some(_)) => Err(CheckError::ImagesAndText),
         }
     }
 }
 
 /// One thing to judge: a payload text, or an image with no code in it.
-pub struct Item {
-    pub source: String,
-    pub text: Option<String>,
-}
+pub use payqr::redeem::Item;
 
 /// Feeds every payload to `f` as it arrives (a scanner gun on stdin gets
 /// its verdict line by line). Unreadable images are reported on stderr
@@ -268,25 +284,11 @@ pub const MAX_TXN_LEN: usize = 64;
 /// Checks a `--txn` value before it is stored in the ledger and printed
 /// by reconcile: 1 to [`MAX_TXN_LEN`] bytes, nothing
 /// [`payqr::sanitize::is_unsafe`] (exit 2 otherwise).
-pub fn check_txn(txn: &str) -> Result<(), Failure> {
-    let problem = match txn {
-        "" => Some("must not be empty".to_owned()),
-        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).err(),
-    };
-    match problem {
-        Some(p) => Err(Failure::new(format!("--txn: {p}"))),
-        None => Ok(()),
-    }
-}
-
-/// A verdict for an image without any QR code.
-pub fn no_code() -> Verdict {
-    Verdict {
-        status: Status::NoCode,
-        code: None,
-        issuer_name: None,
-        reason: Some("no QR code found in the image".into()),
-        redemption: None,
+/// The problem, as a phrase, when there is one.
+pub fn check_txn(txn: &str) -> Result<(), String> {
+    match txn {
+        "" => Err("must not be empty".to_owned()),
+        t => payqr::sanitize::check_text(t, MAX_TXN_LEN),
     }
 }
 

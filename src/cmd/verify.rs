@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use payqr::ledger::{CodeKey, Ledger};
-use payqr::verify::{Status, verify_text};
+use payqr::verify::{Status, Verdict, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
 use crate::cmd::output::{self, Check, CheckArgs};
@@ -49,7 +49,7 @@ pub fn run(a: Args) -> CmdResult {
     let errors = output::for_each_item(&inputs, |item| {
         let mut v = match &item.text {
             Some(t) => verify_text(t, &trust, clock, None),
-            None => output::no_code(),
+            None => Verdict::no_code(),
         };
         // Only a code valid in every other way is looked up, and only it:
         // through the index (which `redeem` and `issue` keep) that is a few

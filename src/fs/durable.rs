@@ -88,19 +88,27 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 pub fn syncfs(dir: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         if let Some(kind) = fault::hit(Op::Fsync) {
             return Err(kind.error());
         }
-        let f = File::open(dir)?;
-        // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
-        if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
+        sys_syncfs(&File::open(dir)?)
     }
     #[cfg(not(target_os = "linux"))]
     sync_dir(dir)
+}
+
+/// `syncfs(2)` on the file system holding `f`, as a safe call: std has no
+/// syncfs, and a file borrowed for the call keeps its descriptor open.
+#[cfg(target_os = "linux")]
+// unsafe: syncfs is a libc (FFI) call.
+#[allow(unsafe_code)]
+fn sys_syncfs(f: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Without `syncfs`, each file has to be synced as it is written.

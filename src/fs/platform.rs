@@ -151,7 +151,10 @@ pub fn lock_unsupported(e: &io::Error) -> bool {
     os || e.kind() == io::ErrorKind::Unsupported
 }
 
+// unsafe: std exposes neither a file's identity nor a byte-range lock on
+// stable Windows, so these are Win32 (FFI) calls, each with its SAFETY note.
 #[cfg(windows)]
+#[allow(unsafe_code)]
 mod win {
     use std::fs::{File, OpenOptions};
     use std::io;

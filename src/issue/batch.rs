@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use chrono::FixedOffset;
 
 use crate::code::currency::Currency;
-use crate::code::time;
-use crate::code::{self, Code, CodeId, Kind};
+use crate::code::{Code, CodeId, Kind};
 use crate::input::encoding::{TextEncoding, TextReader};
+use crate::issue::request::Request;
 use crate::trust::keys::IssuerKey;
 
 /// At most this many row errors are collected before giving up.
@@ -397,20 +397,22 @@ impl<R: Read> Iterator for Rows<R> {
         let line = self.record.position().map_or(0, |p| p.line());
         let rec = &self.record;
         let cols = &self.cols;
-        let cell = |name: &str| -> Option<&str> {
-            cols[name]
-                .and_then(|i| rec.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+        let cell = |name: &str| -> Option<&str> { cols[name].and_then(|i| rec.get(i)) };
+        let request = Request {
+            reference: cell("reference"),
+            amount: cell("amount"),
+            kind: cell("kind"),
+            currency: cell("currency"),
+            payee: cell("payee"),
+            expires_at: cell("expires_at"),
+            expires_in: cell("expires_in"),
+            description: cell("description"),
         };
-        Some(parse_row(
-            &self.path,
-            line,
-            &cell,
-            &self.defaults,
-            self.issued_at,
-            self.tz,
-        ))
+        Some(
+            request
+                .check(line, &self.defaults, self.issued_at, self.tz)
+                .map_err(|e| err(&self.path, line, e.field, e.problem)),
+        )
     }
 }
 
@@ -442,115 +444,6 @@ impl<R: Read> Read for QuoteTap<R> {
         let n = self.inner.read(buf)?;
         self.scan.feed(&buf[..n]);
         Ok(n)
-    }
-}
-
-fn parse_row<'a>(
-    path: &Path,
-    line: u64,
-    cell: &dyn Fn(&str) -> Option<&'a str>,
-    d: &Defaults,
-    issued_at: u64,
-    tz: FixedOffset,
-) -> Result<BatchRow, RowError> {
-    let e = |field: &str, problem: String| err(path, line, field, problem);
-    let reference = cell("reference")
-        .ok_or_else(|| e("reference", "empty".into()))?
-        .to_string();
-    code::check_text("reference", &reference, code::MAX_REFERENCE_LEN)
-        .map_err(|x| e("reference", strip_field(x)))?;
-    let kind = match cell("kind") {
-        Some(k) => k.parse().map_err(|m| e("kind", m))?,
-        None => d
-            .kind
-            .ok_or_else(|| e("kind", "empty and no --kind given".into()))?,
-    };
-    let currency = match cell("currency") {
-        Some(c) => Currency::from_code(c)
-            .ok_or_else(|| e("currency", format!("{c:?} is not an ISO 4217 currency")))?,
-        None => d
-            .currency
-            .ok_or_else(|| e("currency", "empty and no --currency given".into()))?,
-    };
-    let amount_text = cell("amount").ok_or_else(|| e("amount", "empty".into()))?;
-    let amount = currency
-        .parse_amount(amount_text)
-        .map_err(|x| e("amount", x.to_string()))?;
-    if amount == 0 {
-        return Err(e("amount", "must be greater than zero".into()));
-    }
-    let payee = match cell("payee") {
-        Some(p) => p.to_string(),
-        None => d
-            .payee
-            .clone()
-            .ok_or_else(|| e("payee", "empty and no --payee given".into()))?,
-    };
-    code::check_text("payee", &payee, code::MAX_PAYEE_LEN)
-        .map_err(|x| e("payee", strip_field(x)))?;
-    let expires_at = match (cell("expires_at"), cell("expires_in")) {
-        (Some(_), Some(_)) => {
-            return Err(e(
-                "expires_at",
-                "give expires_at or expires_in, not both".into(),
-            ));
-        }
-        (Some(t), None) => {
-            time::parse_time(t, issued_at, tz).map_err(|x| e("expires_at", x.to_string()))?
-        }
-        (None, Some(dur)) => {
-            issued_at + time::parse_duration(dur).map_err(|x| e("expires_in", x.to_string()))?
-        }
-        (None, None) => match (d.expires_at, d.expires_in) {
-            (Some(t), _) => t,
-            (None, Some(s)) => issued_at + s,
-            (None, None) => {
-                return Err(e(
-                    "expires_in",
-                    "empty and no --expires-in/--expires-at given".into(),
-                ));
-            }
-        },
-    };
-    if expires_at <= issued_at {
-        return Err(e(
-            "expires_at",
-            format!(
-                "{} is not after the issue time",
-                time::format_utc(expires_at)
-            ),
-        ));
-    }
-    if expires_at - issued_at > code::MAX_VALIDITY_SECS {
-        return Err(e(
-            "expires_at",
-            "more than ten years after the issue time".into(),
-        ));
-    }
-    let description = cell("description")
-        .map(String::from)
-        .or_else(|| d.description.clone());
-    if let Some(desc) = &description {
-        code::check_text("description", desc, code::MAX_DESCRIPTION_LEN)
-            .map_err(|x| e("description", strip_field(x)))?;
-    }
-    Ok(BatchRow {
-        line,
-        reference,
-        kind,
-        amount,
-        currency,
-        payee,
-        expires_at,
-        description,
-    })
-}
-
-/// "field reference: control character" → "control character".
-fn strip_field(e: code::FormatError) -> String {
-    match e {
-        code::FormatError::Invalid { reason, .. } => reason,
-        other => other.to_string(),
     }
 }
 

@@ -104,6 +104,11 @@ impl Verdict {
         }
     }
 
+    /// The verdict for an image in which no QR code was found.
+    pub fn no_code() -> Verdict {
+        Verdict::new(Status::NoCode, None).because("no QR code found in the image")
+    }
+
     fn because(mut self, reason: impl Into<String>) -> Verdict {
         self.reason = Some(reason.into());
         self

@@ -12,23 +12,23 @@ use serde_json::json;
 
 use payqr::code::currency::Currency;
 use payqr::code::time;
-use payqr::code::{CodeId, Kind, SignedCode};
+use payqr::code::{Kind, SignedCode};
 use payqr::emv;
-use payqr::fs::atomic::Staged;
 use payqr::input::encoding::TextEncoding;
-use payqr::issue::batch::{self, BatchError, Defaults};
-use payqr::issue::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
-use payqr::issue::notice::NoticeStyle;
-use payqr::issue::render;
-use payqr::ledger::{Ledger, Record};
+use payqr::issue::Request;
+use payqr::issue::batch::Defaults;
+use payqr::issue::issuance::{self, Tally};
+use payqr::issue::run::{self, Batch, Watch};
+use payqr::issue::single::{IssuedCode, Single, issue_single};
+use payqr::ledger::Ledger;
 use payqr::trust::keys::IssuerKey;
 
-use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
+use super::flags::{self, OutFormat};
+use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now};
 
-const QUIET: u32 = render::DEFAULT_QUIET_MODULES;
+mod error;
 
-/// Exit status of a batch stopped by Ctrl-C (the shell's 128 + SIGINT).
-const EXIT_INTERRUPTED: u8 = 130;
+use error::Error;
 
 /// Sign payment codes: one from flags, or a batch from a CSV file.
 #[derive(clap::Args, Debug)]
@@ -63,8 +63,8 @@ pub struct Args {
     #[arg(long, value_name = "AMOUNT")]
     pub amount: Option<String>,
     /// ISO 4217 currency code, e.g. CNY.
-    #[arg(long, value_name = "CODE")]
-    pub currency: Option<String>,
+    #[arg(long, value_name = "CODE", value_parser = flags::currency)]
+    pub currency: Option<Currency>,
     /// Account that receives the payment.
     #[arg(long, value_name = "ACCOUNT")]
     pub payee: Option<String>,
@@ -104,9 +104,10 @@ pub struct Args {
         long,
         value_name = "LIST",
         default_value = "png",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = flags::out_format
     )]
-    pub format: Vec<String>,
+    pub format: Vec<OutFormat>,
     /// Batch: write a CSV manifest of every code issued.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
@@ -127,8 +128,8 @@ pub struct Args {
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Offset for times without one and for display (default: this machine's).
-    #[arg(long, value_name = "OFFSET")]
-    pub tz: Option<String>,
+    #[arg(long, value_name = "OFFSET", value_parser = flags::tz)]
+    pub tz: Option<FixedOffset>,
     /// Print the result as JSON on stdout.
     #[arg(long)]
     pub json: bool,
@@ -152,26 +153,20 @@ pub enum Profile {
 fn emv_config(a: &Args) -> Result<Option<emv::config::Config>, Failure> {
     match (a.profile, &a.emv_config) {
         (Profile::Pq, None) => Ok(None),
-        (Profile::Pq, Some(_)) => Err(Failure::new("--emv-config needs --profile emv")),
-        (Profile::Emv, None) => Err(Failure::new("--profile emv needs --emv-config FILE")
-            .hint("docs/FORMAT.md section 5 describes the file")),
+        (Profile::Pq, Some(_)) => Err(Error::EmvConfigUnused.into()),
+        (Profile::Emv, None) => Err(Error::NeedEmvConfig.into()),
         (Profile::Emv, Some(p)) => Ok(Some(emv::config::Config::load(p)?)),
     }
 }
 
 pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
-    let tz = tz_or_local(a.tz.as_deref())?;
+    let tz = a.tz.unwrap_or_else(time::local_offset);
     let now = time_or_now(a.now.as_deref(), tz)?;
     let key = IssuerKey::load(&a.key)?;
     let defaults = Defaults {
         kind: a.kind,
-        currency: match &a.currency {
-            Some(c) => Some(Currency::from_code(c).ok_or_else(|| {
-                Failure::new(format!("--currency: {c:?} is not an ISO 4217 currency"))
-            })?),
-            None => None,
-        },
+        currency: a.currency,
         payee: a.payee.clone(),
         expires_in: a
             .expires_in
@@ -226,71 +221,25 @@ fn check_files(a: &Args) -> Result<(), Failure> {
 
 fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset) -> CmdResult {
     let emv = emv_config(a)?;
-    let need = |flag: &str| {
-        Failure::new(format!("{flag} is required for a single code"))
-            .hint("batch issuance takes --from FILE.csv --out-dir DIR")
+    let request = Request {
+        reference: Some(a.reference.as_deref().ok_or(Error::NeedFlag("--ref"))?),
+        amount: Some(a.amount.as_deref().ok_or(Error::NeedFlag("--amount"))?),
+        ..Request::default()
     };
-    // Reuse the batch row checks so a single code obeys exactly the same rules.
-    let mut line = String::from("reference,amount\n");
-    let field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    line.push_str(&field(a.reference.as_deref().ok_or_else(|| need("--ref"))?));
-    line.push(',');
-    line.push_str(&field(a.amount.as_deref().ok_or_else(|| need("--amount"))?));
-    line.push('\n');
-    let mut d = d.clone();
-    d.kind = Some(d.kind.unwrap_or(Kind::Fine));
-    let rows = batch::parse_batch(Path::new("flags"), line.as_bytes(), &d, now, tz).map_err(
-        |e| match e {
-            BatchError::Rows(errs) => {
-                let e = &errs[0];
-                let flag = match e.field.as_str() {
-                    "reference" => "--ref".to_string(),
-                    "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
-                    f => format!("--{f}"),
-                };
-                Failure::new(format!("{flag}: {}", e.problem))
-            }
-            other => Failure::new(other),
-        },
-    )?;
-    let row = &rows[0];
-    let mut code = row.to_code(key, now);
-    code.code_id = CodeId::random();
-    let (signed, text) = emv::profile::sign_payload(&code, &key.signing_key, emv.as_ref())?;
-    let symbol = render::encode(&text).map_err(Failure::new)?;
-
     let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
-    let guard = match &ledger {
-        Some(l) => {
-            let lock = l.lock()?;
-            // Only references matter here: a big ledger costs ~50 bytes a code.
-            let state = l.load_references(&lock)?;
-            if let Some(prev) = state.code_for_reference(&key.issuer, &row.reference) {
-                return Err(Failure::new(format!(
-                    "reference {:?} was already issued as code {prev}",
-                    row.reference
-                ))
-                .hint(
-                    "each fine or bill reference gets one code; check the ledger before reissuing",
-                ));
-            }
-            Some((lock, state))
-        }
-        None => None,
+    let single = Single {
+        key,
+        issued_at: now,
+        emv: emv.as_ref(),
+        png: a.png.as_deref(),
+        svg: a.svg.as_deref(),
+        ledger: ledger.as_ref(),
     };
-    // Both images or neither: a failure leaves any old files whole, and
-    // the code is recorded only once its images are in place.
-    let mut images = Staged::default();
-    if let Some(p) = &a.png {
-        images.add(p, &symbol.to_png(MODULE_PX, QUIET))?;
-    }
-    if let Some(p) = &a.svg {
-        images.add(p, symbol.to_svg(MODULE_PX, QUIET).as_bytes())?;
-    }
-    images.commit()?;
-    if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
-        l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
-    }
+    let IssuedCode {
+        signed,
+        text,
+        symbol,
+    } = issue_single(&request, d, tz, &single).map_err(Error::Single)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         writeln!(out, "{}", code_json(&signed, &text, symbol.version(), tz))?;
@@ -324,25 +273,29 @@ fn code_json(s: &SignedCode, text: &str, version: u8, tz: FixedOffset) -> serde_
     })
 }
 
-fn parse_formats(list: &[String]) -> Result<Formats, Failure> {
-    let mut f = Formats::default();
-    for item in list {
-        match item.trim().to_ascii_lowercase().as_str() {
-            "png" => f.png = true,
-            "svg" => f.svg = true,
-            "notice-svg" => f.notice_svg = true,
-            other => {
-                return Err(Failure::new(format!(
-                    "--format: unknown format {other:?} (png, svg, notice-svg)"
-                )));
-            }
-        }
-    }
-    Ok(f)
-}
-
 /// Set by Ctrl-C; the batch stops after the chunk in hand.
 static STOP: AtomicBool = AtomicBool::new(false);
+
+/// The progress bar, and Ctrl-C caught once writing begins.
+struct Progress(indicatif::ProgressBar);
+
+impl Watch for Progress {
+    fn started(&self, rows: u64) {
+        // Ctrl-C asks the batch to stop after the chunk in hand; a second
+        // one cannot be caught that way, so it falls back to the default
+        // (kill), which the ledger and temp-file discipline also survive.
+        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
+        self.0.set_length(rows);
+        if std::io::stderr().is_terminal() {
+            self.0
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn tick(&self) {
+        self.0.inc(1);
+    }
+}
 
 fn run_batch(
     a: &Args,
@@ -353,90 +306,48 @@ fn run_batch(
     tz: FixedOffset,
 ) -> CmdResult {
     let started = Instant::now();
-    let formats = parse_formats(&a.format)?;
     let out_dir = a
         .out_dir
         .as_ref()
         .expect("clap requires --out-dir with --from");
     let emv = emv_config(a)?;
-    // First pass: the whole file is checked before anything is written.
-    let total = batch::validate(csv, d, now, tz).map_err(|e| batch_failure(csv, e))?;
-    if emv.is_some() {
-        check_emv_fits(csv, key, d, now, tz)?;
-    }
-    let sign = |code: &payqr::code::Code| {
-        emv::profile::sign_payload(code, &key.signing_key, emv.as_ref()).map_err(|e| e.to_string())
-    };
-
-    // Hold the ledger lock for the whole batch: two clerks running the same
-    // file at once must not both issue a code for one reference.
     let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
-    let mut held = match &ledger {
-        Some(l) => {
-            let lock = if a.dry_run {
-                l.lock_shared()?
-            } else {
-                l.lock()?
-            };
-            // Resuming needs only which references have a code: the
-            // references-only state keeps a 1,000,000-code ledger in ~50 MB.
-            let state = l.load_references(&lock)?;
-            Some((lock, state))
-        }
-        None => None,
-    };
-    if a.dry_run {
-        return dry_run(a, csv, key, d, now, tz, total, held.as_ref().map(|h| &h.1));
-    }
-
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Failure::new(format!("{}: {e}", out_dir.display())))?;
-    let mut manifest = match &a.manifest {
-        Some(m) => Some(Manifest::create(m).map_err(Failure::new)?),
-        None => None,
-    };
-    let job = Job {
+    let batch = Batch {
+        csv,
+        defaults: d,
+        tz,
         key,
         issued_at: now,
         out_dir,
-        formats,
-        notice: NoticeStyle {
-            issuer_name: key.name.clone(),
-            tz,
-        },
-        payload_text: &sign,
+        formats: flags::formats(&a.format),
+        emv: emv.as_ref(),
+        ledger: ledger.as_ref(),
+        manifest: a.manifest.as_deref(),
         reissue: a.reissue,
+        dry_run: a.dry_run,
         chunk_rows: issuance::chunk_rows(),
     };
-    // Ctrl-C asks the batch to stop after the chunk in hand; a second one
-    // cannot be caught that way, so it falls back to the default (kill),
-    // which the ledger and temp-file discipline also survive.
-    let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::Relaxed));
-    let bar = progress_bar(total);
-    let rows = batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))?;
-    let session = match (&ledger, held.as_mut()) {
-        (Some(ledger), Some((lock, state))) => Some(LedgerSession {
-            ledger,
-            lock,
-            state,
-        }),
-        _ => None,
+    let bar = Progress(progress_bar());
+    let result = run::run_batch(&batch, &STOP, &bar);
+    bar.0.finish_and_clear();
+    let (total, tally) = match result.map_err(Error::Batch)? {
+        run::Outcome::DryRun {
+            rows,
+            would_issue,
+            would_skip,
+        } => {
+            if a.json {
+                let v = json!({"dry_run": true, "rows": rows, "would_issue": would_issue, "would_skip": would_skip});
+                writeln!(std::io::stdout().lock(), "{v}")?;
+            }
+            eprintln!(
+                "payqr: {}: {rows} row(s) OK; would issue {would_issue}, skip {would_skip} already in the ledger; nothing written (--dry-run)",
+                payqr::sanitize::path_for_terminal(csv)
+            );
+            return Ok(Outcome::Success);
+        }
+        run::Outcome::Done { rows, tally } => (rows, tally),
     };
-    let result = issuance::issue(&job, rows, session, manifest.as_mut(), &STOP, &|| {
-        bar.inc(1)
-    });
-    bar.finish_and_clear();
-    // The manifest lists whatever was issued, also after an interruption
-    // or an error (those codes are in the ledger too).
-    if let Some(m) = manifest {
-        m.finish().map_err(Failure::new)?;
-    }
-    drop(held);
-    let tally = result.map_err(|e| {
-        Failure::new(e).hint(
-            "codes issued before this point are in the ledger and manifest; rerun the same command to continue",
-        )
-    })?;
 
     let secs = started.elapsed().as_secs_f64();
     let rate = tally.issued as f64 / secs.max(1e-9);
@@ -464,13 +375,11 @@ fn run_batch(
         eprintln!("payqr: ... and {} more not reissued", tally.paid.len() - 20);
     }
     if interrupted {
-        return Err(Failure {
-            code: EXIT_INTERRUPTED,
-            ..Failure::new(format!(
-                "interrupted after {} of {total} row(s); rerun the same command to continue",
-                tally.rows
-            ))
-        });
+        return Err(Error::Interrupted {
+            done: tally.rows,
+            total,
+        }
+        .into());
     }
     // Rows refused as already paid: the batch did the rest, but not all.
     Ok(Outcome::from_ok(tally.paid.is_empty()))
@@ -504,94 +413,10 @@ fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
     )
 }
 
-/// The EMV profile takes ASCII references of limited length only: check
-/// every row (one more streaming pass) before anything is written.
-fn check_emv_fits(
-    csv: &Path,
-    key: &IssuerKey,
-    d: &Defaults,
-    now: u64,
-    tz: FixedOffset,
-) -> Result<(), Failure> {
-    let mut bad = Vec::new();
-    for row in batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))? {
-        let row = row.map_err(|e| Failure::new(e.to_string()))?;
-        if let Err(e) = emv::profile::check_fits(&row.to_code(key, now)) {
-            bad.push(format!("{}:{}: {e}", csv.display(), row.line));
-        }
-    }
-    if bad.is_empty() {
-        return Ok(());
-    }
-    Err(Failure::new(format!(
-        "{}: {} row(s) do not fit the EMV profile; nothing was issued",
-        csv.display(),
-        bad.len()
-    ))
-    .details(bad))
-}
-
-fn batch_failure(csv: &Path, e: BatchError) -> Failure {
-    match e {
-        BatchError::Rows(errs) => {
-            let more = if errs.len() >= batch::MAX_ROW_ERRORS {
-                " (stopped counting)"
-            } else {
-                ""
-            };
-            Failure::new(format!(
-                "{}: {} bad row(s){more}; nothing was issued",
-                csv.display(),
-                errs.len()
-            ))
-            .details(errs.iter().map(ToString::to_string).collect())
-        }
-        other => Failure::new(other),
-    }
-}
-
-/// `--dry-run`: the file is valid; say what a real run would do.
-#[allow(clippy::too_many_arguments)]
-fn dry_run(
-    a: &Args,
-    csv: &Path,
-    key: &IssuerKey,
-    d: &Defaults,
-    now: u64,
-    tz: FixedOffset,
-    total: u64,
-    state: Option<&payqr::ledger::LedgerState>,
-) -> CmdResult {
-    let mut known = 0u64;
-    if let Some(st) = state {
-        for row in batch::rows(csv, d, now, tz).map_err(|e| batch_failure(csv, e))? {
-            let row = row.map_err(Failure::new)?;
-            known += u64::from(st.code_for_reference(&key.issuer, &row.reference).is_some());
-        }
-    }
-    let (issue, skip) = if a.reissue {
-        (total, 0)
-    } else {
-        (total - known, known)
-    };
-    if a.json {
-        let v = json!({"dry_run": true, "rows": total, "would_issue": issue, "would_skip": skip});
-        writeln!(std::io::stdout().lock(), "{v}")?;
-    }
-    eprintln!(
-        "payqr: {}: {total} row(s) OK; would issue {issue}, skip {skip} already in the ledger; nothing written (--dry-run)",
-        payqr::sanitize::path_for_terminal(csv)
-    );
-    Ok(Outcome::Success)
-}
-
-/// A progress bar on stderr, drawn only when stderr is a terminal (a
-/// script's log should not fill up with bar redraws).
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
+/// A progress bar on stderr, drawn (once writing begins) only when stderr
+/// is a terminal: a script's log should not fill up with bar redraws.
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::hidden();
     bar.set_style(
         indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} rows {per_sec} ETA {eta}")
             .expect("static template"),
