@@ -92,8 +92,11 @@ pub trait RedeemSession {
     fn state(&self) -> &LedgerState;
 
     /// Records `records` durably, all or none, and updates
-    /// [`state`](Self::state). Returns only once they survive a crash; the
-    /// ledger itself refuses a second redemption of a code.
+    /// [`state`](Self::state). Returns only once they survive a crash (a
+    /// database: committed); the ledger itself refuses a second
+    /// redemption of a code. May be called more than once per session (a
+    /// code repeated in a group commits what came before it), and with no
+    /// records; the session stays exclusive until dropped.
     fn append(&mut self, records: Vec<Record>) -> Result<(), LedgerError>;
 }
 

@@ -157,7 +157,7 @@ pub fn shard_of(id: &CodeId) -> String {
 }
 
 /// The shard a batch puts a file named `name` in, when the name is one
-/// [`make`] gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
+/// `make` gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
 /// its temporary (`.ID.png.tmp`, ...); None for any other name. Lets a
 /// command refuse an input that sits where a code's file could go.
 pub fn code_file_shard(name: &str) -> Option<String> {
