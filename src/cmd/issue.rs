@@ -293,7 +293,7 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     }
     let mut out = std::io::stdout().lock();
     if a.json {
-        writeln!(out, "{}", code_json(&signed, &text, symbol.version(), tz))?;
+        writeln!(out, "{}", code_json(&signed, &text, symbol.version()))?;
     } else {
         writeln!(out, "{text}")?;
     }
@@ -313,14 +313,14 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     Ok(Outcome::Success)
 }
 
-fn code_json(s: &SignedCode, text: &str, version: u8, tz: FixedOffset) -> serde_json::Value {
+fn code_json(s: &SignedCode, text: &str, version: u8) -> serde_json::Value {
     let c = &s.code;
     json!({
         "code_id": c.code_id.to_string(), "issuer": c.issuer, "key_id": c.key_id.to_string(),
         "kind": c.kind.as_str(), "amount_minor": c.amount, "amount": c.currency.format_amount(c.amount),
         "currency": c.currency.code, "payee": c.payee, "reference": c.reference,
-        "description": c.description, "issued_at": time::format_in(c.issued_at, tz),
-        "expires_at": time::format_in(c.expires_at, tz), "qr_version": version, "payload": text,
+        "description": c.description, "issued_at": time::format_utc(c.issued_at),
+        "expires_at": time::format_utc(c.expires_at), "qr_version": version, "payload": text,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod reconcile;
 pub mod redeem;
 pub mod release;
 pub mod trust;
+pub mod verdict;
 pub mod verify;
 
 use std::fmt::Display;

@@ -72,7 +72,9 @@ pub fn run(a: Args) -> CmdResult {
     }
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
+    let mut read = 0usize;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
+        read += items.len();
         // Signatures, keys and times do not depend on the ledger: check
         // them on every core before taking the lock.
         let mut verdicts = verify_all(&items, &trust, clock);
@@ -157,6 +159,9 @@ pub fn run(a: Args) -> CmdResult {
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));
     }
+    if read == 0 {
+        return Err(crate::cmd::verdict::nothing_read());
+    }
     Ok(Outcome::from_ok(all_ok))
 }
 
@@ -207,17 +212,14 @@ fn emit_redeem(
     tz: chrono::FixedOffset,
 ) -> Result<(), Failure> {
     if json {
-        let mut j = output::json_value(source, v, tz);
+        let mut j = output::json_value(source, v);
         j["redeemed"] = serde_json::json!(v.status == Status::Valid);
         writeln!(out, "{j}")?;
     } else {
-        let src = payqr::sanitize::for_terminal(source);
-        let what = output::describe(v, at, tz);
-        if v.status == Status::Valid {
-            writeln!(out, "{src}: redeemed: {what}")?;
-        } else {
-            writeln!(out, "{src}: refused: {}: {what}", v.status.as_str())?;
-        }
+        let colour = crate::cmd::verdict::colour_stdout();
+        let act = crate::cmd::verdict::Act::Redeem;
+        let text = crate::cmd::verdict::render(source, v, act, at, tz, colour);
+        write!(out, "{text}")?;
     }
     out.flush()?;
     Ok(())

@@ -1338,7 +1338,10 @@ impl<'a> Report<'a> {
                 (Some(m), Some(c)) => c.format_signed(m),
                 _ => String::new(),
             };
-            let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
+            let when = |t: Option<u64>| {
+                t.map(|t| time::format_rfc3339_in(t, tz))
+                    .unwrap_or_default()
+            };
             let text = |s: Option<&str>| for_report(s.unwrap_or_default());
             out.write_record([
                 v.status.as_str(),
