@@ -110,8 +110,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;issue' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The issuer''s secret key file (PREFIX.key)')
-            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'fine or bill')
-            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)')
+            [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'fine or bill (default fine, for single codes and batch rows without a kind)')
+            [CompletionResult]::new('--amount', '--amount', [CompletionResultType]::ParameterName, 'Amount in major units, e.g. 200.00: digits, ''.'' and fraction digits, no '','' (exact; the currency sets the decimals)')
             [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'ISO 4217 currency code, e.g. CNY')
             [CompletionResult]::new('--payee', '--payee', [CompletionResultType]::ParameterName, 'Account that receives the payment')
             [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'Fine number, plate or bill account (UTF-8)')

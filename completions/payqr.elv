@@ -96,8 +96,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;issue'= {
             cand --key 'The issuer''s secret key file (PREFIX.key)'
-            cand --kind 'fine or bill'
-            cand --amount 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)'
+            cand --kind 'fine or bill (default fine, for single codes and batch rows without a kind)'
+            cand --amount 'Amount in major units, e.g. 200.00: digits, ''.'' and fraction digits, no '','' (exact; the currency sets the decimals)'
             cand --currency 'ISO 4217 currency code, e.g. CNY'
             cand --payee 'Account that receives the payment'
             cand --ref 'Fine number, plate or bill account (UTF-8)'

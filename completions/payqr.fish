@@ -68,8 +68,8 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l key -d 'The issuer\'s secret key file (PREFIX.key)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l kind -d 'fine or bill' -r
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l amount -d 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l kind -d 'fine or bill (default fine, for single codes and batch rows without a kind)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l amount -d 'Amount in major units, e.g. 200.00: digits, \'.\' and fraction digits, no \',\' (exact; the currency sets the decimals)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l currency -d 'ISO 4217 currency code, e.g. CNY' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l payee -d 'Account that receives the payment' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ref -d 'Fine number, plate or bill account (UTF-8)' -r

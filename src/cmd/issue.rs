@@ -56,10 +56,10 @@ pub struct Args {
     /// The issuer's secret key file (PREFIX.key).
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
-    /// fine or bill.
+    /// fine or bill (default fine, for single codes and batch rows without a kind).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<Kind>,
-    /// Amount in major units, e.g. 200.00 (exact; the currency sets the decimals).
+    /// Amount in major units, e.g. 200.00: digits, '.' and fraction digits, no ',' (exact; the currency sets the decimals).
     #[arg(long, value_name = "AMOUNT")]
     pub amount: Option<String>,
     /// ISO 4217 currency code, e.g. CNY.
@@ -163,9 +163,10 @@ pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
     let tz = tz_or_local(a.tz.as_deref())?;
     let now = time_or_now(a.now.as_deref(), tz)?;
-    let key = IssuerKey::load(&a.key)?;
+    let key = super::keyfile::load_secret(&a.key)?;
     let defaults = Defaults {
-        kind: a.kind,
+        // One rule for single codes and batch rows: fine unless said.
+        kind: Some(a.kind.unwrap_or(Kind::Fine)),
         currency: match &a.currency {
             Some(c) => Some(Currency::from_code(c).ok_or_else(|| {
                 Failure::new(format!("--currency: {c:?} is not an ISO 4217 currency"))

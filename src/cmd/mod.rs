@@ -5,6 +5,7 @@ pub mod cli;
 pub mod emv;
 pub mod gendocs;
 pub mod issue;
+pub mod keyfile;
 pub mod keygen;
 pub mod ledger;
 pub mod output;

@@ -3,6 +3,7 @@
 //! PNG/SVG/terminal ([`render`]) and printable A6 notices ([`notice`]).
 
 pub mod batch;
+mod csv_hint;
 pub mod issuance;
 pub mod notice;
 pub mod render;

@@ -1853,7 +1853,7 @@ mod tests {
             vec![
                 "status,source,file,line,code_id,issuer,reference,currency,expected,paid,fee,kind,paid_at,expires_at,txn_id,note",
                 &format!(
-                    "matched,settlement,{src},2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,,,2026-11-18 23:06:40 +08:00,'-T1,",
+                    "matched,settlement,{src},2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,,,2026-11-18T23:06:40+08:00,'-T1,",
                     id(1)
                 ),
                 &format!(
