@@ -18,6 +18,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
     }
     var completions = [
         &'payqr'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -31,6 +32,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand release 'Sign a release file (SHA256SUMS) or check its signature'
+            cand config 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -38,6 +40,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --issuer 'Issuer id printed into every code: a-z, 0-9, ''-'', ''.'' (e.g. bj-traffic)'
             cand --name 'Display name shown to verifiers'
             cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --force 'Replace existing key files'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -45,6 +48,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;trust'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -55,10 +59,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;trust;add'= {
-            cand --trust 'trust'
             cand --not-before 'Codes issued before this time are refused (default: no limit)'
             cand --not-after 'Codes issued after this time are refused (default: no limit)'
+            cand --trust 'trust'
             cand --tz 'Offset for times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -66,6 +71,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;trust;list'= {
             cand --trust 'trust'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per key'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -73,8 +79,9 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;trust;revoke'= {
-            cand --trust 'trust'
             cand --issuer 'Issuer id, when two issuers share a key id'
+            cand --trust 'trust'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -111,11 +118,12 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --out-dir 'Batch: directory for the images (named CODE_ID.png / .svg)'
             cand --format 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)'
             cand --manifest 'Batch: write a CSV manifest of every code issued'
-            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
             cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
-            cand --tz 'Offset for times without one and for display (default: this machine''s)'
             cand --profile 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)'
             cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
+            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
+            cand --tz 'Offset for times without one and for display (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --terminal 'Draw the QR code in the terminal (single code)'
             cand --dry-run 'Batch: check the file (and count rows the ledger already holds), write nothing'
             cand --reissue 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)'
@@ -127,11 +135,12 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;verify'= {
             cand --text 'A payload text, as a scanner gun types it'
-            cand --trust 'Trust list of accepted issuers and keys'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
-            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --trust 'Trust list of accepted issuers and keys'
             cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist)'
+            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -140,12 +149,13 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;redeem'= {
             cand --text 'A payload text, as a scanner gun types it'
-            cand --trust 'Trust list of accepted issuers and keys'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
-            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
-            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
+            cand --trust 'Trust list of accepted issuers and keys'
+            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
+            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -153,6 +163,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;ledger'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -163,6 +174,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;check'= {
             cand --ledger 'ledger'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'Print the result as JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -171,6 +183,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;repair'= {
             cand --ledger 'ledger'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --record-loss 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -189,7 +202,6 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;ledger;help;help'= {
         }
         &'payqr;reconcile'= {
-            cand --ledger 'ledger'
             cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
             cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
             cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
@@ -198,8 +210,10 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
             cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'
             cand --at 'Judge open/expired as of this time instead of now'
-            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
             cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
+            cand --ledger 'ledger'
+            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'Summary as JSON on stdout'
             cand --apply 'Mark matched codes redeemed in the ledger (safe to rerun)'
             cand -h 'Print help'
@@ -208,6 +222,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;emv'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -216,6 +231,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;emv;parse'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per payload'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -231,6 +247,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;emv;help;help'= {
         }
         &'payqr;release'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -242,6 +259,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;release;sign'= {
             cand --key 'The release signing key (made by payqr keygen; mode 0600)'
             cand --out 'Where to write the signature (default: FILE.sig)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -250,6 +268,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;release;verify'= {
             cand --pub 'The release public key (.pub) published with payqr'
             cand --sig 'The signature (default: FILE.sig)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -266,7 +285,32 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;release;help;help'= {
         }
+        &'payqr;config'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print each setting''s value and where it came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;config;show'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;config;help'= {
+            cand show 'Print each setting''s value and where it came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;config;help;show'= {
+        }
+        &'payqr;config;help;help'= {
+        }
         &'payqr;generate-docs'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -282,6 +326,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand release 'Sign a release file (SHA256SUMS) or check its signature'
+            cand config 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -326,6 +371,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;release;sign'= {
         }
         &'payqr;help;release;verify'= {
+        }
+        &'payqr;help;config'= {
+            cand show 'Print each setting''s value and where it came from'
+        }
+        &'payqr;help;config;show'= {
         }
         &'payqr;help;generate-docs'= {
         }

@@ -28,6 +28,10 @@ what was issued.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Config file giving defaults for --trust, --ledger and --tz (default:
+    /// PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -41,6 +45,7 @@ pub enum Command {
     Reconcile(cmd::reconcile::Args),
     Emv(cmd::emv::Args),
     Release(cmd::release::Args),
+    Config(cmd::config::Args),
     /// Regenerate man pages and shell completions from this definition.
     #[command(hide = true)]
     GenerateDocs(cmd::gendocs::Args),

@@ -3,11 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::{CmdResult, Failure, Outcome};
-use crate::cmd::cli::Cli;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -25,7 +23,9 @@ fn generate(dir: &Path) -> std::io::Result<()> {
     let comp = dir.join("completions");
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&comp)?;
-    clap_mangen::generate_to(Cli::command(), &man)?;
+    // With the environment variables attached, never a machine's config file.
+    let cli = || super::config::command(&Default::default());
+    clap_mangen::generate_to(cli(), &man)?;
     for shell in [
         Shell::Bash,
         Shell::Zsh,
@@ -33,7 +33,7 @@ fn generate(dir: &Path) -> std::io::Result<()> {
         Shell::PowerShell,
         Shell::Elvish,
     ] {
-        clap_complete::generate_to(shell, &mut Cli::command(), "payqr", &comp)?;
+        clap_complete::generate_to(shell, &mut cli(), "payqr", &comp)?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
 pub mod cli;
+pub mod config;
 pub mod emv;
 pub mod gendocs;
 pub mod issue;
@@ -120,6 +121,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Reconcile(a) => reconcile::run(a),
         Command::Emv(a) => emv::run(a),
         Command::Release(a) => release::run(a),
+        Command::Config(a) => config::run(a, cli.config.as_deref()),
         Command::GenerateDocs(a) => gendocs::run(a),
     }
 }
