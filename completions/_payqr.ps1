@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
+            [CompletionResult]::new('notice', 'notice', [CompletionResultType]::ParameterValue, 'Print a code''s notice (or QR image) again from the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
@@ -173,6 +174,20 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;notice' {
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when codes of several issuers share the code id')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: notice-svg (the A6 notice), svg or png (the QR image)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here (atomically) instead of stdout')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list naming the issuer (the name printed on the notice)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the code was issued into (it must exist)')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset the due time is shown in, as given to issue (default: this machine''s)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -365,6 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
+            [CompletionResult]::new('notice', 'notice', [CompletionResultType]::ParameterValue, 'Print a code''s notice (or QR image) again from the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
@@ -399,6 +415,9 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;help;redeem' {
+            break
+        }
+        'payqr;help;notice' {
             break
         }
         'payqr;help;ledger' {

@@ -37,6 +37,9 @@ _payqr() {
             payqr,ledger)
                 cmd="payqr__subcmd__ledger"
                 ;;
+            payqr,notice)
+                cmd="payqr__subcmd__notice"
+                ;;
             payqr,reconcile)
                 cmd="payqr__subcmd__reconcile"
                 ;;
@@ -96,6 +99,9 @@ _payqr() {
                 ;;
             payqr__subcmd__help,ledger)
                 cmd="payqr__subcmd__help__subcmd__ledger"
+                ;;
+            payqr__subcmd__help,notice)
+                cmd="payqr__subcmd__help__subcmd__notice"
                 ;;
             payqr__subcmd__help,reconcile)
                 cmd="payqr__subcmd__help__subcmd__reconcile"
@@ -206,7 +212,7 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --config --help --version keygen trust issue verify redeem ledger reconcile emv release config generate-docs help"
+            opts="-h -V --config --help --version keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,7 +404,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile emv release config generate-docs help"
+            opts="keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +560,20 @@ _payqr() {
         payqr__subcmd__help__subcmd__ledger__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__notice)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -941,6 +961,48 @@ _payqr() {
             fi
             case "${prev}" in
                 --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__notice)
+            opts="-h -V --issuer --format --out --trust --ledger --tz --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "notice-svg svg png" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

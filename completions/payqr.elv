@@ -28,6 +28,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
+            cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
@@ -157,6 +158,19 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;notice'= {
+            cand --issuer 'Issuer id, when codes of several issuers share the code id'
+            cand --format 'What to print: notice-svg (the A6 notice), svg or png (the QR image)'
+            cand --out 'Write here (atomically) instead of stdout'
+            cand --trust 'Trust list naming the issuer (the name printed on the notice)'
+            cand --ledger 'The ledger the code was issued into (it must exist)'
+            cand --tz 'Offset the due time is shown in, as given to issue (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -322,6 +336,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
+            cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
@@ -348,6 +363,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;verify'= {
         }
         &'payqr;help;redeem'= {
+        }
+        &'payqr;help;notice'= {
         }
         &'payqr;help;ledger'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'

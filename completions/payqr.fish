@@ -32,6 +32,7 @@ complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the t
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
@@ -124,6 +125,17 @@ complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l config -d 'Config
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l issuer -d 'Issuer id, when codes of several issuers share the code id' -r
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l format -d 'What to print: notice-svg (the A6 notice), svg or png (the QR image)' -r -f -a "notice-svg\t''
+svg\t''
+png\t''"
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l out -d 'Write here (atomically) instead of stdout' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l trust -d 'Trust list naming the issuer (the name printed on the notice)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l ledger -d 'The ledger the code was issued into (it must exist)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l tz -d 'Offset the due time is shown in, as given to issue (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s V -l version -d 'Print version'
@@ -202,18 +214,19 @@ complete -c payqr -n "__fish_payqr_using_subcommand config; and __fish_seen_subc
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release config generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'

@@ -41,6 +41,7 @@ pub enum Command {
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
     Redeem(cmd::redeem::Args),
+    Notice(cmd::notice::Args),
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),
     Emv(cmd::emv::Args),

@@ -290,7 +290,9 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     }
     images.commit()?;
     if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
-        l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
+        let mut record = Record::issued(&signed, now);
+        record.payload = Some(text.clone()); // for `payqr notice`
+        l.append(&lock, &mut state, vec![record])?;
     }
     let mut out = std::io::stdout().lock();
     if a.json {

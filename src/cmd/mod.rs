@@ -9,6 +9,7 @@ pub mod issue;
 pub mod keyfile;
 pub mod keygen;
 pub mod ledger;
+pub mod notice;
 pub mod output;
 pub mod reconcile;
 pub mod redeem;
@@ -121,6 +122,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Reconcile(a) => reconcile::run(a),
         Command::Emv(a) => emv::run(a),
         Command::Release(a) => release::run(a),
+        Command::Notice(a) => notice::run(a),
         Command::Config(a) => config::run(a, cli.config.as_deref()),
         Command::GenerateDocs(a) => gendocs::run(a),
     }
