@@ -212,7 +212,7 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --config --help --version keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help"
+            opts="-h -V --config --help --version keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,7 +404,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem notice ledger reconcile emv release config generate-docs help"
+            opts="keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,17 +726,13 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --encoding --out-dir --format --manifest --dry-run --reissue --now --json --profile --emv-config --ledger --tz --config --help --version"
+            opts="-h -V --key --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --manifest --dry-run --reissue --now --json --emv-config --ledger --tz --kind --format --profile --encoding --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kind)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -780,15 +776,7 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --encoding)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -798,10 +786,6 @@ _payqr() {
                     ;;
                 --now)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -W "pq emv" -- "${cur}"))
                     return 0
                     ;;
                 --emv-config)
@@ -814,6 +798,22 @@ _payqr() {
                     ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "fine bill" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "png svg notice-svg" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -W "pq emv" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 gbk gb18030" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1018,7 +1018,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__reconcile)
-            opts="-h -V --settlement --format --map --fee-column --encoding --report --html --json --at --apply --fail-on --ledger --tz --config --help --version"
+            opts="-h -V --settlement --map --fee-column --report --html --json --at --apply --fail-on --ledger --tz --format --encoding --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1028,19 +1028,11 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --map)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --fee-column)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1066,6 +1058,14 @@ _payqr() {
                     ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "auto generic wechat alipay camt052 camt053 camt054" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 gbk gb18030" -- "${cur}"))
                     return 0
                     ;;
                 --config)

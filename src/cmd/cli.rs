@@ -11,7 +11,8 @@ Exit status:
   0  success: every code valid / redeemed, no discrepancy
   1  negative result: a code is not valid, a redemption was refused, or
      reconciliation found discrepancies
-  2  usage or input error (bad flags, unreadable file, bad CSV row)";
+  2  usage or input error (bad flags, unreadable file, bad CSV row)
+  130  interrupted (Ctrl-C); a batch issue keeps what it finished";
 
 #[derive(Parser, Debug)]
 #[command(

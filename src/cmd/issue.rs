@@ -37,7 +37,8 @@ Examples:
   payqr issue --key keys/bj.key --amount 200.00 --currency CNY --payee 110000-FINES \\
       --ref 京A12345 --description 闯红灯 --expires-in 4h --png fine.png --ledger ledger.jsonl
   payqr issue --key keys/bj.key --from fines.csv --out-dir out/ --format png,svg \\
-      --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 4h
+      --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES \\
+      --expires-in 4h
 
   payqr issue --key keys/bj.key --from fines.csv --out-dir notices/ --format notice-svg \\
       --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 30d --tz +08:00
@@ -595,9 +596,6 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} rows {per_sec} ETA {eta}")
-            .expect("static template"),
-    );
+    bar.set_style(super::progress::style());
     bar
 }

@@ -11,6 +11,7 @@ pub mod keygen;
 pub mod ledger;
 pub mod notice;
 pub mod output;
+pub mod progress;
 pub mod reconcile;
 pub mod redeem;
 pub mod release;
