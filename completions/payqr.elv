@@ -18,26 +18,30 @@ set edit:completion:arg-completer[payqr] = {|@words|
     }
     var completions = [
         &'payqr'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
-            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
+            cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
-            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand release 'Sign a release file (SHA256SUMS) or check its signature'
+            cand config 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
+            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
+            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;keygen'= {
             cand --issuer 'Issuer id printed into every code: a-z, 0-9, ''-'', ''.'' (e.g. bj-traffic)'
             cand --name 'Display name shown to verifiers'
             cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --force 'Replace existing key files'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -45,6 +49,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;trust'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -55,10 +60,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;trust;add'= {
-            cand --trust 'trust'
             cand --not-before 'Codes issued before this time are refused (default: no limit)'
             cand --not-after 'Codes issued after this time are refused (default: no limit)'
+            cand --trust 'trust'
             cand --tz 'Offset for times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -66,6 +72,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;trust;list'= {
             cand --trust 'trust'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per key'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -73,8 +80,9 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;trust;revoke'= {
-            cand --trust 'trust'
             cand --issuer 'Issuer id, when two issuers share a key id'
+            cand --trust 'trust'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -94,44 +102,14 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;trust;help;help'= {
         }
-        &'payqr;issue'= {
-            cand --key 'The issuer''s secret key file (PREFIX.key)'
-            cand --kind 'fine or bill'
-            cand --amount 'Amount in major units, e.g. 200.00 (exact; the currency sets the decimals)'
-            cand --currency 'ISO 4217 currency code, e.g. CNY'
-            cand --payee 'Account that receives the payment'
-            cand --ref 'Fine number, plate or bill account (UTF-8)'
-            cand --description 'Short description, e.g. 闯红灯'
-            cand --expires-in 'Validity from the issue time, e.g. 4h, 30d'
-            cand --expires-at 'Absolute expiry time'
-            cand --png 'Write the QR code as PNG (single code)'
-            cand --svg 'Write the QR code as SVG (single code)'
-            cand --from 'Batch: CSV of codes to issue'
-            cand --encoding 'Batch: encoding of the CSV, utf-8 (default) or gbk (gb18030), as Chinese Excel saves it'
-            cand --out-dir 'Batch: directory for the images (named CODE_ID.png / .svg)'
-            cand --format 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)'
-            cand --manifest 'Batch: write a CSV manifest of every code issued'
-            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
-            cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
-            cand --tz 'Offset for times without one and for display (default: this machine''s)'
-            cand --profile 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)'
-            cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
-            cand --terminal 'Draw the QR code in the terminal (single code)'
-            cand --dry-run 'Batch: check the file (and count rows the ledger already holds), write nothing'
-            cand --reissue 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)'
-            cand --json 'Print the result as JSON on stdout'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'payqr;verify'= {
             cand --text 'A payload text, as a scanner gun types it'
-            cand --trust 'Trust list of accepted issuers and keys'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
-            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --trust 'Trust list of accepted issuers and keys'
             cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist)'
+            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -140,19 +118,34 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;redeem'= {
             cand --text 'A payload text, as a scanner gun types it'
-            cand --trust 'Trust list of accepted issuers and keys'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
-            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
-            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
+            cand --trust 'Trust list of accepted issuers and keys'
+            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
+            cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;notice'= {
+            cand --issuer 'Issuer id, when codes of several issuers share the code id'
+            cand --format 'What to print: notice-svg (the A6 notice), svg or png (the QR image)'
+            cand --out 'Write here (atomically) instead of stdout'
+            cand --trust 'Trust list naming the issuer (the name printed on the notice)'
+            cand --ledger 'The ledger the code was issued into (it must exist)'
+            cand --tz 'Offset the due time is shown in, as given to issue (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;ledger'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -163,6 +156,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;check'= {
             cand --ledger 'ledger'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'Print the result as JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -171,6 +165,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;repair'= {
             cand --ledger 'ledger'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --record-loss 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -188,26 +183,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;ledger;help;help'= {
         }
-        &'payqr;reconcile'= {
-            cand --ledger 'ledger'
-            cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
-            cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
-            cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
-            cand --fee-column 'Generic files: the column with the provider''s fee, deducted from the amount column'
-            cand --encoding 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK'
-            cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
-            cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'
-            cand --at 'Judge open/expired as of this time instead of now'
-            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
-            cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
-            cand --json 'Summary as JSON on stdout'
-            cand --apply 'Mark matched codes redeemed in the ledger (safe to rerun)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'payqr;emv'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -216,6 +193,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;emv;parse'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per payload'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -231,6 +209,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;emv;help;help'= {
         }
         &'payqr;release'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -242,6 +221,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;release;sign'= {
             cand --key 'The release signing key (made by payqr keygen; mode 0600)'
             cand --out 'Where to write the signature (default: FILE.sig)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -250,6 +230,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;release;verify'= {
             cand --pub 'The release public key (.pub) published with payqr'
             cand --sig 'The signature (default: FILE.sig)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -266,7 +247,84 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;release;help;help'= {
         }
+        &'payqr;config'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand show 'Print each setting''s value and where it came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;config;show'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;config;help'= {
+            cand show 'Print each setting''s value and where it came from'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;config;help;show'= {
+        }
+        &'payqr;config;help;help'= {
+        }
         &'payqr;generate-docs'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;issue'= {
+            cand --key 'The issuer''s secret key file (PREFIX.key)'
+            cand --amount 'Amount in major units, e.g. 200.00: digits, ''.'' and fraction digits, no '','' (exact; the currency sets the decimals)'
+            cand --currency 'ISO 4217 currency code, e.g. CNY'
+            cand --payee 'Account that receives the payment'
+            cand --ref 'Fine number, plate or bill account (UTF-8)'
+            cand --description 'Short description, e.g. 闯红灯'
+            cand --expires-in 'Validity from the issue time, e.g. 4h, 30d'
+            cand --expires-at 'Absolute expiry time'
+            cand --png 'Write the QR code as PNG (single code)'
+            cand --svg 'Write the QR code as SVG (single code)'
+            cand --from 'Batch: CSV of codes to issue'
+            cand --out-dir 'Batch: directory for the images (named CODE_ID.png / .svg)'
+            cand --manifest 'Batch: write a CSV manifest of every code issued'
+            cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
+            cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
+            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
+            cand --tz 'Offset for times without one and for display (default: this machine''s)'
+            cand --kind 'fine or bill (default fine, for single codes and batch rows without a kind)'
+            cand --format 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)'
+            cand --profile 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)'
+            cand --encoding 'Batch: encoding of the CSV, utf-8 (default) or gbk (gb18030), as Chinese Excel saves it'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand --terminal 'Draw the QR code in the terminal (single code)'
+            cand --dry-run 'Batch: check the file (and count rows the ledger already holds), write nothing'
+            cand --reissue 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)'
+            cand --json 'Print the result as JSON on stdout'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;reconcile'= {
+            cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
+            cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
+            cand --fee-column 'Generic files: the column with the provider''s fee, deducted from the amount column'
+            cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
+            cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'
+            cand --at 'Judge open/expired as of this time instead of now'
+            cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
+            cand --ledger 'ledger'
+            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
+            cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
+            cand --encoding 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand --json 'Summary as JSON on stdout'
+            cand --apply 'Mark matched codes redeemed in the ledger (safe to rerun)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -275,14 +333,16 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help'= {
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
-            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
+            cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
-            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand emv 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)'
             cand release 'Sign a release file (SHA256SUMS) or check its signature'
+            cand config 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
             cand generate-docs 'Regenerate man pages and shell completions from this definition'
+            cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
+            cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;help;keygen'= {
@@ -298,11 +358,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;trust;revoke'= {
         }
-        &'payqr;help;issue'= {
-        }
         &'payqr;help;verify'= {
         }
         &'payqr;help;redeem'= {
+        }
+        &'payqr;help;notice'= {
         }
         &'payqr;help;ledger'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
@@ -311,8 +371,6 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;ledger;check'= {
         }
         &'payqr;help;ledger;repair'= {
-        }
-        &'payqr;help;reconcile'= {
         }
         &'payqr;help;emv'= {
             cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
@@ -327,7 +385,16 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;release;verify'= {
         }
+        &'payqr;help;config'= {
+            cand show 'Print each setting''s value and where it came from'
+        }
+        &'payqr;help;config;show'= {
+        }
         &'payqr;help;generate-docs'= {
+        }
+        &'payqr;help;issue'= {
+        }
+        &'payqr;help;reconcile'= {
         }
         &'payqr;help;help'= {
         }

@@ -226,8 +226,9 @@ fn trust_list_holds_rotation_keys_of_several_issuers() {
         d.path(),
         &["trust", "add", "sh.pub", "--trust", "trust.json"],
     )
-    .expect(2);
-    assert!(r.stderr.contains("already trusted"), "{}", r.stderr);
+    .expect(0);
+    // Idempotent (issue 17): the same key again is success, not a change.
+    assert!(r.stdout.contains("already trusted"), "{}", r.stdout);
     let r = payqr(
         d.path(),
         &["trust", "list", "--trust", "trust.json", "--json"],

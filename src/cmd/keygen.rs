@@ -32,6 +32,9 @@ pub struct Args {
 pub fn run(a: Args) -> CmdResult {
     let key = IssuerKey::generate(&a.issuer, &a.name, payqr::code::time::now())
         .map_err(|e| Failure::new(e).hint("issuer ids look like bj-traffic or sh-water.bills"))?;
+    if let Some(dir) = super::keyfile::make_key_dir(&a.out)? {
+        eprintln!("payqr: note: created folder {} (owner only)", dir.display());
+    }
     let (key_path, pub_path) = key.save(&a.out, a.force).map_err(|e| match e {
         KeyError::Exists(_) => Failure::new(e)
             .hint("a key is never overwritten by accident: choose another --out or add --force"),

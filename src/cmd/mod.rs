@@ -2,17 +2,22 @@
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
 pub mod cli;
+pub mod config;
 pub mod emv;
 pub mod flags;
 pub mod gendocs;
 pub mod issue;
+pub mod keyfile;
 pub mod keygen;
 pub mod ledger;
+pub mod notice;
 pub mod output;
+pub mod progress;
 pub mod reconcile;
 pub mod redeem;
 pub mod release;
 pub mod trust;
+pub mod verdict;
 pub mod verify;
 
 use std::fmt::Display;
@@ -119,6 +124,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Reconcile(a) => reconcile::run(a),
         Command::Emv(a) => emv::run(a),
         Command::Release(a) => release::run(a),
+        Command::Notice(a) => notice::run(a),
+        Command::Config(a) => config::run(a, cli.config.as_deref()),
         Command::GenerateDocs(a) => gendocs::run(a),
     }
 }

@@ -14,8 +14,9 @@ use payqr::code::time;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
 use payqr::verify::scan;
-use payqr::verify::{Clock, Status, Verdict};
+use payqr::verify::{Clock, Verdict};
 
+use crate::cmd::verdict;
 use crate::cmd::{Failure, flags};
 
 /// What verify and redeem both take: where the codes come from, whom to
@@ -292,74 +293,9 @@ pub fn check_txn(txn: &str) -> Result<(), String> {
     }
 }
 
-/// "200.00 CNY fine, ref 京A12345, payee X, code 0123…, issuer NAME (id)"
-fn facts(v: &Verdict) -> String {
-    let Some(sc) = &v.code else {
-        return String::new();
-    };
-    let c = &sc.code;
-    let issuer = match &v.issuer_name {
-        Some(n) => format!("{} ({})", for_terminal(n), c.issuer),
-        None => c.issuer.clone(),
-    };
-    let desc = c
-        .description
-        .as_deref()
-        .map(|d| format!(" \"{}\"", for_terminal(d)))
-        .unwrap_or_default();
-    format!(
-        "{} {} {}{desc}, ref {}, payee {}, issuer {issuer}, code {}",
-        c.kind,
-        c.currency.format_amount(c.amount),
-        c.currency,
-        for_terminal(&c.reference),
-        for_terminal(&c.payee),
-        c.code_id,
-    )
-}
-
-/// What follows the status word on a human line: the reason (when not
-/// valid) and the decoded facts, or the time left for a valid code.
-pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
-    let facts = facts(v);
-    match (v.status, &v.code) {
-        (Status::Valid, Some(sc)) => {
-            let exp = sc.code.expires_at;
-            format!(
-                "{facts}; expires in {} ({})",
-                time::humanize(exp.saturating_sub(at)),
-                time::format_in(exp, tz)
-            )
-        }
-        _ => {
-            let reason = v.reason.as_deref().map(for_terminal).unwrap_or_default();
-            if facts.is_empty() {
-                reason
-            } else {
-                format!("{reason}: {facts}")
-            }
-        }
-    }
-}
-
-/// `SOURCE: STATUS: details` as `payqr verify` prints it. "Not yet paid"
-/// only when a ledger said so (`ledger_checked`).
-pub fn human_line(
-    source: &str,
-    v: &Verdict,
-    ledger_checked: bool,
-    at: u64,
-    tz: FixedOffset,
-) -> String {
-    let label = match v.status {
-        Status::Valid if ledger_checked => "valid: official, unexpired, not yet paid",
-        Status::Valid => "valid: official, unexpired; payment status not checked (no --ledger)",
-        s => s.as_str(),
-    };
-    format!("{}: {label}: {}", for_terminal(source), describe(v, at, tz))
-}
-
-pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Value {
+/// Times are RFC 3339 UTC, as in the ledger and the trust list (human
+/// text shows them in `--tz`).
+pub fn json_value(source: &str, v: &Verdict) -> serde_json::Value {
     let mut o = json!({ "source": source, "status": v.status.as_str() });
     let m = o.as_object_mut().expect("object");
     if let Some(r) = &v.reason {
@@ -378,14 +314,11 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
         m.insert("payee".into(), json!(c.payee));
         m.insert("reference".into(), json!(c.reference));
         m.insert("description".into(), json!(c.description));
-        m.insert("issued_at".into(), json!(time::format_in(c.issued_at, tz)));
-        m.insert(
-            "expires_at".into(),
-            json!(time::format_in(c.expires_at, tz)),
-        );
+        m.insert("issued_at".into(), json!(time::format_utc(c.issued_at)));
+        m.insert("expires_at".into(), json!(time::format_utc(c.expires_at)));
     }
     if let Some(r) = &v.redemption {
-        m.insert("redeemed_at".into(), json!(time::format_in(r.time, tz)));
+        m.insert("redeemed_at".into(), json!(time::format_utc(r.time)));
         m.insert("redeemed_txn".into(), json!(r.txn));
     }
     o
@@ -404,11 +337,13 @@ pub fn emit(
     tz: FixedOffset,
 ) -> Result<(), Failure> {
     if json {
-        let mut j = json_value(source, v, tz);
+        let mut j = json_value(source, v);
         j["ledger_checked"] = json!(ledger_checked);
         writeln!(out, "{j}")?;
     } else {
-        writeln!(out, "{}", human_line(source, v, ledger_checked, at, tz))?;
+        let act = verdict::Act::Verify { ledger_checked };
+        let colour = verdict::colour_stdout();
+        write!(out, "{}", verdict::render(source, v, act, at, tz, colour))?;
     }
     // Line by line: a counter clerk with a scanner gun waits for this line.
     out.flush()?;

@@ -92,6 +92,10 @@ pub fn run(a: Args) -> CmdResult {
             }
             clobber::check(&[("PUBFILE", &pubfile)], &[("--trust", &trust)])?;
             let pk = PublicKeyFile::load(&pubfile)?;
+            if let Some(line) = already_trusted(&trust, &pk, nb, na)? {
+                writeln!(out, "{line}")?;
+                return Ok(Outcome::Success);
+            }
             let (issuer, key_id, name) = TrustList::edit(&trust, true, |list| {
                 let e = list.add(&pk, nb, na, now)?;
                 Ok((
@@ -152,4 +156,39 @@ pub fn run(a: Args) -> CmdResult {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `trust add` of a key that is already in the list, unrevoked, with the
+/// same window: nothing to do, and that is success ("already trusted"), so
+/// that provisioning scripts can run twice. A different key under the same
+/// issuer and key id, a revoked key, or another window is left to `add`,
+/// which refuses it (exit 2): those are not the same request.
+fn already_trusted(
+    trust: &std::path::Path,
+    pk: &PublicKeyFile,
+    nb: Option<u64>,
+    na: Option<u64>,
+) -> Result<Option<String>, Failure> {
+    if !trust.exists() {
+        return Ok(None);
+    }
+    let list = TrustList::load(trust)?;
+    let fmt = |t: Option<u64>| t.map(payqr::code::time::format_utc);
+    let same = list.entries().iter().find(|e| {
+        let m = &e.meta;
+        m.issuer == pk.issuer
+            && m.key_id == pk.key_id
+            && m.public_key == pk.public_key
+            && m.revoked_at.is_none()
+            && m.not_before == fmt(nb)
+            && m.not_after == fmt(na)
+    });
+    Ok(same.map(|e| {
+        format!(
+            "already trusted: {} key {} ({})",
+            e.meta.issuer,
+            e.meta.key_id,
+            for_terminal(&e.meta.name)
+        )
+    }))
 }

@@ -19,10 +19,12 @@ Examples:
 Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile emv).
 Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
 differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
-not_yet_valid, redeemed, replaced (reissued: the reason names the code that
+not_yet_valid, already_redeemed, replaced (reissued: the reason names the code that
 replaces it; with --ledger), no_code. Without --ledger a valid code's payment
-status is not checked, and the verdict says so. Exit 0 when every code is
-valid, 1 when any is not, 2 when an input or the ledger could not be read
+status is not checked, and the verdict says so. The first line of each
+verdict is VALID or REFUSED and why (in colour on a terminal; none with
+NO_COLOR), then the facts; --json fields: docs/FORMAT.md section 8. Exit 0
+when every code is valid, 1 when any is not or stdin held no code, 2 when an input or the ledger could not be read
 (a missing ledger is an error: verify creates no file).")]
 pub struct Args {
     #[command(flatten)]
@@ -46,7 +48,9 @@ pub fn run(a: Args) -> CmdResult {
     let ledger = a.ledger.as_deref().map(Ledger::new);
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
+    let mut read = 0usize;
     let errors = output::for_each_item(&inputs, |item| {
+        read += 1;
         let mut v = match &item.text {
             Some(t) => verify_text(t, &trust, clock, None),
             None => Verdict::no_code(),
@@ -75,6 +79,9 @@ pub fn run(a: Args) -> CmdResult {
     })?;
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));
+    }
+    if read == 0 {
+        return Err(crate::cmd::verdict::nothing_read());
     }
     Ok(Outcome::from_ok(all_valid))
 }

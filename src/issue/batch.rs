@@ -390,6 +390,14 @@ impl<R: Read> Iterator for Rows<R> {
                 return None;
             }
             Err(e) => {
+                // A row with the wrong number of cells is that row's
+                // problem: reading goes on, so one run lists every bad row.
+                if let csv::ErrorKind::UnequalLengths { expected_len, .. } = e.kind() {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let amount = self.cols["amount"];
+                    let problem = super::csv_hint::field_count(&self.record, *expected_len, amount);
+                    return Some(Err(err(&self.path, line, "row", problem)));
+                }
                 self.done = true;
                 return Some(Err(csv_error(&self.path, &e)));
             }

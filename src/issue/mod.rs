@@ -10,6 +10,7 @@
 //! PNG/SVG/terminal), [`notice`] (printable A6 notices).
 
 pub mod batch;
+mod csv_hint;
 pub mod issuance;
 pub mod notice;
 pub mod render;

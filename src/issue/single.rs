@@ -98,11 +98,9 @@ pub fn issue_single(
     }
     images.commit()?;
     if let Some((l, lock, mut state)) = guard {
-        l.append(
-            &lock,
-            &mut state,
-            vec![Record::issued(&signed, s.issued_at)],
-        )?;
+        let mut record = Record::issued(&signed, s.issued_at);
+        record.payload = Some(text.clone()); // for `payqr notice`
+        l.append(&lock, &mut state, vec![record])?;
     }
     Ok(IssuedCode {
         signed,

@@ -117,6 +117,9 @@ fn encode_as(
             let mut v = serde_json::to_value(r).map_err(|e| e.to_string())?;
             if let Some(map) = v.as_object_mut() {
                 map.retain(|_, v| !v.is_null());
+                if let Some(p) = &r.payload {
+                    map.insert("payload".into(), serde_json::Value::String(p.clone()));
+                }
             }
             serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
             out.pop(); // the closing brace; the tail closes the object
@@ -379,11 +382,13 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (6, Some(b's')) => 16,
             (8, Some(b'r')) => 17,
             (9, Some(b'j')) => 18,
+            (7, Some(b'p')) => 19,
             _ => return None,
         };
         let name: &[u8] = match k {
             17 => b"replaces",
             18 => b"judged_at",
+            19 => b"payload",
             _ => KEYS[k],
         };
         if name != key {
@@ -405,6 +410,9 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (5, V::Str("bill")) => kind = Some(Kind::Bill),
             (6, V::Num(n)) => amount = Some(n),
             (5 | 6, V::Null) => {}
+            // The payload text (issued records): kept for `payqr notice`,
+            // not part of the state.
+            (19, V::Str(_) | V::Null) => {}
             (7.., V::Str(s)) => texts[k - 7] = Some(Text(Cow::Borrowed(s))),
             (7.., V::Null) => {}
             _ => return None,

@@ -28,6 +28,7 @@
 mod index;
 mod line;
 mod lock;
+pub mod payload;
 mod record;
 mod state;
 

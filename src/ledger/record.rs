@@ -77,6 +77,15 @@ pub struct Record {
     /// CSV ledgers written before it (no such column) are still read.
     #[serde(default)]
     pub judged_at: Option<String>,
+    /// Issued records in a JSON-lines ledger: the payload text the QR
+    /// symbol carries, so that a lost notice can be printed again byte for
+    /// byte (`payqr notice`) without issuing a new code. Covered by the
+    /// line's checksum and the hash chain like every field; absent from
+    /// older lines and from CSV ledgers (whose columns stay as they were).
+    /// Not a serde field: the JSON encoder adds it ([`super::line`]), and
+    /// [`super::payload`] reads it.
+    #[serde(skip)]
+    pub payload: Option<String>,
 }
 
 impl Record {
@@ -103,6 +112,7 @@ impl Record {
             source: None,
             replaces: None,
             judged_at: None,
+            payload: None,
         }
     }
 
@@ -135,6 +145,7 @@ impl Record {
             source,
             replaces: None,
             judged_at: None,
+            payload: None,
         }
     }
 }
@@ -163,6 +174,7 @@ impl Record {
             source: Some(loss.source.clone()),
             replaces: None,
             judged_at: None,
+            payload: None,
         }
     }
 }

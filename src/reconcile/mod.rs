@@ -1338,7 +1338,10 @@ impl<'a> Report<'a> {
                 (Some(m), Some(c)) => c.format_signed(m),
                 _ => String::new(),
             };
-            let when = |t: Option<u64>| t.map(|t| time::format_in(t, tz)).unwrap_or_default();
+            let when = |t: Option<u64>| {
+                t.map(|t| time::format_rfc3339_in(t, tz))
+                    .unwrap_or_default()
+            };
             let text = |s: Option<&str>| for_report(s.unwrap_or_default());
             out.write_record([
                 v.status.as_str(),
@@ -1850,7 +1853,7 @@ mod tests {
             vec![
                 "status,source,file,line,code_id,issuer,reference,currency,expected,paid,fee,kind,paid_at,expires_at,txn_id,note",
                 &format!(
-                    "matched,settlement,{src},2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,,,2026-11-18 23:06:40 +08:00,'-T1,",
+                    "matched,settlement,{src},2,{},bj-traffic,'@SUM(A1),CNY,200.00,200.00,,,,2026-11-18T23:06:40+08:00,'-T1,",
                     id(1)
                 ),
                 &format!(

@@ -38,6 +38,10 @@ pub enum Status {
     KeyNotValid,
     Expired,
     NotYetValid,
+    /// Already redeemed (paid) according to the ledger. Named
+    /// `already_redeemed` so that the word alone never means a refusal:
+    /// `redeem --json`'s `"redeemed": true` says this call recorded it.
+    #[serde(rename = "already_redeemed")]
     Redeemed,
     /// Replaced by a reissue (`issue --reissue`): the ledger names the
     /// code to pay instead; this one is never payable again.
@@ -57,7 +61,7 @@ impl Status {
             Status::KeyNotValid => "key_not_valid",
             Status::Expired => "expired",
             Status::NotYetValid => "not_yet_valid",
-            Status::Redeemed => "redeemed",
+            Status::Redeemed => "already_redeemed",
             Status::Replaced => "replaced",
             Status::NoCode => "no_code",
         }

@@ -37,7 +37,8 @@ Examples:
   payqr issue --key keys/bj.key --amount 200.00 --currency CNY --payee 110000-FINES \\
       --ref 京A12345 --description 闯红灯 --expires-in 4h --png fine.png --ledger ledger.jsonl
   payqr issue --key keys/bj.key --from fines.csv --out-dir out/ --format png,svg \\
-      --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 4h
+      --manifest out/manifest.csv --ledger ledger.jsonl --currency CNY --payee 110000-FINES \\
+      --expires-in 4h
 
   payqr issue --key keys/bj.key --from fines.csv --out-dir notices/ --format notice-svg \\
       --ledger ledger.jsonl --currency CNY --payee 110000-FINES --expires-in 30d --tz +08:00
@@ -56,10 +57,10 @@ pub struct Args {
     /// The issuer's secret key file (PREFIX.key).
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
-    /// fine or bill.
+    /// fine or bill (default fine, for single codes and batch rows without a kind).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<Kind>,
-    /// Amount in major units, e.g. 200.00 (exact; the currency sets the decimals).
+    /// Amount in major units, e.g. 200.00: digits, '.' and fraction digits, no ',' (exact; the currency sets the decimals).
     #[arg(long, value_name = "AMOUNT")]
     pub amount: Option<String>,
     /// ISO 4217 currency code, e.g. CNY.
@@ -163,9 +164,10 @@ pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
     let tz = a.tz.unwrap_or_else(time::local_offset);
     let now = time_or_now(a.now.as_deref(), tz)?;
-    let key = IssuerKey::load(&a.key)?;
+    let key = super::keyfile::load_secret(&a.key)?;
     let defaults = Defaults {
-        kind: a.kind,
+        // One rule for single codes and batch rows: fine unless said.
+        kind: Some(a.kind.unwrap_or(Kind::Fine)),
         currency: a.currency,
         payee: a.payee.clone(),
         expires_in: a
@@ -242,7 +244,7 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     } = issue_single(&request, d, tz, &single).map_err(Error::Single)?;
     let mut out = std::io::stdout().lock();
     if a.json {
-        writeln!(out, "{}", code_json(&signed, &text, symbol.version(), tz))?;
+        writeln!(out, "{}", code_json(&signed, &text, symbol.version()))?;
     } else {
         writeln!(out, "{text}")?;
     }
@@ -262,14 +264,14 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     Ok(Outcome::Success)
 }
 
-fn code_json(s: &SignedCode, text: &str, version: u8, tz: FixedOffset) -> serde_json::Value {
+fn code_json(s: &SignedCode, text: &str, version: u8) -> serde_json::Value {
     let c = &s.code;
     json!({
         "code_id": c.code_id.to_string(), "issuer": c.issuer, "key_id": c.key_id.to_string(),
         "kind": c.kind.as_str(), "amount_minor": c.amount, "amount": c.currency.format_amount(c.amount),
         "currency": c.currency.code, "payee": c.payee, "reference": c.reference,
-        "description": c.description, "issued_at": time::format_in(c.issued_at, tz),
-        "expires_at": time::format_in(c.expires_at, tz), "qr_version": version, "payload": text,
+        "description": c.description, "issued_at": time::format_utc(c.issued_at),
+        "expires_at": time::format_utc(c.expires_at), "qr_version": version, "payload": text,
     })
 }
 
@@ -417,9 +419,6 @@ fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
 /// is a terminal: a script's log should not fill up with bar redraws.
 fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::hidden();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} rows {per_sec} ETA {eta}")
-            .expect("static template"),
-    );
+    bar.set_style(super::progress::style());
     bar
 }

@@ -80,7 +80,9 @@ pub fn run(a: Args) -> CmdResult {
     }
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;
+    let mut read = 0usize;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
+        read += items.len();
         match redeem(&ledger, &items, &counter) {
             Ok(verdicts) => {
                 all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
@@ -96,6 +98,9 @@ pub fn run(a: Args) -> CmdResult {
     })?;
     if errors > 0 {
         return Err(Error::Unreadable(errors).into());
+    }
+    if read == 0 {
+        return Err(crate::cmd::verdict::nothing_read());
     }
     Ok(Outcome::from_ok(all_ok))
 }
@@ -123,17 +128,14 @@ fn emit_redeem(
     tz: chrono::FixedOffset,
 ) -> Result<(), Failure> {
     if json {
-        let mut j = output::json_value(source, v, tz);
+        let mut j = output::json_value(source, v);
         j["redeemed"] = serde_json::json!(v.status == Status::Valid);
         writeln!(out, "{j}")?;
     } else {
-        let src = payqr::sanitize::for_terminal(source);
-        let what = output::describe(v, at, tz);
-        if v.status == Status::Valid {
-            writeln!(out, "{src}: redeemed: {what}")?;
-        } else {
-            writeln!(out, "{src}: refused: {}: {what}", v.status.as_str())?;
-        }
+        let colour = crate::cmd::verdict::colour_stdout();
+        let act = crate::cmd::verdict::Act::Redeem;
+        let text = crate::cmd::verdict::render(source, v, act, at, tz, colour);
+        write!(out, "{text}")?;
     }
     out.flush()?;
     Ok(())

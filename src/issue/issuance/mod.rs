@@ -507,6 +507,7 @@ fn commit_all(
                 .map(|m| {
                     let mut r = Record::issued(&m.signed, job.issued_at);
                     r.replaces = m.replaces.map(|id| id.to_string());
+                    r.payload = Some(m.text.clone()); // for `payqr notice`
                     r
                 })
                 .collect();
