@@ -12,7 +12,9 @@
 # payqr codes first with:
 #   cargo run --release --example synth_photos -- target/synth 40
 # PHOTOS_REPEATS=N times each image N times (default 3); PHOTOS_PEERS=
-# (empty) runs payqr alone, e.g. with RAYON_NUM_THREADS=1 for one core.
+# (empty) runs payqr alone. payqr runs twice: as shipped (two attempt
+# lanes, two cores) and with one thread (RAYON_NUM_THREADS=1), as the peers
+# run; PHOTOS_ONE_THREAD=0 skips the second.
 # Peers are installed here (a venv under target/, and libzbar0 via apt), so
 # anyone can rerun this. Timings take /tmp/payqr-bench.lock so benchmarks
 # of colleagues on the same machine never overlap.
