@@ -70,19 +70,7 @@ mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
 
 gen_csv() { # ROWS FILE: seeded fines, Chinese plates and descriptions
-  python3 - "$1" "$2" <<'PY'
-import random, sys
-n, path = int(sys.argv[1]), sys.argv[2]
-r = random.Random(42)
-prov = "京沪粤苏浙鲁川"
-desc = ["闯红灯", "违停", "超速 20%", "未系安全带", "逆行"]
-with open(path, "w") as f:
-    f.write("reference,amount,expires_in,description\n")
-    for i in range(n):
-        plate = r.choice(prov) + chr(65 + r.randrange(26)) + "".join(
-            r.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
-        f.write(f"BJ26{i:08d},{r.choice([50, 100, 150, 200, 500])}.00,30d,{plate} {r.choice(desc)}\n")
-PY
+  python3 benches/gen_fines.py "$1" "$2"
 }
 
 csv="$work/fines-$ROWS.csv"
