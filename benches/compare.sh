@@ -144,8 +144,10 @@ bench_batch() { # WHICH ROUND
     rec batch "$fmt-codes/s" "$w" "$r" "$(awk -v n="$BATCH_ROWS" -v t="$wall" 'BEGIN { print n / t }')"
     rec batch "$fmt-cpu-s" "$w" "$r" "$cpu"
     rec batch "$fmt-rss-MB" "$w" "$r" "$((rss / 1024))"
-    # Written files go at the end of the run (deleting many files right
-    # before creating many slows ext4: benches/NOTES.md).
+    # Deleted at once to bound the disk used to one run. Creating many
+    # files right after deleting many is slower on ext4 (benches/NOTES.md),
+    # but the binaries alternate, so each pays it as often as the other.
+    rm -rf "$d" "$d".*
   done
 }
 
