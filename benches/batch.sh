@@ -4,11 +4,12 @@
 # benches/peers/qrencode_batch.c, one thread), PNG and SVG, plus per-stage
 # figures and optionally the 1,000,000-row run. Results: benches/NOTES.md.
 #
-# Usage: bash benches/batch.sh [WORK_DIR] [--million] [--no-stages] [--no-core]
+# Usage: bash benches/batch.sh [WORK_DIR] [--million] [--no-stages] [--no-core] [--no-segno]
 #   WORK_DIR  scratch space, default target/bench-batch (several GB)
 #   ROWS=100000 PEER_ROWS=5000 CORE_ROWS=20000 REPEATS=3  (environment overrides)
 #   PAYQR=path  the payqr binary to time (default: build this tree's release)
 #   --no-core   skip the one-core comparison with libqrencode in-process
+#   --no-segno  skip segno (a busy machine makes it take minutes)
 #
 # The one-core section pins every process to one CPU (taskset -c 1) and
 # runs payqr with RAYON_NUM_THREADS=1; it times payqr issuing the first
@@ -27,11 +28,13 @@ work=target/bench-batch
 million=no
 stages=yes
 core=yes
+segno=yes
 for a in "$@"; do
   case $a in
     --million) million=yes ;;
     --no-stages) stages=no ;;
     --no-core) core=no ;;
+    --no-segno) segno=no ;;
     *) work=$a ;;
   esac
 done
@@ -167,7 +170,9 @@ PY
     indexed "$out/payqr-png-1/manifest.csv" "$CORE_ROWS" >"$out/indexed-core.txt"
   fi
   for fmt in png svg; do qrencode_run "$i" "$fmt"; done
-  for fmt in png svg; do segno_run "$i" "$fmt"; done
+  if [ "$segno" = yes ]; then
+    for fmt in png svg; do segno_run "$i" "$fmt"; done
+  fi
   if [ "$core" = yes ]; then
     for fmt in png svg; do
       payqr_core_run "$i" "$fmt" core
@@ -197,6 +202,7 @@ fi
 
 # Every peer really wrote its files.
 for f in "$out"/qrencode-*-1 "$out"/segno-*-1; do
+  [ -d "$f" ] || continue
   n=$(find "$f" -type f | wc -l)
   [ "$n" = "$PEER_ROWS" ] || { echo "bench: $f holds $n files, expected $PEER_ROWS" >&2; exit 1; }
 done
@@ -206,11 +212,13 @@ rate() { awk '{print $3 / $1}' "$out/$1.times" | median; }
 for fmt in png svg; do
   p=$(rate "payqr-$fmt")
   q=$(rate "qrencode-$fmt")
-  s=$(rate "segno-$fmt")
+  s=0
+  if [ "$segno" = yes ]; then s=$(rate "segno-$fmt"); fi
   rss=$(awk '{print $2 / 1024}' "$out/payqr-$fmt.times" | median)
   awk -v f="$fmt" -v p="$p" -v r="$rss" -v q="$q" -v s="$s" 'BEGIN {
-    printf "  %s: payqr %.0f codes/s (peak RSS %.0f MB), qrencode %.0f, segno %.0f; payqr/qrencode %.1fx, payqr/segno %.1fx\n",
-      f, p, r, q, s, p / q, p / s }'
+    printf "  %s: payqr %.0f codes/s (peak RSS %.0f MB), qrencode %.0f; payqr/qrencode %.1fx", f, p, r, q, p / q
+    if (s > 0) printf "; segno %.0f, payqr/segno %.1fx", s, p / s
+    printf "\n" }'
 done
 
 if [ "$core" = yes ]; then
