@@ -25,6 +25,8 @@
 //! - a code replaced by a reissue cannot be redeemed, and a redeemed code
 //!   cannot be replaced ([`Ledger::append`] refuses both).
 
+mod chain;
+mod error;
 mod index;
 mod line;
 mod lock;
@@ -39,36 +41,13 @@ use std::path::{Path, PathBuf};
 use crate::code::CodeId;
 use crate::fs::durable as disk;
 
+pub use error::LedgerError;
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
 pub use state::{
     Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement, What,
     issuer_tag,
 };
-
-#[derive(Debug, thiserror::Error)]
-pub enum LedgerError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error("{path}:{line}: {reason}")]
-    Line {
-        path: PathBuf,
-        line: u64,
-        reason: String,
-    },
-    #[error("{path}:{line}: last line is incomplete (a write was interrupted)")]
-    Torn { path: PathBuf, line: u64 },
-    #[error("{path}: cannot lock it: the file system does not support locking ({source})")]
-    LockUnsupported { path: PathBuf, source: io::Error },
-    #[error("{path}: {reason}")]
-    Conflict { path: PathBuf, reason: String },
-    #[error("{path}: {reason}")]
-    IndexMismatch { path: PathBuf, reason: String },
-    /// Evidence (the index) that records were lost from the ledger, not
-    /// yet recorded by `payqr ledger repair --record-loss`.
-    #[error("{path}: lost records: {reason}")]
-    Lost { path: PathBuf, reason: String },
-}
 
 pub struct Ledger {
     path: PathBuf,
@@ -383,7 +362,7 @@ impl Ledger {
                 line::Read::Framed { prev, hash, record } => (prev, hash, record),
             };
             if prev != Some(state.last_hash) {
-                return Err(err(line::CHAIN_BROKEN.into()));
+                return Err(err(chain::CHAIN_BROKEN.into()));
             }
             let (seq, checked) = record.map_err(err)?;
             state.check_seq(seq).map_err(err)?;
@@ -660,7 +639,7 @@ fn read_lines(
 /// Whether the line ending at byte `end` of `f` (its newline at `end - 1`)
 /// hashes to `want`. Lines are a few hundred bytes; one longer than 64 KiB
 /// is not one payqr wrote, and counts as a mismatch.
-fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
+fn ends_with_line_hashed(f: &File, end: u64, want: &chain::Hash) -> bool {
     let from = end.saturating_sub(64 << 10);
     let mut buf = vec![0u8; (end - from) as usize];
     if crate::fs::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n')
@@ -673,7 +652,7 @@ fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
         None if from == 0 => 0,
         None => return false,
     };
-    line::hash(&body[start..]) == *want
+    chain::hash(&body[start..]) == *want
 }
 
 /// Reads until `buf` is full or the file ends; returns how much was read.
@@ -909,7 +888,7 @@ mod tests {
             assert_eq!(records.len(), 3);
             // The first record chains to zeros, the next to the first.
             assert!(records[0].contains(&"0".repeat(32)), "{}", records[0]);
-            let h = crate::code::to_hex(&line::hash(records[0].as_bytes()));
+            let h = crate::code::to_hex(&chain::hash(records[0].as_bytes()));
             assert!(records[1].contains(&h), "{}", records[1]);
             if l.format() == LedgerFormat::Csv {
                 assert!(lines[0].ends_with(",prev,crc"), "{}", lines[0]);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::line::{GENESIS, Hash};
+use super::chain::{GENESIS, Hash};
 use super::record::{Event, RawRecord, Record, Text};
 use crate::code::currency::Currency;
 use crate::code::time;
@@ -101,6 +101,36 @@ pub struct Loss {
     pub hash: Hash,
     /// Where the evidence came from (the index file name).
     pub source: String,
+}
+
+// The loss record is built here, beside [`Loss`], so that `record.rs`
+// (what a line says) does not stand on the state.
+impl Record {
+    /// The record of a loss (seq assigned on append): `txn` holds the
+    /// details, `channel` is `repair`, `source` names the evidence.
+    pub fn lost(loss: &Loss, now: u64) -> Record {
+        Record {
+            seq: 0,
+            time: time::format_utc(now),
+            event: Event::Lost,
+            issuer: String::new(),
+            code_id: String::new(),
+            key_id: None,
+            kind: None,
+            amount: None,
+            currency: None,
+            payee: None,
+            reference: None,
+            issued_at: None,
+            expires_at: None,
+            payload_sha256: None,
+            txn: Some(loss.details()),
+            channel: Some("repair".into()),
+            source: Some(loss.source.clone()),
+            replaces: None,
+            judged_at: None,
+        }
+    }
 }
 
 impl Loss {
