@@ -239,7 +239,12 @@ fn use_tree(
                     _ => String::new(),
                 };
                 let path = trim_self(path);
-                out.push(Binding { name: Some(alias), path, public, line });
+                out.push(Binding {
+                    name: Some(alias),
+                    path,
+                    public,
+                    line,
+                });
                 return i + 2;
             }
             Some(Tok::Ident(s)) => {
@@ -247,7 +252,12 @@ fn use_tree(
                 i += 1;
             }
             Some(Tok::Punct('*')) => {
-                out.push(Binding { name: None, path, public, line });
+                out.push(Binding {
+                    name: None,
+                    path,
+                    public,
+                    line,
+                });
                 return i + 1;
             }
             Some(Tok::Punct('{')) => {
@@ -263,7 +273,12 @@ fn use_tree(
             _ => {
                 let path = trim_self(path);
                 if let Some(name) = path.last().cloned() {
-                    out.push(Binding { name: Some(name), path, public, line });
+                    out.push(Binding {
+                        name: Some(name),
+                        path,
+                        public,
+                        line,
+                    });
                 }
                 return i;
             }
@@ -314,7 +329,11 @@ fn child_dir(file: &Path) -> PathBuf {
 }
 
 fn load(name: &'static str, root: &Path) -> Crate {
-    let mut krate = Crate { name, modules: BTreeMap::new(), refs: vec![] };
+    let mut krate = Crate {
+        name,
+        modules: BTreeMap::new(),
+        refs: vec![],
+    };
     let mut todo = vec![(vec![], root.to_path_buf())];
     while let Some((modpath, file)) = todo.pop() {
         let src = fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -326,8 +345,11 @@ fn load(name: &'static str, root: &Path) -> Crate {
         let mut i = 0;
         krate.modules.entry(modpath.clone()).or_default().file = file.clone();
         while i < t.len() {
-            let here: Vec<String> =
-                modpath.iter().cloned().chain(inline.iter().map(|m| m.0.clone())).collect();
+            let here: Vec<String> = modpath
+                .iter()
+                .cloned()
+                .chain(inline.iter().map(|m| m.0.clone()))
+                .collect();
             match &t[i].0 {
                 Tok::Punct('{') => depth += 1,
                 Tok::Punct('}') => {
@@ -348,15 +370,29 @@ fn load(name: &'static str, root: &Path) -> Crate {
                         } else if *p == Tok::Punct(';') && inline.is_empty() {
                             let dir = child_dir(&file);
                             let flat = dir.join(format!("{n}.rs"));
-                            let f = if flat.exists() { flat } else { dir.join(n).join("mod.rs") };
+                            let f = if flat.exists() {
+                                flat
+                            } else {
+                                dir.join(n).join("mod.rs")
+                            };
                             let mut child = modpath.clone();
                             child.push(n.clone());
-                            krate.modules.get_mut(&modpath).unwrap().children.insert(n.clone());
+                            krate
+                                .modules
+                                .get_mut(&modpath)
+                                .unwrap()
+                                .children
+                                .insert(n.clone());
                             todo.push((child, f));
                         } else if *p == Tok::Punct('{') {
                             let mut inner = here.clone();
                             inner.push(n.clone());
-                            krate.modules.get_mut(&here).unwrap().children.insert(n.clone());
+                            krate
+                                .modules
+                                .get_mut(&here)
+                                .unwrap()
+                                .children
+                                .insert(n.clone());
                             krate.modules.entry(inner).or_default().file = file.clone();
                             inline.push((n.clone(), depth));
                             depth += 1;
@@ -376,7 +412,11 @@ fn load(name: &'static str, root: &Path) -> Crate {
                     let public = i > 0
                         && (t[i - 1].0 == Tok::Ident("pub".into())
                             || (t[i - 1].0 == Tok::Punct(')')
-                                && t[..i].iter().rev().take(5).any(|x| x.0 == Tok::Ident("pub".into()))));
+                                && t[..i]
+                                    .iter()
+                                    .rev()
+                                    .take(5)
+                                    .any(|x| x.0 == Tok::Ident("pub".into()))));
                     let mut b = vec![];
                     let end = use_tree(&t, i + 1, &[], public, &mut b);
                     use_ranges.push((i, end));
@@ -441,7 +481,14 @@ fn load(name: &'static str, root: &Path) -> Crate {
                             .cloned()
                             .chain(inline.iter().map(|m| m.0.clone()))
                             .collect();
-                        krate.refs.push((file.clone(), Reference { from, path, line: t[i].1 }));
+                        krate.refs.push((
+                            file.clone(),
+                            Reference {
+                                from,
+                                path,
+                                line: t[i].1,
+                            },
+                        ));
                         i = j + 1;
                         continue;
                     }
@@ -482,7 +529,11 @@ fn load(name: &'static str, root: &Path) -> Crate {
                     None => !u.public,
                 };
                 if counted {
-                    let r = Reference { from: m.clone(), path: u.path.clone(), line: u.line };
+                    let r = Reference {
+                        from: m.clone(),
+                        path: u.path.clone(),
+                        line: u.line,
+                    };
                     krate.refs.push((file.clone(), r));
                 }
             }
@@ -516,8 +567,10 @@ impl Crate {
                 let m = self.modules.get(&at)?;
                 if m.children.contains(first) {
                     // resolved below
-                } else if let Some(b) =
-                    m.uses.iter().find(|b| b.name.as_deref() == Some(first) && b.path != path)
+                } else if let Some(b) = m
+                    .uses
+                    .iter()
+                    .find(|b| b.name.as_deref() == Some(first) && b.path != path)
                 {
                     let base = self.anchor(&at, &b.path)?;
                     return Some(base.into_iter().chain(path[1..].iter().cloned()).collect());
@@ -533,7 +586,9 @@ impl Crate {
     fn locate(&self, abs: &[String], depth: usize) -> Vec<String> {
         let mut at: Vec<String> = vec![];
         for (k, seg) in abs.iter().enumerate() {
-            let Some(m) = self.modules.get(&at) else { break };
+            let Some(m) = self.modules.get(&at) else {
+                break;
+            };
             if m.children.contains(seg) {
                 at.push(seg.clone());
                 continue;
@@ -541,8 +596,10 @@ impl Crate {
             if depth < 8 {
                 if let Some(b) = m.uses.iter().find(|b| b.name.as_deref() == Some(seg)) {
                     if let Some(base) = self.anchor(&at, &b.path) {
-                        let rest: Vec<String> =
-                            base.into_iter().chain(abs[k + 1..].iter().cloned()).collect();
+                        let rest: Vec<String> = base
+                            .into_iter()
+                            .chain(abs[k + 1..].iter().cloned())
+                            .collect();
                         return self.locate(&rest, depth + 1);
                     }
                 }
@@ -550,10 +607,12 @@ impl Crate {
             break;
         }
         // An inline module (`mod tests`) belongs to its file's module.
-        while at.len() > 0 && self.modules.get(&at).is_some_and(|m| {
-            let parent = &self.modules[&at[..at.len() - 1]];
-            parent.file == m.file
-        }) {
+        while at.len() > 0
+            && self.modules.get(&at).is_some_and(|m| {
+                let parent = &self.modules[&at[..at.len() - 1]];
+                parent.file == m.file
+            })
+        {
             at.pop();
         }
         at
@@ -582,7 +641,9 @@ impl Crate {
     fn edges(&self, src: &Path) -> BTreeMap<(Vec<String>, String, String), String> {
         let mut out = BTreeMap::new();
         for (file, r) in &self.refs {
-            let Some(abs) = self.anchor(&r.from, &r.path) else { continue };
+            let Some(abs) = self.anchor(&r.from, &r.path) else {
+                continue;
+            };
             let to = self.locate(&abs, 0);
             let from = self.file_module(&r.from);
             if to == from {
@@ -591,7 +652,11 @@ impl Crate {
             let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
             let node = |m: &[String]| m.get(common).cloned().unwrap_or_else(|| "mod.rs".into());
             let key = (from[..common].to_vec(), node(&from), node(&to));
-            let at = format!("{}:{}", file.strip_prefix(src).unwrap_or(file).display(), r.line);
+            let at = format!(
+                "{}:{}",
+                file.strip_prefix(src).unwrap_or(file).display(),
+                r.line
+            );
             out.entry(key).or_insert(at);
         }
         out
@@ -603,7 +668,12 @@ impl Crate {
         let edges = self.edges(src);
         let mut levels: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
         for (p, a, b) in edges.keys() {
-            levels.entry(p.clone()).or_default().entry(a.clone()).or_default().insert(b.clone());
+            levels
+                .entry(p.clone())
+                .or_default()
+                .entry(a.clone())
+                .or_default()
+                .insert(b.clone());
         }
         let mut found = vec![];
         for (level, graph) in &levels {
@@ -737,7 +807,11 @@ fn the_scanner_sees_sibling_super_and_crate_references() {
         "mod x;\nmod y;\npub use x::Thing; // re-export only\nfn f() { y::g(); }\n",
     )
     .unwrap();
-    fs::write(dir.join("a/x.rs"), "use super::y::Other;\npub struct Thing;\n").unwrap();
+    fs::write(
+        dir.join("a/x.rs"),
+        "use super::y::Other;\npub struct Thing;\n",
+    )
+    .unwrap();
     fs::write(
         dir.join("a/y.rs"),
         "pub struct Other;\npub fn g() { let _ = \"crate::b::nope\"; super::Thing; }\n",
@@ -758,17 +832,27 @@ fn no_library_file_is_over_the_limit() {
     let src = src();
     let mut long = vec![];
     for f in library_files() {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let n = fs::read_to_string(&f).unwrap().lines().count();
         let excused = LONG_FILES.iter().any(|(p, _)| *p == rel);
         if n > MAX_LINES && !excused {
             long.push(format!("src/{rel}: {n} lines"));
         }
         if excused && n <= MAX_LINES {
-            long.push(format!("src/{rel}: listed in LONG_FILES but only {n} lines; unlist it"));
+            long.push(format!(
+                "src/{rel}: listed in LONG_FILES but only {n} lines; unlist it"
+            ));
         }
     }
-    assert!(long.is_empty(), "library files over {MAX_LINES} lines:\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "library files over {MAX_LINES} lines:\n{}",
+        long.join("\n")
+    );
 }
 
 #[test]
@@ -782,9 +866,17 @@ fn the_library_never_reaches_into_the_cli() {
                 && w[1].0 == Tok::Colons
                 && w[2].0 == Tok::Ident("cmd".into())
             {
-                bad.push(format!("{}:{}", f.strip_prefix(&src).unwrap().display(), w[0].1));
+                bad.push(format!(
+                    "{}:{}",
+                    f.strip_prefix(&src).unwrap().display(),
+                    w[0].1
+                ));
             }
         }
     }
-    assert!(bad.is_empty(), "library code naming crate::cmd:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "library code naming crate::cmd:\n{}",
+        bad.join("\n")
+    );
 }

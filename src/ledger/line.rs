@@ -17,7 +17,6 @@ use super::state::{self, Checked};
 use crate::code::Kind;
 use crate::code::to_hex;
 
-
 /// `,"prev":"` + 32 hex + `","crc":"` + 8 hex + `"}`
 const JSON_TAIL: usize = 9 + 32 + 9 + 8 + 2;
 /// `,"crc":"` + 8 hex + `"}`
@@ -159,7 +158,6 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
     }
     parse(format, record)
 }
-
 
 /// One line read on its own, with no regard to the line before it: all of
 /// the work of a load that can be done for every line at once.

@@ -139,7 +139,6 @@ impl Record {
     }
 }
 
-
 /// A string field read in place when the line has no escapes in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Text<'a>(pub Cow<'a, str>);
