@@ -309,6 +309,8 @@ struct Reference {
     from: Vec<String>,
     path: Vec<String>,
     line: usize,
+    /// A glob (`use super::*`): names whatever the module holds.
+    glob: bool,
 }
 
 struct Crate {
@@ -487,6 +489,7 @@ fn load(name: &'static str, root: &Path) -> Crate {
                                 from,
                                 path,
                                 line: t[i].1,
+                                glob: false,
                             },
                         ));
                         i = j + 1;
@@ -533,6 +536,7 @@ fn load(name: &'static str, root: &Path) -> Crate {
                         from: m.clone(),
                         path: u.path.clone(),
                         line: u.line,
+                        glob: u.name.is_none(),
                     };
                     krate.refs.push((file.clone(), r));
                 }
@@ -646,7 +650,9 @@ impl Crate {
             };
             let to = self.locate(&abs, 0);
             let from = self.file_module(&r.from);
-            if to == from {
+            // `use crate::cmd;` names the module, not what its file holds:
+            // only the paths through it count.
+            if to == from || (to == abs && !r.glob) {
                 continue;
             }
             let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();

@@ -3,11 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{CmdResult, Failure, Outcome};
-use crate::cmd::cli::Cli;
+use super::common::{CmdResult, Failure, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -15,17 +13,19 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-pub fn run(a: Args) -> CmdResult {
-    generate(&a.dir).map_err(|e| Failure::new(format!("{}: {e}", a.dir.display())))?;
+/// `cli`: the clap tree, passed in so this module need not stand on
+/// `cli.rs` (which names this module's [`Args`]).
+pub fn run(a: Args, cli: clap::Command) -> CmdResult {
+    generate(&a.dir, cli).map_err(|e| Failure::new(format!("{}: {e}", a.dir.display())))?;
     Ok(Outcome::Success)
 }
 
-fn generate(dir: &Path) -> std::io::Result<()> {
+fn generate(dir: &Path, mut cli: clap::Command) -> std::io::Result<()> {
     let man = dir.join("man");
     let comp = dir.join("completions");
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&comp)?;
-    clap_mangen::generate_to(Cli::command(), &man)?;
+    clap_mangen::generate_to(cli.clone(), &man)?;
     for shell in [
         Shell::Bash,
         Shell::Zsh,
@@ -33,7 +33,7 @@ fn generate(dir: &Path) -> std::io::Result<()> {
         Shell::PowerShell,
         Shell::Elvish,
     ] {
-        clap_complete::generate_to(shell, &mut Cli::command(), "payqr", &comp)?;
+        clap_complete::generate_to(shell, &mut cli, "payqr", &comp)?;
     }
     Ok(())
 }
