@@ -135,7 +135,7 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
         let l = payqr::ledger::Ledger::new(p);
         outs.push(("--ledger's index".into(), l.index_path()));
     }
-    payqr::fs::clobber::check(&view(&ins), &view(&outs))?;
+    payqr::fs::clobber::check(&view(&ins), &view(&outs), payqr::trust::keys::is_key_file)?;
     Ok(())
 }
 

@@ -13,7 +13,6 @@
 pub mod base45;
 pub mod currency;
 pub mod time;
-pub mod vectors;
 
 use std::fmt;
 

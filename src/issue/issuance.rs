@@ -642,7 +642,7 @@ mod tests {
 
     fn text(c: &Code) -> Result<(SignedCode, String), String> {
         let signed = c
-            .sign(&crate::code::vectors::test_key().signing_key)
+            .sign(&crate::vectors::test_key().signing_key)
             .map_err(|e| e.to_string())?;
         let text = signed.to_text();
         Ok((signed, text))
@@ -651,7 +651,7 @@ mod tests {
     /// Runs the batch in `csv` into `dir`/out with ledger `dir`/l.jsonl,
     /// raising `stop` once `stop_after` rows were dealt with.
     fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, IssueError> {
-        let key = crate::code::vectors::test_key();
+        let key = crate::vectors::test_key();
         let tz = FixedOffset::east_opt(0).unwrap();
         batch::validate(csv, &defaults(), NOW, tz).unwrap();
         let out = dir.join("out");
