@@ -1,6 +1,22 @@
+use super::book::*;
+use super::classify::*;
+use super::report::*;
+use super::status::*;
 use super::*;
+#[allow(unused_imports)]
+use crate::code::CodeId;
+#[allow(unused_imports)]
+use crate::code::currency::{AmountError, Currency};
+#[allow(unused_imports)]
+use crate::code::time;
+#[allow(unused_imports)]
+use crate::ledger::{
+    CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
+    What, issuer_tag,
+};
+#[allow(unused_imports)]
+use crate::reconcile::settlement::{Payment, Settlement};
 use crate::code::{Code, KeyId, Kind, SignedCode};
-use crate::ledger::Ledger;
 use crate::reconcile::settlement::{ColumnMap, Options, parse_settlement};
 use ed25519_dalek::SigningKey;
 use std::path::Path;
