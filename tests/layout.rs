@@ -29,7 +29,30 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 700;
 
 /// Library files allowed past [`MAX_LINES`], each with the reason.
-const LONG_FILES: &[(&str, &str)] = &[];
+const LONG_FILES: &[(&str, &str)] = &[
+    (
+        "issue/issuance.rs",
+        "src/issue/ is being reworked by the library entry points for issuing; split there",
+    ),
+    (
+        "issue/render/encoder.rs",
+        "src/issue/ is being reworked by the library entry points for issuing; split there",
+    ),
+];
+
+/// Cycles allowed, as "level: {members}" the way the test prints them, each
+/// with the reason.
+const ALLOWED_CYCLES: &[(&str, &str)] = &[
+    (
+        "ledger: {index, mod.rs}",
+        "the index is half of loading a Ledger: Ledger::load_codes asks the index, \
+         which falls back to Ledger::scan for the lines past it",
+    ),
+    (
+        "issue::render: {encoder, mod.rs}",
+        "src/issue/ is being reworked by the library entry points for issuing; fix there",
+    ),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
@@ -793,6 +816,11 @@ fn no_module_imports_itself_back() {
     let src = src();
     let mut cycles = load("payqr", &src.join("lib.rs")).cycles(&src);
     cycles.extend(load("(binary)", &src.join("main.rs")).cycles(&src));
+    for (allowed, _) in ALLOWED_CYCLES {
+        let before = cycles.len();
+        cycles.retain(|c| !c.starts_with(&format!("{allowed}: ")));
+        assert!(before > cycles.len(), "{allowed}: in ALLOWED_CYCLES but gone; unlist it");
+    }
     assert!(
         cycles.is_empty(),
         "module import cycles (level: members: edges):\n{}",

@@ -9,15 +9,15 @@ use crate::code::CodeId;
 use crate::code::currency::{AmountError, Currency};
 #[allow(unused_imports)]
 use crate::code::time;
+use crate::code::{Code, KeyId, Kind, SignedCode};
 #[allow(unused_imports)]
 use crate::ledger::{
     CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
     What, issuer_tag,
 };
+use crate::reconcile::settlement::{ColumnMap, Options, parse_settlement};
 #[allow(unused_imports)]
 use crate::reconcile::settlement::{Payment, Settlement};
-use crate::code::{Code, KeyId, Kind, SignedCode};
-use crate::reconcile::settlement::{ColumnMap, Options, parse_settlement};
 use ed25519_dalek::SigningKey;
 use std::path::Path;
 
