@@ -490,34 +490,35 @@ fn load(name: &'static str, root: &Path) -> Crate {
                         continue;
                     }
                 }
-                Tok::Ident(first) if i == 0 || t[i - 1].0 != Tok::Colons => {
-                    if t.get(i + 1).map(|x| &x.0) == Some(&Tok::Colons) {
-                        let mut path = vec![first.clone()];
-                        let mut j = i + 2;
-                        while let Some((Tok::Ident(s), _)) = t.get(j) {
-                            path.push(s.clone());
-                            if t.get(j + 1).map(|x| &x.0) != Some(&Tok::Colons) {
-                                break;
-                            }
-                            j += 2;
+                Tok::Ident(first)
+                    if (i == 0 || t[i - 1].0 != Tok::Colons)
+                        && t.get(i + 1).map(|x| &x.0) == Some(&Tok::Colons) =>
+                {
+                    let mut path = vec![first.clone()];
+                    let mut j = i + 2;
+                    while let Some((Tok::Ident(s), _)) = t.get(j) {
+                        path.push(s.clone());
+                        if t.get(j + 1).map(|x| &x.0) != Some(&Tok::Colons) {
+                            break;
                         }
-                        let from: Vec<String> = modpath
-                            .iter()
-                            .cloned()
-                            .chain(inline.iter().map(|m| m.0.clone()))
-                            .collect();
-                        krate.refs.push((
-                            file.clone(),
-                            Reference {
-                                from,
-                                path,
-                                line: t[i].1,
-                                glob: false,
-                            },
-                        ));
-                        i = j + 1;
-                        continue;
+                        j += 2;
                     }
+                    let from: Vec<String> = modpath
+                        .iter()
+                        .cloned()
+                        .chain(inline.iter().map(|m| m.0.clone()))
+                        .collect();
+                    krate.refs.push((
+                        file.clone(),
+                        Reference {
+                            from,
+                            path,
+                            line: t[i].1,
+                            glob: false,
+                        },
+                    ));
+                    i = j + 1;
+                    continue;
                 }
                 _ => {}
             }
@@ -620,21 +621,20 @@ impl Crate {
                 at.push(seg.clone());
                 continue;
             }
-            if depth < 8 {
-                if let Some(b) = m.uses.iter().find(|b| b.name.as_deref() == Some(seg)) {
-                    if let Some(base) = self.anchor(&at, &b.path) {
-                        let rest: Vec<String> = base
-                            .into_iter()
-                            .chain(abs[k + 1..].iter().cloned())
-                            .collect();
-                        return self.locate(&rest, depth + 1);
-                    }
-                }
+            let binding = m.uses.iter().find(|b| b.name.as_deref() == Some(seg));
+            if let (true, Some(b)) = (depth < 8, binding)
+                && let Some(base) = self.anchor(&at, &b.path)
+            {
+                let rest: Vec<String> = base
+                    .into_iter()
+                    .chain(abs[k + 1..].iter().cloned())
+                    .collect();
+                return self.locate(&rest, depth + 1);
             }
             break;
         }
         // An inline module (`mod tests`) belongs to its file's module.
-        while at.len() > 0
+        while !at.is_empty()
             && self.modules.get(&at).is_some_and(|m| {
                 let parent = &self.modules[&at[..at.len() - 1]];
                 parent.file == m.file
@@ -819,7 +819,10 @@ fn no_module_imports_itself_back() {
     for (allowed, _) in ALLOWED_CYCLES {
         let before = cycles.len();
         cycles.retain(|c| !c.starts_with(&format!("{allowed}: ")));
-        assert!(before > cycles.len(), "{allowed}: in ALLOWED_CYCLES but gone; unlist it");
+        assert!(
+            before > cycles.len(),
+            "{allowed}: in ALLOWED_CYCLES but gone; unlist it"
+        );
     }
     assert!(
         cycles.is_empty(),
