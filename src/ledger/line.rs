@@ -15,7 +15,7 @@ use super::chain::{CHAIN_BROKEN, Hash, hash};
 use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
 use super::state::{self, Checked};
 use crate::code::Kind;
-use crate::code::to_hex;
+use crate::code::hex::{lower_hex, to_hex};
 
 /// `,"prev":"` + 32 hex + `","crc":"` + 8 hex + `"}`
 const JSON_TAIL: usize = 9 + 32 + 9 + 8 + 2;
@@ -239,23 +239,6 @@ fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), Str
         return Err("checksum mismatch: the line was altered or damaged".into());
     }
     Ok((record, lower_hex::<16>(prev_hex)))
-}
-
-/// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.
-fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
-    if hex.len() != 2 * N {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Some(out)
 }
 
 /// The record part of a JSON line as the ledger writes it (keys of
