@@ -5,7 +5,7 @@
 //! The modules read as the workflow, each standing only on those below it:
 //!
 //! - [`code`]: the signed code itself — format (docs/FORMAT.md), base45,
-//!   currencies, times, test vectors. Everything else stands on it.
+//!   currencies, times. Everything else stands on it.
 //! - [`issue`]: batch rows from CSV, issuing them to files, a manifest and
 //!   the ledger, QR rendering (PNG/SVG/terminal), printable notices.
 //! - [`verify`]: the verdict on a payload (signature, trust, time, ledger),
@@ -19,6 +19,9 @@
 //!   against the ledger, totals, the HTML report.
 //! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile.
 //! - [`release`]: detached signatures over release artifacts.
+//! - [`vectors`]: the test vectors published in docs/FORMAT.md (a signed
+//!   code and its EMV form from the public test key); above `code`, `emv`
+//!   and `trust`, which it uses.
 //! - Shared ground: [`fs`] (durable writes, atomic replace, locks that follow
 //!   a file's identity, output-is-input checks, the Unix/Windows
 //!   differences), [`input`] (text encodings and CSV quoting of input
@@ -94,4 +97,5 @@ pub mod redeem;
 pub mod release;
 pub mod sanitize;
 pub mod trust;
+pub mod vectors;
 pub mod verify;

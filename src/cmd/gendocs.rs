@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use clap::builder::PossibleValuesParser;
 use clap_complete::Shell;
 
-use super::{CmdResult, Failure, Outcome};
+use super::common::{CmdResult, Failure, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -18,8 +18,10 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-pub fn run(a: Args) -> CmdResult {
-    generate(&a.dir).map_err(|e| Failure::new(format!("{}: {e}", a.dir.display())))?;
+/// `cli` is the clap tree, handed in by the caller so this module does not
+/// import the one that names it (no module cycle).
+pub fn run(a: Args, cli: clap::Command) -> CmdResult {
+    generate(&a.dir, cli).map_err(|e| Failure::new(format!("{}: {e}", a.dir.display())))?;
     Ok(Outcome::Success)
 }
 
@@ -50,13 +52,12 @@ fn with_values(mut cmd: clap::Command) -> clap::Command {
     cmd
 }
 
-fn generate(dir: &Path) -> std::io::Result<()> {
+fn generate(dir: &Path, tree: clap::Command) -> std::io::Result<()> {
     let man = dir.join("man");
     let comp = dir.join("completions");
     std::fs::create_dir_all(&man)?;
     std::fs::create_dir_all(&comp)?;
-    // With the environment variables attached, never a machine's config file.
-    let cli = || with_values(super::config::command(&Default::default()));
+    let cli = || with_values(tree.clone());
     let mut root = cli().disable_help_subcommand(true);
     root.build();
     man_pages(&root, &root, &man)?;

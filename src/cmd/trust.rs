@@ -9,7 +9,7 @@ use serde_json::json;
 use payqr::fs::clobber;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
-use payqr::trust::keys::PublicKeyFile;
+use payqr::trust::keys::{PublicKeyFile, is_key_file};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
@@ -90,7 +90,11 @@ pub fn run(a: Args) -> CmdResult {
                     payqr::code::time::format_utc(a)
                 )));
             }
-            clobber::check(&[("PUBFILE", &pubfile)], &[("--trust", &trust)])?;
+            clobber::check(
+                &[("PUBFILE", &pubfile)],
+                &[("--trust", &trust)],
+                is_key_file,
+            )?;
             let pk = PublicKeyFile::load(&pubfile)?;
             if let Some(line) = already_trusted(&trust, &pk, nb, na)? {
                 writeln!(out, "{line}")?;
@@ -147,7 +151,7 @@ pub fn run(a: Args) -> CmdResult {
             trust,
             issuer,
         } => {
-            clobber::check(&[], &[("--trust", &trust)])?;
+            clobber::check(&[], &[("--trust", &trust)], is_key_file)?;
             let (issuer, key_id) = TrustList::edit(&trust, false, |list| {
                 let e = list.revoke(&keyid, issuer.as_deref(), now)?;
                 Ok((e.meta.issuer.clone(), e.meta.key_id.clone()))

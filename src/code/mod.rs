@@ -12,9 +12,11 @@
 
 pub mod base45;
 pub mod currency;
+pub mod hex;
 pub mod time;
-pub mod vectors;
 
+pub(crate) use hex::parse_hex;
+pub use hex::to_hex;
 use std::fmt;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -165,38 +167,6 @@ impl std::str::FromStr for CodeId {
             .map(CodeId)
             .ok_or_else(|| format!("{s:?} is not a code id (16 hex digits)"))
     }
-}
-
-pub(crate) fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let b = s.trim().as_bytes();
-    if b.len() != 2 * N {
-        return None;
-    }
-    // By table: a million ledger lines carry two hex fields each.
-    const BAD: u8 = 0xff;
-    const NIBBLE: [u8; 256] = {
-        let mut t = [BAD; 256];
-        let mut i = 0;
-        while i < 10 {
-            t[b'0' as usize + i] = i as u8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            t[b'a' as usize + i] = 10 + i as u8;
-            t[b'A' as usize + i] = 10 + i as u8;
-            i += 1;
-        }
-        t
-    };
-    let mut out = [0u8; N];
-    let mut bad = 0;
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
-        bad |= hi | lo;
-        *o = hi << 4 | lo;
-    }
-    (bad & 0xf0 == 0).then_some(out)
 }
 
 /// The signed fields of a code.
@@ -465,18 +435,6 @@ impl SignedCode {
     pub fn digest_hex(&self) -> String {
         to_hex(&Sha256::digest(self.to_bytes()))
     }
-}
-
-/// Lower-case hex of any bytes.
-pub fn to_hex(bytes: &[u8]) -> String {
-    // Table lookup, not format!: the ledger hexes two fields of every line.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(2 * bytes.len());
-    for &b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {

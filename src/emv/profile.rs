@@ -303,7 +303,7 @@ mod tests {
     use super::*;
     use crate::code::CodeId;
     use crate::code::currency::Currency;
-    use crate::code::vectors::test_key;
+    use crate::vectors::test_key;
 
     fn config() -> Config {
         Config::from_json(

@@ -31,7 +31,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::line::{self, Hash};
+use super::chain::{self, Hash};
+use super::line;
 use super::record::{Event, Record};
 use super::state::{Checked, CodeKey, What, issuer_tag};
 use super::{Ledger, LedgerError, LedgerState, disk};
@@ -194,7 +195,7 @@ impl Header {
             && line_before(ledger, self.end)
                 .ok()
                 .flatten()
-                .is_some_and(|l| line::hash(&l) == self.last_hash)
+                .is_some_and(|l| chain::hash(&l) == self.last_hash)
     }
 }
 
@@ -552,7 +553,7 @@ pub(super) fn load_codes(
                 && line_before(&file, t.end)
                     .ok()
                     .flatten()
-                    .map(|l| line::hash(&l))
+                    .map(|l| chain::hash(&l))
                     == Some(t.last_hash)
         });
         let reused = seen.is_some();

@@ -150,35 +150,6 @@ impl Record {
     }
 }
 
-impl Record {
-    /// The record of a loss (seq assigned on append): `txn` holds the
-    /// details, `channel` is `repair`, `source` names the evidence.
-    pub fn lost(loss: &super::state::Loss, now: u64) -> Record {
-        Record {
-            seq: 0,
-            time: time::format_utc(now),
-            event: Event::Lost,
-            issuer: String::new(),
-            code_id: String::new(),
-            key_id: None,
-            kind: None,
-            amount: None,
-            currency: None,
-            payee: None,
-            reference: None,
-            issued_at: None,
-            expires_at: None,
-            payload_sha256: None,
-            txn: Some(loss.details()),
-            channel: Some("repair".into()),
-            source: Some(loss.source.clone()),
-            replaces: None,
-            judged_at: None,
-            payload: None,
-        }
-    }
-}
-
 /// A string field read in place when the line has no escapes in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Text<'a>(pub Cow<'a, str>);

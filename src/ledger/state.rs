@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::line::{GENESIS, Hash};
+use super::chain::{GENESIS, Hash};
 use super::record::{Event, RawRecord, Record, Text};
 use crate::code::currency::Currency;
 use crate::code::time;
@@ -101,6 +101,37 @@ pub struct Loss {
     pub hash: Hash,
     /// Where the evidence came from (the index file name).
     pub source: String,
+}
+
+// The loss record is built here, beside [`Loss`], so that `record.rs`
+// (what a line says) does not stand on the state.
+impl Record {
+    /// The record of a loss (seq assigned on append): `txn` holds the
+    /// details, `channel` is `repair`, `source` names the evidence.
+    pub fn lost(loss: &Loss, now: u64) -> Record {
+        Record {
+            seq: 0,
+            time: time::format_utc(now),
+            event: Event::Lost,
+            issuer: String::new(),
+            code_id: String::new(),
+            key_id: None,
+            kind: None,
+            amount: None,
+            currency: None,
+            payee: None,
+            reference: None,
+            issued_at: None,
+            expires_at: None,
+            payload_sha256: None,
+            txn: Some(loss.details()),
+            channel: Some("repair".into()),
+            source: Some(loss.source.clone()),
+            replaces: None,
+            judged_at: None,
+            payload: None,
+        }
+    }
 }
 
 impl Loss {
@@ -652,48 +683,4 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Sorted;
-
-    /// A tiny deterministic generator (xorshift): no test dependency.
-    fn keys(seed: u64, n: usize) -> Vec<u32> {
-        let mut x = seed;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 5000) as u32
-            })
-            .collect()
-    }
-
-    #[test]
-    fn sealing_in_chunks_matches_one_sort_and_finds_duplicates() {
-        for chunk in [1, 3, 63, 64, 500, 4000] {
-            let all = keys(chunk as u64 + 1, 4000);
-            let mut s: Sorted<u32, u32> = Sorted::default();
-            let mut first_dup = None;
-            for (c, part) in all.chunks(chunk).enumerate() {
-                for (j, &k) in part.iter().enumerate() {
-                    s.push(k, (c * chunk + j) as u32);
-                }
-                let twice = s.seal();
-                if first_dup.is_none() {
-                    first_dup = twice;
-                }
-                assert!(s.items.windows(2).all(|w| w[0] <= w[1]), "chunk {chunk}");
-            }
-            let mut want: Vec<(u32, u32)> = all.iter().copied().zip(0..).collect();
-            want.sort_unstable();
-            assert_eq!(s.items, want, "chunk {chunk}");
-            // 4,000 draws from 5,000 keys repeat early; the first seal
-            // that saw a repeat names the later of a repeated pair.
-            let dup = first_dup.expect("a repeated key");
-            let k = all[dup as usize];
-            assert!(all[..dup as usize].contains(&k), "chunk {chunk}: {dup}");
-            let found: Vec<u32> = s.range(k).iter().map(|e| e.1).collect();
-            assert!(found.len() >= 2 && found.contains(&dup));
-        }
-    }
-}
+mod tests;

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use chrono::FixedOffset;
 use serde::Serialize;
 
-use super::{Report, Source, Status};
+use super::report::Report;
+use super::status::{Source, Status};
 use crate::reconcile::settlement::Amount;
 
 /// Fees are summed in units of 10^-FEE_SCALE: finer than any provider

@@ -10,7 +10,7 @@ use chrono::FixedOffset;
 
 use crate::code::currency::Currency;
 use crate::code::time;
-use crate::reconcile::Report;
+use crate::reconcile::report::Report;
 
 /// Discrepancy rows shown; the per-row report has them all.
 pub const MAX_TABLE_ROWS: usize = 1000;

@@ -25,7 +25,7 @@ fn defaults() -> Defaults {
 }
 
 fn text(c: &Code) -> Result<(SignedCode, String), ProfileError> {
-    let signed = c.sign(&crate::code::vectors::test_key().signing_key)?;
+    let signed = c.sign(&crate::vectors::test_key().signing_key)?;
     let text = signed.to_text();
     Ok((signed, text))
 }
@@ -33,7 +33,7 @@ fn text(c: &Code) -> Result<(SignedCode, String), ProfileError> {
 /// Runs the batch in `csv` into `dir`/out with ledger `dir`/l.jsonl,
 /// raising `stop` once `stop_after` rows were dealt with.
 fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, IssueError> {
-    let key = crate::code::vectors::test_key();
+    let key = crate::vectors::test_key();
     let tz = FixedOffset::east_opt(0).unwrap();
     batch::validate(csv, &defaults(), NOW, tz).unwrap();
     let out = dir.join("out");
