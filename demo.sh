@@ -25,9 +25,13 @@ COUNTER=2026-11-23T09:30:00+08:00   # a merchant scans within the 4 hours
 RECONCILE=2026-11-24T09:00:00+08:00 # the accountant runs the next morning
 TZ_FLAG=+08:00
 
-step "keygen: the traffic bureau uses the bundled TEST key (fixed ids); the utility makes a fresh one"
+step "keygen: the traffic bureau uses the bundled TEST key (clear, fixed ids); the utility makes a fresh, encrypted one"
 cp fixtures/test-issuer.key fixtures/test-issuer.pub "$out/keys/"
 chmod 600 "$out/keys/test-issuer.key"
+# A script gives the passphrase in a file (a person is asked on the terminal).
+printf 'demo passphrase, not for real keys\n' >"$out/keys/passphrase"
+chmod 600 "$out/keys/passphrase"
+export PAYQR_PASSPHRASE_FILE="$out/keys/passphrase"
 payqr keygen --issuer bj-utilities --name "北京市政公用缴费中心" --out "$out/keys/utilities"
 
 step "trust: a verifier trusts both issuers"

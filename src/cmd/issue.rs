@@ -56,6 +56,8 @@ pub struct Args {
     /// The issuer's secret key file (PREFIX.key).
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
+    #[command(flatten)]
+    pub unlock: super::unlock::UnlockArgs,
     /// fine or bill.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<Kind>,
@@ -163,7 +165,7 @@ pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
     let tz = tz_or_local(a.tz.as_deref())?;
     let now = time_or_now(a.now.as_deref(), tz)?;
-    let key = IssuerKey::load(&a.key)?;
+    let key = super::unlock::load_key(&a.key, &a.unlock)?;
     let defaults = Defaults {
         kind: a.kind,
         currency: match &a.currency {

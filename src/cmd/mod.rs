@@ -5,6 +5,7 @@ pub mod cli;
 pub mod emv;
 pub mod gendocs;
 pub mod issue;
+pub mod key;
 pub mod keygen;
 pub mod ledger;
 pub mod output;
@@ -12,6 +13,7 @@ pub mod reconcile;
 pub mod redeem;
 pub mod release;
 pub mod trust;
+pub mod unlock;
 pub mod verify;
 
 use std::fmt::Display;
@@ -110,6 +112,7 @@ pub type CmdResult = Result<Outcome, Failure>;
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
+        Command::Key(a) => key::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),

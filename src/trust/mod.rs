@@ -5,7 +5,9 @@
 //! it) and may be revoked; a revoked key is refused for every code, whatever
 //! its issue time, because whoever holds a stolen key can backdate codes.
 
+pub mod keyfile_crypt;
 pub mod keys;
+pub mod pkcs11;
 
 use std::path::{Path, PathBuf};
 
@@ -110,7 +112,7 @@ fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
 
 impl Entry {
     fn from_meta(meta: TrustedKey) -> Result<Entry, String> {
-        let key = keys::decode_public(&meta.public_key)?;
+        let key = keys::decode_public(&meta.public_key).map_err(|e| e.to_string())?;
         let key_id = KeyId::of(&key);
         if key_id.to_string() != meta.key_id {
             return Err(format!(
