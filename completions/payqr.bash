@@ -28,6 +28,9 @@ _payqr() {
             payqr,issue)
                 cmd="payqr__subcmd__issue"
                 ;;
+            payqr,key)
+                cmd="payqr__subcmd__key"
+                ;;
             payqr,keygen)
                 cmd="payqr__subcmd__keygen"
                 ;;
@@ -73,6 +76,9 @@ _payqr() {
             payqr__subcmd__help,issue)
                 cmd="payqr__subcmd__help__subcmd__issue"
                 ;;
+            payqr__subcmd__help,key)
+                cmd="payqr__subcmd__help__subcmd__key"
+                ;;
             payqr__subcmd__help,keygen)
                 cmd="payqr__subcmd__help__subcmd__keygen"
                 ;;
@@ -97,6 +103,9 @@ _payqr() {
             payqr__subcmd__help__subcmd__emv,parse)
                 cmd="payqr__subcmd__help__subcmd__emv__subcmd__parse"
                 ;;
+            payqr__subcmd__help__subcmd__key,encrypt)
+                cmd="payqr__subcmd__help__subcmd__key__subcmd__encrypt"
+                ;;
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
                 ;;
@@ -112,11 +121,26 @@ _payqr() {
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__help__subcmd__trust,close)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__close"
+                ;;
             payqr__subcmd__help__subcmd__trust,list)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__list"
                 ;;
             payqr__subcmd__help__subcmd__trust,revoke)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__revoke"
+                ;;
+            payqr__subcmd__key,encrypt)
+                cmd="payqr__subcmd__key__subcmd__encrypt"
+                ;;
+            payqr__subcmd__key,help)
+                cmd="payqr__subcmd__key__subcmd__help"
+                ;;
+            payqr__subcmd__key__subcmd__help,encrypt)
+                cmd="payqr__subcmd__key__subcmd__help__subcmd__encrypt"
+                ;;
+            payqr__subcmd__key__subcmd__help,help)
+                cmd="payqr__subcmd__key__subcmd__help__subcmd__help"
                 ;;
             payqr__subcmd__ledger,check)
                 cmd="payqr__subcmd__ledger__subcmd__check"
@@ -157,6 +181,9 @@ _payqr() {
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__trust,close)
+                cmd="payqr__subcmd__trust__subcmd__close"
+                ;;
             payqr__subcmd__trust,help)
                 cmd="payqr__subcmd__trust__subcmd__help"
                 ;;
@@ -168,6 +195,9 @@ _payqr() {
                 ;;
             payqr__subcmd__trust__subcmd__help,add)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            payqr__subcmd__trust__subcmd__help,close)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__close"
                 ;;
             payqr__subcmd__trust__subcmd__help,help)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__help"
@@ -185,7 +215,7 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
+            opts="-h -V --help --version keygen key trust issue verify redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,7 +313,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
+            opts="keygen key trust issue verify redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +385,34 @@ _payqr() {
         payqr__subcmd__help__subcmd__issue)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__key)
+            opts="encrypt"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__key__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -493,7 +551,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust)
-            opts="add list revoke"
+            opts="add list close revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +565,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__close)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -563,13 +635,25 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --encoding --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
+            opts="-h -V --key --passphrase-file --passphrase-fd --pin-file --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --encoding --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -660,8 +744,90 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__key)
+            opts="-h -V --help --version encrypt help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__encrypt)
+            opts="-h -V --passphrase-file --passphrase-fd --pin-file --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help)
+            opts="encrypt help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__keygen)
-            opts="-h -V --issuer --name --out --force --help --version"
+            opts="-h -V --issuer --name --out --force --unencrypted --pkcs11 --token --key-label --passphrase-file --passphrase-fd --pin-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -676,6 +842,30 @@ _payqr() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pkcs11)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -963,7 +1153,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release__subcmd__sign)
-            opts="-h -V --key --out --help --version"
+            opts="-h -V --key --out --passphrase-file --passphrase-fd --pin-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +1164,18 @@ _payqr() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1007,7 +1209,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust)
-            opts="-h -V --help --version add list revoke help"
+            opts="-h -V --help --version add list close revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,8 +1252,38 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__close)
+            opts="-h -V --not-after --trust --issuer --tz --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --not-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__help)
-            opts="add list revoke help"
+            opts="add list close revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,6 +1297,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__close)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
