@@ -147,6 +147,9 @@ pub struct PublicKeyFile {
 /// `ed25519_dalek::Signer` trait, which both implement, so the code and
 /// EMV signing paths take either; a token's failure (unplugged mid-batch)
 /// is an error there, never a panic.
+// One per run: boxing the file key would only put an indirection on the
+// signing path, the hot one.
+#[allow(clippy::large_enum_variant)]
 pub enum Signer {
     File(SigningKey),
     Token(Box<TokenSigner>),
