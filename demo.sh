@@ -31,12 +31,18 @@ COUNTER=2026-11-23T09:30:00+08:00   # a merchant scans within the 4 hours
 RECONCILE=2026-11-24T09:00:00+08:00 # the accountant runs the next morning
 TZ_FLAG=+08:00
 
-step "keygen: both issuers use bundled TEST keys (fixed ids, so two runs print the same)"
+step "keygen: both issuers use bundled TEST keys (fixed ids, so two runs print the same); the utility's is sealed with a passphrase"
 cp fixtures/test-issuer.key fixtures/test-issuer.pub "$out/keys/"
 cp fixtures/test-utilities.key "$out/keys/utilities.key"
 cp fixtures/test-utilities.pub "$out/keys/utilities.pub"
 chmod 600 "$out/keys/test-issuer.key" "$out/keys/utilities.key"
-# A real issuer makes its own key (random, so not run here):
+# A script gives the passphrase in a file (a person is asked on the terminal).
+printf 'demo passphrase, not for real keys\n' >"$out/keys/passphrase"
+chmod 600 "$out/keys/passphrase"
+export PAYQR_PASSPHRASE_FILE="$out/keys/passphrase"
+# Same key id and codes, now encrypted (Argon2id + XChaCha20-Poly1305).
+payqr key encrypt "$out/keys/utilities.key"
+# A real issuer makes its own key (random, so not run here; encrypted by default):
 #   payqr keygen --issuer bj-utilities --name "北京市政公用缴费中心" --out keys/utilities
 
 step "trust: a verifier trusts both issuers"

@@ -23,7 +23,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+            cand key 'Work on an existing secret key file (encrypt a clear one)'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
@@ -41,12 +42,46 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --issuer 'Issuer id printed into every code: a-z, 0-9, ''-'', ''.'' (e.g. bj-traffic)'
             cand --name 'Display name shown to verifiers'
             cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand --pkcs11 'Generate the key inside a PKCS#11 token, loading this module (e.g. /usr/lib/softhsm/libsofthsm2.so)'
+            cand --token 'Label of the PKCS#11 token to generate the key in'
+            cand --key-label 'Label of the key objects in the token (default: the file name of --out)'
+            cand --passphrase-file 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument'
+            cand --passphrase-fd 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)'
+            cand --pin-file 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --force 'Replace existing key files'
+            cand --unencrypted 'Write the secret key in clear, without a passphrase (test keys only: anyone who copies the file can sign codes)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'payqr;key'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand encrypt 'Encrypt a clear secret key file in place under a new passphrase'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;key;encrypt'= {
+            cand --passphrase-file 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument'
+            cand --passphrase-fd 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)'
+            cand --pin-file 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;key;help'= {
+            cand encrypt 'Encrypt a clear secret key file in place under a new passphrase'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;key;help;encrypt'= {
+        }
+        &'payqr;key;help;help'= {
         }
         &'payqr;trust'= {
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
@@ -56,6 +91,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -79,6 +115,17 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;trust;close'= {
+            cand --not-after 'Codes issued after this time are refused'
+            cand --issuer 'Issuer id, when two issuers share a key id'
+            cand --trust 'trust'
+            cand --tz 'Offset for times without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;trust;revoke'= {
             cand --issuer 'Issuer id, when two issuers share a key id'
             cand --trust 'trust'
@@ -91,12 +138,15 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;trust;help'= {
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;trust;help;add'= {
         }
         &'payqr;trust;help;list'= {
+        }
+        &'payqr;trust;help;close'= {
         }
         &'payqr;trust;help;revoke'= {
         }
@@ -221,6 +271,9 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;release;sign'= {
             cand --key 'The release signing key (made by payqr keygen; mode 0600)'
             cand --out 'Where to write the signature (default: FILE.sig)'
+            cand --passphrase-file 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument'
+            cand --passphrase-fd 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)'
+            cand --pin-file 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -280,6 +333,9 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;issue'= {
             cand --key 'The issuer''s secret key file (PREFIX.key)'
+            cand --passphrase-file 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument'
+            cand --passphrase-fd 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)'
+            cand --pin-file 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)'
             cand --amount 'Amount in major units, e.g. 200.00: digits, ''.'' and fraction digits, no '','' (exact; the currency sets the decimals)'
             cand --currency 'ISO 4217 currency code, e.g. CNY'
             cand --payee 'Account that receives the payment'
@@ -331,7 +387,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;help'= {
-            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+            cand key 'Work on an existing secret key file (encrypt a clear one)'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
             cand redeem 'Verify codes and record their redemption in the ledger'
@@ -347,14 +404,22 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;keygen'= {
         }
+        &'payqr;help;key'= {
+            cand encrypt 'Encrypt a clear secret key file in place under a new passphrase'
+        }
+        &'payqr;help;key;encrypt'= {
+        }
         &'payqr;help;trust'= {
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
         }
         &'payqr;help;trust;add'= {
         }
         &'payqr;help;trust;list'= {
+        }
+        &'payqr;help;trust;close'= {
         }
         &'payqr;help;trust;revoke'= {
         }

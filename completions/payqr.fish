@@ -27,7 +27,8 @@ end
 complete -c payqr -n "__fish_payqr_needs_command" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_needs_command" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
@@ -43,17 +44,38 @@ complete -c payqr -n "__fish_payqr_needs_command" -f -a "help" -d 'Print this me
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l issuer -d 'Issuer id printed into every code: a-z, 0-9, \'-\', \'.\' (e.g. bj-traffic)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l name -d 'Display name shown to verifiers' -r
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l out -d 'Output path prefix: writes PREFIX.key and PREFIX.pub' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l pkcs11 -d 'Generate the key inside a PKCS#11 token, loading this module (e.g. /usr/lib/softhsm/libsofthsm2.so)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l token -d 'Label of the PKCS#11 token to generate the key in' -r
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l key-label -d 'Label of the key objects in the token (default: the file name of --out)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l passphrase-file -d 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l passphrase-fd -d 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l pin-file -d 'Read a PKCS#11 token\'s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l force -d 'Replace existing key files'
+complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l unencrypted -d 'Write the secret key in clear, without a passphrase (test keys only: anyone who copies the file can sign codes)'
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s h -l help -d 'Print help'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "list" -d 'List trusted keys'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and not __fish_seen_subcommand_from encrypt help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand key; and not __fish_seen_subcommand_from encrypt help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and not __fish_seen_subcommand_from encrypt help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and not __fish_seen_subcommand_from encrypt help" -f -a "encrypt" -d 'Encrypt a clear secret key file in place under a new passphrase'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and not __fish_seen_subcommand_from encrypt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -l passphrase-file -d 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -l passphrase-fd -d 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -l pin-file -d 'Read a PKCS#11 token\'s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "encrypt" -d 'Encrypt a clear secret key file in place under a new passphrase'
+complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-before -d 'Codes issued before this time are refused (default: no limit)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-after -d 'Codes issued after this time are refused (default: no limit)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l trust -r -F
@@ -66,6 +88,13 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per key'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l not-after -d 'Codes issued after this time are refused' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l issuer -d 'Issuer id, when two issuers share a key id' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l tz -d 'Offset for times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l issuer -d 'Issuer id, when two issuers share a key id' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l trust -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
@@ -73,6 +102,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l text -d 'A payload text, as a scanner gun types it' -r
@@ -145,6 +175,9 @@ complete -c payqr -n "__fish_payqr_using_subcommand release; and not __fish_seen
 complete -c payqr -n "__fish_payqr_using_subcommand release; and not __fish_seen_subcommand_from sign verify help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l key -d 'The release signing key (made by payqr keygen; mode 0600)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l out -d 'Where to write the signature (default: FILE.sig)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l passphrase-file -d 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l passphrase-fd -d 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l pin-file -d 'Read a PKCS#11 token\'s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from sign" -s V -l version -d 'Print version'
@@ -170,6 +203,9 @@ complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -l config -d 
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l key -d 'The issuer\'s secret key file (PREFIX.key)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l passphrase-file -d 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l passphrase-fd -d 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l pin-file -d 'Read a PKCS#11 token\'s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l amount -d 'Amount in major units, e.g. 200.00: digits, \'.\' and fraction digits, no \',\' (exact; the currency sets the decimals)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l currency -d 'ISO 4217 currency code, e.g. CNY' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l payee -d 'Account that receives the payment' -r
@@ -227,21 +263,24 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l json -d 'Summa
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l apply -d 'Mark matched codes redeemed in the ledger (safe to rerun)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "encrypt" -d 'Encrypt a clear secret key file in place under a new passphrase'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'

@@ -42,7 +42,14 @@ fn two_issuers(d: &Path) -> (IssuerKey, IssuerKey) {
     payqr(
         d,
         &[
-            "keygen", "--issuer", "sh-water", "--name", "Water", "--out", "sh",
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "Water",
+            "--out",
+            "sh",
         ],
     )
     .expect(0);

@@ -36,7 +36,14 @@ fn keygen(dir: &Path, issuer: &str, prefix: &str) -> String {
     let o = payqr(
         dir,
         &[
-            "keygen", "--issuer", issuer, "--name", issuer, "--out", prefix,
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            issuer,
+            "--name",
+            issuer,
+            "--out",
+            prefix,
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

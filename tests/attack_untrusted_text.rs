@@ -250,6 +250,7 @@ fn issue_refuses_hidden_characters_in_signed_fields() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "evil",
             "--name",

@@ -87,6 +87,7 @@ fn keygen_writes_private_key_and_never_overwrites() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "sh-water",
             "--name",
@@ -111,7 +112,14 @@ fn keygen_writes_private_key_and_never_overwrites() {
     let r = payqr(
         d.path(),
         &[
-            "keygen", "--issuer", "sh-water", "--name", "x", "--out", "k",
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "x",
+            "--out",
+            "k",
         ],
     )
     .expect(2);
@@ -124,7 +132,15 @@ fn keygen_writes_private_key_and_never_overwrites() {
     payqr(
         d.path(),
         &[
-            "keygen", "--issuer", "sh-water", "--name", "x", "--out", "k", "--force",
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "x",
+            "--out",
+            "k",
+            "--force",
         ],
     )
     .expect(0);
@@ -133,6 +149,7 @@ fn keygen_writes_private_key_and_never_overwrites() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "Bad Issuer",
             "--name",
@@ -188,6 +205,7 @@ fn trust_list_holds_rotation_keys_of_several_issuers() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "bj-traffic",
             "--name",
@@ -200,7 +218,14 @@ fn trust_list_holds_rotation_keys_of_several_issuers() {
     payqr(
         d.path(),
         &[
-            "keygen", "--issuer", "sh-water", "--name", "SH", "--out", "sh",
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "SH",
+            "--out",
+            "sh",
         ],
     )
     .expect(0);

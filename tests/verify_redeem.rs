@@ -93,6 +93,7 @@ fn untrusted_key_is_unknown_issuer() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "bj-traffic",
             "--name",

@@ -38,6 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Keygen(cmd::keygen::Args),
+    Key(cmd::key::Args),
     Trust(cmd::trust::Args),
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),

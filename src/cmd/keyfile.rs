@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use payqr::trust::keys::IssuerKey;
-
 use super::Failure;
 
 /// Words shown to the user, in one place.
@@ -15,9 +13,9 @@ pub mod text {
         "the .pub goes to verifiers (payqr trust add); sign with the .key beside it";
 }
 
-/// Loads `--key`, first telling a public key file apart: loading one as a
-/// secret key said "chmod 600" and then "missing field `seed`".
-pub fn load_secret(path: &Path) -> Result<IssuerKey, Failure> {
+/// A public key file given where the secret key belongs: say so, and name
+/// the secret half (instead of "chmod 600" and a missing field).
+pub fn refuse_public(path: &Path) -> Result<(), Failure> {
     if is_public_key_file(path) {
         let mut hint = text::IS_PUBLIC_HINT.to_string();
         if path.extension().is_some_and(|e| e == "pub") {
@@ -25,7 +23,7 @@ pub fn load_secret(path: &Path) -> Result<IssuerKey, Failure> {
         }
         return Err(Failure::new(format!("{}: {}", path.display(), text::IS_PUBLIC)).hint(hint));
     }
-    Ok(IssuerKey::load(path)?)
+    Ok(())
 }
 
 /// Whether the file is a payqr public key file (read only if small: key

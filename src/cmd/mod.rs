@@ -2,12 +2,13 @@
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
 pub mod cli;
-pub mod config;
 mod common;
+pub mod config;
 pub mod emv;
 pub mod flags;
 pub mod gendocs;
 pub mod issue;
+pub mod key;
 pub mod keyfile;
 pub mod keygen;
 pub mod ledger;
@@ -18,9 +19,9 @@ pub mod reconcile;
 pub mod redeem;
 pub mod release;
 pub mod trust;
+pub mod unlock;
 pub mod verdict;
 pub mod verify;
-
 
 use crate::cmd::cli::{Cli, Command};
 pub use common::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
@@ -28,6 +29,7 @@ pub use common::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
+        Command::Key(a) => key::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),

@@ -52,6 +52,30 @@ Example:
         #[arg(long)]
         json: bool,
     },
+    /// Close a key's validity window (key rotation): codes it signed up to
+    /// TIME stay valid, codes issued after TIME are refused.
+    #[command(after_help = "\
+Example:
+  payqr trust close 1a2b3c4d --not-after 2027-01-01T00:00:00+08:00 --trust trust.json
+
+Rotation: trust the new key with --not-before T, close the old one at T, issue
+with the new key from T. The issue time is the signer's word: a stolen key can
+backdate codes, so revoke a compromised key instead.")]
+    Close {
+        /// Key id (8 hex digits, see trust list).
+        keyid: String,
+        /// Codes issued after this time are refused.
+        #[arg(long, value_name = "TIME")]
+        not_after: String,
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+        /// Issuer id, when two issuers share a key id.
+        #[arg(long, value_name = "ID")]
+        issuer: Option<String>,
+        /// Offset for times without one (default: this machine's).
+        #[arg(long, value_name = "OFFSET")]
+        tz: Option<String>,
+    },
     /// Revoke a key: every code it signed is refused from now on.
     #[command(after_help = "\
 Example:
@@ -145,6 +169,29 @@ pub fn run(a: Args) -> CmdResult {
                     )?;
                 }
             }
+        }
+        Action::Close {
+            keyid,
+            not_after,
+            trust,
+            issuer,
+            tz,
+        } => {
+            let tz = tz_or_local(tz.as_deref())?;
+            let na = time_or_now(Some(&not_after), tz)?;
+            clobber::check(&[], &[("--trust", &trust)], is_key_file)?;
+            let (issuer, key_id, na) = TrustList::edit(&trust, false, |list| {
+                let e = list.close_window(&keyid, issuer.as_deref(), na)?;
+                Ok((
+                    e.meta.issuer.clone(),
+                    e.meta.key_id.clone(),
+                    e.meta.not_after.clone().unwrap_or_default(),
+                ))
+            })?;
+            writeln!(
+                out,
+                "closed {issuer} key {key_id}: codes issued after {na} are refused"
+            )?;
         }
         Action::Revoke {
             keyid,

@@ -19,7 +19,8 @@ pub(crate) use hex::parse_hex;
 pub use hex::to_hex;
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::ed25519::signature::Keypair;
+use ed25519_dalek::{Signature, Signer, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::code::currency::Currency;
@@ -209,6 +210,18 @@ pub enum FormatError {
     NonCanonicalInt(&'static str),
     #[error("field {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// The signer failed (a hardware token unplugged or refusing).
+    #[error("signing failed: {0}")]
+    Signing(String),
+}
+
+/// The cause a signer gave, not just "signature error".
+pub fn signing_failure(e: &ed25519_dalek::SignatureError) -> String {
+    use std::error::Error as _;
+    match e.source() {
+        Some(cause) => cause.to_string(),
+        None => e.to_string(),
+    }
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> FormatError {
@@ -346,13 +359,21 @@ impl Code {
         Ok(code)
     }
 
-    /// Signs the code. The key's id must be the one the code names.
-    pub fn sign(&self, key: &SigningKey) -> Result<SignedCode, FormatError> {
+    /// Signs the code. The key's id must be the one the code names. Any
+    /// Ed25519 signer: an [`ed25519_dalek::SigningKey`], or a key in a token
+    /// ([`crate::trust::keys::Signer`]), whose failure is an error here.
+    pub fn sign<S>(&self, key: &S) -> Result<SignedCode, FormatError>
+    where
+        S: Signer<Signature> + Keypair<VerifyingKey = VerifyingKey> + ?Sized,
+    {
         if KeyId::of(&key.verifying_key()) != self.key_id {
             return Err(invalid("key_id", "does not match the signing key"));
         }
         let body = self.to_bytes()?;
-        let signature = key.sign(&signing_message(&body)).to_bytes();
+        let signature = key
+            .try_sign(&signing_message(&body))
+            .map_err(|e| FormatError::Signing(signing_failure(&e)))?
+            .to_bytes();
         Ok(SignedCode {
             code: self.clone(),
             body,
@@ -509,6 +530,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ed25519_dalek::SigningKey;
 
     #[test]
     fn hex_by_table() {

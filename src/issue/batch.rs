@@ -102,10 +102,10 @@ impl BatchRow {
         issued_at: u64,
         replaces: Option<CodeId>,
     ) -> CodeId {
-        let seed = key.signing_key.to_bytes();
+        let seed = key.id_secret();
         match replaces {
-            None => CodeId::derive(&seed, &self.reference, issued_at),
-            Some(old) => CodeId::derive(&seed, &format!("{}\0{old}", self.reference), issued_at),
+            None => CodeId::derive(seed, &self.reference, issued_at),
+            Some(old) => CodeId::derive(seed, &format!("{}\0{old}", self.reference), issued_at),
         }
     }
 }
@@ -455,7 +455,6 @@ impl<R: Read> Read for QuoteTap<R> {
         Ok(n)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

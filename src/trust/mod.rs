@@ -5,7 +5,9 @@
 //! it) and may be revoked; a revoked key is refused for every code, whatever
 //! its issue time, because whoever holds a stolen key can backdate codes.
 
+pub mod keyfile_crypt;
 pub mod keys;
+pub mod pkcs11;
 
 use std::path::{Path, PathBuf};
 
@@ -49,6 +51,9 @@ pub enum TrustError {
     Ambiguous(String),
     #[error("key {0} is already revoked")]
     AlreadyRevoked(String),
+    /// Closing a window only narrows it: a later end would widen trust.
+    #[error("key {key_id} already refuses codes issued after {not_after}")]
+    AlreadyClosed { key_id: String, not_after: String },
     #[error(transparent)]
     Key(#[from] keys::KeyError),
 }
@@ -110,7 +115,7 @@ fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
 
 impl Entry {
     fn from_meta(meta: TrustedKey) -> Result<Entry, String> {
-        let key = keys::decode_public(&meta.public_key)?;
+        let key = keys::decode_public(&meta.public_key).map_err(|e| e.to_string())?;
         let key_id = KeyId::of(&key);
         if key_id.to_string() != meta.key_id {
             return Err(format!(
@@ -312,6 +317,48 @@ impl TrustList {
         }
         e.revoked_at = Some(now);
         e.meta.revoked_at = Some(time::format_utc(now));
+        Ok(&self.entries[i])
+    }
+
+    /// Closes a key's validity window at `not_after` (key rotation): codes
+    /// it signed up to then stay valid, later ones are refused.
+    pub fn close_window(
+        &mut self,
+        key_id: &str,
+        issuer: Option<&str>,
+        not_after: u64,
+    ) -> Result<&Entry, TrustError> {
+        let key_id = key_id.trim().to_ascii_lowercase();
+        let matches: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let m = &self.entries[i].meta;
+                m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
+            })
+            .collect();
+        let i = match matches.as_slice() {
+            [] => return Err(TrustError::NoSuchKey(key_id)),
+            [i] => *i,
+            _ => return Err(TrustError::Ambiguous(key_id)),
+        };
+        let e = &mut self.entries[i];
+        if let Some(na) = e.not_after
+            && na <= not_after
+        {
+            return Err(TrustError::AlreadyClosed {
+                key_id,
+                not_after: time::format_utc(na),
+            });
+        }
+        if let Some(nb) = e.not_before
+            && nb > not_after
+        {
+            return Err(TrustError::InvertedWindow {
+                not_before: time::format_utc(nb),
+                not_after: time::format_utc(not_after),
+            });
+        }
+        e.not_after = Some(not_after);
+        e.meta.not_after = Some(time::format_utc(not_after));
         Ok(&self.entries[i])
     }
 

@@ -57,6 +57,8 @@ pub struct Args {
     /// The issuer's secret key file (PREFIX.key).
     #[arg(long, value_name = "KEY")]
     pub key: PathBuf,
+    #[command(flatten)]
+    pub unlock: super::unlock::UnlockArgs,
     /// fine or bill (default fine, for single codes and batch rows without a kind).
     #[arg(long, value_name = "KIND")]
     pub kind: Option<Kind>,
@@ -164,7 +166,7 @@ pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
     let tz = a.tz.unwrap_or_else(time::local_offset);
     let now = time_or_now(a.now.as_deref(), tz)?;
-    let key = super::keyfile::load_secret(&a.key)?;
+    let key = super::unlock::load_key(&a.key, &a.unlock)?;
     let defaults = Defaults {
         // One rule for single codes and batch rows: fine unless said.
         kind: Some(a.kind.unwrap_or(Kind::Fine)),
