@@ -44,3 +44,5 @@ pub mod time;
 pub mod trust;
 pub mod vectors;
 pub mod verify;
+#[cfg(windows)]
+pub mod winacl;

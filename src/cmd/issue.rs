@@ -163,7 +163,7 @@ pub fn run(a: Args) -> CmdResult {
     check_files(&a)?;
     let tz = tz_or_local(a.tz.as_deref())?;
     let now = time_or_now(a.now.as_deref(), tz)?;
-    let key = IssuerKey::load(&a.key)?;
+    let key = super::load_key(&a.key)?;
     let defaults = Defaults {
         kind: a.kind,
         currency: match &a.currency {

@@ -119,6 +119,16 @@ pub fn run(cli: Cli) -> CmdResult {
     }
 }
 
+/// Loads a secret key; on Windows warns (stderr) if other users may read
+/// it (src/winacl.rs says why that is a warning there, not a refusal).
+pub fn load_key(path: &Path) -> Result<payqr::keys::IssuerKey, Failure> {
+    let key = payqr::keys::IssuerKey::load(path)?;
+    if let Some(w) = payqr::keys::IssuerKey::exposure_warning(path) {
+        eprintln!("payqr: warning: {}", payqr::sanitize::for_terminal(&w));
+    }
+    Ok(key)
+}
+
 /// Parses `--tz`, defaulting to this machine's offset.
 pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
     match tz {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use payqr::keys::{IssuerKey, PublicKeyFile};
+use payqr::keys::PublicKeyFile;
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -71,7 +71,7 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 pub fn run(a: Args) -> CmdResult {
     match a.action {
         Action::Sign { key, file, out } => {
-            let key = IssuerKey::load(&key)?;
+            let key = super::load_key(&key)?;
             let text = payqr::release::sign(&key, &read(&file)?);
             let out = sig_path(&file, out);
             payqr::fsutil::write_atomic(&out, text.as_bytes())

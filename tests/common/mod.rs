@@ -84,6 +84,18 @@ pub fn setup() -> tempfile::TempDir {
         )
         .unwrap();
     }
+    // Windows: the copy inherits the temp folder's access list; give it the
+    // owner-only one keygen gives (src/winacl.rs), else payqr refuses it.
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        const WRITE_DAC: u32 = 0x0004_0000;
+        let f = std::fs::OpenOptions::new()
+            .access_mode(WRITE_DAC)
+            .open(dir.path().join("test-issuer.key"))
+            .unwrap();
+        payqr::winacl::make_private(&f).unwrap();
+    }
     payqr(
         dir.path(),
         &["trust", "add", "test-issuer.pub", "--trust", "trust.json"],
