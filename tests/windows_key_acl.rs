@@ -1,7 +1,7 @@
 //! Windows: a secret key that other users may read (its access list grants
 //! read to Everyone, Users, ...) is warned about on stderr, naming them and
 //! the `icacls` command that admits only the user; the command still runs.
-//! src/winacl.rs says why Windows warns where Unix refuses.
+//! src/fs/winacl.rs says why Windows warns where Unix refuses.
 
 // Windows only: on Unix such a key is refused, which
 // tests/issue_batch.rs::readable_secret_key_is_refused proves (chmod 644).
@@ -40,7 +40,7 @@ fn issue(d: &std::path::Path) -> Run {
 #[test]
 fn a_key_everyone_may_read_is_warned_about() {
     let d = setup();
-    if !payqr::winacl::under_wine() {
+    if !payqr::fs::winacl::under_wine() {
         // setup() gave the key keygen's owner-only access list.
         let r = issue(d.path()).expect(0);
         assert!(!r.stderr.contains("warning"), "{}", r.stderr);
@@ -49,8 +49,8 @@ fn a_key_everyone_may_read_is_warned_about() {
         .access_mode(WRITE_DAC)
         .open(d.path().join("test-issuer.key"))
         .unwrap();
-    let me = payqr::winacl::current_user().unwrap();
-    payqr::winacl::set_dacl(&f, &[&me, &EVERYONE]).unwrap();
+    let me = payqr::fs::winacl::current_user().unwrap();
+    payqr::fs::winacl::set_dacl(&f, &[&me, &EVERYONE]).unwrap();
     drop(f);
     let r = issue(d.path()).expect(0);
     assert!(

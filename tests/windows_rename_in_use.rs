@@ -47,7 +47,7 @@ fn a_rename_waits_for_a_brief_holder_of_the_target() {
         })
     };
     opened.1.recv().unwrap();
-    let r = payqr::durable::rename(&tmp, &target);
+    let r = payqr::fs::durable::rename(&tmp, &target);
     let _ = release.0.send(());
     holder.join().unwrap();
     r.unwrap();
@@ -66,7 +66,7 @@ fn a_rename_gives_up_on_a_holder_that_stays() {
     std::fs::write(&tmp, b"new").unwrap();
     let f = open_like_a_scanner(&target);
     let start = std::time::Instant::now();
-    let e = payqr::durable::rename(&tmp, &target).unwrap_err();
+    let e = payqr::fs::durable::rename(&tmp, &target).unwrap_err();
     let waited = start.elapsed();
     drop(f);
     assert!(matches!(e.raw_os_error(), Some(5 | 32)), "{e}");

@@ -1,10 +1,13 @@
-//! One module per subcommand, each owning its clap `Args` and `run()`.
+//! The command line: the clap tree ([`cli`]), verdict printing ([`output`])
+//! and one module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod cli;
 pub mod emv;
 pub mod gendocs;
 pub mod issue;
 pub mod keygen;
 pub mod ledger;
+pub mod output;
 pub mod reconcile;
 pub mod redeem;
 pub mod release;
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
-use crate::cli::{Cli, Command};
+use crate::cmd::cli::{Cli, Command};
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,12 +94,12 @@ macro_rules! failure_from {
     )*};
 }
 failure_from!(
-    payqr::keys::KeyError,
-    payqr::clobber::ClobberError,
-    payqr::fsutil::PathError,
+    payqr::trust::keys::KeyError,
+    payqr::fs::clobber::ClobberError,
+    payqr::fs::atomic::PathError,
     payqr::trust::TrustError,
     payqr::ledger::LedgerError,
-    payqr::time::TimeError,
+    payqr::code::time::TimeError,
     payqr::code::FormatError,
     payqr::emv::config::ConfigError,
     payqr::emv::profile::ProfileError
@@ -120,10 +123,10 @@ pub fn run(cli: Cli) -> CmdResult {
 }
 
 /// Loads a secret key; on Windows warns (stderr) if other users may read
-/// it (src/winacl.rs says why that is a warning there, not a refusal).
-pub fn load_key(path: &Path) -> Result<payqr::keys::IssuerKey, Failure> {
-    let key = payqr::keys::IssuerKey::load(path)?;
-    if let Some(w) = payqr::keys::IssuerKey::exposure_warning(path) {
+/// it (src/fs/winacl.rs says why that is a warning there, not a refusal).
+pub fn load_key(path: &Path) -> Result<payqr::trust::keys::IssuerKey, Failure> {
+    let key = payqr::trust::keys::IssuerKey::load(path)?;
+    if let Some(w) = payqr::trust::keys::IssuerKey::exposure_warning(path) {
         eprintln!("payqr: warning: {}", payqr::sanitize::for_terminal(&w));
     }
     Ok(key)
@@ -132,16 +135,16 @@ pub fn load_key(path: &Path) -> Result<payqr::keys::IssuerKey, Failure> {
 /// Parses `--tz`, defaulting to this machine's offset.
 pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
     match tz {
-        Some(s) => Ok(payqr::time::parse_offset(s)?),
-        None => Ok(payqr::time::local_offset()),
+        Some(s) => Ok(payqr::code::time::parse_offset(s)?),
+        None => Ok(payqr::code::time::local_offset()),
     }
 }
 
 /// Parses `--at`/`--now` style flags: a time, or the clock when absent.
 pub fn time_or_now(t: Option<&str>, tz: FixedOffset) -> Result<u64, Failure> {
-    let now = payqr::time::now();
+    let now = payqr::code::time::now();
     match t {
-        Some(s) => Ok(payqr::time::parse_time(s, now, tz)?),
+        Some(s) => Ok(payqr::code::time::parse_time(s, now, tz)?),
         None => Ok(now),
     }
 }
@@ -170,7 +173,7 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
         let l = payqr::ledger::Ledger::new(p);
         outs.push(("--ledger's index".into(), l.index_path()));
     }
-    payqr::clobber::check(&view(&ins), &view(&outs))?;
+    payqr::fs::clobber::check(&view(&ins), &view(&outs))?;
     Ok(())
 }
 

@@ -37,7 +37,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::code::CodeId;
-use crate::durable as disk;
+use crate::fs::durable as disk;
 
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
@@ -538,7 +538,7 @@ impl Ledger {
             ));
         }
         let mut there = vec![0u8; extra as usize];
-        crate::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
+        crate::fs::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
         if there[..] != ours[..there.len()] {
             return Err("the bytes past its old end are not the ones this command wrote".into());
         }
@@ -663,7 +663,8 @@ fn read_lines(
 fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
     let from = end.saturating_sub(64 << 10);
     let mut buf = vec![0u8; (end - from) as usize];
-    if crate::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n') {
+    if crate::fs::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n')
+    {
         return false;
     }
     let body = &buf[..buf.len() - 1];
@@ -764,8 +765,8 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::currency::Currency;
     use crate::code::{Code, KeyId, Kind, SignedCode};
-    use crate::currency::Currency;
     use ed25519_dalek::SigningKey;
 
     fn code(n: u16) -> SignedCode {
@@ -1018,7 +1019,7 @@ mod tests {
             let copy = d.path().join("copy");
             std::fs::copy(l.path(), &copy).unwrap();
             let before = std::fs::read(l.path()).unwrap();
-            if !crate::platform::rename_over_open(&copy, l.path()).unwrap() {
+            if !crate::fs::platform::rename_over_open(&copy, l.path()).unwrap() {
                 // Windows without POSIX renames refuses to replace the
                 // locked (open) ledger: the lock holder writes the file
                 // the name still reaches.

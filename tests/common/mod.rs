@@ -85,7 +85,7 @@ pub fn setup() -> tempfile::TempDir {
         .unwrap();
     }
     // Windows: the copy inherits the temp folder's access list; give it the
-    // owner-only one keygen gives (src/winacl.rs), else payqr refuses it.
+    // owner-only one keygen gives (src/fs/winacl.rs), else payqr warns about it.
     #[cfg(windows)]
     {
         use std::os::windows::fs::OpenOptionsExt;
@@ -94,7 +94,7 @@ pub fn setup() -> tempfile::TempDir {
             .access_mode(WRITE_DAC)
             .open(dir.path().join("test-issuer.key"))
             .unwrap();
-        payqr::winacl::make_private(&f).unwrap();
+        payqr::fs::winacl::make_private(&f).unwrap();
     }
     payqr(
         dir.path(),

@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn a_key_others_may_read_is_warned_about_and_still_loads() {
-        use crate::keys::IssuerKey;
+        use crate::trust::keys::IssuerKey;
         let d = tempfile::tempdir().unwrap();
         let k = IssuerKey::generate("x", "X", 0).unwrap();
         let (kp, _) = k.save(&d.path().join("x"), false).unwrap();

@@ -11,9 +11,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use crate::code::time;
 use crate::code::{self, KeyId};
-use crate::fsutil;
-use crate::time;
+use crate::fs::atomic;
 
 const SECRET_TAG: &str = "payqr secret key v1";
 const PUBLIC_TAG: &str = "payqr public key v1";
@@ -142,7 +142,7 @@ impl IssuerKey {
         };
         let mut json = serde_json::to_string_pretty(&secret).expect("serializable");
         json.push('\n');
-        fsutil::write_secret(&key_path, json.as_bytes(), force).map_err(|e| {
+        atomic::write_secret(&key_path, json.as_bytes(), force).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 KeyError::Exists(key_path.clone())
             } else {
@@ -154,7 +154,7 @@ impl IssuerKey {
         })?;
         let mut json = serde_json::to_string_pretty(&self.public()).expect("serializable");
         json.push('\n');
-        fsutil::write_atomic(&pub_path, json.as_bytes()).map_err(io_err(&pub_path))?;
+        atomic::write_atomic(&pub_path, json.as_bytes()).map_err(io_err(&pub_path))?;
         Ok((key_path, pub_path))
     }
 
@@ -163,8 +163,8 @@ impl IssuerKey {
     /// the command that fixes it; `None` if there are none (always on
     /// Unix, where [`IssuerKey::load`] refuses such a key instead).
     pub fn exposure_warning(path: &Path) -> Option<String> {
-        match fsutil::check_private(path) {
-            Ok(Err(fsutil::Exposure::Readers(who))) => Some(format!(
+        match atomic::check_private(path) {
+            Ok(Err(atomic::Exposure::Readers(who))) => Some(format!(
                 "{}: other users may read this secret key ({}); to admit only \
                  yourself run: icacls \"{}\" /inheritance:r /grant:r \"%USERNAME%:F\"",
                 path.display(),
@@ -176,17 +176,17 @@ impl IssuerKey {
     }
 
     pub fn load(path: &Path) -> Result<IssuerKey, KeyError> {
-        match fsutil::check_private(path).map_err(io_err(path))? {
+        match atomic::check_private(path).map_err(io_err(path))? {
             Ok(()) => {}
-            Err(fsutil::Exposure::Mode(mode)) => {
+            Err(atomic::Exposure::Mode(mode)) => {
                 return Err(KeyError::TooOpen {
                     path: path.to_path_buf(),
                     mode,
                 });
             }
             // Windows: warned about by the caller (`exposure_warning`),
-            // not refused; src/winacl.rs says why.
-            Err(fsutil::Exposure::Readers(_)) => {}
+            // not refused; src/fs/winacl.rs says why.
+            Err(atomic::Exposure::Readers(_)) => {}
         }
         let text = std::fs::read_to_string(path).map_err(io_err(path))?;
         let bad = |reason: String| KeyError::Format {

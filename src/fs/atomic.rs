@@ -6,11 +6,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::durable;
+use crate::fs::durable;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
 /// directory, fsync, rename over the target, fsync of the directory, each
-/// through [`crate::durable`] (so fault tests reach them).
+/// through [`crate::fs::durable`] (so fault tests reach them).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, None)
 }
@@ -115,7 +115,7 @@ fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
         opts.mode(mode.unwrap_or(0o666));
     }
     // Windows: a secret file gets an owner-only access list while it is
-    // still empty (src/winacl.rs), which needs the right to set it.
+    // still empty (src/fs/winacl.rs), which needs the right to set it.
     #[cfg(windows)]
     let private = mode.is_some_and(|m| m & 0o077 == 0);
     #[cfg(windows)]
@@ -127,7 +127,7 @@ fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
     }
     let f = opts.open(path)?;
     #[cfg(windows)]
-    if private && let Err(e) = crate::winacl::make_private(&f) {
+    if private && let Err(e) = crate::fs::winacl::make_private(&f) {
         drop(f);
         let _ = fs::remove_file(path);
         return Err(e);
@@ -163,13 +163,13 @@ pub enum Exposure {
     /// Unix: group or world permission bits are set (the mode).
     Mode(u32),
     /// Windows: accounts besides the user, SYSTEM and Administrators that
-    /// the file's access list lets read it (src/winacl.rs).
+    /// the file's access list lets read it (src/fs/winacl.rs).
     Readers(Vec<String>),
 }
 
 /// Whether others can read a secret: on Unix group or world permission
 /// bits (keys refuse it), on Windows read access for another account
-/// (keys warn about it: src/winacl.rs).
+/// (keys warn about it: src/fs/winacl.rs).
 pub fn check_private(path: &Path) -> io::Result<Result<(), Exposure>> {
     #[cfg(unix)]
     {
@@ -181,7 +181,7 @@ pub fn check_private(path: &Path) -> io::Result<Result<(), Exposure>> {
     }
     #[cfg(windows)]
     {
-        let who = crate::winacl::other_readers(path)?;
+        let who = crate::fs::winacl::other_readers(path)?;
         if !who.is_empty() {
             return Ok(Err(Exposure::Readers(who)));
         }
@@ -200,9 +200,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k.key");
         // Wine derives access lists from Unix modes: privacy is not
-        // checkable there (src/winacl.rs); everything else is.
+        // checkable there (src/fs/winacl.rs); everything else is.
         #[cfg(windows)]
-        let checkable = !crate::winacl::under_wine();
+        let checkable = !crate::fs::winacl::under_wine();
         #[cfg(not(windows))]
         let checkable = true;
         write_secret(&p, b"one", false).unwrap();
