@@ -131,7 +131,8 @@ fn a_writer_through_any_name_waits_for_the_lock() {
         assert_eq!(out.status.code(), Some(0), "{what}: {stdout}");
         assert_eq!(acknowledged(&stdout).len(), 1, "{what}: {stdout}");
     }
-    assert_eq!(check(d.path()).redeemed.len(), 5);
+    // One redemption per name (4 on Windows, which has no symlink here).
+    assert_eq!(check(d.path()).redeemed.len(), aliases(d.path()).len());
 }
 
 #[test]
