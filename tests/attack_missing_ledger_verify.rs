@@ -6,8 +6,8 @@
 //!   ledger could not verify against it at all.
 //! - Without `--ledger` the verdict still said "not yet paid".
 
-// Unix only: the attacks use Unix permission bits; payqr is tested on Linux
-// and only cross-built for Windows (.ci/run).
+// Unix only: the attacks use Unix permission bits; the rest of
+// the suite runs on Windows under Wine (scripts/wine-test.sh).
 #![cfg(unix)]
 
 mod common;

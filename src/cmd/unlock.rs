@@ -127,6 +127,11 @@ pub fn load_key(path: &Path, u: &UnlockArgs) -> Result<IssuerKey, Failure> {
         Ask::Pin { token } => u.pin(token),
     })
     .map_err(key_failure)?;
+    // Windows: other accounts may read the key (a warning there, not a
+    // refusal: src/fs/winacl.rs says why).
+    if let Some(w) = IssuerKey::exposure_warning(path) {
+        eprintln!("payqr: warning: {}", payqr::sanitize::for_terminal(&w));
+    }
     if key.storage == Storage::Clear {
         eprintln!(
             "payqr: warning: {} is not encrypted: anyone who copies it can sign codes; run: payqr key encrypt {}",

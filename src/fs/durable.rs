@@ -159,9 +159,32 @@ impl Write for Writer {
     }
 }
 
+/// Renames `from` over `to`.
+///
+/// Windows refuses to replace a file that another process has open at
+/// that moment without delete sharing (virus scanners, the search
+/// indexer, backup agents; Wine too, and it was seen failing 1 in 160
+/// `redeem` runs of tests/ledger_concurrency.rs): `ERROR_ACCESS_DENIED`
+/// or `ERROR_SHARING_VIOLATION`, for as long as they hold it, usually
+/// milliseconds. So there the rename is tried again for about a second
+/// before it fails (an error that outlasts that is reported as before).
 pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
     if let Some(kind) = fault::hit(Op::Rename) {
         return Err(kind.error());
+    }
+    #[cfg(windows)]
+    {
+        let mut wait = std::time::Duration::from_millis(1);
+        for _ in 0..10 {
+            match std::fs::rename(from, to) {
+                // ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32).
+                Err(e) if matches!(e.raw_os_error(), Some(5 | 32)) => {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+                r => return r,
+            }
+        }
     }
     std::fs::rename(from, to)
 }

@@ -6,9 +6,12 @@
 //! - [`lock`]: locks that follow a file's identity, not its name
 //! - [`clobber`]: no output lands on an input
 //! - [`platform`]: what differs between Unix and Windows
+//! - `winacl` (Windows only): secret keys' access lists
 
 pub mod atomic;
 pub mod clobber;
 pub mod durable;
 pub mod lock;
 pub mod platform;
+#[cfg(windows)]
+pub mod winacl;

@@ -589,6 +589,10 @@ pub(super) fn load_codes(
             };
             if may_write && tail.entries.len() > limit {
                 let mut all = ix.all().map_err(|e| ledger.io(e))?;
+                // Closed before it is replaced: Windows refuses a rename
+                // over a file this process still has open (Wine, FAT,
+                // SMB shares; NTFS allows it only with POSIX semantics).
+                drop(ix);
                 all.append(&mut tail.entries);
                 write(ledger, &state, all)?;
                 tail.base = (state.end, state.last_hash);
@@ -676,6 +680,8 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
             .open(&tmp)?;
         disk::write(&mut f, &b)?;
         disk::sync_data(&f)?;
+        // Closed before the rename, as Windows prefers.
+        drop(f);
         disk::rename(&tmp, &path)
     })();
     if result.is_err() {

@@ -47,6 +47,7 @@ pub enum KeyError {
     Exists(PathBuf),
     #[error("{path}: is readable by group or others (mode {mode:o}); run: chmod 600 {path}")]
     TooOpen { path: PathBuf, mode: u32 },
+
     #[error("{path}: not a payqr {what} file: {reason}")]
     Format {
         path: PathBuf,
@@ -356,6 +357,23 @@ impl IssuerKey {
         Ok((key_path, pub_path))
     }
 
+    /// Windows: a warning naming the accounts besides the user, SYSTEM
+    /// and Administrators that may read the secret key at `path`, with
+    /// the command that fixes it; `None` if there are none (always on
+    /// Unix, where [`IssuerKey::load`] refuses such a key instead).
+    pub fn exposure_warning(path: &Path) -> Option<String> {
+        match atomic::check_private(path) {
+            Ok(Err(atomic::Exposure::Readers(who))) => Some(format!(
+                "{}: other users may read this secret key ({}); to admit only \
+                 yourself run: icacls \"{}\" /inheritance:r /grant:r \"%USERNAME%:F\"",
+                path.display(),
+                who.join(", "),
+                path.display()
+            )),
+            _ => None,
+        }
+    }
+
     /// A key that needs neither passphrase nor PIN: a clear key file
     /// (tests, fixtures). Any other form is refused with the reason, as
     /// [`open`](Self::open) with a caller that has no secrets.
@@ -373,11 +391,17 @@ impl IssuerKey {
         path: &Path,
         ask: &mut dyn FnMut(Ask<'_>) -> Answer,
     ) -> Result<IssuerKey, KeyError> {
-        if let Err(mode) = atomic::check_private(path).map_err(io_err(path))? {
-            return Err(KeyError::TooOpen {
-                path: path.to_path_buf(),
-                mode,
-            });
+        match atomic::check_private(path).map_err(io_err(path))? {
+            Ok(()) => {}
+            Err(atomic::Exposure::Mode(mode)) => {
+                return Err(KeyError::TooOpen {
+                    path: path.to_path_buf(),
+                    mode,
+                });
+            }
+            // Windows: warned about by the caller (`exposure_warning`),
+            // not refused; src/fs/winacl.rs says why.
+            Err(atomic::Exposure::Readers(_)) => {}
         }
         let text = std::fs::read_to_string(path).map_err(io_err(path))?;
         let bad = |reason: String| KeyError::Format {
