@@ -33,9 +33,11 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Keygen(cmd::keygen::Args),
+    Anchor(cmd::anchor::Args),
     Trust(cmd::trust::Args),
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
+    Cancel(cmd::cancel::Args),
     Redeem(cmd::redeem::Args),
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),

@@ -1,6 +1,8 @@
 //! The command line: the clap tree ([`cli`]), verdict printing ([`output`])
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod anchor;
+pub mod cancel;
 pub mod cli;
 pub mod emv;
 pub mod gendocs;
@@ -98,6 +100,7 @@ failure_from!(
     payqr::fs::clobber::ClobberError,
     payqr::fs::atomic::PathError,
     payqr::trust::TrustError,
+    payqr::trust::anchor::AnchorError,
     payqr::ledger::LedgerError,
     payqr::code::time::TimeError,
     payqr::code::FormatError,
@@ -110,6 +113,8 @@ pub type CmdResult = Result<Outcome, Failure>;
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
+        Command::Anchor(a) => anchor::run(a),
+        Command::Cancel(a) => cancel::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),

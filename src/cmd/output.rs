@@ -12,7 +12,7 @@ use serde_json::json;
 
 use payqr::code::time;
 use payqr::sanitize::for_terminal;
-use payqr::trust::TrustList;
+use payqr::trust::{Freshness, TrustList};
 use payqr::verify::scan;
 use payqr::verify::{Clock, MAX_SKEW, Status, Verdict};
 
@@ -43,6 +43,23 @@ pub struct CheckArgs {
     /// One JSON object per code.
     #[arg(long)]
     pub json: bool,
+    /// Age past which a trust list from a bundle is reported stale.
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub stale_after: String,
+    /// Judge even with an expired trust bundle (every verdict records it).
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+/// What every verdict says about the trust list's freshness: set once by
+/// [`CheckArgs::resolve`], shown by [`describe`] and [`json_value`].
+static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new();
+
+#[derive(Debug, Clone)]
+struct TrustNote {
+    why: String,
+    /// Expired, and judged anyway because of --allow-stale.
+    allow_stale: bool,
 }
 
 /// [`CheckArgs`] parsed and loaded.
@@ -73,6 +90,35 @@ impl CheckArgs {
         let trust = TrustList::load(&self.trust).map_err(|e| {
             Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
         })?;
+        let stale_after = payqr::code::time::parse_duration(&self.stale_after)?;
+        // Freshness is about the wall clock, not --at: a list is as old as
+        // it is now, whatever time the codes are judged as of.
+        let note = match trust.freshness(payqr::code::time::now(), stale_after) {
+            Freshness::HandMade | Freshness::Fresh { .. } => None,
+            Freshness::Stale { why, .. } => Some(TrustNote {
+                why,
+                allow_stale: false,
+            }),
+            Freshness::Expired { expires_at } => {
+                let why = format!(
+                    "{}: trust bundle {} expired at {expires_at}",
+                    self.trust.display(),
+                    trust.bundle().map_or(0, |b| b.sequence)
+                );
+                if !self.allow_stale {
+                    return Err(Failure::new(format!("{why}; nothing was judged"))
+                        .hint("run payqr trust update with a fresh bundle, or give --allow-stale to judge with it anyway"));
+                }
+                Some(TrustNote {
+                    why: format!("{why}; judged anyway (--allow-stale)"),
+                    allow_stale: true,
+                })
+            }
+        };
+        if let Some(n) = &note {
+            eprintln!("payqr: warning: {}", for_terminal(&n.why));
+            let _ = TRUST_NOTE.set(n.clone());
+        }
         Ok(Check {
             inputs,
             trust,
@@ -319,6 +365,14 @@ fn facts(v: &Verdict) -> String {
 /// What follows the status word on a human line: the reason (when not
 /// valid) and the decoded facts, or the time left for a valid code.
 pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
+    let mut s = describe_code(v, at, tz);
+    if let Some(n) = TRUST_NOTE.get() {
+        s.push_str(&format!(" [{}]", for_terminal(&n.why)));
+    }
+    s
+}
+
+fn describe_code(v: &Verdict, at: u64, tz: FixedOffset) -> String {
     let facts = facts(v);
     match (v.status, &v.code) {
         (Status::Valid, Some(sc)) => {
@@ -385,6 +439,11 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
     if let Some(r) = &v.redemption {
         m.insert("redeemed_at".into(), json!(time::format_in(r.time, tz)));
         m.insert("redeemed_txn".into(), json!(r.txn));
+    }
+    if let Some(n) = TRUST_NOTE.get() {
+        m.insert("trust_stale".into(), json!(true));
+        m.insert("trust_warning".into(), json!(n.why));
+        m.insert("allow_stale".into(), json!(n.allow_stale));
     }
     o
 }

@@ -81,8 +81,13 @@ pub fn run(a: Args) -> CmdResult {
             .filter(|v| v.status == Status::Valid)
             .filter_map(|v| {
                 let c = &v.code.as_ref()?.code;
-                Some(CodeKey::of(&c.issuer, c.code_id))
+                // The code, and its key's all-before cancellation if any.
+                Some([
+                    CodeKey::of(&c.issuer, c.code_id),
+                    payqr::ledger::rule_key(&c.issuer, c.key_id),
+                ])
             })
+            .flatten()
             .collect();
         // Check and record under one exclusive lock, taken per batch so an
         // idle scanner gun on stdin never blocks other counters.
@@ -117,7 +122,12 @@ pub fn run(a: Args) -> CmdResult {
                 done = i;
                 in_group.clear();
             }
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
+            if state.redemption(&key).is_some()
+                || state.replaced_by(&key).is_some()
+                || state
+                    .cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at)
+                    .is_some()
+            {
                 // Judged again with the ledger: the verdict names the
                 // earlier redemption, or the code that replaced this one.
                 // Re-read from the text: the profile (PQ1 or EMV) decides

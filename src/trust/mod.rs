@@ -5,7 +5,13 @@
 //! it) and may be revoked; a revoked key is refused for every code, whatever
 //! its issue time, because whoever holds a stolen key can backdate codes.
 
+pub mod anchor;
+pub mod bundle;
+pub mod cancel;
 pub mod keys;
+mod local;
+
+pub use local::{BundleInfo, CancelRule, Freshness, UpdateOutcome};
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +57,25 @@ pub enum TrustError {
     AlreadyRevoked(String),
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Anchor(#[from] anchor::AnchorError),
+    #[error("{path}: {source}")]
+    Bundle {
+        path: PathBuf,
+        source: bundle::BundleError,
+    },
+    #[error(
+        "{path}: the trust list pins no anchor yet: give --anchor ANCHOR.pub (the anchor's public key, obtained out of band)"
+    )]
+    NoAnchor { path: PathBuf },
+    #[error(
+        "--anchor {given} is not the anchor this trust list pins ({pinned}) nor one it pinned before"
+    )]
+    AnchorMismatch { given: String, pinned: String },
+    #[error("{path}: bad cancelled-code file: {reason}")]
+    Cancelled { path: PathBuf, reason: String },
+    #[error("--sequence {got} is not greater than the last bundle's ({have})")]
+    Sequence { got: u64, have: u64 },
 }
 
 /// One trusted key. Times are UTC RFC 3339 strings in the file.
@@ -72,7 +97,15 @@ pub struct TrustedKey {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct TrustFile {
     payqr: String,
+    /// Set when the list came from a signed bundle (`trust update`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bundle: Option<BundleInfo>,
+    /// The sequence of the last bundle made from this list (`trust bundle`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    made_sequence: Option<u64>,
     keys: Vec<TrustedKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cancel_rules: Vec<CancelRule>,
 }
 
 /// A trusted key ready for verification.
@@ -97,6 +130,13 @@ pub enum Lookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct TrustList {
     entries: Vec<Entry>,
+    bundle: Option<BundleInfo>,
+    made_sequence: Option<u64>,
+    /// Cancel rules with their bound in UTC seconds.
+    rules: Vec<(CancelRule, u64)>,
+    /// Cancelled-code hashes of the bundle, sorted (loaded from the file
+    /// beside the list by [`TrustList::load`]).
+    cancelled: std::sync::Arc<Vec<[u8; 16]>>,
 }
 
 fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
@@ -158,10 +198,12 @@ impl TrustList {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|reason| TrustError::Format {
+        let mut list = Self::parse(&text).map_err(|reason| TrustError::Format {
             path: path.to_path_buf(),
             reason,
-        })
+        })?;
+        list.cancelled = std::sync::Arc::new(local::load_cancelled(path, list.bundle.as_ref())?);
+        Ok(list)
     }
 
     /// Loads, or starts an empty list when the file does not exist yet.
@@ -178,7 +220,17 @@ impl TrustList {
         if f.payqr != TAG {
             return Err(format!("tag {:?}", f.payqr));
         }
-        let mut list = TrustList::default();
+        let mut list = TrustList {
+            bundle: f.bundle,
+            made_sequence: f.made_sequence,
+            ..TrustList::default()
+        };
+        for (i, rule) in f.cancel_rules.into_iter().enumerate() {
+            let before = rule
+                .check()
+                .map_err(|r| format!("cancel rule #{}: {r}", i + 1))?;
+            list.rules.push((rule, before));
+        }
         for (i, meta) in f.keys.into_iter().enumerate() {
             let e = Entry::from_meta(meta).map_err(|r| format!("key #{}: {r}", i + 1))?;
             if list
@@ -201,7 +253,10 @@ impl TrustList {
     pub fn to_json(&self) -> String {
         let f = TrustFile {
             payqr: TAG.to_string(),
+            bundle: self.bundle.clone(),
+            made_sequence: self.made_sequence,
             keys: self.entries.iter().map(|e| e.meta.clone()).collect(),
+            cancel_rules: self.rules.iter().map(|r| r.0.clone()).collect(),
         };
         let mut s = serde_json::to_string_pretty(&f).expect("serializable");
         s.push('\n');
