@@ -32,6 +32,8 @@ pub struct Issued {
     pub payload_sha256: Option<[u8; 32]>,
     /// The code this one replaces (`payqr issue --reissue`).
     pub replaces: Option<CodeId>,
+    /// The key that signed it (for all-before cancellations).
+    pub key_id: Option<KeyId>,
 }
 
 /// What names a code: code ids are unique per issuer only, so every
@@ -529,6 +531,7 @@ impl LedgerState {
                     expires_at: f.expires_at,
                     payload_sha256: f.payload_sha256,
                     replaces: f.replaces,
+                    key_id: f.key_id,
                     issuer: share(&mut self.shared.0, c.issuer),
                 };
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
@@ -617,6 +620,8 @@ pub struct IssuedFields {
     pub payload_sha256: Option<[u8; 32]>,
     /// The code this one replaces (same issuer).
     pub replaces: Option<CodeId>,
+    /// The key that signed it (`None` when the record's is not a key id).
+    pub key_id: Option<KeyId>,
 }
 
 /// The first code issued twice among (code, position) pairs, as
@@ -749,6 +754,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                     None | Some("") => None,
                     Some(id) => Some(id.parse().map_err(|e| format!("replaces: {e}"))?),
                 },
+                key_id: r.key_id.as_deref().and_then(|k| k.parse().ok()),
             })
         }
         Event::Redeemed => What::Redeemed(Redemption {

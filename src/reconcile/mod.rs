@@ -17,7 +17,7 @@
 pub mod html;
 pub mod settlement;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
@@ -25,12 +25,12 @@ use std::io::{self, Write};
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::code::CodeId;
 use crate::code::currency::{AmountError, Currency};
 use crate::code::time;
+use crate::code::{CodeId, KeyId};
 use crate::ledger::{
-    CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
-    What, issuer_tag,
+    Cancelled, CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record,
+    Redemption, What, issuer_tag,
 };
 use crate::reconcile::settlement::{Payment, Settlement};
 use crate::sanitize::for_report;
@@ -63,10 +63,13 @@ pub enum Status {
     /// (code ids are unique per issuer only): which code was paid cannot
     /// be told from the row.
     Ambiguous,
+    /// A payment to a code its issuer cancelled (`payqr cancel`): never
+    /// a match, whatever the amount.
+    Cancelled,
 }
 
 impl Status {
-    pub const ALL: [Status; 14] = [
+    pub const ALL: [Status; 15] = [
         Status::Matched,
         Status::AmountMismatch,
         Status::CurrencyMismatch,
@@ -81,6 +84,7 @@ impl Status {
         Status::RedeemedElsewhere,
         Status::Replaced,
         Status::Ambiguous,
+        Status::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +103,7 @@ impl Status {
             Status::RedeemedElsewhere => "redeemed_elsewhere",
             Status::Replaced => "replaced",
             Status::Ambiguous => "ambiguous",
+            Status::Cancelled => "cancelled",
         }
     }
 
@@ -213,6 +218,8 @@ pub enum Note {
     ReplacedBy(CodeId),
     /// Issued by this many issuers.
     Ambiguous(u32),
+    /// Cancelled by its issuer.
+    Cancelled,
 }
 
 /// One line of the report.
@@ -383,6 +390,9 @@ pub struct Book {
     redeemed: HashMap<CodeKey, Redemption>,
     /// Codes replaced by a reissue → the code replacing them.
     replaced: HashMap<CodeKey, CodeId>,
+    /// Issued codes (positions) their issuer cancelled, one by one or by
+    /// an all-before cancellation of their key.
+    cancelled: HashSet<u32>,
     /// Losses the ledger records (`lost` records): reported, so that a
     /// reconciliation never looks complete over records known missing.
     pub losses: Vec<Loss>,
@@ -426,9 +436,17 @@ impl Book {
         let mut book = Book::default();
         let mut failed = None;
         let mut replaced = HashMap::new();
+        // (position, key, issue time) of every code, for all-before
+        // cancellations, which may come after the codes they cancel.
+        let mut keyed: Vec<(u32, Option<KeyId>, u64)> = Vec::new();
         let mut state = ledger.load_each(lock, |c| {
             if let (What::Issued(f), None) = (&c.what, &failed) {
                 failed = book.push(c.code_id, &c.issuer, f).err();
+                keyed.push((
+                    book.codes.len().saturating_sub(1) as u32,
+                    f.key_id,
+                    f.issued_at,
+                ));
                 if let Some(old) = f.replaces {
                     replaced.insert(CodeKey { id: old, ..c.key }, c.code_id);
                 }
@@ -444,7 +462,45 @@ impl Book {
         book.replaced = replaced;
         book.losses = std::mem::take(&mut state.losses);
         book.seal();
+        book.cancel(&state.cancelled, keyed);
         Ok(book)
+    }
+
+    /// Notes which codes the ledger's cancellations cover.
+    fn cancel(
+        &mut self,
+        cancelled: &HashMap<CodeKey, Cancelled>,
+        keyed: Vec<(u32, Option<KeyId>, u64)>,
+    ) {
+        if cancelled.is_empty() {
+            return;
+        }
+        for i in 0..self.codes.len() as u32 {
+            if cancelled.contains_key(&self.key(i)) {
+                self.cancelled.insert(i);
+            }
+        }
+        let rules: Vec<(u64, KeyId, u64)> = cancelled
+            .iter()
+            .filter_map(|(k, c)| Some((k.issuer, c.key_id, c.before.as_ref()?.0)))
+            .collect();
+        if rules.is_empty() {
+            return;
+        }
+        for (i, kid, at) in keyed {
+            let tag = self.issuer_tags[self.codes[i as usize].issuer as usize];
+            if rules
+                .iter()
+                .any(|&(t, k, before)| t == tag && Some(k) == kid && at < before)
+            {
+                self.cancelled.insert(i);
+            }
+        }
+    }
+
+    /// Whether issued code `i` was cancelled by its issuer.
+    pub fn is_cancelled(&self, i: u32) -> bool {
+        self.cancelled.contains(&i)
     }
 
     /// The book of a state loaded in full.
@@ -461,6 +517,7 @@ impl Book {
                 expires_at: c.expires_at,
                 payload_sha256: None,
                 replaces: c.replaces,
+                key_id: c.key_id,
             };
             book.push(c.code_id, &c.issuer, &f)?;
         }
@@ -468,6 +525,10 @@ impl Book {
         book.replaced = state.replaced.iter().map(|(k, r)| (*k, r.by)).collect();
         book.losses = state.losses.clone();
         book.seal();
+        let keyed = (0..)
+            .zip(&state.issued)
+            .map(|(i, c)| (i, c.key_id, c.issued_at));
+        book.cancel(&state.cancelled, keyed.collect());
         Ok(book)
     }
 
@@ -678,6 +739,7 @@ pub fn reconcile<'a>(
             let (status, note) = match found.as_deref() {
                 None => (Status::Unknown, Note::NotCodeId),
                 Some([]) => (Status::Unknown, Note::NotIssued),
+                Some([c]) if book.is_cancelled(*c) => (Status::Cancelled, Note::Cancelled),
                 Some([c]) => match book.replaced_by(*c) {
                     Some(by) => (Status::Replaced, Note::ReplacedBy(by)),
                     None => (Status::Unknown, Note::None),
@@ -760,7 +822,7 @@ pub fn reconcile<'a>(
     // How many rows name each code (repeats aside), up to 255.
     // A payment to a replaced code keeps its status: it is no part of
     // the code's payment (nor of its successor's).
-    let settled = |s: Status| matches!(s, Status::Repeated | Status::Replaced);
+    let settled = |s: Status| matches!(s, Status::Repeated | Status::Replaced | Status::Cancelled);
     let mut count = vec![0u8; book.len()];
     for row in &rows {
         if let (Some(c), false) = (row.code, settled(row.status)) {
@@ -807,7 +869,10 @@ pub fn reconcile<'a>(
         let code = &book.codes[i];
         let redemption = book.redemption(&book.key(i as u32));
         // A replaced code is not owed: its successor is (and is listed).
-        if redemption.is_none() && book.replaced_by(i as u32).is_some() {
+        // Nor is a cancelled one.
+        if redemption.is_none()
+            && (book.replaced_by(i as u32).is_some() || book.is_cancelled(i as u32))
+        {
             continue;
         }
         let (status, note) = match redemption {
@@ -1283,6 +1348,7 @@ impl<'a> Report<'a> {
             Note::ExpiredAgo(s) => format!("expired {} ago", time::humanize(*s)),
             Note::ExpiresIn(s) => format!("expires in {}", time::humanize(*s)),
             Note::ReplacedBy(by) => format!("the code was replaced by code {by} (reissued)"),
+            Note::Cancelled => "the code was cancelled by its issuer (payqr cancel)".to_string(),
             Note::Ambiguous(n) => format!("code id issued by {n} issuers in the ledger"),
         };
         let code_id = match (code, payment) {
