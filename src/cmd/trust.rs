@@ -89,6 +89,9 @@ times.")]
         /// Anchor endorsements to carry (payqr anchor endorse), oldest first.
         #[arg(long, value_name = "FILE")]
         endorsement: Vec<PathBuf>,
+        /// The bundle's issue time (default: now).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
     },
     /// Replace the trust list with a signed bundle's, if it is newer and signed by the pinned anchor.
     #[command(after_help = "\
@@ -172,7 +175,12 @@ pub fn run(a: Args) -> CmdResult {
             cancellations,
             ledger,
             endorsement,
+            now: at,
         } => {
+            let now = match at {
+                Some(t) => time_or_now(Some(&t), payqr::code::time::local_offset())?,
+                None => now,
+            };
             let valid_for = payqr::code::time::parse_duration(&valid_for)?;
             let mut ins: Vec<(&str, Option<&std::path::Path>)> =
                 vec![("--anchor", Some(&anchor)), ("--trust", Some(&trust))];
