@@ -26,9 +26,11 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)')
+            [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
@@ -49,6 +51,49 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'payqr;anchor' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;anchor;keygen' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output path prefix: writes PREFIX.key and PREFIX.pub')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;anchor;endorse' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The current anchor''s secret key')
+            [CompletionResult]::new('--next', '--next', [CompletionResultType]::ParameterName, 'The next anchor''s public key')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the endorsement (never overwritten)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;anchor;help' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;anchor;help;keygen' {
+            break
+        }
+        'payqr;anchor;help;endorse' {
+            break
+        }
+        'payqr;anchor;help;help' {
+            break
+        }
         'payqr;trust' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -56,6 +101,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -80,6 +127,31 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'payqr;trust;bundle' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The anchor''s secret key (payqr anchor keygen)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'The trust list to sign (its last bundle''s sequence is recorded in it)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the bundle (replaced atomically)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'How long receivers accept it')
+            [CompletionResult]::new('--sequence', '--sequence', [CompletionResultType]::ParameterName, 'Sequence number (default: one more than the last bundle made)')
+            [CompletionResult]::new('--cancellations', '--cancellations', [CompletionResultType]::ParameterName, 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Include the cancellations recorded in this ledger (repeatable)')
+            [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Anchor endorsements to carry (payqr anchor endorse), oldest first')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The bundle''s issue time (default: now)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust;update' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The anchor''s public key (required for the first update)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'payqr;trust;revoke' {
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when two issuers share a key id')
@@ -92,6 +164,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;trust;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -100,6 +174,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;trust;help;list' {
+            break
+        }
+        'payqr;trust;help;bundle' {
+            break
+        }
+        'payqr;trust;help;update' {
             break
         }
         'payqr;trust;help;revoke' {
@@ -146,8 +226,23 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger (read only; it must exist)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;cancel' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The issuer''s secret key (signs the cancellations)')
+            [CompletionResult]::new('--all-before', '--all-before', [CompletionResultType]::ParameterName, 'Cancel every code of this key issued before this time')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (shown by verify and redeem; 1-200 bytes)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the codes were issued in')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for --all-before without one (default: this machine''s)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each signed cancellation as one JSON line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -160,9 +255,11 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
             [CompletionResult]::new('--txn', '--txn', [CompletionResultType]::ParameterName, 'Your transaction reference (receipt number), stored with the redemption')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -312,9 +409,11 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)')
+            [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
@@ -327,9 +426,22 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;keygen' {
             break
         }
+        'payqr;help;anchor' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            break
+        }
+        'payqr;help;anchor;keygen' {
+            break
+        }
+        'payqr;help;anchor;endorse' {
+            break
+        }
         'payqr;help;trust' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             break
         }
@@ -339,6 +451,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;trust;list' {
             break
         }
+        'payqr;help;trust;bundle' {
+            break
+        }
+        'payqr;help;trust;update' {
+            break
+        }
         'payqr;help;trust;revoke' {
             break
         }
@@ -346,6 +464,9 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;help;verify' {
+            break
+        }
+        'payqr;help;cancel' {
             break
         }
         'payqr;help;redeem' {

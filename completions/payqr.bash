@@ -16,6 +16,12 @@ _payqr() {
             ",$1")
                 cmd="payqr"
                 ;;
+            payqr,anchor)
+                cmd="payqr__subcmd__anchor"
+                ;;
+            payqr,cancel)
+                cmd="payqr__subcmd__cancel"
+                ;;
             payqr,emv)
                 cmd="payqr__subcmd__emv"
                 ;;
@@ -49,6 +55,24 @@ _payqr() {
             payqr,verify)
                 cmd="payqr__subcmd__verify"
                 ;;
+            payqr__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor,help)
+                cmd="payqr__subcmd__anchor__subcmd__help"
+                ;;
+            payqr__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__keygen"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,help)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__keygen"
+                ;;
             payqr__subcmd__emv,help)
                 cmd="payqr__subcmd__emv__subcmd__help"
                 ;;
@@ -60,6 +84,12 @@ _payqr() {
                 ;;
             payqr__subcmd__emv__subcmd__help,parse)
                 cmd="payqr__subcmd__emv__subcmd__help__subcmd__parse"
+                ;;
+            payqr__subcmd__help,anchor)
+                cmd="payqr__subcmd__help__subcmd__anchor"
+                ;;
+            payqr__subcmd__help,cancel)
+                cmd="payqr__subcmd__help__subcmd__cancel"
                 ;;
             payqr__subcmd__help,emv)
                 cmd="payqr__subcmd__help__subcmd__emv"
@@ -94,6 +124,12 @@ _payqr() {
             payqr__subcmd__help,verify)
                 cmd="payqr__subcmd__help__subcmd__verify"
                 ;;
+            payqr__subcmd__help__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__help__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__keygen"
+                ;;
             payqr__subcmd__help__subcmd__emv,parse)
                 cmd="payqr__subcmd__help__subcmd__emv__subcmd__parse"
                 ;;
@@ -112,11 +148,17 @@ _payqr() {
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__help__subcmd__trust,bundle)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__bundle"
+                ;;
             payqr__subcmd__help__subcmd__trust,list)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__list"
                 ;;
             payqr__subcmd__help__subcmd__trust,revoke)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__revoke"
+                ;;
+            payqr__subcmd__help__subcmd__trust,update)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__update"
                 ;;
             payqr__subcmd__ledger,check)
                 cmd="payqr__subcmd__ledger__subcmd__check"
@@ -157,6 +199,9 @@ _payqr() {
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__trust,bundle)
+                cmd="payqr__subcmd__trust__subcmd__bundle"
+                ;;
             payqr__subcmd__trust,help)
                 cmd="payqr__subcmd__trust__subcmd__help"
                 ;;
@@ -166,8 +211,14 @@ _payqr() {
             payqr__subcmd__trust,revoke)
                 cmd="payqr__subcmd__trust__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust,update)
+                cmd="payqr__subcmd__trust__subcmd__update"
+                ;;
             payqr__subcmd__trust__subcmd__help,add)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            payqr__subcmd__trust__subcmd__help,bundle)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__bundle"
                 ;;
             payqr__subcmd__trust__subcmd__help,help)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__help"
@@ -178,6 +229,9 @@ _payqr() {
             payqr__subcmd__trust__subcmd__help,revoke)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust__subcmd__help,update)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__update"
+                ;;
             *)
                 ;;
         esac
@@ -185,12 +239,160 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
+            opts="-h -V --help --version keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor)
+            opts="-h -V --help --version keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__endorse)
+            opts="-h -V --anchor --next --out --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --next)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help)
+            opts="keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__keygen)
+            opts="-h -V --out --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__cancel)
+            opts="-h -V --key --all-before --reason --ledger --tz --json --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --all-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -283,8 +485,64 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
+            opts="keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor)
+            opts="keygen endorse"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -493,7 +751,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust)
-            opts="add list revoke"
+            opts="add list bundle update revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +765,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__bundle)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -535,6 +807,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -851,7 +1137,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__redeem)
-            opts="-h -V --text --trust --at --skew --tz --json --ledger --txn --help --version"
+            opts="-h -V --text --trust --at --skew --tz --json --stale-after --allow-stale --ledger --txn --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,6 +1160,10 @@ _payqr() {
                     return 0
                     ;;
                 --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1007,7 +1297,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust)
-            opts="-h -V --help --version add list revoke help"
+            opts="-h -V --help --version add list bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1050,8 +1340,58 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__bundle)
+            opts="-h -V --anchor --trust --out --valid-for --sequence --cancellations --ledger --endorsement --now --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sequence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cancellations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__help)
-            opts="add list revoke help"
+            opts="add list bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,6 +1405,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__bundle)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1120,6 +1474,20 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__list)
             opts="-h -V --trust --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1160,8 +1528,30 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__update)
+            opts="-h -V --anchor --trust --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__verify)
-            opts="-h -V --text --trust --at --skew --tz --json --ledger --help --version"
+            opts="-h -V --text --trust --at --skew --tz --json --stale-after --allow-stale --ledger --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1184,6 +1574,10 @@ _payqr() {
                     return 0
                     ;;
                 --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

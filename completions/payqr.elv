@@ -23,9 +23,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand cancel 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
@@ -44,6 +46,42 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;anchor'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;anchor;keygen'= {
+            cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;anchor;endorse'= {
+            cand --anchor 'The current anchor''s secret key'
+            cand --next 'The next anchor''s public key'
+            cand --out 'Where to write the endorsement (never overwritten)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;anchor;help'= {
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;anchor;help;keygen'= {
+        }
+        &'payqr;anchor;help;endorse'= {
+        }
+        &'payqr;anchor;help;help'= {
+        }
         &'payqr;trust'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -51,6 +89,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -72,6 +112,29 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;trust;bundle'= {
+            cand --anchor 'The anchor''s secret key (payqr anchor keygen)'
+            cand --trust 'The trust list to sign (its last bundle''s sequence is recorded in it)'
+            cand --out 'Where to write the bundle (replaced atomically)'
+            cand --valid-for 'How long receivers accept it'
+            cand --sequence 'Sequence number (default: one more than the last bundle made)'
+            cand --cancellations 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)'
+            cand --ledger 'Include the cancellations recorded in this ledger (repeatable)'
+            cand --endorsement 'Anchor endorsements to carry (payqr anchor endorse), oldest first'
+            cand --now 'The bundle''s issue time (default: now)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust;update'= {
+            cand --anchor 'The anchor''s public key (required for the first update)'
+            cand --trust 'trust'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;trust;revoke'= {
             cand --trust 'trust'
             cand --issuer 'Issuer id, when two issuers share a key id'
@@ -83,12 +146,18 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;trust;help'= {
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;trust;help;add'= {
         }
         &'payqr;trust;help;list'= {
+        }
+        &'payqr;trust;help;bundle'= {
+        }
+        &'payqr;trust;help;update'= {
         }
         &'payqr;trust;help;revoke'= {
         }
@@ -131,8 +200,22 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist)'
             cand --json 'One JSON object per code'
+            cand --allow-stale 'Judge even with an expired trust bundle (every verdict records it)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;cancel'= {
+            cand --key 'The issuer''s secret key (signs the cancellations)'
+            cand --all-before 'Cancel every code of this key issued before this time'
+            cand --reason 'Why (shown by verify and redeem; 1-200 bytes)'
+            cand --ledger 'The ledger the codes were issued in'
+            cand --tz 'Offset for --all-before without one (default: this machine''s)'
+            cand --json 'Print each signed cancellation as one JSON line'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -144,9 +227,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
+            cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
             cand --json 'One JSON object per code'
+            cand --allow-stale 'Judge even with an expired trust bundle (every verdict records it)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -274,9 +359,11 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help'= {
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+            cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand issue 'Sign payment codes: one from flags, or a batch from a CSV file'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand cancel 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
             cand reconcile 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
@@ -287,20 +374,36 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;keygen'= {
         }
+        &'payqr;help;anchor'= {
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+        }
+        &'payqr;help;anchor;keygen'= {
+        }
+        &'payqr;help;anchor;endorse'= {
+        }
         &'payqr;help;trust'= {
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
         }
         &'payqr;help;trust;add'= {
         }
         &'payqr;help;trust;list'= {
         }
+        &'payqr;help;trust;bundle'= {
+        }
+        &'payqr;help;trust;update'= {
+        }
         &'payqr;help;trust;revoke'= {
         }
         &'payqr;help;issue'= {
         }
         &'payqr;help;verify'= {
+        }
+        &'payqr;help;cancel'= {
         }
         &'payqr;help;redeem'= {
         }

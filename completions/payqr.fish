@@ -27,9 +27,11 @@ end
 complete -c payqr -n "__fish_payqr_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_needs_command" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "cancel" -d 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
@@ -43,12 +45,30 @@ complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l out -d 'Output pa
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -l force -d 'Replace existing key files'
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s h -l help -d 'Print help'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "list" -d 'List trusted keys'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -l out -d 'Output path prefix: writes PREFIX.key and PREFIX.pub' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l anchor -d 'The current anchor\'s secret key' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l next -d 'The next anchor\'s public key' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l out -d 'Where to write the endorsement (never overwritten)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list bundle update revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l trust -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-before -d 'Codes issued before this time are refused (default: no limit)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-after -d 'Codes issued after this time are refused (default: no limit)' -r
@@ -59,12 +79,29 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per key'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l anchor -d 'The anchor\'s secret key (payqr anchor keygen)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l trust -d 'The trust list to sign (its last bundle\'s sequence is recorded in it)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l out -d 'Where to write the bundle (replaced atomically)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l valid-for -d 'How long receivers accept it' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l sequence -d 'Sequence number (default: one more than the last bundle made)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l cancellations -d 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l ledger -d 'Include the cancellations recorded in this ledger (repeatable)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l endorsement -d 'Anchor endorsements to carry (payqr anchor endorse), oldest first' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l now -d 'The bundle\'s issue time (default: now)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -l anchor -d 'The anchor\'s public key (required for the first update)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l trust -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l issuer -d 'Issuer id, when two issuers share a key id' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l key -d 'The issuer\'s secret key file (PREFIX.key)' -r -F
@@ -100,18 +137,30 @@ complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust l
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger (read only; it must exist)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l allow-stale -d 'Judge even with an expired trust bundle (every verdict records it)'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l key -d 'The issuer\'s secret key (signs the cancellations)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l all-before -d 'Cancel every code of this key issued before this time' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l reason -d 'Why (shown by verify and redeem; 1-200 bytes)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l ledger -d 'The ledger the codes were issued in' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l tz -d 'Offset for --all-before without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l json -d 'Print each signed cancellation as one JSON line'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust list of accepted issuers and keys' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l allow-stale -d 'Judge even with an expired trust bundle (every verdict records it)'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s h -l help -d 'Print help'
@@ -172,19 +221,25 @@ complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_sub
 complete -c payqr -n "__fish_payqr_using_subcommand release; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen trust issue verify redeem ledger reconcile emv release generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "cancel" -d 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen anchor trust issue verify cancel redeem ledger reconcile emv release generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from anchor" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from anchor" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'

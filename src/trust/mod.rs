@@ -10,6 +10,7 @@ pub mod bundle;
 pub mod cancel;
 pub mod keys;
 mod local;
+pub mod vectors;
 
 pub use local::{BundleInfo, CancelRule, Freshness, UpdateOutcome};
 
