@@ -290,7 +290,11 @@ impl TrustList {
         for (i, meta) in b.header.keys.iter().enumerate() {
             let e = Entry::from_meta(meta.clone()).map_err(|r| TrustError::Format {
                 path: bundle_path.to_path_buf(),
-                reason: format!("key #{}: {r}", i + 1),
+                reason: super::ListError::Key {
+                    index: i + 1,
+                    source: r,
+                }
+                .to_string(),
             })?;
             list.entries.push(e);
         }

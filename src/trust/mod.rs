@@ -79,6 +79,48 @@ pub enum TrustError {
     Sequence { got: u64, have: u64 },
 }
 
+/// Why a trust list's text is not a trust list.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ListError {
+    #[error("{0}")]
+    Json(String),
+    #[error("tag {0:?}")]
+    Tag(String),
+    #[error("key #{index}: {source}")]
+    Key { index: usize, source: EntryError },
+    #[error("key #{index}: duplicate key {key_id} for {issuer}")]
+    Duplicate {
+        index: usize,
+        issuer: String,
+        key_id: String,
+    },
+    #[error("cancel rule #{index}: {reason}")]
+    Rule { index: usize, reason: String },
+}
+
+/// Why one key entry of a trust list (or a bundle) is refused.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum EntryError {
+    #[error("{0}")]
+    PublicKey(String),
+    #[error("key_id {0} does not match its public_key")]
+    KeyIdMismatch(String),
+    #[error("{0}")]
+    Issuer(String),
+    #[error("{field}: {reason}")]
+    Time { field: &'static str, reason: String },
+    /// An inverted window accepts no code.
+    #[error(
+        "key {key_id} of {issuer}: not_before {not_before} is later than not_after {not_after}"
+    )]
+    Inverted {
+        key_id: String,
+        issuer: String,
+        not_before: String,
+        not_after: String,
+    },
+}
+
 /// One trusted key. Times are UTC RFC 3339 strings in the file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TrustedKey {
@@ -140,45 +182,45 @@ pub struct TrustList {
     cancelled: std::sync::Arc<Vec<[u8; 16]>>,
 }
 
-fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
+fn parse_stamp(field: &'static str, s: &Option<String>) -> Result<Option<u64>, EntryError> {
     s.as_deref()
         .map(|t| {
-            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc"))
-                .map_err(|e| e.to_string())
+            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc")).map_err(|e| {
+                EntryError::Time {
+                    field,
+                    reason: e.to_string(),
+                }
+            })
         })
         .transpose()
 }
 
 impl Entry {
-    fn from_meta(meta: TrustedKey) -> Result<Entry, String> {
-        let key = keys::decode_public(&meta.public_key)?;
+    fn from_meta(meta: TrustedKey) -> Result<Entry, EntryError> {
+        let key = keys::decode_public(&meta.public_key).map_err(EntryError::PublicKey)?;
         let key_id = KeyId::of(&key);
         if key_id.to_string() != meta.key_id {
-            return Err(format!(
-                "key_id {} does not match its public_key",
-                meta.key_id
-            ));
+            return Err(EntryError::KeyIdMismatch(meta.key_id));
         }
-        crate::code::check_issuer(&meta.issuer).map_err(|e| e.to_string())?;
-        let not_before = parse_stamp(&meta.not_before)?;
-        let not_after = parse_stamp(&meta.not_after)?;
+        crate::code::check_issuer(&meta.issuer).map_err(|e| EntryError::Issuer(e.to_string()))?;
+        let not_before = parse_stamp("not_before", &meta.not_before)?;
+        let not_after = parse_stamp("not_after", &meta.not_after)?;
         // An inverted window accepts no code: almost surely a typo in a
         // date, which would otherwise show up only as refused payments.
         if let (Some(nb), Some(na)) = (not_before, not_after)
             && nb > na
         {
-            return Err(format!(
-                "key {} of {}: not_before {} is later than not_after {}",
-                meta.key_id,
-                meta.issuer,
-                meta.not_before.as_deref().unwrap_or_default(),
-                meta.not_after.as_deref().unwrap_or_default()
-            ));
+            return Err(EntryError::Inverted {
+                key_id: meta.key_id.clone(),
+                issuer: meta.issuer.clone(),
+                not_before: meta.not_before.clone().unwrap_or_default(),
+                not_after: meta.not_after.clone().unwrap_or_default(),
+            });
         }
         Ok(Entry {
             not_before,
             not_after,
-            revoked_at: parse_stamp(&meta.revoked_at)?,
+            revoked_at: parse_stamp("revoked_at", &meta.revoked_at)?,
             meta,
             key,
             key_id,
@@ -199,9 +241,9 @@ impl TrustList {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut list = Self::parse(&text).map_err(|reason| TrustError::Format {
+        let mut list = Self::parse(&text).map_err(|e| TrustError::Format {
             path: path.to_path_buf(),
-            reason,
+            reason: e.to_string(),
         })?;
         list.cancelled = std::sync::Arc::new(local::load_cancelled(path, list.bundle.as_ref())?);
         Ok(list)
@@ -216,10 +258,11 @@ impl TrustList {
         }
     }
 
-    pub fn parse(text: &str) -> Result<TrustList, String> {
-        let f: TrustFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<TrustList, ListError> {
+        let f: TrustFile =
+            serde_json::from_str(text).map_err(|e| ListError::Json(e.to_string()))?;
         if f.payqr != TAG {
-            return Err(format!("tag {:?}", f.payqr));
+            return Err(ListError::Tag(f.payqr));
         }
         let mut list = TrustList {
             bundle: f.bundle,
@@ -227,24 +270,27 @@ impl TrustList {
             ..TrustList::default()
         };
         for (i, rule) in f.cancel_rules.into_iter().enumerate() {
-            let before = rule
-                .check()
-                .map_err(|r| format!("cancel rule #{}: {r}", i + 1))?;
+            let before = rule.check().map_err(|reason| ListError::Rule {
+                index: i + 1,
+                reason,
+            })?;
             list.rules.push((rule, before));
         }
         for (i, meta) in f.keys.into_iter().enumerate() {
-            let e = Entry::from_meta(meta).map_err(|r| format!("key #{}: {r}", i + 1))?;
+            let e = Entry::from_meta(meta).map_err(|source| ListError::Key {
+                index: i + 1,
+                source,
+            })?;
             if list
                 .entries
                 .iter()
                 .any(|x| x.meta.issuer == e.meta.issuer && x.key_id == e.key_id)
             {
-                return Err(format!(
-                    "key #{}: duplicate key {} for {}",
-                    i + 1,
-                    e.key_id,
-                    e.meta.issuer
-                ));
+                return Err(ListError::Duplicate {
+                    index: i + 1,
+                    issuer: e.meta.issuer.clone(),
+                    key_id: e.key_id.to_string(),
+                });
             }
             list.entries.push(e);
         }
@@ -335,9 +381,9 @@ impl TrustList {
             revoked_at: None,
             added_at: time::format_utc(now),
         };
-        let e = Entry::from_meta(meta).map_err(|reason| TrustError::Format {
+        let e = Entry::from_meta(meta).map_err(|e| TrustError::Format {
             path: PathBuf::from("<public key>"),
-            reason,
+            reason: e.to_string(),
         })?;
         self.entries.push(e);
         Ok(self.entries.last().expect("just pushed"))
@@ -507,7 +553,7 @@ mod tests {
         let json = t
             .to_json()
             .replace(&time::format_utc(1000), &time::format_utc(3000));
-        let e = TrustList::parse(&json).unwrap_err();
+        let e = TrustList::parse(&json).unwrap_err().to_string();
         assert!(
             e.contains(&a.key_id.to_string()) && e.contains("not_before"),
             "{e}"
