@@ -565,7 +565,7 @@ impl LedgerState {
                 if let Some(prev) = self.cancelled.get(&key) {
                     return Err(format!(
                         "{} cancelled twice (first at seq {})",
-                        cancel_what(&key, code_id, &c),
+                        cancel_what(code_id, &c),
                         prev.seq
                     ));
                 }
@@ -597,13 +597,10 @@ pub enum What {
     Cancelled(Box<Cancelled>),
 }
 
-fn cancel_what(key: &CodeKey, code_id: CodeId, c: &Cancelled) -> String {
+fn cancel_what(code_id: CodeId, c: &Cancelled) -> String {
     match &c.before {
         Some(_) => format!("key {} (all before)", c.key_id),
-        None => {
-            let _ = key;
-            format!("code {code_id}")
-        }
+        None => format!("code {code_id}"),
     }
 }
 
@@ -707,6 +704,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                 );
             }
         };
+        // `time` was checked above; the record keeps its text, as signed.
         let _ = time;
         return Ok(Checked {
             seq: r.seq,
