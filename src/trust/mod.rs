@@ -177,9 +177,9 @@ pub struct TrustList {
     made_sequence: Option<u64>,
     /// Cancel rules with their bound in UTC seconds.
     rules: Vec<(CancelRule, u64)>,
-    /// Cancelled-code hashes of the bundle, sorted (loaded from the file
-    /// beside the list by [`TrustList::load`]).
-    cancelled: std::sync::Arc<Vec<[u8; 16]>>,
+    /// Cancelled-code hashes of the bundle: the sorted file beside the
+    /// list, opened by [`TrustList::load`] and searched in place.
+    cancelled: std::sync::Arc<local::CancelSet>,
 }
 
 fn parse_stamp(field: &'static str, s: &Option<String>) -> Result<Option<u64>, EntryError> {
@@ -245,7 +245,7 @@ impl TrustList {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        list.cancelled = std::sync::Arc::new(local::load_cancelled(path, list.bundle.as_ref())?);
+        list.cancelled = std::sync::Arc::new(local::open_cancelled(path, list.bundle.as_ref())?);
         Ok(list)
     }
 
