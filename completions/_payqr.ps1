@@ -28,8 +28,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work on an existing secret key file (encrypt a clear one)')
+            [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('notice', 'notice', [CompletionResultType]::ParameterValue, 'Print a code''s notice (or QR image) again from the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
@@ -93,6 +95,52 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;key;help;help' {
             break
         }
+        'payqr;anchor' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;anchor;keygen' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output path prefix: writes PREFIX.key and PREFIX.pub')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;anchor;endorse' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The current anchor''s secret key')
+            [CompletionResult]::new('--next', '--next', [CompletionResultType]::ParameterName, 'The next anchor''s public key')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the endorsement (never overwritten)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;anchor;help' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'payqr;anchor;help;keygen' {
+            break
+        }
+        'payqr;anchor;help;endorse' {
+            break
+        }
+        'payqr;anchor;help;help' {
+            break
+        }
         'payqr;trust' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -102,6 +150,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -140,6 +190,33 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'payqr;trust;bundle' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The anchor''s secret key (payqr anchor keygen)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the bundle (replaced atomically)')
+            [CompletionResult]::new('--valid-for', '--valid-for', [CompletionResultType]::ParameterName, 'How long receivers accept it')
+            [CompletionResult]::new('--sequence', '--sequence', [CompletionResultType]::ParameterName, 'Sequence number (default: one more than the last bundle made)')
+            [CompletionResult]::new('--cancellations', '--cancellations', [CompletionResultType]::ParameterName, 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)')
+            [CompletionResult]::new('--endorsement', '--endorsement', [CompletionResultType]::ParameterName, 'Anchor endorsements to carry (payqr anchor endorse), oldest first')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The bundle''s issue time (default: now)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'The trust list to sign (its last bundle''s sequence is recorded in it)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Include the cancellations recorded in this ledger (repeatable)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;trust;update' {
+            [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The anchor''s public key (required for the first update)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'payqr;trust;revoke' {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when two issuers share a key id')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
@@ -154,6 +231,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -167,6 +246,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;trust;help;close' {
             break
         }
+        'payqr;trust;help;bundle' {
+            break
+        }
+        'payqr;trust;help;update' {
+            break
+        }
         'payqr;trust;help;revoke' {
             break
         }
@@ -177,11 +262,27 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'A payload text, as a scanner gun types it')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger (read only; it must exist)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;cancel' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The issuer''s secret key (signs the cancellations)')
+            [CompletionResult]::new('--all-before', '--all-before', [CompletionResultType]::ParameterName, 'Cancel every code of this key issued before this time')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (shown by verify and redeem; 1-200 bytes)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the codes were issued in')
+            [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for --all-before without one (default: this machine''s)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each signed cancellation as one JSON line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -192,12 +293,14 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'A payload text, as a scanner gun types it')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
+            [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--txn', '--txn', [CompletionResultType]::ParameterName, 'Your transaction reference (receipt number), stored with the redemption')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
+            [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -440,8 +543,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work on an existing secret key file (encrypt a clear one)')
+            [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check codes from images, a payload text, or stdin (one payload per line)')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them')
             [CompletionResult]::new('redeem', 'redeem', [CompletionResultType]::ParameterValue, 'Verify codes and record their redemption in the ledger')
             [CompletionResult]::new('notice', 'notice', [CompletionResultType]::ParameterValue, 'Print a code''s notice (or QR image) again from the ledger')
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
@@ -464,10 +569,23 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;key;encrypt' {
             break
         }
+        'payqr;help;anchor' {
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
+            [CompletionResult]::new('endorse', 'endorse', [CompletionResultType]::ParameterValue, 'Endorse the next anchor (rotation): the current anchor signs its public key')
+            break
+        }
+        'payqr;help;anchor;keygen' {
+            break
+        }
+        'payqr;help;anchor;endorse' {
+            break
+        }
         'payqr;help;trust' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List trusted keys')
             [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused')
+            [CompletionResult]::new('bundle', 'bundle', [CompletionResultType]::ParameterValue, 'Sign the list (and cancelled codes) into a bundle with the anchor key')
+            [CompletionResult]::new('update', 'update', [CompletionResultType]::ParameterValue, 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a key: every code it signed is refused from now on')
             break
         }
@@ -480,10 +598,19 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;trust;close' {
             break
         }
+        'payqr;help;trust;bundle' {
+            break
+        }
+        'payqr;help;trust;update' {
+            break
+        }
         'payqr;help;trust;revoke' {
             break
         }
         'payqr;help;verify' {
+            break
+        }
+        'payqr;help;cancel' {
             break
         }
         'payqr;help;redeem' {

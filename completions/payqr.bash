@@ -16,6 +16,12 @@ _payqr() {
             ",$1")
                 cmd="payqr"
                 ;;
+            payqr,anchor)
+                cmd="payqr__subcmd__anchor"
+                ;;
+            payqr,cancel)
+                cmd="payqr__subcmd__cancel"
+                ;;
             payqr,config)
                 cmd="payqr__subcmd__config"
                 ;;
@@ -58,6 +64,24 @@ _payqr() {
             payqr,verify)
                 cmd="payqr__subcmd__verify"
                 ;;
+            payqr__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor,help)
+                cmd="payqr__subcmd__anchor__subcmd__help"
+                ;;
+            payqr__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__keygen"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,help)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__keygen"
+                ;;
             payqr__subcmd__config,help)
                 cmd="payqr__subcmd__config__subcmd__help"
                 ;;
@@ -81,6 +105,12 @@ _payqr() {
                 ;;
             payqr__subcmd__emv__subcmd__help,parse)
                 cmd="payqr__subcmd__emv__subcmd__help__subcmd__parse"
+                ;;
+            payqr__subcmd__help,anchor)
+                cmd="payqr__subcmd__help__subcmd__anchor"
+                ;;
+            payqr__subcmd__help,cancel)
+                cmd="payqr__subcmd__help__subcmd__cancel"
                 ;;
             payqr__subcmd__help,config)
                 cmd="payqr__subcmd__help__subcmd__config"
@@ -124,6 +154,12 @@ _payqr() {
             payqr__subcmd__help,verify)
                 cmd="payqr__subcmd__help__subcmd__verify"
                 ;;
+            payqr__subcmd__help__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__help__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__keygen"
+                ;;
             payqr__subcmd__help__subcmd__config,show)
                 cmd="payqr__subcmd__help__subcmd__config__subcmd__show"
                 ;;
@@ -148,6 +184,9 @@ _payqr() {
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__help__subcmd__trust,bundle)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__bundle"
+                ;;
             payqr__subcmd__help__subcmd__trust,close)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__close"
                 ;;
@@ -156,6 +195,9 @@ _payqr() {
                 ;;
             payqr__subcmd__help__subcmd__trust,revoke)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__revoke"
+                ;;
+            payqr__subcmd__help__subcmd__trust,update)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__update"
                 ;;
             payqr__subcmd__key,encrypt)
                 cmd="payqr__subcmd__key__subcmd__encrypt"
@@ -208,6 +250,9 @@ _payqr() {
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__trust,bundle)
+                cmd="payqr__subcmd__trust__subcmd__bundle"
+                ;;
             payqr__subcmd__trust,close)
                 cmd="payqr__subcmd__trust__subcmd__close"
                 ;;
@@ -220,8 +265,14 @@ _payqr() {
             payqr__subcmd__trust,revoke)
                 cmd="payqr__subcmd__trust__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust,update)
+                cmd="payqr__subcmd__trust__subcmd__update"
+                ;;
             payqr__subcmd__trust__subcmd__help,add)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            payqr__subcmd__trust__subcmd__help,bundle)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__bundle"
                 ;;
             payqr__subcmd__trust__subcmd__help,close)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__close"
@@ -235,6 +286,9 @@ _payqr() {
             payqr__subcmd__trust__subcmd__help,revoke)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust__subcmd__help,update)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__update"
+                ;;
             *)
                 ;;
         esac
@@ -242,12 +296,176 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --config --help --version keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help"
+            opts="-h -V --config --help --version keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor)
+            opts="-h -V --config --help --version keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__endorse)
+            opts="-h -V --anchor --next --out --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --next)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help)
+            opts="keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__keygen)
+            opts="-h -V --out --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__cancel)
+            opts="-h -V --key --all-before --reason --json --ledger --tz --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --all-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -434,8 +652,64 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help)
-            opts="keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help"
+            opts="keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor)
+            opts="keygen endorse"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -714,7 +988,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust)
-            opts="add list close revoke"
+            opts="add list close bundle update revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -728,6 +1002,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__bundle)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -770,6 +1058,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1278,7 +1580,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__redeem)
-            opts="-h -V --text --at --skew --json --txn --trust --ledger --tz --config --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --txn --trust --ledger --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1293,6 +1595,10 @@ _payqr() {
                     return 0
                     ;;
                 --skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1462,7 +1768,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust)
-            opts="-h -V --config --help --version add list close revoke help"
+            opts="-h -V --config --help --version add list close bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1513,6 +1819,60 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__bundle)
+            opts="-h -V --anchor --out --valid-for --sequence --cancellations --endorsement --now --trust --ledger --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sequence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cancellations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__close)
             opts="-h -V --not-after --issuer --trust --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1548,7 +1908,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help)
-            opts="add list close revoke help"
+            opts="add list close bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1562,6 +1922,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__bundle)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1631,6 +2005,20 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__list)
             opts="-h -V --json --trust --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1679,8 +2067,34 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__update)
+            opts="-h -V --anchor --trust --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__verify)
-            opts="-h -V --text --at --skew --json --trust --ledger --tz --config --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --trust --ledger --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1695,6 +2109,10 @@ _payqr() {
                     return 0
                     ;;
                 --skew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stale-after)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -25,8 +25,10 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
             cand key 'Work on an existing secret key file (encrypt a clear one)'
+            cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand cancel 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
@@ -83,6 +85,45 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;key;help;help'= {
         }
+        &'payqr;anchor'= {
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;anchor;keygen'= {
+            cand --out 'Output path prefix: writes PREFIX.key and PREFIX.pub'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;anchor;endorse'= {
+            cand --anchor 'The current anchor''s secret key'
+            cand --next 'The next anchor''s public key'
+            cand --out 'Where to write the endorsement (never overwritten)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;anchor;help'= {
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'payqr;anchor;help;keygen'= {
+        }
+        &'payqr;anchor;help;endorse'= {
+        }
+        &'payqr;anchor;help;help'= {
+        }
         &'payqr;trust'= {
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
@@ -92,6 +133,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
             cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -126,6 +169,31 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;trust;bundle'= {
+            cand --anchor 'The anchor''s secret key (payqr anchor keygen)'
+            cand --out 'Where to write the bundle (replaced atomically)'
+            cand --valid-for 'How long receivers accept it'
+            cand --sequence 'Sequence number (default: one more than the last bundle made)'
+            cand --cancellations 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)'
+            cand --endorsement 'Anchor endorsements to carry (payqr anchor endorse), oldest first'
+            cand --now 'The bundle''s issue time (default: now)'
+            cand --trust 'The trust list to sign (its last bundle''s sequence is recorded in it)'
+            cand --ledger 'Include the cancellations recorded in this ledger (repeatable)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;trust;update'= {
+            cand --anchor 'The anchor''s public key (required for the first update)'
+            cand --trust 'trust'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;trust;revoke'= {
             cand --issuer 'Issuer id, when two issuers share a key id'
             cand --trust 'trust'
@@ -139,6 +207,8 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
             cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -148,6 +218,10 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;trust;help;close'= {
         }
+        &'payqr;trust;help;bundle'= {
+        }
+        &'payqr;trust;help;update'= {
+        }
         &'payqr;trust;help;revoke'= {
         }
         &'payqr;trust;help;help'= {
@@ -156,11 +230,26 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --text 'A payload text, as a scanner gun types it'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
+            cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --trust 'Trust list of accepted issuers and keys'
             cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
+            cand --allow-stale 'Judge even with an expired trust bundle (every verdict records it)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;cancel'= {
+            cand --key 'The issuer''s secret key (signs the cancellations)'
+            cand --all-before 'Cancel every code of this key issued before this time'
+            cand --reason 'Why (shown by verify and redeem; 1-200 bytes)'
+            cand --ledger 'The ledger the codes were issued in'
+            cand --tz 'Offset for --all-before without one (default: this machine''s)'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand --json 'Print each signed cancellation as one JSON line'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -170,12 +259,14 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --text 'A payload text, as a scanner gun types it'
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
+            cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
             cand --trust 'Trust list of accepted issuers and keys'
             cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
+            cand --allow-stale 'Judge even with an expired trust bundle (every verdict records it)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -389,8 +480,10 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help'= {
             cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
             cand key 'Work on an existing secret key file (encrypt a clear one)'
+            cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
             cand verify 'Check codes from images, a payload text, or stdin (one payload per line)'
+            cand cancel 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
             cand redeem 'Verify codes and record their redemption in the ledger'
             cand notice 'Print a code''s notice (or QR image) again from the ledger'
             cand ledger 'Inspect and repair the ledger of issued and redeemed codes'
@@ -409,10 +502,20 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;key;encrypt'= {
         }
+        &'payqr;help;anchor'= {
+            cand keygen 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+            cand endorse 'Endorse the next anchor (rotation): the current anchor signs its public key'
+        }
+        &'payqr;help;anchor;keygen'= {
+        }
+        &'payqr;help;anchor;endorse'= {
+        }
         &'payqr;help;trust'= {
             cand add 'Trust an issuer''s public key (creates the trust list if needed)'
             cand list 'List trusted keys'
             cand close 'Close a key''s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+            cand bundle 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+            cand update 'Replace the trust list with a signed bundle''s, if it is newer and signed by the pinned anchor'
             cand revoke 'Revoke a key: every code it signed is refused from now on'
         }
         &'payqr;help;trust;add'= {
@@ -421,9 +524,15 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;help;trust;close'= {
         }
+        &'payqr;help;trust;bundle'= {
+        }
+        &'payqr;help;trust;update'= {
+        }
         &'payqr;help;trust;revoke'= {
         }
         &'payqr;help;verify'= {
+        }
+        &'payqr;help;cancel'= {
         }
         &'payqr;help;redeem'= {
         }

@@ -29,8 +29,10 @@ complete -c payqr -n "__fish_payqr_needs_command" -s h -l help -d 'Print help (s
 complete -c payqr -n "__fish_payqr_needs_command" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "cancel" -d 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
@@ -68,14 +70,35 @@ complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcomm
 complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from encrypt" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "encrypt" -d 'Encrypt a clear secret key file in place under a new passphrase'
 complete -c payqr -n "__fish_payqr_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -s h -l help -d 'Print help'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "list" -d 'List trusted keys'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
-complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and not __fish_seen_subcommand_from keygen endorse help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -l out -d 'Output path prefix: writes PREFIX.key and PREFIX.pub' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from keygen" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l anchor -d 'The current anchor\'s secret key' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l next -d 'The next anchor\'s public key' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l out -d 'Where to write the endorsement (never overwritten)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from endorse" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
+complete -c payqr -n "__fish_payqr_using_subcommand anchor; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "list" -d 'List trusted keys'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and not __fish_seen_subcommand_from add list close bundle update revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-before -d 'Codes issued before this time are refused (default: no limit)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l not-after -d 'Codes issued after this time are refused (default: no limit)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from add" -l trust -r -F
@@ -95,6 +118,23 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from close" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l anchor -d 'The anchor\'s secret key (payqr anchor keygen)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l out -d 'Where to write the bundle (replaced atomically)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l valid-for -d 'How long receivers accept it' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l sequence -d 'Sequence number (default: one more than the last bundle made)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l cancellations -d 'Cancellations to include: JSON lines from `payqr cancel --json` (repeatable)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l endorsement -d 'Anchor endorsements to carry (payqr anchor endorse), oldest first' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l now -d 'The bundle\'s issue time (default: now)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l trust -d 'The trust list to sign (its last bundle\'s sequence is recorded in it)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l ledger -d 'Include the cancellations recorded in this ledger (repeatable)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from bundle" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -l anchor -d 'The anchor\'s public key (required for the first update)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -l trust -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l issuer -d 'Issuer id, when two issuers share a key id' -r
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l trust -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from revoke" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
@@ -103,27 +143,42 @@ complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subco
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "list" -d 'List trusted keys'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand trust; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust list of accepted issuers and keys' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger (read only; it must exist)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l allow-stale -d 'Judge even with an expired trust bundle (every verdict records it)'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l key -d 'The issuer\'s secret key (signs the cancellations)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l all-before -d 'Cancel every code of this key issued before this time' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l reason -d 'Why (shown by verify and redeem; 1-200 bytes)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l ledger -d 'The ledger the codes were issued in' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l tz -d 'Offset for --all-before without one (default: this machine\'s)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l json -d 'Print each signed cancellation as one JSON line'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l text -d 'A payload text, as a scanner gun types it' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust list of accepted issuers and keys' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l allow-stale -d 'Judge even with an expired trust bundle (every verdict records it)'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l issuer -d 'Issuer id, when codes of several issuers share the code id' -r
@@ -263,24 +318,30 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l json -d 'Summa
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l apply -d 'Mark matched codes redeemed in the ledger (safe to rerun)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key trust verify redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "verify" -d 'Check codes from images, a payload text, or stdin (one payload per line)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "cancel" -d 'Cancel codes: a signed record in the ledger; verify, redeem and reconcile refuse them'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "redeem" -d 'Verify codes and record their redemption in the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "notice" -d 'Print a code\'s notice (or QR image) again from the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "ledger" -d 'Inspect and repair the ledger of issued and redeemed codes'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "emv" -d 'Read EMV merchant-presented QR payloads (any scheme, not only payqr\'s)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "release" -d 'Sign a release file (SHA256SUMS) or check its signature'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "config" -d 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "generate-docs" -d 'Regenerate man pages and shell completions from this definition'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "issue" -d 'Sign payment codes: one from flags, or a batch from a CSV file'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "reconcile" -d 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "encrypt" -d 'Encrypt a clear secret key file in place under a new passphrase'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from anchor" -f -a "keygen" -d 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from anchor" -f -a "endorse" -d 'Endorse the next anchor (rotation): the current anchor signs its public key'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "add" -d 'Trust an issuer\'s public key (creates the trust list if needed)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "list" -d 'List trusted keys'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "close" -d 'Close a key\'s validity window (key rotation): codes it signed up to TIME stay valid, codes issued after TIME are refused'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "bundle" -d 'Sign the list (and cancelled codes) into a bundle with the anchor key'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "update" -d 'Replace the trust list with a signed bundle\'s, if it is newer and signed by the pinned anchor'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'

@@ -179,8 +179,13 @@ fn record<L: RedeemLedger + ?Sized>(
         .filter(|v| v.status == Status::Valid)
         .filter_map(|v| {
             let c = &v.code.as_ref()?.code;
-            Some(CodeKey::of(&c.issuer, c.code_id))
+            // The code, and its key's all-before cancellation if any.
+            Some([
+                CodeKey::of(&c.issuer, c.code_id),
+                crate::ledger::rule_key(&c.issuer, c.key_id),
+            ])
         })
+        .flatten()
         .collect();
     // A session even when nothing is valid: the ledger is checked (a
     // damaged or truncated ledger fails the group) and created if missing,
@@ -210,7 +215,12 @@ fn record<L: RedeemLedger + ?Sized>(
             in_group.clear();
         }
         let state = session.state();
-        if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
+        if state.redemption(&key).is_some()
+            || state.replaced_by(&key).is_some()
+            || state
+                .cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at)
+                .is_some()
+        {
             // Judged again with the ledger: the verdict names the earlier
             // redemption, or the code that replaced this one. Re-read from
             // the text: the profile (PQ1 or EMV) decides how the signature

@@ -104,7 +104,12 @@ fn keygen_encrypts_by_default_and_a_batch_unlocks_it_from_a_file() {
         &(p.join("\n") + "\n"),
     )
     .expect(0);
-    assert_eq!(v.stdout.lines().filter(|l| l.starts_with("VALID:")).count(), 22, "{}", v.stdout);
+    assert_eq!(
+        v.stdout.lines().filter(|l| l.starts_with("VALID:")).count(),
+        22,
+        "{}",
+        v.stdout
+    );
 }
 
 #[test]

@@ -201,7 +201,10 @@ fn softhsm_keygen_batch_of_10000_signed_in_the_token_all_verify() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(out.lines().filter(|l| l.starts_with("VALID:")).count(), 10_000);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("VALID:")).count(),
+        10_000
+    );
 }
 
 #[test]

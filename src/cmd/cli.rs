@@ -39,9 +39,11 @@ pub struct Cli {
 pub enum Command {
     Keygen(cmd::keygen::Args),
     Key(cmd::key::Args),
+    Anchor(cmd::anchor::Args),
     Trust(cmd::trust::Args),
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
+    Cancel(cmd::cancel::Args),
     Redeem(cmd::redeem::Args),
     Notice(cmd::notice::Args),
     Ledger(cmd::ledger::Args),

@@ -85,6 +85,7 @@ failure_from!(
     payqr::fs::clobber::ClobberError,
     payqr::fs::atomic::PathError,
     payqr::trust::TrustError,
+    payqr::trust::anchor::AnchorError,
     payqr::ledger::LedgerError,
     payqr::code::time::TimeError,
     payqr::code::FormatError,

@@ -131,17 +131,22 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 .collect();
             if json {
                 let v = json!({"ok": ok, "records": st.records, "issued": st.issued.len(),
-                    "redeemed": redeemed, "torn_tail": st.torn_tail,
+                    "redeemed": redeemed, "cancelled": st.cancelled.len(),
+                    "torn_tail": st.torn_tail,
                     "double_payments": twice_text, "losses": loss_text});
                 writeln!(out, "{v}")?;
             } else {
                 writeln!(
                     out,
-                    "{}: {} records, {} issued, {} redeemed; checksums and hash chain verified",
+                    "{}: {} records, {} issued, {} redeemed{}; checksums and hash chain verified",
                     ledger.display(),
                     st.records,
                     st.issued.len(),
-                    redeemed
+                    redeemed,
+                    match st.cancelled.len() {
+                        0 => String::new(),
+                        n => format!(", {n} cancellations"),
+                    }
                 )?;
                 for t in twice_text.iter().chain(&loss_text) {
                     writeln!(out, "{}: {t}", ledger.display())?;

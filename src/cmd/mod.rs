@@ -1,6 +1,8 @@
 //! The command line: the clap tree ([`cli`]), verdict printing ([`output`])
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod anchor;
+pub mod cancel;
 pub mod cli;
 mod common;
 pub mod config;
@@ -30,6 +32,8 @@ pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
         Command::Key(a) => key::run(a),
+        Command::Anchor(a) => anchor::run(a),
+        Command::Cancel(a) => cancel::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use payqr::code::time;
 use payqr::sanitize::for_terminal;
-use payqr::trust::TrustList;
+use payqr::trust::{Freshness, TrustList};
 use payqr::verify::scan;
 use payqr::verify::{Clock, Verdict};
 
@@ -44,6 +44,23 @@ pub struct CheckArgs {
     /// One JSON object per code.
     #[arg(long)]
     pub json: bool,
+    /// Age past which a trust list from a bundle is reported stale.
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub stale_after: String,
+    /// Judge even with an expired trust bundle (every verdict records it).
+    #[arg(long)]
+    pub allow_stale: bool,
+}
+
+/// What every verdict says about the trust list's freshness: set once by
+/// [`CheckArgs::resolve`], shown by [`describe`] and [`json_value`].
+static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new();
+
+#[derive(Debug, Clone)]
+struct TrustNote {
+    why: String,
+    /// Expired, and judged anyway because of --allow-stale.
+    allow_stale: bool,
 }
 
 /// [`CheckArgs`] parsed and loaded.
@@ -68,6 +85,35 @@ impl CheckArgs {
         };
         let inputs = Inputs::from_args(&self.images, self.text.clone())?;
         let trust = TrustList::load(&self.trust).map_err(CheckError::Trust)?;
+        let stale_after =
+            payqr::code::time::parse_duration(&self.stale_after).map_err(CheckError::StaleAfter)?;
+        // Freshness is about the wall clock, not --at: a list is as old as
+        // it is now, whatever time the codes are judged as of.
+        let note = match trust.freshness(payqr::code::time::now(), stale_after) {
+            Freshness::HandMade | Freshness::Fresh { .. } => None,
+            Freshness::Stale { why, .. } => Some(TrustNote {
+                why,
+                allow_stale: false,
+            }),
+            Freshness::Expired { expires_at } => {
+                let why = format!(
+                    "{}: trust bundle {} expired at {expires_at}",
+                    self.trust.display(),
+                    trust.bundle().map_or(0, |b| b.sequence)
+                );
+                if !self.allow_stale {
+                    return Err(CheckError::Expired(why));
+                }
+                Some(TrustNote {
+                    why: format!("{why}; judged anyway (--allow-stale)"),
+                    allow_stale: true,
+                })
+            }
+        };
+        if let Some(n) = &note {
+            eprintln!("payqr: warning: {}", for_terminal(&n.why));
+            let _ = TRUST_NOTE.set(n.clone());
+        }
         Ok(Check {
             inputs,
             trust,
@@ -88,6 +134,10 @@ pub enum CheckError {
     /// `--at` is not a time.
     At(time::TimeError),
     Trust(payqr::trust::TrustError),
+    /// `--stale-after` is not a duration.
+    StaleAfter(time::TimeError),
+    /// The trust bundle expired and `--allow-stale` was not given.
+    Expired(String),
 }
 
 impl From<CheckError> for Failure {
@@ -100,8 +150,18 @@ impl From<CheckError> for Failure {
             CheckError::Trust(e) => {
                 Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
             }
+            CheckError::StaleAfter(e) => Failure::new(format!("--stale-after: {e}")),
+            CheckError::Expired(why) => Failure::new(format!("{why}; nothing was judged")).hint(
+                "run payqr trust update with a fresh bundle, or give --allow-stale to judge with it anyway",
+            ),
         }
     }
+}
+
+/// The trust list's staleness, when it is stale or expired: shown with
+/// every verdict (and in JSON as trust_stale/trust_warning).
+pub fn trust_note() -> Option<String> {
+    TRUST_NOTE.get().map(|n| n.why.clone())
 }
 
 /// Where payloads come from.
@@ -320,6 +380,11 @@ pub fn json_value(source: &str, v: &Verdict) -> serde_json::Value {
     if let Some(r) = &v.redemption {
         m.insert("redeemed_at".into(), json!(time::format_utc(r.time)));
         m.insert("redeemed_txn".into(), json!(r.txn));
+    }
+    if let Some(n) = TRUST_NOTE.get() {
+        m.insert("trust_stale".into(), json!(true));
+        m.insert("trust_warning".into(), json!(n.why));
+        m.insert("allow_stale".into(), json!(n.allow_stale));
     }
     o
 }

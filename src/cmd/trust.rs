@@ -9,6 +9,7 @@ use serde_json::json;
 use payqr::fs::clobber;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
+use payqr::trust::anchor::{AnchorKey, AnchorPub, Endorsement};
 use payqr::trust::keys::{PublicKeyFile, is_key_file};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
@@ -76,6 +77,64 @@ backdate codes, so revoke a compromised key instead.")]
         #[arg(long, value_name = "OFFSET")]
         tz: Option<String>,
     },
+    /// Sign the list (and cancelled codes) into a bundle with the anchor key.
+    #[command(after_help = "\
+Example:
+  payqr trust bundle --anchor offline/anchor.key --trust trust.json --ledger ledger.jsonl \\
+      --valid-for 7d --out bundle-0042.pqt
+
+The bundle holds every key of the list with its window and revocation, the
+cancellations found in --ledger and --cancellations files (each checked
+against its issuer's key in the list), a sequence number one more than the
+last bundle made from this list (recorded in it), and its issue and expiry
+times.")]
+    Bundle {
+        /// The anchor's secret key (payqr anchor keygen).
+        #[arg(long, value_name = "ANCHOR.key")]
+        anchor: PathBuf,
+        /// The trust list to sign (its last bundle's sequence is recorded in it).
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+        /// Where to write the bundle (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// How long receivers accept it.
+        #[arg(long, value_name = "DURATION", default_value = "7d")]
+        valid_for: String,
+        /// Sequence number (default: one more than the last bundle made).
+        #[arg(long, value_name = "N")]
+        sequence: Option<u64>,
+        /// Cancellations to include: JSON lines from `payqr cancel --json` (repeatable).
+        #[arg(long, value_name = "FILE")]
+        cancellations: Vec<PathBuf>,
+        /// Include the cancellations recorded in this ledger (repeatable).
+        #[arg(long, value_name = "FILE")]
+        ledger: Vec<PathBuf>,
+        /// Anchor endorsements to carry (payqr anchor endorse), oldest first.
+        #[arg(long, value_name = "FILE")]
+        endorsement: Vec<PathBuf>,
+        /// The bundle's issue time (default: now).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Replace the trust list with a signed bundle's, if it is newer and signed by the pinned anchor.
+    #[command(after_help = "\
+Example:
+  payqr trust update bundle-0042.pqt --anchor anchor.pub --trust trust.json
+
+The first update pins --anchor (obtained out of band); later ones need no
+--anchor. Refused, with nothing written (exit 2): a bundle signed by another
+anchor, altered, expired, or whose sequence is not greater than the list's
+(rollback or replay). A bundle may rotate the anchor: the new one is pinned.")]
+    Update {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// The anchor's public key (required for the first update).
+        #[arg(long, value_name = "ANCHOR.pub")]
+        anchor: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+    },
     /// Revoke a key: every code it signed is refused from now on.
     #[command(after_help = "\
 Example:
@@ -139,8 +198,132 @@ pub fn run(a: Args) -> CmdResult {
                 for_terminal(&name)
             )?;
         }
+        Action::Bundle {
+            anchor,
+            trust,
+            out: path,
+            valid_for,
+            sequence,
+            cancellations,
+            ledger,
+            endorsement,
+            now: at,
+        } => {
+            let now = match at {
+                Some(t) => time_or_now(Some(&t), payqr::code::time::local_offset())?,
+                None => now,
+            };
+            let valid_for = payqr::code::time::parse_duration(&valid_for)?;
+            let mut ins: Vec<(&str, Option<&std::path::Path>)> =
+                vec![("--anchor", Some(&anchor)), ("--trust", Some(&trust))];
+            ins.extend(
+                cancellations
+                    .iter()
+                    .map(|p| ("--cancellations", Some(p.as_path()))),
+            );
+            ins.extend(ledger.iter().map(|p| ("--ledger", Some(p.as_path()))));
+            ins.extend(
+                endorsement
+                    .iter()
+                    .map(|p| ("--endorsement", Some(p.as_path()))),
+            );
+            super::check_outputs(&ins, &[("--out", Some(&path))])?;
+            let key = AnchorKey::load(&anchor)?;
+            let endorsements = endorsement
+                .iter()
+                .map(|p| Endorsement::load(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let list = TrustList::load(&trust)?;
+            let found = super::cancel::collect(&list, &cancellations, &ledger)?;
+            let (codes, rules) = (found.codes.len(), found.rules.len());
+            let seq = TrustList::make_bundle(
+                &trust,
+                &key,
+                now,
+                valid_for,
+                sequence,
+                endorsements,
+                found.rules,
+                found.codes,
+                |bytes| {
+                    payqr::fs::atomic::write_atomic(&path, bytes).map_err(|source| {
+                        payqr::trust::TrustError::Io {
+                            path: path.clone(),
+                            source,
+                        }
+                    })
+                },
+            )?;
+            writeln!(
+                out,
+                "bundle {} sequence {seq}: {} keys, {codes} cancelled codes, {rules} all-before cancellations, signed by anchor {}, expires {}",
+                path.display(),
+                list.entries().len(),
+                key.key_id,
+                payqr::code::time::format_utc(now.saturating_add(valid_for)),
+            )?;
+        }
+        Action::Update {
+            bundle,
+            anchor,
+            trust,
+        } => {
+            let mut ins = vec![("BUNDLE", Some(bundle.as_path()))];
+            ins.extend(anchor.as_deref().map(|a| ("--anchor", Some(a))));
+            super::check_outputs(&ins, &[("--trust", Some(&trust))])?;
+            let pinned = anchor.as_deref().map(AnchorPub::load).transpose()?;
+            let bytes = std::fs::read(&bundle)
+                .map_err(|e| Failure::new(format!("{}: {e}", bundle.display())))?;
+            let o = TrustList::update(&trust, &bundle, &bytes, pinned.as_ref(), now)?;
+            if let Some(old) = &o.rotated_from {
+                writeln!(out, "anchor rotated: {old} -> {} (now pinned)", o.anchor_id)?;
+            }
+            writeln!(
+                out,
+                "updated {} to bundle sequence {} (was {}): {} keys, {} cancelled codes, {} all-before cancellations; anchor {}; expires {}",
+                trust.display(),
+                o.sequence,
+                o.previous.map_or("none".to_string(), |p| p.to_string()),
+                o.keys,
+                o.cancelled,
+                o.rules,
+                o.anchor_id,
+                o.expires_at,
+            )?;
+        }
         Action::List { trust, json } => {
             let list = TrustList::load(&trust)?;
+            if let Some(b) = list.bundle() {
+                let age = match list.freshness(now, u64::MAX) {
+                    payqr::trust::Freshness::Expired { .. } => "EXPIRED".to_string(),
+                    payqr::trust::Freshness::Stale { why, .. } => why,
+                    payqr::trust::Freshness::Fresh { age } => payqr::code::time::humanize(age),
+                    payqr::trust::Freshness::HandMade => String::new(),
+                };
+                if json {
+                    let v = json!({
+                        "bundle": {
+                            "sequence": b.sequence, "issued_at": b.issued_at,
+                            "expires_at": b.expires_at, "age": age, "anchor_id": b.anchor_id,
+                            "anchor": b.anchor, "former_anchors": b.former_anchors,
+                            "received_at": b.received_at, "cancelled_codes": b.cancelled,
+                            "cancel_rules": list.cancel_rules().collect::<Vec<_>>(),
+                        }
+                    });
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "# bundle sequence {}, anchor {}, issued {} (age {age}), expires {}, {} cancelled codes, {} all-before cancellations",
+                        b.sequence,
+                        b.anchor_id,
+                        b.issued_at,
+                        b.expires_at,
+                        b.cancelled,
+                        list.cancel_rules().count(),
+                    )?;
+                }
+            }
             for e in list.entries() {
                 let m = &e.meta;
                 if json {

@@ -144,6 +144,9 @@ pub fn render(
         s.push_str(&l);
         s.push('\n');
     }
+    if let Some(note) = crate::cmd::output::trust_note() {
+        s.push_str(&format!("  [{}]\n", payqr::sanitize::for_terminal(&note)));
+    }
     s
 }
 

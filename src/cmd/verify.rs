@@ -20,11 +20,15 @@ Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile 
 Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
 differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
 not_yet_valid, already_redeemed, replaced (reissued: the reason names the code that
-replaces it; with --ledger), no_code. Without --ledger a valid code's payment
-status is not checked, and the verdict says so. The first line of each
-verdict is VALID or REFUSED and why (in colour on a terminal; none with
-NO_COLOR), then the facts; --json fields: docs/FORMAT.md section 8. Exit 0
-when every code is valid, 1 when any is not or stdin held no code, 2 when an input or the ledger could not be read
+replaces it; with --ledger), cancelled (by its issuer: payqr cancel, from the
+ledger or the trust bundle), no_code. A trust list from a bundle older than
+--stale-after is reported stale in every verdict; past its expiry verify
+refuses (exit 2) unless --allow-stale, which every verdict then records.
+Without --ledger a valid code's payment status is not checked, and the
+verdict says so. The first line of each verdict is VALID or REFUSED and why
+(in colour on a terminal; none with NO_COLOR), then the facts; --json fields:
+docs/FORMAT.md section 8. Exit 0 when every code is valid, 1 when any is not
+or stdin held no code, 2 when an input or the ledger could not be read
 (a missing ledger is an error: verify creates no file).")]
 pub struct Args {
     #[command(flatten)]
@@ -62,11 +66,18 @@ pub fn run(a: Args) -> CmdResult {
         if let (Some(ledger), Some(code), Some(text)) = (&ledger, &v.code, &item.text)
             && v.status == Status::Valid
         {
-            let key = CodeKey::of(&code.code.issuer, code.code.code_id);
+            let c = &code.code;
+            let key = CodeKey::of(&c.issuer, c.code_id);
+            let rule = payqr::ledger::rule_key(&c.issuer, c.key_id);
             let lock = ledger.lock_shared()?;
-            let state = ledger.lookup_codes(&lock, &[key])?;
+            let state = ledger.lookup_codes(&lock, &[key, rule])?;
             drop(lock);
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
+            if state.redemption(&key).is_some()
+                || state.replaced_by(&key).is_some()
+                || state
+                    .cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at)
+                    .is_some()
+            {
                 // Judged again with the ledger, so that the verdict names
                 // the redemption or the code that replaced this one (the
                 // text decides the profile).

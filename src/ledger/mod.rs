@@ -47,8 +47,8 @@ pub use error::LedgerError;
 pub use lock::LockGuard;
 pub use record::{Event, LedgerFormat, Record};
 pub use state::{
-    Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement, What,
-    issuer_tag,
+    Cancelled, Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement,
+    What, issuer_tag, rule_key,
 };
 
 pub struct Ledger {
@@ -260,6 +260,11 @@ impl Ledger {
                     }
                 }
                 What::Lost(_) => {}
+                What::Cancelled(_) => {
+                    if let Some(only) = state.only.as_mut() {
+                        only.insert(c.key);
+                    }
+                }
             }
             state.place(c)
         })?;
@@ -612,6 +617,7 @@ fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 /// other, without touching the state.
 #[derive(Default)]
 struct Probe {
+    cancelled: HashSet<CodeKey>,
     issued: HashSet<CodeKey>,
     redeemed: HashSet<CodeKey>,
     replaced: HashSet<CodeKey>,
@@ -621,6 +627,9 @@ impl Probe {
     fn check(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
         if r.event == Event::Lost {
             return Ok(());
+        }
+        if r.event == Event::Cancelled {
+            return self.check_cancel(state, r);
         }
         let id: CodeId = r.code_id.parse()?;
         let key = CodeKey::of(&r.issuer, id);
@@ -670,11 +679,75 @@ impl Probe {
                 if self.replaced.contains(&key) {
                     return Err(format!("code {id} is replaced in this same append"));
                 }
+                if let Some(c) = state.cancelled.get(&key) {
+                    return Err(format!(
+                        "code {id} was cancelled at {} ({}); it is not redeemed",
+                        c.time, c.reason
+                    ));
+                }
+                if self.cancelled.contains(&key) {
+                    return Err(format!("code {id} is cancelled in this same append"));
+                }
                 if state.redemption(&key).is_some() || !self.redeemed.insert(key) {
                     return Err(format!("code {id} is already redeemed"));
                 }
             }
-            Event::Lost => {}
+            Event::Lost | Event::Cancelled => {}
+        }
+        Ok(())
+    }
+
+    /// A cancellation: of a code this ledger issued (so a typo is caught)
+    /// and that is not paid, or of every code of a key before a time;
+    /// never twice.
+    fn check_cancel(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
+        let c = state::check(record::RawRecord::from(r.clone()))?;
+        let loaded = state.only.as_ref().is_none_or(|o| o.contains(&c.key));
+        if !loaded || state.refs_only {
+            return Err(format!("code {} was not loaded for this append", c.code_id));
+        }
+        let What::Cancelled(what) = &c.what else {
+            return Err("not a cancellation".into());
+        };
+        let name = match &what.before {
+            Some((_, b)) => format!("every code of key {} issued before {b}", what.key_id),
+            None => format!("code {}", c.code_id),
+        };
+        if let Some(prev) = state.cancelled.get(&c.key) {
+            return Err(format!(
+                "{name} is already cancelled (at {}: {})",
+                prev.time, prev.reason
+            ));
+        }
+        if !self.cancelled.insert(c.key) {
+            return Err(format!("{name} is cancelled twice in this append"));
+        }
+        if what.before.is_none() {
+            if !state.knows_code(&c.key) && !self.issued.contains(&c.key) {
+                return Err(format!(
+                    "code {} of {} was never issued in this ledger",
+                    c.code_id, c.issuer
+                ));
+            }
+            // Money already taken is refunded, not cancelled: a cancelled
+            // code that was paid would leave the payment unexplained.
+            if let Some(red) = state.redemption(&c.key) {
+                return Err(format!(
+                    "code {} is already redeemed (at {}{}); a paid code is not cancelled: refund it",
+                    c.code_id,
+                    crate::code::time::format_utc(red.time),
+                    red.txn
+                        .as_deref()
+                        .map(|t| format!(", txn {t}"))
+                        .unwrap_or_default()
+                ));
+            }
+            if self.redeemed.contains(&c.key) {
+                return Err(format!(
+                    "code {} is redeemed in this same append",
+                    c.code_id
+                ));
+            }
         }
         Ok(())
     }

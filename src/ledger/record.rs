@@ -32,6 +32,11 @@ pub enum Event {
     /// --record-loss`: no code; `txn` says how many records and bytes,
     /// and the hash the evidence expected (see docs/FORMAT.md §4).
     Lost,
+    /// A signed cancellation (`payqr cancel`): `key_id` signed it, `txn`
+    /// is the reason, `source` the signature; `code_id` the code, or empty
+    /// with `issued_at` the bound of an all-before cancellation (every
+    /// code of `key_id` issued before it). See docs/FORMAT.md §4.
+    Cancelled,
 }
 
 /// One ledger line. Issued records fill the code fields; redeemed records

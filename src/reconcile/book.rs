@@ -1,14 +1,14 @@
 //! The book: the issued codes of the ledger, indexed for matching
 //! settlement rows by code id and transaction id.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::code::CodeId;
 use crate::code::currency::Currency;
+use crate::code::{CodeId, KeyId};
 use crate::ledger::{
-    CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Redemption, What,
-    issuer_tag,
+    Cancelled, CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss,
+    Redemption, What, issuer_tag,
 };
 use crate::reconcile::settlement::{Payment, Settlement};
 
@@ -78,6 +78,9 @@ pub struct Book {
     pub(super) redeemed: HashMap<CodeKey, Redemption>,
     /// Codes replaced by a reissue → the code replacing them.
     pub(super) replaced: HashMap<CodeKey, CodeId>,
+    /// Issued codes (positions) their issuer cancelled, one by one or by
+    /// an all-before cancellation of their key.
+    cancelled: HashSet<u32>,
     /// Losses the ledger records (`lost` records): reported, so that a
     /// reconciliation never looks complete over records known missing.
     pub losses: Vec<Loss>,
@@ -121,9 +124,17 @@ impl Book {
         let mut book = Book::default();
         let mut failed = None;
         let mut replaced = HashMap::new();
+        // (position, key, issue time) of every code, for all-before
+        // cancellations, which may come after the codes they cancel.
+        let mut keyed: Vec<(u32, Option<KeyId>, u64)> = Vec::new();
         let mut state = ledger.load_each(lock, |c| {
             if let (What::Issued(f), None) = (&c.what, &failed) {
                 failed = book.push(c.code_id, &c.issuer, f).err();
+                keyed.push((
+                    book.codes.len().saturating_sub(1) as u32,
+                    f.key_id,
+                    f.issued_at,
+                ));
                 if let Some(old) = f.replaces {
                     replaced.insert(CodeKey { id: old, ..c.key }, c.code_id);
                 }
@@ -139,7 +150,45 @@ impl Book {
         book.replaced = replaced;
         book.losses = std::mem::take(&mut state.losses);
         book.seal();
+        book.cancel(&state.cancelled, keyed);
         Ok(book)
+    }
+
+    /// Notes which codes the ledger's cancellations cover.
+    fn cancel(
+        &mut self,
+        cancelled: &HashMap<CodeKey, Cancelled>,
+        keyed: Vec<(u32, Option<KeyId>, u64)>,
+    ) {
+        if cancelled.is_empty() {
+            return;
+        }
+        for i in 0..self.codes.len() as u32 {
+            if cancelled.contains_key(&self.key(i)) {
+                self.cancelled.insert(i);
+            }
+        }
+        let rules: Vec<(u64, KeyId, u64)> = cancelled
+            .iter()
+            .filter_map(|(k, c)| Some((k.issuer, c.key_id, c.before.as_ref()?.0)))
+            .collect();
+        if rules.is_empty() {
+            return;
+        }
+        for (i, kid, at) in keyed {
+            let tag = self.issuer_tags[self.codes[i as usize].issuer as usize];
+            if rules
+                .iter()
+                .any(|&(t, k, before)| t == tag && Some(k) == kid && at < before)
+            {
+                self.cancelled.insert(i);
+            }
+        }
+    }
+
+    /// Whether issued code `i` was cancelled by its issuer.
+    pub fn is_cancelled(&self, i: u32) -> bool {
+        self.cancelled.contains(&i)
     }
 
     /// The book of a state loaded in full.
@@ -156,6 +205,7 @@ impl Book {
                 expires_at: c.expires_at,
                 payload_sha256: None,
                 replaces: c.replaces,
+                key_id: c.key_id,
             };
             book.push(c.code_id, &c.issuer, &f)?;
         }
@@ -163,6 +213,10 @@ impl Book {
         book.replaced = state.replaced.iter().map(|(k, r)| (*k, r.by)).collect();
         book.losses = state.losses.clone();
         book.seal();
+        let keyed = (0..)
+            .zip(&state.issued)
+            .map(|(i, c)| (i, c.key_id, c.issued_at));
+        book.cancel(&state.cancelled, keyed.collect());
         Ok(book)
     }
 

@@ -28,6 +28,7 @@ pub fn reconcile<'a>(
             let (status, note) = match found.as_deref() {
                 None => (Status::Unknown, Note::NotCodeId),
                 Some([]) => (Status::Unknown, Note::NotIssued),
+                Some([c]) if book.is_cancelled(*c) => (Status::Cancelled, Note::Cancelled),
                 Some([c]) => match book.replaced_by(*c) {
                     Some(by) => (Status::Replaced, Note::ReplacedBy(by)),
                     None => (Status::Unknown, Note::None),
@@ -110,7 +111,7 @@ pub fn reconcile<'a>(
     // How many rows name each code (repeats aside), up to 255.
     // A payment to a replaced code keeps its status: it is no part of
     // the code's payment (nor of its successor's).
-    let settled = |s: Status| matches!(s, Status::Repeated | Status::Replaced);
+    let settled = |s: Status| matches!(s, Status::Repeated | Status::Replaced | Status::Cancelled);
     let mut count = vec![0u8; book.len()];
     for row in &rows {
         if let (Some(c), false) = (row.code, settled(row.status)) {
@@ -157,7 +158,10 @@ pub fn reconcile<'a>(
         let code = &book.codes[i];
         let redemption = book.redemption(&book.key(i as u32));
         // A replaced code is not owed: its successor is (and is listed).
-        if redemption.is_none() && book.replaced_by(i as u32).is_some() {
+        // Nor is a cancelled one.
+        if redemption.is_none()
+            && (book.replaced_by(i as u32).is_some() || book.is_cancelled(i as u32))
+        {
             continue;
         }
         let (status, note) = match redemption {

@@ -279,6 +279,7 @@ impl<'a> Report<'a> {
             Note::ExpiredAgo(s) => format!("expired {} ago", time::humanize(*s)),
             Note::ExpiresIn(s) => format!("expires in {}", time::humanize(*s)),
             Note::ReplacedBy(by) => format!("the code was replaced by code {by} (reissued)"),
+            Note::Cancelled => "the code was cancelled by its issuer (payqr cancel)".to_string(),
             Note::Ambiguous(n) => format!("code id issued by {n} issuers in the ledger"),
         };
         let code_id = match (code, payment) {

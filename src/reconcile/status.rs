@@ -33,10 +33,13 @@ pub enum Status {
     /// (code ids are unique per issuer only): which code was paid cannot
     /// be told from the row.
     Ambiguous,
+    /// A payment to a code its issuer cancelled (`payqr cancel`): never
+    /// a match, whatever the amount.
+    Cancelled,
 }
 
 impl Status {
-    pub const ALL: [Status; 14] = [
+    pub const ALL: [Status; 15] = [
         Status::Matched,
         Status::AmountMismatch,
         Status::CurrencyMismatch,
@@ -51,6 +54,7 @@ impl Status {
         Status::RedeemedElsewhere,
         Status::Replaced,
         Status::Ambiguous,
+        Status::Cancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +73,7 @@ impl Status {
             Status::RedeemedElsewhere => "redeemed_elsewhere",
             Status::Replaced => "replaced",
             Status::Ambiguous => "ambiguous",
+            Status::Cancelled => "cancelled",
         }
     }
 
@@ -183,6 +188,8 @@ pub enum Note {
     ReplacedBy(CodeId),
     /// Issued by this many issuers.
     Ambiguous(u32),
+    /// Cancelled by its issuer.
+    Cancelled,
 }
 
 /// One line of the report.
