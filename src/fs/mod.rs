@@ -13,5 +13,8 @@ pub mod clobber;
 pub mod durable;
 pub mod lock;
 pub mod platform;
+// Win32 security calls (access lists of secret key files) are FFI:
+// unsafe is allowed in that one module, each block beside its call.
 #[cfg(windows)]
+#[allow(unsafe_code)]
 pub mod winacl;
