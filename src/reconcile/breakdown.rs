@@ -74,7 +74,7 @@ impl<'a> Report<'a> {
         // 86,400) and named once per group at the end: formatting a date
         // string per row was ~7 % of a reconcile's instructions. Each group
         // keeps one of its times to name it with.
-        let mut days: BTreeMap<(Option<i128>, Option<&str>), (Option<u64>, Sums)> = BTreeMap::new();
+        let mut days: DayGroups = BTreeMap::new();
         for row in &self.rows {
             let Source::Settlement { file, .. } = row.source else {
                 continue;
@@ -153,14 +153,14 @@ fn day_number(t: u64, tz: FixedOffset) -> i128 {
     (i128::from(t) + i128::from(tz.local_minus_utc())).div_euclid(86_400)
 }
 
+/// (day number in `tz`, currency code) → (one time of the group, its sums).
+type DayGroups<'c> = BTreeMap<(Option<i128>, Option<&'c str>), (Option<u64>, Sums)>;
+
 /// The day groups under their names `YYYY-MM-DD` in `tz` (`-` without a
 /// time), sorted by name. Groups whose names coincide (times past what the
 /// calendar holds all name its last day) are merged, as when rows were
 /// keyed by name.
-fn by_day_names<'c>(
-    days: BTreeMap<(Option<i128>, Option<&'c str>), (Option<u64>, Sums)>,
-    tz: FixedOffset,
-) -> BTreeMap<(String, Option<&'c str>), Sums> {
+fn by_day_names(days: DayGroups<'_>, tz: FixedOffset) -> BTreeMap<(String, Option<&str>), Sums> {
     let mut named: BTreeMap<(String, Option<&str>), Sums> = BTreeMap::new();
     for ((_, currency), (time, s)) in days {
         let name = time.map_or_else(
