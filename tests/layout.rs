@@ -31,12 +31,20 @@ const MAX_LINES: usize = 700;
 /// Library files allowed past [`MAX_LINES`], each with the reason.
 const LONG_FILES: &[(&str, &str)] = &[
     (
-        "issue/issuance.rs",
-        "src/issue/ is being reworked by the library entry points for issuing; split there",
+        "ledger/index.rs",
+        "grew with the cancellations' index entries (PAYQRIX3, issue 15); split next",
     ),
     (
-        "issue/render/encoder.rs",
-        "src/issue/ is being reworked by the library entry points for issuing; split there",
+        "ledger/mod.rs",
+        "grew with cancellations and the payload of issued records (issues 15, 17); split next",
+    ),
+    (
+        "ledger/state.rs",
+        "grew with cancellation state and all-before rules (issue 15); split next",
+    ),
+    (
+        "trust/keys.rs",
+        "grew with encrypted and token keys (issue 15); its tests move out next",
     ),
 ];
 

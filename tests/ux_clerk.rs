@@ -18,6 +18,7 @@ fn keygen_creates_the_missing_key_folder_owner_only() {
             "BJ",
             "--out",
             "keys/bj-2026",
+            "--unencrypted",
         ],
     )
     .expect(0);

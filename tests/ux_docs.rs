@@ -71,6 +71,10 @@ fn subcommands(path: &[&str]) -> Vec<Vec<String>> {
             if l.is_empty() || !l.starts_with("  ") {
                 break;
             }
+            // A description wrapped onto the next line, not a subcommand.
+            if l.starts_with("   ") {
+                continue;
+            }
             let name = l.split_whitespace().next().unwrap();
             if name == "help" {
                 continue;

@@ -9,7 +9,7 @@ use payqr::trust::keys::{IssuerKey, KeyError};
 use super::unlock::{UnlockArgs, key_failure};
 use super::{CmdResult, Failure, Outcome};
 
-/// Create an issuer's signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub).
+/// Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
 Examples:
