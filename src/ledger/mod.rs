@@ -30,8 +30,8 @@ mod error;
 mod index;
 mod line;
 mod lock;
-pub mod payload;
 mod loss;
+pub mod payload;
 mod record;
 mod state;
 
