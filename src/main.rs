@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use crate::cmd::{Failure, Outcome};
 
 fn main() -> ExitCode {
-    let result = cmd::config::parse_cli().and_then(cmd::run);
+    let result = cmd::parse_cli().and_then(cmd::run);
     // Flush before deciding: a closed pipe (`payqr verify ... | head`) is
     // the reader's choice, not an error, and gets no message.
     let flushed = std::io::stdout().flush();

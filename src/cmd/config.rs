@@ -18,10 +18,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::{CommandFactory, FromArgMatches};
-
 use super::{CmdResult, Failure, Outcome};
-use crate::cmd::cli::Cli;
 
 /// Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults.
 #[derive(clap::Args, Debug)]
@@ -231,8 +228,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
 /// The command tree with each setting's environment variable attached
 /// (shown in --help and the man pages) and, when a file gives a value,
 /// that value as the default (so a flag and the variable still win).
-pub fn command(file: &FileValues) -> clap::Command {
-    apply(Cli::command(), file)
+/// `cli` is the bare tree (`Cli::command()`), built by the caller so that
+/// this module never names `cli.rs`, which names this one for `Args`.
+pub fn command(cli: clap::Command, file: &FileValues) -> clap::Command {
+    apply(cli, file)
 }
 
 fn apply(mut cmd: clap::Command, file: &FileValues) -> clap::Command {
@@ -260,13 +259,12 @@ fn apply(mut cmd: clap::Command, file: &FileValues) -> clap::Command {
     cmd
 }
 
-/// Parses the command line with the defaults of the environment and the
-/// config file in place.
-pub fn parse_cli() -> Result<Cli, Failure> {
+/// Matches the command line against `cli` (the bare tree) with the
+/// defaults of the environment and the config file in place.
+pub fn matches(cli: clap::Command) -> Result<clap::ArgMatches, Failure> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let file = load(config_flag(&args).as_deref())?;
-    let matches = command(&file).get_matches_from(args);
-    Ok(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
+    Ok(command(cli, &file).get_matches_from(args))
 }
 
 /// `payqr config show`.

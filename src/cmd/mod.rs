@@ -25,8 +25,17 @@ pub mod unlock;
 pub mod verdict;
 pub mod verify;
 
+use clap::{CommandFactory, FromArgMatches};
+
 use crate::cmd::cli::{Cli, Command};
 pub use common::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
+
+/// Parses the command line with the defaults of the environment and the
+/// config file in place.
+pub fn parse_cli() -> Result<Cli, Failure> {
+    let matches = config::matches(Cli::command())?;
+    Ok(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
+}
 
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
@@ -46,6 +55,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Config(a) => config::run(a, cli.config.as_deref()),
         // With the environment variables attached, never a machine's config
         // file: the docs must not depend on who generates them.
-        Command::GenerateDocs(a) => gendocs::run(a, config::command(&Default::default())),
+        Command::GenerateDocs(a) => {
+            gendocs::run(a, config::command(Cli::command(), &Default::default()))
+        }
     }
 }

@@ -52,16 +52,7 @@ pub struct CheckArgs {
     pub allow_stale: bool,
 }
 
-/// What every verdict says about the trust list's freshness: set once by
-/// [`CheckArgs::resolve`], shown by [`describe`] and [`json_value`].
-static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new();
-
-#[derive(Debug, Clone)]
-struct TrustNote {
-    why: String,
-    /// Expired, and judged anyway because of --allow-stale.
-    allow_stale: bool,
-}
+use crate::cmd::verdict::{TRUST_NOTE, TrustNote};
 
 /// [`CheckArgs`] parsed and loaded.
 pub struct Check {
@@ -156,12 +147,6 @@ impl From<CheckError> for Failure {
             ),
         }
     }
-}
-
-/// The trust list's staleness, when it is stale or expired: shown with
-/// every verdict (and in JSON as trust_stale/trust_warning).
-pub fn trust_note() -> Option<String> {
-    TRUST_NOTE.get().map(|n| n.why.clone())
 }
 
 /// Where payloads come from.

@@ -3,6 +3,18 @@
 //! colour on a terminal, then the facts, indented. Every user-facing word
 //! of it lives here, so a translation has one place to look.
 
+/// What every verdict says about the trust list's freshness: set once when
+/// the trust list is loaded (output::CheckArgs::resolve), shown by
+/// [`render`] and in JSON.
+pub static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new();
+
+#[derive(Debug, Clone)]
+pub struct TrustNote {
+    pub why: String,
+    /// Expired, and judged anyway because of --allow-stale.
+    pub allow_stale: bool,
+}
+
 use std::io::IsTerminal;
 
 use chrono::FixedOffset;
@@ -144,7 +156,7 @@ pub fn render(
         s.push_str(&l);
         s.push('\n');
     }
-    if let Some(note) = crate::cmd::output::trust_note() {
+    if let Some(note) = TRUST_NOTE.get().map(|n| n.why.clone()) {
         s.push_str(&format!("  [{}]\n", payqr::sanitize::for_terminal(&note)));
     }
     s

@@ -15,6 +15,7 @@ pub mod issuance;
 pub mod notice;
 pub mod render;
 pub mod request;
+pub mod row;
 pub mod run;
 pub mod single;
 

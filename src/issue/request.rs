@@ -8,7 +8,7 @@ use chrono::FixedOffset;
 use crate::code;
 use crate::code::currency::Currency;
 use crate::code::time;
-use crate::issue::batch::{BatchRow, Defaults};
+use crate::issue::row::{BatchRow, Defaults};
 
 /// The fields of one code as given (CSV cells or flags). `None`, an empty
 /// or all-blank value falls back to the [`Defaults`]; values are trimmed.
