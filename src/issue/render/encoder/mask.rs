@@ -3,22 +3,8 @@
 //! [`super`] says why), and the module-by-module definition it is tested
 //! against.
 
-use super::*;
-
-/// Row and column bit sets of the modules for which `f(x, y)` holds.
-pub(super) fn bit_sets(w: usize, f: impl Fn(usize, usize) -> bool) -> (Vec<u128>, Vec<u128>) {
-    let mut rows = vec![0u128; w];
-    let mut cols = vec![0u128; w];
-    for (y, row) in rows.iter_mut().enumerate() {
-        for (x, col) in cols.iter_mut().enumerate() {
-            if f(x, y) {
-                *row |= 1 << (x + MARGIN);
-                *col |= 1 << (y + MARGIN);
-            }
-        }
-    }
-    (rows, cols)
-}
+use super::template::{MARGIN, Template, format_word, mask_bit};
+use crate::issue::render::EcLevel;
 
 // ---------------------------------------------------------------------------
 // Placement, masking and penalty: bit sets.

@@ -26,11 +26,6 @@ use std::sync::OnceLock;
 
 use super::{EcLevel, Symbol};
 
-/// Light modules kept around each row/column bit set, so the finder-pattern
-/// rule's "4 light modules beside it" can look past the symbol's edge
-/// without shifting bits out.
-const MARGIN: usize = 4;
-
 /// Widest symbol whose rows and columns fit a `u128` with margins.
 const FAST_MAX_WIDTH: usize = 128 - 2 * MARGIN;
 
@@ -139,17 +134,6 @@ fn level_index(ec: EcLevel) -> usize {
         EcLevel::M => 1,
         EcLevel::Q => 2,
         EcLevel::H => 3,
-    }
-}
-
-/// The two bits the format information gives the level (not in L-M-Q-H
-/// order: L = 01, M = 00, Q = 11, H = 10).
-fn level_format_bits(ec: EcLevel) -> u32 {
-    match ec {
-        EcLevel::L => 1,
-        EcLevel::M => 0,
-        EcLevel::Q => 3,
-        EcLevel::H => 2,
     }
 }
 
@@ -364,46 +348,9 @@ fn add_ec_and_interleave(data: &[u8], version: u8, ec: EcLevel) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // Per-version template: function patterns and data module order.
 
-struct Template {
-    width: usize,
-    /// Row-major: which modules are function patterns (format area
-    /// included), and the colours of those patterns (format area light).
-    function: Vec<bool>,
-    function_dark: Vec<bool>,
-    /// Data modules (x, y) in placement order: two-column zigzag from the
-    /// bottom-right corner, skipping the vertical timing pattern.
-    order: Vec<(u8, u8)>,
-    /// The 30 format-information modules: (x, y, bit of the 15-bit word).
-    format_cells: Vec<(u8, u8, u8)>,
-    /// Bit sets (only for widths up to FAST_MAX_WIDTH, else empty): the
-    /// function patterns by row and by column, and for each mask the data
-    /// modules it inverts, by row and by column. Bit `x + MARGIN` of row
-    /// `y` is module (x, y).
-    function_rows: Vec<u128>,
-    function_cols: Vec<u128>,
-    mask_rows: [Vec<u128>; 8],
-    mask_cols: [Vec<u128>; 8],
-}
-
 fn template(version: u8) -> &'static Template {
     static TEMPLATES: [OnceLock<Template>; 40] = [const { OnceLock::new() }; 40];
     TEMPLATES[version as usize - 1].get_or_init(|| Template::build(version))
-}
-
-/// Whether mask `m` inverts the module at column `x`, row `y`.
-// Written as the specification's table 10 gives them.
-#[allow(clippy::manual_is_multiple_of)]
-fn mask_bit(m: u8, x: usize, y: usize) -> bool {
-    match m {
-        0 => (x + y) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (x + y) % 3 == 0,
-        4 => (x / 3 + y / 2) % 2 == 0,
-        5 => x * y % 2 + x * y % 3 == 0,
-        6 => (x * y % 2 + x * y % 3) % 2 == 0,
-        _ => ((x + y) % 2 + x * y % 3) % 2 == 0,
-    }
 }
 
 /// Centre coordinates of the alignment patterns (both axes).
@@ -423,16 +370,6 @@ fn alignment_positions(version: u8) -> Vec<usize> {
     pos.push(6);
     pos.reverse();
     pos
-}
-
-/// The 15-bit format information word for a level and mask.
-fn format_word(ec: EcLevel, mask: u8) -> u32 {
-    let data = level_format_bits(ec) << 3 | u32::from(mask);
-    let mut rem = data;
-    for _ in 0..10 {
-        rem = (rem << 1) ^ ((rem >> 9) * 0x537);
-    }
-    (data << 10 | rem) ^ 0x5412
 }
 
 impl Template {
@@ -566,8 +503,10 @@ impl Template {
 }
 
 mod mask;
+mod template;
 
-use mask::{bit_sets, place_and_mask_fast, place_and_mask_reference};
+use mask::{place_and_mask_fast, place_and_mask_reference};
+use template::{MARGIN, Template, bit_sets, mask_bit};
 
 #[cfg(test)]
 mod tests;
