@@ -26,7 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work on an existing secret key file (encrypt a clear one)')
             [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')
@@ -541,7 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;help' {
-            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)')
+            [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub')
             [CompletionResult]::new('key', 'key', [CompletionResultType]::ParameterValue, 'Work on an existing secret key file (encrypt a clear one)')
             [CompletionResult]::new('anchor', 'anchor', [CompletionResultType]::ParameterValue, 'Trust-anchor keys: the offline key that signs trust bundles')
             [CompletionResult]::new('trust', 'trust', [CompletionResultType]::ParameterValue, 'Manage the trust list: which issuers and keys are accepted')

@@ -23,7 +23,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+            cand keygen 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub'
             cand key 'Work on an existing secret key file (encrypt a clear one)'
             cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'
@@ -478,7 +478,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;help'= {
-            cand keygen 'Create an issuer''s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+            cand keygen 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub'
             cand key 'Work on an existing secret key file (encrypt a clear one)'
             cand anchor 'Trust-anchor keys: the offline key that signs trust bundles'
             cand trust 'Manage the trust list: which issuers and keys are accepted'

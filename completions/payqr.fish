@@ -27,7 +27,7 @@ end
 complete -c payqr -n "__fish_payqr_needs_command" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_needs_command" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_needs_command" -f -a "keygen" -d 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
 complete -c payqr -n "__fish_payqr_needs_command" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
@@ -318,7 +318,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l json -d 'Summa
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l apply -d 'Mark matched codes redeemed in the ledger (safe to rerun)'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer\'s signing key (PREFIX.key, mode 0600, encrypted) and public key (PREFIX.pub)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "keygen" -d 'Create an issuer key pair: PREFIX.key (0600, encrypted) and PREFIX.pub'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "key" -d 'Work on an existing secret key file (encrypt a clear one)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "anchor" -d 'Trust-anchor keys: the offline key that signs trust bundles'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and not __fish_seen_subcommand_from keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help" -f -a "trust" -d 'Manage the trust list: which issuers and keys are accepted'
