@@ -25,6 +25,7 @@ fn chinese_names_come_back_as_utf8() {
             name,
             "--out",
             "缴费",
+            "--unencrypted",
         ],
     )
     .expect(0);
