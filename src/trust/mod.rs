@@ -395,13 +395,9 @@ impl TrustList {
         Ok(self.entries.last().expect("just pushed"))
     }
 
-    /// Revokes a key by id (and issuer, when the id is ambiguous).
-    pub fn revoke(
-        &mut self,
-        key_id: &str,
-        issuer: Option<&str>,
-        now: u64,
-    ) -> Result<&Entry, TrustError> {
+    /// The one entry with this key id (and issuer, when given), with the id
+    /// as normalized: none or several is an error naming the id.
+    fn find_one(&self, key_id: &str, issuer: Option<&str>) -> Result<(usize, String), TrustError> {
         let key_id = key_id.trim().to_ascii_lowercase();
         let matches: Vec<usize> = (0..self.entries.len())
             .filter(|&i| {
@@ -409,11 +405,21 @@ impl TrustList {
                 m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
             })
             .collect();
-        let i = match matches.as_slice() {
-            [] => return Err(TrustError::NoSuchKey(key_id)),
-            [i] => *i,
-            _ => return Err(TrustError::Ambiguous(key_id)),
-        };
+        match matches.as_slice() {
+            [] => Err(TrustError::NoSuchKey(key_id)),
+            [i] => Ok((*i, key_id)),
+            _ => Err(TrustError::Ambiguous(key_id)),
+        }
+    }
+
+    /// Revokes a key by id (and issuer, when the id is ambiguous).
+    pub fn revoke(
+        &mut self,
+        key_id: &str,
+        issuer: Option<&str>,
+        now: u64,
+    ) -> Result<&Entry, TrustError> {
+        let (i, key_id) = self.find_one(key_id, issuer)?;
         let e = &mut self.entries[i];
         if e.revoked_at.is_some() {
             return Err(TrustError::AlreadyRevoked(key_id));
@@ -431,18 +437,7 @@ impl TrustList {
         issuer: Option<&str>,
         not_after: u64,
     ) -> Result<&Entry, TrustError> {
-        let key_id = key_id.trim().to_ascii_lowercase();
-        let matches: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| {
-                let m = &self.entries[i].meta;
-                m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
-            })
-            .collect();
-        let i = match matches.as_slice() {
-            [] => return Err(TrustError::NoSuchKey(key_id)),
-            [i] => *i,
-            _ => return Err(TrustError::Ambiguous(key_id)),
-        };
+        let (i, key_id) = self.find_one(key_id, issuer)?;
         let e = &mut self.entries[i];
         if let Some(na) = e.not_after
             && na <= not_after
