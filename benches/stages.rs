@@ -159,6 +159,7 @@ fn main() {
     let style = payqr::issue::notice::NoticeStyle {
         issuer_name: key.name.clone(),
         tz,
+        lang: Default::default(),
     };
     report(
         "notice SVG encode (A6)",

@@ -89,6 +89,7 @@
 pub mod code;
 pub mod emv;
 pub mod fs;
+pub mod i18n;
 pub mod input;
 pub mod issue;
 pub mod ledger;

@@ -32,13 +32,15 @@ fn main() -> ExitCode {
 /// Prints a failure. Messages name files and quote input (CSV cells,
 /// settlement rows): all of it goes through the one sanitizer.
 fn report(f: &Failure) {
+    use payqr::i18n::cli::{error_line, hint_line};
     use payqr::sanitize::for_terminal;
+    let lang = cmd::lang();
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "payqr: error: {}", for_terminal(&f.message));
+    let _ = writeln!(err, "{}", error_line(lang, &for_terminal(&f.message)));
     for line in &f.details {
         let _ = writeln!(err, "  {}", for_terminal(line));
     }
     if let Some(hint) = &f.hint {
-        let _ = writeln!(err, "payqr: hint: {}", for_terminal(hint));
+        let _ = writeln!(err, "{}", hint_line(lang, &for_terminal(hint)));
     }
 }

@@ -33,6 +33,11 @@ pub struct Cli {
     /// PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
+    /// Language of verdicts, messages, notices and the HTML report: en or
+    /// zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale:
+    /// LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English.
+    #[arg(long, global = true, value_name = "LANG", ignore_case = true, value_parser = crate::cmd::flags::lang())]
+    pub lang: Option<payqr::i18n::Lang>,
 }
 
 #[derive(Subcommand, Debug)]

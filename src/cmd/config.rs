@@ -1,10 +1,11 @@
-//! Defaults for `--trust`, `--ledger` and `--tz` from the environment and
+//! Defaults for `--trust`, `--ledger`, `--tz` and `--lang` from the environment and
 //! a `payqr.toml`, so a counter does not repeat them on every call, and
 //! `payqr config show` to see what is in effect and why.
 //!
 //! Precedence, per setting: the flag, then the environment variable
-//! (`PAYQR_TRUST`, `PAYQR_LEDGER`, `PAYQR_TZ`), then the config file, then
-//! the built-in default. The file is the one named by `--config FILE`, else
+//! (`PAYQR_TRUST`, `PAYQR_LEDGER`, `PAYQR_TZ`, `PAYQR_LANG`), then the
+//! config file, then the built-in default (for `--lang`: the locale, see
+//! [`crate::cmd::lang`]). The file is the one named by `--config FILE`, else
 //! by `PAYQR_CONFIG`, else `payqr.toml` in the user config folder
 //! (`$XDG_CONFIG_HOME/payqr/`, `~/.config/payqr/`; `%APPDATA%\payqr\` on
 //! Windows) if it exists. A file named by `--config` or `PAYQR_CONFIG`
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults.
+/// Show the settings in effect: `--trust`, `--ledger`, `--tz`, `--lang` defaults.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     #[command(subcommand)]
@@ -40,8 +41,10 @@ on Windows):
   trust = \"/srv/payqr/trust.json\"
   ledger = \"/srv/payqr/ledger.jsonl\"
   tz = \"+08:00\"
+  lang = \"zh-CN\"
 Paths are relative to the file's folder. Precedence: flag > environment
-(PAYQR_TRUST, PAYQR_LEDGER, PAYQR_TZ) > file > built-in.")]
+(PAYQR_TRUST, PAYQR_LEDGER, PAYQR_TZ, PAYQR_LANG) > file > built-in (for
+lang: the locale, LC_ALL > LC_MESSAGES > LANG, else en).")]
     Show,
 }
 
@@ -56,7 +59,7 @@ pub struct Setting {
     pub builtin: &'static str,
 }
 
-pub const SETTINGS: [Setting; 3] = [
+pub const SETTINGS: [Setting; 4] = [
     Setting {
         key: "trust",
         env: "PAYQR_TRUST",
@@ -74,6 +77,12 @@ pub const SETTINGS: [Setting; 3] = [
         env: "PAYQR_TZ",
         is_path: false,
         builtin: "this machine's offset (reconcile: +08:00 for WeChat/Alipay bills, UTC for other files' naive times)",
+    },
+    Setting {
+        key: "lang",
+        env: "PAYQR_LANG",
+        is_path: false,
+        builtin: "the locale (LC_ALL, else LC_MESSAGES, else LANG: zh_CN.* is zh-CN), else en",
     },
 ];
 
@@ -211,6 +220,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         }
         if value.is_empty() {
             return Err(bad(&format!("{k}: empty value")));
+        }
+        if setting.key == "lang" && payqr::i18n::Lang::parse(value).is_none() {
+            return Err(bad(&format!(
+                "lang: unknown language {value:?} (en, zh-CN)"
+            )));
         }
         if out.iter().any(|(key, _)| *key == setting.key) {
             return Err(bad(&format!("{k} given twice")));

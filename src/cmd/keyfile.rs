@@ -5,23 +5,18 @@ use std::path::Path;
 
 use super::Failure;
 
-/// Words shown to the user, in one place.
-pub mod text {
-    pub const IS_PUBLIC: &str =
-        "is a public key (PREFIX.pub): --key takes the secret key file, PREFIX.key";
-    pub const IS_PUBLIC_HINT: &str =
-        "the .pub goes to verifiers (payqr trust add); sign with the .key beside it";
-}
-
 /// A public key file given where the secret key belongs: say so, and name
 /// the secret half (instead of "chmod 600" and a missing field).
 pub fn refuse_public(path: &Path) -> Result<(), Failure> {
     if is_public_key_file(path) {
-        let mut hint = text::IS_PUBLIC_HINT.to_string();
-        if path.extension().is_some_and(|e| e == "pub") {
-            hint = format!("{hint}: {}", path.with_extension("key").display());
-        }
-        return Err(Failure::new(format!("{}: {}", path.display(), text::IS_PUBLIC)).hint(hint));
+        use payqr::i18n::cli as msg;
+        let lang = super::lang();
+        let hint = if path.extension().is_some_and(|e| e == "pub") {
+            msg::is_public_key_hint_at(lang, &path.with_extension("key").display())
+        } else {
+            msg::is_public_key_hint(lang)
+        };
+        return Err(Failure::new(msg::is_public_key(lang, &path.display())).hint(hint));
     }
     Ok(())
 }

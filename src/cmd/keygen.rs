@@ -55,10 +55,16 @@ pub struct Args {
 
 fn exists_hint(e: KeyError) -> Failure {
     match e {
-        KeyError::Exists(_) => Failure::new(e)
-            .hint("a key is never overwritten by accident: choose another --out or add --force"),
+        KeyError::Exists(_) => {
+            Failure::new(e).hint(payqr::i18n::cli::key_exists_hint(super::lang()))
+        }
         e => key_failure(e),
     }
+}
+
+/// An issuer id or name the key cannot carry.
+fn bad_issuer(e: KeyError) -> Failure {
+    Failure::new(e).hint(payqr::i18n::cli::issuer_id_hint(super::lang()))
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -67,8 +73,7 @@ pub fn run(a: Args) -> CmdResult {
     if let (Some(module), Some(token)) = (&a.pkcs11, &a.token) {
         return run_token(&a, module, token, now);
     }
-    let key = IssuerKey::generate(&a.issuer, &a.name, now)
-        .map_err(|e| Failure::new(e).hint("issuer ids look like bj-traffic or sh-water.bills"))?;
+    let key = IssuerKey::generate(&a.issuer, &a.name, now).map_err(bad_issuer)?;
     if let Some(dir) = super::keyfile::make_key_dir(&a.out)? {
         eprintln!("payqr: note: created folder {} (owner only)", dir.display());
     }
@@ -101,8 +106,7 @@ pub fn run(a: Args) -> CmdResult {
 
 fn run_token(a: &Args, module: &std::path::Path, token: &str, now: u64) -> CmdResult {
     // Check the names before making anything in the token.
-    IssuerKey::from_seed(&a.issuer, &a.name, [1; 32], now)
-        .map_err(|e| Failure::new(e).hint("issuer ids look like bj-traffic or sh-water.bills"))?;
+    IssuerKey::from_seed(&a.issuer, &a.name, [1; 32], now).map_err(bad_issuer)?;
     let label = match &a.key_label {
         Some(l) => l.clone(),
         None => a
@@ -116,7 +120,7 @@ fn run_token(a: &Args, module: &std::path::Path, token: &str, now: u64) -> CmdRe
         .pin(token)
         .map_err(|e| Failure::new(format!("PIN: {e}")))?;
     let (r, public) = payqr::trust::pkcs11::generate(module, token, &pin, &label)
-        .map_err(|e| Failure::new(e).hint("check the module path, the token label and the PIN"))?;
+        .map_err(|e| Failure::new(e).hint(payqr::i18n::cli::token_hint(super::lang())))?;
     if let Some(dir) = super::keyfile::make_key_dir(&a.out)? {
         eprintln!("payqr: note: created folder {} (owner only)", dir.display());
     }

@@ -102,7 +102,9 @@ impl CheckArgs {
             }
         };
         if let Some(n) = &note {
-            eprintln!("payqr: warning: {}", for_terminal(&n.why));
+            let lang = crate::cmd::lang();
+            let line = payqr::i18n::cli::warning_line(lang, &for_terminal(&n.why));
+            eprintln!("{line}");
             let _ = TRUST_NOTE.set(n.clone());
         }
         Ok(Check {
@@ -133,18 +135,21 @@ pub enum CheckError {
 
 impl From<CheckError> for Failure {
     fn from(e: CheckError) -> Failure {
+        use payqr::i18n::cli as msg;
+        let lang = crate::cmd::lang();
         match e {
-            CheckError::Nothing => Failure::new("nothing to check")
-                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin"),
-            CheckError::ImagesAndText => Failure::new("give either images or --text, not both"),
-            CheckError::At(e) => Failure::new(e),
-            CheckError::Trust(e) => {
-                Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+            CheckError::Nothing => {
+                Failure::new(msg::nothing_to_check(lang)).hint(msg::nothing_to_check_hint(lang))
             }
-            CheckError::StaleAfter(e) => Failure::new(format!("--stale-after: {e}")),
-            CheckError::Expired(why) => Failure::new(format!("{why}; nothing was judged")).hint(
-                "run payqr trust update with a fresh bundle, or give --allow-stale to judge with it anyway",
-            ),
+            CheckError::ImagesAndText => Failure::new(msg::images_and_text(lang)),
+            CheckError::At(e) => Failure::new(msg::bad_at(lang, &e)),
+            CheckError::Trust(e) => {
+                Failure::new(msg::trust_unreadable(lang, &e)).hint(msg::trust_unreadable_hint(lang))
+            }
+            CheckError::StaleAfter(e) => Failure::new(msg::bad_stale_after(lang, &e)),
+            CheckError::Expired(why) => {
+                Failure::new(msg::bundle_expired(lang, &why)).hint(msg::bundle_expired_hint(lang))
+            }
         }
     }
 }

@@ -205,6 +205,7 @@ pub fn run(a: Args) -> CmdResult {
             &names.join(", "),
             show_tz,
             payqr::code::time::now(),
+            crate::cmd::lang(),
         );
         outputs.add(p, page.as_bytes())?;
     }

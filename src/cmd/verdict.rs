@@ -1,7 +1,11 @@
 //! The verdict as a cashier reads it: a first line that says at a glance
 //! whether to take the payment (VALID / REDEEMED / REFUSED and why), in
-//! colour on a terminal, then the facts, indented. Every user-facing word
-//! of it lives here, so a translation has one place to look.
+//! colour on a terminal, then the facts, indented, in the language of
+//! [`crate::cmd::lang`]. The words are in the catalog
+//! ([`payqr::i18n::verdict`]); a refusal's reason is rebuilt from the
+//! verdict's facts where they are all there (expired, not yet valid,
+//! already redeemed, unknown issuer or key, bad signature, no code), and
+//! is otherwise the library's English text.
 
 /// What every verdict says about the trust list's freshness: set once when
 /// the trust list is loaded (output::CheckArgs::resolve), shown by
@@ -19,7 +23,8 @@ use std::io::IsTerminal;
 
 use chrono::FixedOffset;
 
-use payqr::code::time;
+use payqr::code::{Kind, time};
+use payqr::i18n::{Lang, verdict as msg};
 use payqr::sanitize::for_terminal;
 use payqr::verify::{Status, Verdict};
 
@@ -31,20 +36,6 @@ pub enum Act {
     Verify { ledger_checked: bool },
     /// `payqr redeem`: a valid code was recorded as paid by this call.
     Redeem,
-}
-
-/// The words, in one place.
-pub mod text {
-    pub const VALID: &str = "VALID";
-    pub const REDEEMED: &str = "REDEEMED";
-    pub const REFUSED: &str = "REFUSED";
-    pub const NOT_YET_PAID: &str = "official, unexpired, not yet paid";
-    pub const NOT_CHECKED: &str = "official, unexpired; payment status NOT checked (no --ledger)";
-    pub const RECORDED: &str = "recorded in the ledger: take the payment";
-    pub const NO_CODE_READ: &str = "no code was read from stdin";
-    pub const NO_CODE_READ_HINT: &str =
-        "pipe payload texts, one per line, or give image files or --text";
-    pub const EXPIRES_IN: &str = "expires in";
 }
 
 /// Whether stdout gets colour: never with `NO_COLOR` set (no-color.org),
@@ -71,39 +62,106 @@ fn paint(word: &str, ok: bool, colour: bool) -> String {
 }
 
 /// The first line: "VALID: official, unexpired, not yet paid",
-/// "REDEEMED: recorded ...", "REFUSED: expired: expired 2h 0m ago".
-pub fn headline(v: &Verdict, act: Act, colour: bool) -> String {
+/// "REDEEMED: recorded ...", "REFUSED: expired: expired 2h 0m ago"
+/// ("拒收：已过期（expired）：已过期 2小时0分" in Chinese).
+pub fn headline(v: &Verdict, act: Act, at: u64, lang: Lang, colour: bool) -> String {
     let ok = v.status == Status::Valid;
     match (ok, act) {
         (true, Act::Verify { ledger_checked }) => {
             let what = if ledger_checked {
-                text::NOT_YET_PAID
+                msg::not_yet_paid(lang)
             } else {
-                text::NOT_CHECKED
+                msg::not_checked(lang)
             };
-            format!("{}: {what}", paint(text::VALID, true, colour))
+            msg::headline_ok(lang, &paint(&msg::valid(lang), true, colour), &what)
         }
-        (true, Act::Redeem) => format!(
-            "{}: {}",
-            paint(text::REDEEMED, true, colour),
-            text::RECORDED
+        (true, Act::Redeem) => msg::headline_ok(
+            lang,
+            &paint(&msg::redeemed(lang), true, colour),
+            &msg::recorded(lang),
         ),
         (false, _) => {
-            let reason = v.reason.as_deref().map(for_terminal).unwrap_or_default();
-            let sep = if reason.is_empty() { "" } else { ": " };
-            format!(
-                "{}: {}{sep}{reason}",
-                paint(text::REFUSED, false, colour),
-                v.status.as_str()
-            )
+            let word = paint(&msg::refused(lang), false, colour);
+            let status = status_name(v.status, lang);
+            match reason(v, at, lang) {
+                Some(why) if !why.is_empty() => msg::headline_refused(lang, &word, &status, &why),
+                _ => msg::headline_refused_bare(lang, &word, &status),
+            }
         }
+    }
+}
+
+/// A status as the headline names it (English: the JSON value).
+pub fn status_name(s: Status, lang: Lang) -> String {
+    let f = match s {
+        Status::Valid => msg::st_valid,
+        Status::BadSignature => msg::st_bad_signature,
+        Status::Malformed => msg::st_malformed,
+        Status::Tampered => msg::st_tampered,
+        Status::UnknownIssuer => msg::st_unknown_issuer,
+        Status::Revoked => msg::st_revoked,
+        Status::KeyNotValid => msg::st_key_not_valid,
+        Status::Expired => msg::st_expired,
+        Status::NotYetValid => msg::st_not_yet_valid,
+        Status::Redeemed => msg::st_already_redeemed,
+        Status::Replaced => msg::st_replaced,
+        Status::Cancelled => msg::st_cancelled,
+        Status::NoCode => msg::st_no_code,
+    };
+    f(lang)
+}
+
+/// Why a code was refused, sanitized. In English, the library's reason
+/// as it is; in Chinese, rebuilt from the verdict's facts where the
+/// verdict carries them all, else the library's reason (data, English).
+fn reason(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
+    let library = v.reason.as_deref().map(for_terminal);
+    if lang == Lang::En {
+        return library;
+    }
+    let Some(c) = v.code.as_ref().map(|sc| &sc.code) else {
+        return match v.status {
+            Status::NoCode => Some(msg::why_no_code(lang)),
+            _ => library,
+        };
+    };
+    let utc = |t: u64| time::format_utc(t);
+    let rebuilt = match v.status {
+        Status::Expired => msg::why_expired(
+            lang,
+            &payqr::i18n::duration(lang, at.saturating_sub(c.expires_at)),
+        ),
+        Status::NotYetValid => msg::why_not_yet_valid(lang, &utc(c.issued_at)),
+        Status::BadSignature => msg::why_bad_signature(lang, &c.key_id, &c.issuer),
+        // The library names the key when the issuer is known, the issuer
+        // when it is not; the trust list's name for it says which.
+        Status::UnknownIssuer if v.issuer_name.is_some() => {
+            msg::why_unknown_key(lang, &c.key_id, &c.issuer)
+        }
+        Status::UnknownIssuer => msg::why_unknown_issuer(lang, &c.issuer),
+        Status::Redeemed => match &v.redemption {
+            Some(r) => match r.txn.as_deref() {
+                Some(txn) => msg::why_redeemed_txn(lang, &utc(r.time), &for_terminal(txn)),
+                None => msg::why_redeemed(lang, &utc(r.time)),
+            },
+            None => return library,
+        },
+        _ => return library,
+    };
+    Some(rebuilt)
+}
+
+fn kind_name(k: Kind, lang: Lang) -> String {
+    match k {
+        Kind::Fine => msg::kind_fine(lang),
+        Kind::Bill => msg::kind_bill(lang),
     }
 }
 
 /// The facts after the first line, each line indented by two spaces: the
 /// source and what the code asks for, who issued it, and (for a valid
 /// code) when it expires, in `tz`.
-pub fn fact_lines(source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> Vec<String> {
+pub fn fact_lines(source: &str, v: &Verdict, at: u64, tz: FixedOffset, lang: Lang) -> Vec<String> {
     let source = for_terminal(source);
     let Some(sc) = &v.code else {
         return vec![format!("  {source}")];
@@ -118,24 +176,26 @@ pub fn fact_lines(source: &str, v: &Verdict, at: u64, tz: FixedOffset) -> Vec<St
         .as_deref()
         .map(|d| format!(" \"{}\"", for_terminal(d)))
         .unwrap_or_default();
+    let asks = msg::asks(
+        lang,
+        &source,
+        &kind_name(c.kind, lang),
+        &c.currency.format_amount(c.amount),
+        &c.currency,
+        &desc,
+        &for_terminal(&c.reference),
+        &for_terminal(&c.payee),
+    );
     let mut lines = vec![
-        format!(
-            "  {source}: {} {} {}{desc}, ref {}, payee {}",
-            c.kind,
-            c.currency.format_amount(c.amount),
-            c.currency,
-            for_terminal(&c.reference),
-            for_terminal(&c.payee),
-        ),
-        format!("  issuer {issuer}, code {}", c.code_id),
+        format!("  {asks}"),
+        format!("  {}", msg::issued_by(lang, &issuer, &c.code_id)),
     ];
     if v.status == Status::Valid {
         let exp = c.expires_at;
+        let left = payqr::i18n::duration(lang, exp.saturating_sub(at));
         lines.push(format!(
-            "  {} {} ({})",
-            text::EXPIRES_IN,
-            time::humanize(exp.saturating_sub(at)),
-            time::format_in(exp, tz)
+            "  {}",
+            msg::expires_in(lang, &left, &time::format_in(exp, tz))
         ));
     }
     lines
@@ -150,9 +210,10 @@ pub fn render(
     tz: FixedOffset,
     colour: bool,
 ) -> String {
-    let mut s = headline(v, act, colour);
+    let lang = crate::cmd::lang();
+    let mut s = headline(v, act, at, lang, colour);
     s.push('\n');
-    for l in fact_lines(source, v, at, tz) {
+    for l in fact_lines(source, v, at, tz, lang) {
         s.push_str(&l);
         s.push('\n');
     }
@@ -165,7 +226,10 @@ pub fn render(
 /// Stdin held no payload (`verify - </dev/null`): a negative result, not
 /// silence; exit 1, as for a code that is not valid.
 pub fn nothing_read() -> crate::cmd::Failure {
-    let mut f = crate::cmd::Failure::new(text::NO_CODE_READ).hint(text::NO_CODE_READ_HINT);
+    use payqr::i18n::cli;
+    let lang = crate::cmd::lang();
+    let mut f =
+        crate::cmd::Failure::new(cli::no_code_read(lang)).hint(cli::no_code_read_hint(lang));
     f.code = 1;
     f
 }

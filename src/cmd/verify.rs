@@ -89,7 +89,7 @@ pub fn run(a: Args) -> CmdResult {
         output::emit(&mut out, json, &item.source, &v, checked, clock.at, tz)
     })?;
     if errors > 0 {
-        return Err(Failure::new(format!("{errors} input(s) could not be read")));
+        return Err(Error::Unreadable(errors).into());
     }
     if read == 0 {
         return Err(crate::cmd::verdict::nothing_read());
@@ -100,14 +100,37 @@ pub fn run(a: Args) -> CmdResult {
 /// A ledger that is not there is an error, not an empty ledger: a typo in
 /// `--ledger` must not turn every paid code into "not yet paid". (Writers
 /// start a new ledger; a reader has nothing to read.)
-fn must_exist(path: &Path) -> Result<(), Failure> {
+fn must_exist(path: &Path) -> Result<(), Error> {
     match std::fs::File::open(path) {
         Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Failure::new(format!(
-            "{}: no such ledger; nothing was verified",
-            path.display()
-        ))
-        .hint("give the ledger that issue and redeem write, or leave out --ledger")),
-        Err(e) => Err(Failure::new(format!("{}: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::NoLedger(path.to_path_buf()))
+        }
+        Err(e) => Err(Error::Ledger(path.to_path_buf(), e)),
+    }
+}
+
+/// What can stop `payqr verify` besides [`output::CheckError`], each with
+/// what to do about it. A code not valid is a verdict (exit 1), not this.
+#[derive(Debug)]
+pub enum Error {
+    /// `--ledger` names no file: a typo must not make paid codes unpaid.
+    NoLedger(PathBuf),
+    /// `--ledger` could not be opened.
+    Ledger(PathBuf, std::io::Error),
+    /// Images that could not be read (each reported as it came).
+    Unreadable(usize),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        use payqr::i18n::cli as msg;
+        let lang = crate::cmd::lang();
+        match e {
+            Error::NoLedger(p) => Failure::new(msg::no_ledger_to_verify(lang, &p.display()))
+                .hint(msg::no_ledger_to_verify_hint(lang)),
+            Error::Ledger(p, e) => Failure::new(format!("{}: {e}", p.display())),
+            Error::Unreadable(n) => Failure::new(msg::unreadable_inputs(lang, &n)),
+        }
     }
 }

@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use crate::code::time;
 use crate::code::{Kind, SignedCode};
+use crate::i18n::{Lang, notice as msg};
 use crate::issue::render::Symbol;
 
 /// Smallest printed QR module. ISO/IEC 18004 allows smaller, but 0.5 mm
@@ -44,6 +45,9 @@ pub struct NoticeStyle {
     pub issuer_name: String,
     /// Offset the due time is shown in.
     pub tz: FixedOffset,
+    /// The labels' language: English (with the Chinese beside each label,
+    /// as notices always had) or Chinese only.
+    pub lang: Lang,
 }
 
 /// The module size a symbol gets on a notice: as large as the QR box
@@ -69,9 +73,10 @@ pub fn to_svg(
     }
     let qr_size = module * (symbol.width() + 2 * QUIET) as f64;
     let qr_left = (PAGE_W - qr_size) / 2.0;
+    let lang = style.lang;
     let kind = match c.kind {
-        Kind::Fine => "Traffic fine notice · 罚款通知书",
-        Kind::Bill => "Payment notice · 缴费通知单",
+        Kind::Fine => msg::title_fine(lang),
+        Kind::Bill => msg::title_bill(lang),
     };
     let amount = format!("{} {}", c.currency.format_amount(c.amount), c.currency);
     let mut s = String::with_capacity(4096 + symbol.width() * symbol.width() / 2);
@@ -82,13 +87,19 @@ pub fn to_svg(
             r#"<?xml version="1.0" encoding="UTF-8"?>"#,
             "\n",
             r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}" "#,
-            r#"font-family="DejaVu Sans, Noto Sans CJK SC, Droid Sans Fallback, sans-serif">"#,
+            r#"font-family="DejaVu Sans, Noto Sans CJK SC, Droid Sans Fallback, sans-serif"{xml_lang}>"#,
             "\n",
             r##"<rect width="{w}" height="{h}" fill="#fff"/>"##,
             "\n"
         ),
         w = PAGE_W,
-        h = PAGE_H
+        h = PAGE_H,
+        // Only on the Chinese notice: the English one stays byte-identical
+        // to what earlier versions issued (`payqr notice` prints it again).
+        xml_lang = match lang {
+            Lang::En => "",
+            Lang::ZhCn => r#" xml:lang="zh-CN""#,
+        }
     );
     text(
         &mut s,
@@ -97,17 +108,17 @@ pub fn to_svg(
         "bold",
         &style.issuer_name,
     );
-    text(&mut s, 19.5, 3.6, "normal", kind);
+    text(&mut s, 19.5, 3.6, "normal", &kind);
     let _ = writeln!(
         s,
         r##"<line x1="{MARGIN}" y1="22.5" x2="{x2}" y2="22.5" stroke="#000" stroke-width="0.3"/>"##,
         x2 = PAGE_W - MARGIN
     );
-    label(&mut s, 29.0, "Reference · 编号");
+    label(&mut s, 29.0, &msg::reference(lang));
     text(&mut s, 35.0, fit(&c.reference, 5.0), "bold", &c.reference);
-    label(&mut s, 41.5, "Amount due · 应缴金额");
+    label(&mut s, 41.5, &msg::amount_due(lang));
     text(&mut s, 48.5, 6.5, "bold", &amount);
-    label(&mut s, 55.0, "Pay before · 缴款期限");
+    label(&mut s, 55.0, &msg::pay_before(lang));
     text(
         &mut s,
         61.0,
@@ -123,9 +134,9 @@ pub fn to_svg(
     let below = QR_TOP + qr_size + 5.0;
     let _ = writeln!(
         s,
-        r#"<text x="{x}" y="{below:.2}" font-size="3.8" text-anchor="middle" font-family="DejaVu Sans Mono, monospace">Code {id}</text>"#,
+        r#"<text x="{x}" y="{below:.2}" font-size="3.8" text-anchor="middle" font-family="DejaVu Sans Mono, monospace">{line}</text>"#,
         x = PAGE_W / 2.0,
-        id = grouped_id(&c.code_id.to_string())
+        line = msg::code_id(lang, &grouped_id(&c.code_id.to_string()))
     );
     if let Some(d) = &c.description {
         text(&mut s, below + 5.5, fit(d, 3.4), "normal", d);
@@ -218,6 +229,7 @@ mod tests {
         NoticeStyle {
             issuer_name: "北京市公安局 <Traffic & Co>".into(),
             tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+            lang: Lang::En,
         }
     }
 
@@ -237,6 +249,43 @@ mod tests {
         let m = module_mm(&sym);
         assert!(m >= MIN_MODULE_MM);
         assert!(svg.contains(&format!("scale({m})")));
+    }
+
+    #[test]
+    fn the_chinese_notice_has_chinese_labels_and_the_same_facts() {
+        let code = signed("京A12345", Some("闯红灯"));
+        let sym = crate::issue::render::encode(&code.to_text()).unwrap();
+        let en = to_svg(&code, &sym, &style()).unwrap();
+        let zh = to_svg(
+            &code,
+            &sym,
+            &NoticeStyle {
+                lang: Lang::ZhCn,
+                ..style()
+            },
+        )
+        .unwrap();
+        for label in [
+            ">交通违法罚款通知书<",
+            ">编号<",
+            ">应缴金额<",
+            ">缴款期限<",
+            ">识别码 ABCD 0102 0304 0506<",
+        ] {
+            assert!(zh.contains(label), "{label} missing: {zh}");
+        }
+        assert!(zh.contains(r#"xml:lang="zh-CN""#));
+        assert!(!zh.contains("Amount due") && !zh.contains(">Code "));
+        // English stays as notices always were: bilingual labels, no xml:lang.
+        assert!(en.contains(">Amount due · 应缴金额<") && !en.contains("xml:lang"));
+        for fact in [
+            ">200.00 CNY<",
+            ">2026-11-23 12:00:00 +08:00<",
+            ">京A12345<",
+            ">闯红灯<",
+        ] {
+            assert!(zh.contains(fact) && en.contains(fact), "{fact}");
+        }
     }
 
     #[test]

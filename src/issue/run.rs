@@ -161,6 +161,7 @@ pub fn run_batch(b: &Batch, stop: &AtomicBool, watch: &dyn Watch) -> Result<Outc
         notice: NoticeStyle {
             issuer_name: b.key.name.clone(),
             tz,
+            lang: b.formats.notice_lang,
         },
         payload_text: &sign,
         reissue: b.reissue,

@@ -2,7 +2,9 @@
 //! hour (an inline SVG bar chart) and the discrepancy table. Self-contained:
 //! no script, no external style sheet, font or image, so it opens offline
 //! and can be mailed as one file. Every text from a file or the ledger is
-//! escaped.
+//! escaped. Its words are in the catalog ([`crate::i18n::report`]), in
+//! English or Chinese; the notes quoted from the reconciliation (why a row
+//! is a discrepancy) are the library's English text.
 
 use std::fmt::Write;
 
@@ -10,6 +12,8 @@ use chrono::FixedOffset;
 
 use crate::code::currency::Currency;
 use crate::code::time;
+use crate::i18n::{Lang, report as msg};
+use crate::reconcile::Status;
 use crate::reconcile::report::Report;
 
 /// Discrepancy rows shown; the per-row report has them all.
@@ -42,33 +46,75 @@ tr.bad td:first-child{color:#b00020;font-weight:600}.muted{color:#666}\
 td{white-space:nowrap}td.w{white-space:normal;min-width:16em}\
 td.x{white-space:normal;word-break:break-all;max-width:12em;font-size:12px}";
 
-/// The page. `title` names what was reconciled; times are shown in `tz`.
-pub fn render(report: &Report, title: &str, tz: FixedOffset, generated_at: u64) -> String {
+/// A status as the report names it: in English the value of the per-row
+/// report; in Chinese its name with that value beside it.
+pub fn status_name(s: Status, lang: Lang) -> String {
+    let f = match s {
+        Status::Matched => msg::rs_matched,
+        Status::AmountMismatch => msg::rs_amount_mismatch,
+        Status::CurrencyMismatch => msg::rs_currency_mismatch,
+        Status::Duplicate => msg::rs_duplicate,
+        Status::Late => msg::rs_late,
+        Status::AlreadyRedeemed => msg::rs_already_redeemed,
+        Status::Unknown => msg::rs_unknown,
+        Status::Refunded => msg::rs_refunded,
+        Status::Repeated => msg::rs_repeated,
+        Status::UnpaidOpen => msg::rs_unpaid_open,
+        Status::UnpaidExpired => msg::rs_unpaid_expired,
+        Status::RedeemedElsewhere => msg::rs_redeemed_elsewhere,
+        Status::Replaced => msg::rs_replaced,
+        Status::Ambiguous => msg::rs_ambiguous,
+        Status::Cancelled => msg::rs_cancelled,
+    };
+    f(lang)
+}
+
+/// The page. `title` names what was reconciled; times are shown in `tz`;
+/// the words are in `lang`.
+pub fn render(
+    report: &Report,
+    title: &str,
+    tz: FixedOffset,
+    generated_at: u64,
+    lang: Lang,
+) -> String {
     let mut h = String::new();
+    let t = escape(title);
+    let summary = msg::summary(
+        lang,
+        &report.files.iter().map(|f| f.payments.len()).sum::<usize>(),
+        &report.files.len(),
+        &report.book.len(),
+        &time::format_in(generated_at, tz),
+        &time::format_in(report.at, tz),
+    );
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>payqr reconciliation: {t}</title><style>{STYLE}</style></head><body>\
-         <h1>Reconciliation: {t}</h1><p class=\"muted\">{} settlement row(s) in {} file(s), \
-         {} issued code(s); generated {}; unpaid codes judged as of {}.</p>",
-        report.files.iter().map(|f| f.payments.len()).sum::<usize>(),
-        report.files.len(),
-        report.book.len(),
-        time::format_in(generated_at, tz),
-        time::format_in(report.at, tz),
-        t = escape(title),
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <title>{}</title><style>{STYLE}</style></head><body>\
+         <h1>{}</h1><p class=\"muted\">{summary}</p>",
+        lang.tag(),
+        msg::page_title(lang, &t),
+        msg::heading(lang, &t),
     );
-    totals(&mut h, report);
-    chart(&mut h, report, tz);
-    discrepancies(&mut h, report, tz);
+    totals(&mut h, report, lang);
+    chart(&mut h, report, tz, lang);
+    discrepancies(&mut h, report, tz, lang);
     h.push_str("</body></html>\n");
     h
 }
 
-fn totals(h: &mut String, report: &Report) {
-    h.push_str(
-        "<h2>Totals per status</h2><table><tr><th>status</th><th>count</th>\
-         <th>paid</th><th>expected</th><th>fees</th><th>currency</th></tr>",
+fn totals(h: &mut String, report: &Report, lang: Lang) {
+    let _ = write!(
+        h,
+        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        msg::totals_heading(lang),
+        msg::th_status(lang),
+        msg::th_count(lang),
+        msg::th_paid(lang),
+        msg::th_expected(lang),
+        msg::th_fees(lang),
+        msg::th_currency(lang),
     );
     for t in &report.summary.totals {
         let cur = t.currency.as_deref().and_then(Currency::from_code);
@@ -82,7 +128,7 @@ fn totals(h: &mut String, report: &Report) {
             h,
             "<tr{class}><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            t.status,
+            status_name(t.status, lang),
             t.count,
             fmt(t.paid_minor),
             fmt(i128::from(t.expected_minor)),
@@ -95,7 +141,7 @@ fn totals(h: &mut String, report: &Report) {
 
 /// Payments (not refunds) per hour in `tz`, from the first hour with a
 /// payment to the last; per day when that spans more than two weeks.
-fn chart(h: &mut String, report: &Report, tz: FixedOffset) {
+fn chart(h: &mut String, report: &Report, tz: FixedOffset, lang: Lang) {
     let offset = i64::from(tz.local_minus_utc());
     let local: Vec<i64> = report
         .files
@@ -106,7 +152,12 @@ fn chart(h: &mut String, report: &Report, tz: FixedOffset) {
         .map(|t| t as i64 + offset)
         .collect();
     let (Some(&min), Some(&max)) = (local.iter().min(), local.iter().max()) else {
-        h.push_str("<h2>Payments per hour</h2><p class=\"muted\">No payment times.</p>");
+        let _ = write!(
+            h,
+            "<h2>{}</h2><p class=\"muted\">{}</p>",
+            msg::no_times_heading(lang),
+            msg::no_times(lang)
+        );
         return;
     };
     let hourly = (max - min) / 3600 < 14 * 24;
@@ -121,15 +172,18 @@ fn chart(h: &mut String, report: &Report, tz: FixedOffset) {
     let (w, ht, left, bottom) = (900.0f64, 260.0f64, 56.0f64, 40.0f64);
     let bar = (w - left - 10.0) / n as f64;
     let plot = ht - bottom - 10.0;
-    let unit = if hourly { "hour" } else { "day" };
+    let (heading, label) = if hourly {
+        (msg::per_hour(lang, &tz), msg::per_hour_label(lang))
+    } else {
+        (msg::per_day(lang, &tz), msg::per_day_label(lang))
+    };
     let _ = write!(
         h,
-        "<h2>Payments per {unit} ({})</h2><svg xmlns=\"http://www.w3.org/2000/svg\" \
-         width=\"{w}\" height=\"{ht}\" role=\"img\" aria-label=\"payments per {unit}\">\
+        "<h2>{heading}</h2><svg xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{w}\" height=\"{ht}\" role=\"img\" aria-label=\"{label}\">\
          <line x1=\"{left}\" y1=\"{y0}\" x2=\"{x1}\" y2=\"{y0}\" stroke=\"#444\"/>\
          <text x=\"{lx}\" y=\"14\" font-size=\"11\" text-anchor=\"end\">{peak}</text>\
          <text x=\"{lx}\" y=\"{y0}\" font-size=\"11\" text-anchor=\"end\">0</text>",
-        tz,
         y0 = ht - bottom,
         x1 = w - 10.0,
         lx = left - 6.0,
@@ -170,7 +224,7 @@ fn short_time(t: u64, tz: FixedOffset) -> String {
         .unwrap_or_default()
 }
 
-fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
+fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset, lang: Lang) {
     // Every row that is not a match, discrepancies first: an accountant
     // also wants the codes still open and the refunds in front of them,
     // though they call for no correction.
@@ -181,24 +235,30 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
         .collect();
     bad.sort_by_key(|r| !r.status.is_discrepancy());
     let n_bad = bad.iter().filter(|r| r.status.is_discrepancy()).count();
-    let _ = write!(h, "<h2>Discrepancies ({n_bad})</h2>");
+    let _ = write!(h, "<h2>{}</h2>", msg::discrepancies(lang, &n_bad));
     if n_bad < bad.len() {
-        let _ = write!(
-            h,
-            "<p>Also listed: {} row(s) not matched that need no correction \
-             (open codes, refunds, repeated rows, codes redeemed elsewhere).</p>",
-            bad.len() - n_bad
-        );
+        let _ = write!(h, "<p>{}</p>", msg::also_listed(lang, &(bad.len() - n_bad)));
     }
     if bad.is_empty() {
-        h.push_str("<p>None: every payment matched.</p>");
+        let _ = write!(h, "<p>{}</p>", msg::none(lang));
         return;
     }
-    let _ = write!(
-        h,
-        "<table><tr><th>status</th><th>where</th><th>code</th><th>reference</th>\
-         <th>currency</th><th>expected</th><th>paid</th><th>paid at ({tz})</th><th>note</th><th>transaction</th></tr>",
-    );
+    h.push_str("<table><tr>");
+    for th in [
+        msg::th_status(lang),
+        msg::th_where(lang),
+        msg::th_code(lang),
+        msg::th_reference(lang),
+        msg::th_currency(lang),
+        msg::th_expected(lang),
+        msg::th_paid(lang),
+        msg::th_paid_at(lang, &tz),
+        msg::th_note(lang),
+        msg::th_transaction(lang),
+    ] {
+        let _ = write!(h, "<th>{th}</th>");
+    }
+    h.push_str("</tr>");
     for r in bad.iter().take(MAX_TABLE_ROWS) {
         let v = report.view(r);
         let cur = v.currency.and_then(Currency::from_code);
@@ -209,7 +269,7 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
         // The file's name (its digest is in the per-row report).
         let place = match (v.file, v.line) {
             (Some(f), Some(l)) => format!("{}:{l}", f.rsplit_once('@').map_or(f, |(name, _)| name)),
-            _ => "ledger".into(),
+            _ => msg::ledger_place(lang),
         };
         let _ = write!(
             h,
@@ -220,7 +280,7 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
             } else {
                 "open"
             },
-            v.status,
+            status_name(r.status, lang),
             escape(&place),
             escape(&v.code_id),
             escape(v.reference.unwrap_or_default()),
@@ -236,8 +296,8 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
     if bad.len() > MAX_TABLE_ROWS {
         let _ = write!(
             h,
-            "<p class=\"muted\">… and {} more; the per-row report (--report) lists them all.</p>",
-            bad.len() - MAX_TABLE_ROWS
+            "<p class=\"muted\">{}</p>",
+            msg::more_rows(lang, &(bad.len() - MAX_TABLE_ROWS))
         );
     }
 }

@@ -27,12 +27,16 @@ pub enum Error {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
+        use payqr::i18n::cli as msg;
+        let lang = crate::cmd::lang();
         match e {
-            Error::NeedFlag(flag) => Failure::new(format!("{flag} is required for a single code"))
-                .hint("batch issuance takes --from FILE.csv --out-dir DIR"),
-            Error::NeedEmvConfig => Failure::new("--profile emv needs --emv-config FILE")
-                .hint("docs/FORMAT.md section 5 describes the file"),
-            Error::EmvConfigUnused => Failure::new("--emv-config needs --profile emv"),
+            Error::NeedFlag(flag) => {
+                Failure::new(msg::need_flag(lang, &flag)).hint(msg::need_flag_hint(lang))
+            }
+            Error::NeedEmvConfig => {
+                Failure::new(msg::need_emv_config(lang)).hint(msg::need_emv_config_hint(lang))
+            }
+            Error::EmvConfigUnused => Failure::new(msg::emv_config_unused(lang)),
             Error::Single(SingleError::Field(f)) => {
                 // Named as the flag the value came from, not the CSV column.
                 let flag = match f.field {
@@ -40,10 +44,11 @@ impl From<Error> for Failure {
                     "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
                     other => format!("--{other}"),
                 };
-                Failure::new(format!("{flag}: {}", f.problem))
+                Failure::new(msg::bad_flag(lang, &flag, &f.problem))
             }
-            Error::Single(e @ SingleError::AlreadyIssued { .. }) => Failure::new(e)
-                .hint("each fine or bill reference gets one code; check the ledger before reissuing"),
+            Error::Single(e @ SingleError::AlreadyIssued { .. }) => {
+                Failure::new(e).hint(msg::already_issued_hint(lang))
+            }
             Error::Single(e) => Failure::new(e),
             Error::Batch(RunError::Rows { path, errors }) => {
                 let details = errors.iter().map(ToString::to_string).collect();
@@ -53,15 +58,13 @@ impl From<Error> for Failure {
                 let details = problems.clone();
                 Failure::new(RunError::NotEmv { path, problems }).details(details)
             }
-            Error::Batch(e @ RunError::Issue(_)) => Failure::new(e).hint(
-                "codes issued before this point are in the ledger and manifest; rerun the same command to continue",
-            ),
+            Error::Batch(e @ RunError::Issue(_)) => {
+                Failure::new(e).hint(msg::issue_stopped_hint(lang))
+            }
             Error::Batch(e) => Failure::new(e),
             Error::Interrupted { done, total } => Failure {
                 code: EXIT_INTERRUPTED,
-                ..Failure::new(format!(
-                    "interrupted after {done} of {total} row(s); rerun the same command to continue"
-                ))
+                ..Failure::new(msg::interrupted(lang, &done, &total))
             },
         }
     }

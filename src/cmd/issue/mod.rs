@@ -323,7 +323,10 @@ fn run_batch(
         key,
         issued_at: now,
         out_dir,
-        formats: flags::formats(&a.format),
+        formats: issuance::Formats {
+            notice_lang: crate::cmd::lang(),
+            ..flags::formats(&a.format)
+        },
         emv: emv.as_ref(),
         ledger: ledger.as_ref(),
         manifest: a.manifest.as_deref(),

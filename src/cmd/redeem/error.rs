@@ -21,11 +21,13 @@ pub enum Error {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
+        use payqr::i18n::cli as msg;
+        let lang = crate::cmd::lang();
         match e {
-            Error::Txn(problem) => Failure::new(format!("--txn: {problem}")),
+            Error::Txn(problem) => Failure::new(msg::bad_txn(lang, &problem)),
             Error::Check(e) => e.into(),
             Error::Ledger(e) => Failure::new(e),
-            Error::Unreadable(n) => Failure::new(format!("{n} input(s) could not be read")),
+            Error::Unreadable(n) => Failure::new(msg::unreadable_inputs(lang, &n)),
         }
     }
 }

@@ -73,10 +73,9 @@ pub fn run(a: Args) -> CmdResult {
         judged_later: a.check.at.is_some(),
     };
     if counter.judged_later {
-        eprintln!(
-            "payqr: note: judging as of {} (--at); the ledger records it beside the time of redemption",
-            payqr::code::time::format_utc(clock.at)
-        );
+        let at = payqr::code::time::format_utc(clock.at);
+        let note = payqr::i18n::cli::judging_as_of(crate::cmd::lang(), &at);
+        eprintln!("{note}");
     }
     let mut out = std::io::stdout().lock();
     let mut all_ok = true;

@@ -77,6 +77,8 @@ pub struct Formats {
     pub svg: bool,
     /// A printable A6 notice ([`crate::issue::notice`]), `CODE_ID.notice.svg`.
     pub notice_svg: bool,
+    /// The notice's language (English unless told).
+    pub notice_lang: crate::i18n::Lang,
 }
 
 /// Signs a code and gives the text it is published as (and drawn into its

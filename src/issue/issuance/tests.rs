@@ -48,6 +48,7 @@ fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, 
         notice: NoticeStyle {
             issuer_name: key.name.clone(),
             tz,
+            lang: Default::default(),
         },
         payload_text: &text,
         reissue,

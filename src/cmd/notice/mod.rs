@@ -13,6 +13,10 @@ use payqr::trust::TrustList;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, tz_or_local};
 
+mod error;
+
+use error::Error;
+
 /// Print a code's notice (or QR image) again from the ledger.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
@@ -59,40 +63,34 @@ pub fn run(a: Args) -> CmdResult {
     )?;
     let tz = tz_or_local(a.tz.as_deref())?;
     if !a.ledger.is_file() {
-        return Err(Failure::new(format!(
-            "{}: no such ledger",
-            a.ledger.display()
-        )));
+        return Err(Error::NoLedger(a.ledger.clone()).into());
     }
     let trust = TrustList::load(&a.trust)?;
     let ledger = Ledger::new(&a.ledger);
     let found = ledger.issued_payloads(&a.code_id, a.issuer.as_deref())?;
     let one = match found.as_slice() {
         [] => {
-            return Err(Failure::new(format!(
-                "{}: no code {} was issued in it",
-                a.ledger.display(),
-                a.code_id.trim()
-            )));
+            return Err(Error::NotIssued {
+                ledger: a.ledger.clone(),
+                code_id: a.code_id.trim().to_string(),
+            }
+            .into());
         }
         [one] => one,
         many => {
-            let issuers: Vec<&str> = many.iter().map(|f| f.issuer.as_str()).collect();
-            return Err(Failure::new(format!(
-                "code id {} was issued by several issuers ({}): give --issuer",
-                a.code_id.trim(),
-                issuers.join(", ")
-            )));
+            return Err(Error::SeveralIssuers {
+                code_id: a.code_id.trim().to_string(),
+                issuers: many.iter().map(|f| f.issuer.clone()).collect(),
+            }
+            .into());
         }
     };
     let Some(text) = &one.payload else {
-        return Err(Failure::new(format!(
-            "{}: seq {}: the ledger does not keep this code's payload (issued before payqr \
-             kept payloads, or a CSV ledger)",
-            a.ledger.display(),
-            one.seq
-        ))
-        .hint("issue a new code for the same reference: payqr issue --reissue"));
+        return Err(Error::PayloadNotKept {
+            ledger: a.ledger.clone(),
+            seq: one.seq,
+        }
+        .into());
     };
     let signed = if payqr::emv::is_emv(text) {
         payqr::emv::profile::extract(text)?.signed
@@ -102,20 +100,17 @@ pub fn run(a: Args) -> CmdResult {
     // The chain vouches for the line; this vouches that the line's
     // payload is the code the record describes.
     if one.payload_sha256.as_deref() != Some(signed.digest_hex().as_str()) {
-        return Err(Failure::new(format!(
-            "{}: seq {}: the kept payload does not match the record's payload_sha256",
-            a.ledger.display(),
-            one.seq
-        )));
+        return Err(Error::PayloadMismatch {
+            ledger: a.ledger.clone(),
+            seq: one.seq,
+        }
+        .into());
     }
     let issuer_name = trust
         .issuer_name(&one.issuer)
-        .ok_or_else(|| {
-            Failure::new(format!(
-                "issuer {:?} is not in the trust list {}",
-                one.issuer,
-                a.trust.display()
-            ))
+        .ok_or_else(|| Error::IssuerNotTrusted {
+            issuer: one.issuer.clone(),
+            trust: a.trust.clone(),
         })?
         .to_string();
     let symbol = render::encode(text).map_err(Failure::new)?;
@@ -123,9 +118,17 @@ pub fn run(a: Args) -> CmdResult {
     let bytes = match a.format.as_str() {
         "png" => symbol.to_png(MODULE_PX, quiet),
         "svg" => symbol.to_svg(MODULE_PX, quiet).into_bytes(),
-        _ => notice::to_svg(&signed, &symbol, &NoticeStyle { issuer_name, tz })
-            .map_err(Failure::new)?
-            .into_bytes(),
+        _ => notice::to_svg(
+            &signed,
+            &symbol,
+            &NoticeStyle {
+                issuer_name,
+                tz,
+                lang: crate::cmd::lang(),
+            },
+        )
+        .map_err(Failure::new)?
+        .into_bytes(),
     };
     match &a.out {
         Some(p) => payqr::fs::atomic::write_atomic(p, &bytes)
@@ -133,7 +136,7 @@ pub fn run(a: Args) -> CmdResult {
         None => {
             let mut out = std::io::stdout().lock();
             if a.format == "png" && out.is_terminal() {
-                return Err(Failure::new("a PNG is not for the terminal").hint("give --out FILE"));
+                return Err(Error::PngToTerminal.into());
             }
             out.write_all(&bytes)?;
         }

@@ -1,0 +1,127 @@
+//! The command line's framing (error, hint, warning lines) and its common
+//! errors and hints: those of verify, redeem, issue and notice. A library
+//! error's own text (`{e}`, `{why}`, `{problem}`) stays English: it is
+//! data, quoted inside the translated framing.
+
+catalog! {
+    error_line(msg) { en: "payqr: error: {msg}", zh: "payqr: 错误：{msg}" }
+    hint_line(hint) { en: "payqr: hint: {hint}", zh: "payqr: 提示：{hint}" }
+    warning_line(msg) { en: "payqr: warning: {msg}", zh: "payqr: 警告：{msg}" }
+
+    // verify and redeem: where the codes come from, the trust list.
+    nothing_to_check() { en: "nothing to check", zh: "没有要核验的码" }
+    nothing_to_check_hint() {
+        en: "give image files, --text PAYLOAD, or - to read payloads from stdin",
+        zh: "请给出图片文件、--text 码文本，或用 - 从标准输入逐行读取"
+    }
+    images_and_text() { en: "give either images or --text, not both", zh: "图片和 --text 只能二选一" }
+    bad_at(e) { en: "{e}", zh: "--at 时间无效：{e}" }
+    trust_unreadable(e) { en: "{e}", zh: "无法读取信任列表：{e}" }
+    trust_unreadable_hint() {
+        en: "create one with: payqr trust add ISSUER.pub --trust FILE",
+        zh: "可用此命令创建：payqr trust add ISSUER.pub --trust FILE"
+    }
+    bad_stale_after(e) { en: "--stale-after: {e}", zh: "--stale-after 无效：{e}" }
+    bundle_expired(why) { en: "{why}; nothing was judged", zh: "{why}；未核验任何码" }
+    bundle_expired_hint() {
+        en: "run payqr trust update with a fresh bundle, or give --allow-stale to judge with it anyway",
+        zh: "请用新的信任包运行 payqr trust update，或加 --allow-stale 仍按此信任包核验"
+    }
+    no_code_read() { en: "no code was read from stdin", zh: "未从标准输入读到任何码" }
+    no_code_read_hint() {
+        en: "pipe payload texts, one per line, or give image files or --text",
+        zh: "请通过管道逐行输入码文本，或给出图片文件或 --text"
+    }
+    unreadable_inputs(n) { en: "{n} input(s) could not be read", zh: "{n} 个输入无法读取" }
+    no_ledger_to_verify(path) {
+        en: "{path}: no such ledger; nothing was verified",
+        zh: "{path}：台账不存在；未核验任何码"
+    }
+    no_ledger_to_verify_hint() {
+        en: "give the ledger that issue and redeem write, or leave out --ledger",
+        zh: "请给出 issue 和 redeem 写入的台账，或不加 --ledger"
+    }
+    bad_txn(problem) { en: "--txn: {problem}", zh: "--txn 无效：{problem}" }
+    judging_as_of(at) {
+        en: "payqr: note: judging as of {at} (--at); the ledger records it beside the time of redemption",
+        zh: "payqr: 注意：按 {at} 判定（--at）；台账在核销时间旁一并记录此时间"
+    }
+
+    // issue
+    need_flag(flag) { en: "{flag} is required for a single code", zh: "开具单个码需要 {flag}" }
+    need_flag_hint() {
+        en: "batch issuance takes --from FILE.csv --out-dir DIR",
+        zh: "批量开具请用 --from FILE.csv --out-dir DIR"
+    }
+    need_emv_config() { en: "--profile emv needs --emv-config FILE", zh: "--profile emv 需要 --emv-config FILE" }
+    need_emv_config_hint() {
+        en: "docs/FORMAT.md section 5 describes the file",
+        zh: "该文件的格式见 docs/FORMAT.md 第 5 节"
+    }
+    emv_config_unused() { en: "--emv-config needs --profile emv", zh: "--emv-config 需要 --profile emv" }
+    bad_flag(flag, problem) { en: "{flag}: {problem}", zh: "{flag} 无效：{problem}" }
+    already_issued_hint() {
+        en: "each fine or bill reference gets one code; check the ledger before reissuing",
+        zh: "每个罚款或账单编号只开一个码；重开前请先查台账"
+    }
+    issue_stopped_hint() {
+        en: "codes issued before this point are in the ledger and manifest; rerun the same command to continue",
+        zh: "此前开具的码已记入台账和清单；重新运行同一命令即可继续"
+    }
+    interrupted(done, total) {
+        en: "interrupted after {done} of {total} row(s); rerun the same command to continue",
+        zh: "已中断：{total} 行中完成了 {done} 行；重新运行同一命令即可继续"
+    }
+
+    // notice
+    notice_no_ledger(path) { en: "{path}: no such ledger", zh: "{path}：台账不存在" }
+    notice_not_issued(path, id) { en: "{path}: no code {id} was issued in it", zh: "{path}：其中没有开具过识别码为 {id} 的码" }
+    notice_several_issuers(id, issuers) {
+        en: "code id {id} was issued by several issuers ({issuers}): give --issuer",
+        zh: "识别码 {id} 由多个签发方开具（{issuers}）：请加 --issuer"
+    }
+    notice_payload_not_kept(path, seq) {
+        en: "{path}: seq {seq}: the ledger does not keep this code's payload (issued before payqr kept payloads, or a CSV ledger)",
+        zh: "{path}：第 {seq} 条：台账未保存此码的内容（开具时 payqr 尚不保存内容，或为 CSV 台账）"
+    }
+    notice_payload_not_kept_hint() {
+        en: "issue a new code for the same reference: payqr issue --reissue",
+        zh: "为同一编号开具新码：payqr issue --reissue"
+    }
+    notice_payload_mismatch(path, seq) {
+        en: "{path}: seq {seq}: the kept payload does not match the record's payload_sha256",
+        zh: "{path}：第 {seq} 条：保存的码内容与记录的 payload_sha256 不符"
+    }
+    notice_issuer_untrusted(issuer, trust) {
+        en: "issuer {issuer} is not in the trust list {trust}",
+        zh: "签发方 {issuer} 不在信任列表 {trust} 中"
+    }
+    png_to_terminal() { en: "a PNG is not for the terminal", zh: "PNG 图片不能输出到终端" }
+    png_to_terminal_hint() { en: "give --out FILE", zh: "请加 --out FILE" }
+
+    // keys
+    is_public_key(path) {
+        en: "{path}: is a public key (PREFIX.pub): --key takes the secret key file, PREFIX.key",
+        zh: "{path}：这是公钥（PREFIX.pub）；--key 需要私钥文件 PREFIX.key"
+    }
+    is_public_key_hint() {
+        en: "the .pub goes to verifiers (payqr trust add); sign with the .key beside it",
+        zh: ".pub 交给核验方（payqr trust add）；请用旁边的 .key 签名"
+    }
+    is_public_key_hint_at(path) {
+        en: "the .pub goes to verifiers (payqr trust add); sign with the .key beside it: {path}",
+        zh: ".pub 交给核验方（payqr trust add）；请用旁边的 .key 签名：{path}"
+    }
+    key_exists_hint() {
+        en: "a key is never overwritten by accident: choose another --out or add --force",
+        zh: "密钥不会被意外覆盖：请换一个 --out，或加 --force"
+    }
+    issuer_id_hint() {
+        en: "issuer ids look like bj-traffic or sh-water.bills",
+        zh: "签发方 ID 形如 bj-traffic 或 sh-water.bills"
+    }
+    token_hint() {
+        en: "check the module path, the token label and the PIN",
+        zh: "请检查模块路径、令牌标签和 PIN"
+    }
+}
