@@ -21,7 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'payqr' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -37,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Sign a release file (SHA256SUMS) or check its signature')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect: `--trust`, `--ledger`, `--tz`, `--lang` defaults')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')
@@ -54,19 +55,21 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument')
             [CompletionResult]::new('--passphrase-fd', '--passphrase-fd', [CompletionResultType]::ParameterName, 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)')
             [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing key files')
             [CompletionResult]::new('--unencrypted', '--unencrypted', [CompletionResultType]::ParameterName, 'Write the secret key in clear, without a passphrase (test keys only: anyone who copies the file can sign codes)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'payqr;key' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a clear secret key file in place under a new passphrase')
@@ -77,9 +80,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument')
             [CompletionResult]::new('--passphrase-fd', '--passphrase-fd', [CompletionResultType]::ParameterName, 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)')
             [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -96,9 +100,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;anchor' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create an anchor key pair (PREFIX.key, mode 0600, and PREFIX.pub)')
@@ -108,9 +113,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;anchor;keygen' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Output path prefix: writes PREFIX.key and PREFIX.pub')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -119,9 +125,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The current anchor''s secret key')
             [CompletionResult]::new('--next', '--next', [CompletionResultType]::ParameterName, 'The next anchor''s public key')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the endorsement (never overwritten)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -142,9 +149,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;trust' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Trust an issuer''s public key (creates the trust list if needed)')
@@ -161,19 +169,21 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--not-after', '--not-after', [CompletionResultType]::ParameterName, 'Codes issued after this time are refused (default: no limit)')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'payqr;trust;list' {
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per key')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -183,9 +193,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when two issuers share a key id')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -200,9 +211,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The bundle''s issue time (default: now)')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'The trust list to sign (its last bundle''s sequence is recorded in it)')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Include the cancellations recorded in this ledger (repeatable)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -210,9 +222,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;trust;update' {
             [CompletionResult]::new('--anchor', '--anchor', [CompletionResultType]::ParameterName, 'The anchor''s public key (required for the first update)')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -220,9 +233,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;trust;revoke' {
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when two issuers share a key id')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'trust')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -266,11 +280,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger (read only; it must exist)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -281,10 +296,11 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (shown by verify and redeem; 1-200 bytes)')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the codes were issued in')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for --all-before without one (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each signed cancellation as one JSON line')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -298,11 +314,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
             [CompletionResult]::new('--allow-stale', '--allow-stale', [CompletionResultType]::ParameterName, 'Judge even with an expired trust bundle (every verdict records it)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -314,17 +331,19 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list naming the issuer (the name printed on the notice)')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the code was issued into (it must exist)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset the due time is shown in, as given to issue (default: this machine''s)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'payqr;ledger' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
@@ -334,20 +353,22 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;ledger;check' {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'payqr;ledger;repair' {
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--record-loss', '--record-loss', [CompletionResultType]::ParameterName, 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -368,9 +389,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;emv' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC')
@@ -378,10 +400,11 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;emv;parse' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per payload')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -398,9 +421,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;release' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)')
@@ -414,9 +438,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument')
             [CompletionResult]::new('--passphrase-fd', '--passphrase-fd', [CompletionResultType]::ParameterName, 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)')
             [CompletionResult]::new('--pin-file', '--pin-file', [CompletionResultType]::ParameterName, 'Read a PKCS#11 token''s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -424,9 +449,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;release;verify' {
             [CompletionResult]::new('--pub', '--pub', [CompletionResultType]::ParameterName, 'The release public key (.pub) published with payqr')
             [CompletionResult]::new('--sig', '--sig', [CompletionResultType]::ParameterName, 'The signature (default: FILE.sig)')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -447,9 +473,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;config' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print each setting''s value and where it came from')
@@ -457,9 +484,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;config;show' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -476,9 +504,10 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;generate-docs' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -508,13 +537,14 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Batch: encoding of the CSV, utf-8 (default) or gbk (gb18030), as Chinese Excel saves it')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--terminal', '--terminal', [CompletionResultType]::ParameterName, 'Draw the QR code in the terminal (single code)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Batch: check the file (and count rows the ledger already holds), write nothing')
             [CompletionResult]::new('--reissue', '--reissue', [CompletionResultType]::ParameterName, 'Batch: issue a new code for references the ledger already holds; the ledger records which code each one replaces, which is refused from then on. A reference whose code was already redeemed is not reissued (reported; exit 1)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON on stdout')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -531,11 +561,12 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt052, camt053 or camt054')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Summary as JSON on stdout')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Mark matched codes redeemed in the ledger (safe to rerun)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -552,7 +583,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('ledger', 'ledger', [CompletionResultType]::ParameterValue, 'Inspect and repair the ledger of issued and redeemed codes')
             [CompletionResult]::new('emv', 'emv', [CompletionResultType]::ParameterValue, 'Read EMV merchant-presented QR payloads (any scheme, not only payqr''s)')
             [CompletionResult]::new('release', 'release', [CompletionResultType]::ParameterValue, 'Sign a release file (SHA256SUMS) or check its signature')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect: `--trust`, `--ledger`, `--tz` defaults')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect: `--trust`, `--ledger`, `--tz`, `--lang` defaults')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate man pages and shell completions from this definition')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Sign payment codes: one from flags, or a batch from a CSV file')
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger')

@@ -296,7 +296,7 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --config --help --version keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
+            opts="-h -V --config --lang --help --version keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -304,6 +304,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -314,7 +318,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__anchor)
-            opts="-h -V --config --help --version keygen endorse help"
+            opts="-h -V --config --lang --help --version keygen endorse help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -322,6 +326,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -332,7 +340,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__anchor__subcmd__endorse)
-            opts="-h -V --anchor --next --out --config --help --version"
+            opts="-h -V --anchor --next --out --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +360,10 @@ _payqr() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -418,7 +430,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__anchor__subcmd__keygen)
-            opts="-h -V --out --config --help --version"
+            opts="-h -V --out --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +444,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -440,7 +456,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__cancel)
-            opts="-h -V --key --all-before --reason --json --ledger --tz --config --help --version"
+            opts="-h -V --key --all-before --reason --json --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +486,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -478,7 +498,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__config)
-            opts="-h -V --config --help --version show help"
+            opts="-h -V --config --lang --help --version show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,6 +506,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -538,7 +562,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__config__subcmd__show)
-            opts="-h -V --config --help --version"
+            opts="-h -V --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,6 +570,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -556,7 +584,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__emv)
-            opts="-h -V --config --help --version parse help"
+            opts="-h -V --config --lang --help --version parse help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,6 +592,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -616,7 +648,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__emv__subcmd__parse)
-            opts="-h -V --json --config --help --version"
+            opts="-h -V --json --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,6 +656,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -634,7 +670,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__generate__subcmd__docs)
-            opts="-h -V --config --help --version"
+            opts="-h -V --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,6 +678,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1100,7 +1140,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --passphrase-file --passphrase-fd --pin-file --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --manifest --dry-run --reissue --now --json --emv-config --ledger --tz --kind --format --profile --encoding --config --help --version"
+            opts="-h -V --key --passphrase-file --passphrase-fd --pin-file --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --manifest --dry-run --reissue --now --json --emv-config --ledger --tz --kind --format --profile --encoding --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1206,6 +1246,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1214,7 +1258,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__key)
-            opts="-h -V --config --help --version encrypt help"
+            opts="-h -V --config --lang --help --version encrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1222,6 +1266,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1232,7 +1280,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__key__subcmd__encrypt)
-            opts="-h -V --passphrase-file --passphrase-fd --pin-file --config --help --version"
+            opts="-h -V --passphrase-file --passphrase-fd --pin-file --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1252,6 +1300,10 @@ _payqr() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1304,7 +1356,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__keygen)
-            opts="-h -V --issuer --name --out --force --unencrypted --pkcs11 --token --key-label --passphrase-file --passphrase-fd --pin-file --config --help --version"
+            opts="-h -V --issuer --name --out --force --unencrypted --pkcs11 --token --key-label --passphrase-file --passphrase-fd --pin-file --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1350,6 +1402,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1358,7 +1414,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger)
-            opts="-h -V --config --help --version check repair help"
+            opts="-h -V --config --lang --help --version check repair help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1366,6 +1422,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1376,7 +1436,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__check)
-            opts="-h -V --json --ledger --config --help --version"
+            opts="-h -V --json --ledger --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,6 +1448,10 @@ _payqr() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1454,7 +1518,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__repair)
-            opts="-h -V --record-loss --ledger --config --help --version"
+            opts="-h -V --record-loss --ledger --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1468,6 +1532,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1476,7 +1544,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__notice)
-            opts="-h -V --issuer --format --out --trust --ledger --tz --config --help --version"
+            opts="-h -V --issuer --format --out --trust --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,6 +1578,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1518,7 +1590,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__reconcile)
-            opts="-h -V --settlement --map --fee-column --report --html --json --at --apply --fail-on --ledger --tz --format --encoding --config --help --version"
+            opts="-h -V --settlement --map --fee-column --report --html --json --at --apply --fail-on --ledger --tz --format --encoding --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1572,6 +1644,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1580,7 +1656,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__redeem)
-            opts="-h -V --text --at --skew --json --stale-after --allow-stale --txn --trust --ledger --tz --config --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --txn --trust --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1622,6 +1698,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1630,7 +1710,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release)
-            opts="-h -V --config --help --version sign verify help"
+            opts="-h -V --config --lang --help --version sign verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1638,6 +1718,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1704,7 +1788,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release__subcmd__sign)
-            opts="-h -V --key --out --passphrase-file --passphrase-fd --pin-file --config --help --version"
+            opts="-h -V --key --out --passphrase-file --passphrase-fd --pin-file --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1734,6 +1818,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1742,7 +1830,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release__subcmd__verify)
-            opts="-h -V --pub --sig --config --help --version"
+            opts="-h -V --pub --sig --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1760,6 +1848,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1768,7 +1860,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust)
-            opts="-h -V --config --help --version add list close bundle update revoke help"
+            opts="-h -V --config --lang --help --version add list close bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1776,6 +1868,10 @@ _payqr() {
             case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1786,7 +1882,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__add)
-            opts="-h -V --not-before --not-after --trust --tz --config --help --version"
+            opts="-h -V --not-before --not-after --trust --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1812,6 +1908,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1820,7 +1920,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__bundle)
-            opts="-h -V --anchor --out --valid-for --sequence --cancellations --endorsement --now --trust --ledger --config --help --version"
+            opts="-h -V --anchor --out --valid-for --sequence --cancellations --endorsement --now --trust --ledger --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1866,6 +1966,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1874,7 +1978,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__close)
-            opts="-h -V --not-after --issuer --trust --tz --config --help --version"
+            opts="-h -V --not-after --issuer --trust --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1898,6 +2002,10 @@ _payqr() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -2020,7 +2128,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__list)
-            opts="-h -V --json --trust --config --help --version"
+            opts="-h -V --json --trust --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2034,6 +2142,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2042,7 +2154,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__revoke)
-            opts="-h -V --issuer --trust --config --help --version"
+            opts="-h -V --issuer --trust --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2060,6 +2172,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2068,7 +2184,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__update)
-            opts="-h -V --anchor --trust --config --help --version"
+            opts="-h -V --anchor --trust --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2086,6 +2202,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2094,7 +2214,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__verify)
-            opts="-h -V --text --at --skew --json --stale-after --allow-stale --trust --ledger --tz --config --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --trust --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2130,6 +2250,10 @@ _payqr() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en zh-CN" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -29,7 +29,7 @@ what was issued.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Config file giving defaults for --trust, --ledger and --tz (default:
+    /// Config file giving defaults for --trust, --ledger, --tz and --lang (default:
     /// PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,

@@ -184,6 +184,10 @@ PAYQR_CONFIG   the config file (instead of the user config folder's)
 PAYQR_TRUST    default for --trust
 PAYQR_LEDGER   default for --ledger
 PAYQR_TZ       default for --tz
+PAYQR_LANG     default for --lang (en, zh-CN)
+LC_ALL, LC_MESSAGES, LANG   the locale, when no --lang, PAYQR_LANG or lang in
+               the config file: the first non-empty decides; zh_CN.* shows
+               verdicts, messages, notices and the HTML report in Chinese
 NO_COLOR       when set and not empty: no colour in verdicts
 CLICOLOR_FORCE when set and not 0: colour even when stdout is no terminal
 Precedence: flag > environment > config file > built-in (payqr config show).";
@@ -191,7 +195,7 @@ Precedence: flag > environment > config file > built-in (payqr config show).";
 const FILES: &str = "\
 $XDG_CONFIG_HOME/payqr/payqr.toml (else ~/.config/payqr/payqr.toml;
     %APPDATA%\\payqr\\payqr.toml on Windows): defaults, as
-    trust = \"...\", ledger = \"...\", tz = \"+08:00\"
+    trust = \"...\", ledger = \"...\", tz = \"+08:00\", lang = \"zh-CN\"
 PREFIX.key, PREFIX.pub   an issuer's secret key (mode 0600) and public key
 LEDGER.lock, LEDGER.idx, LEDGER.ckpt   beside a ledger: its lock, index and
     checkpoint (docs/FORMAT.md section 4)

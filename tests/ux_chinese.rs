@@ -1,0 +1,508 @@
+//! Issue 17, Chinese for Chinese clerks: with `LANG=zh_CN.UTF-8` (or
+//! `--lang zh-CN`, `PAYQR_LANG`, `lang = "zh-CN"` in payqr.toml) verdicts,
+//! common errors and hints, the notice and the HTML report speak Chinese;
+//! English stays the default (`LANG=C`, `en_US`, nothing set); JSON and CSV
+//! output stay English and byte-identical; untrusted text stays escaped.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+use std::process::Command;
+
+/// Runs payqr with a clean locale: none of the variables that choose the
+/// language is inherited, then `env` is applied.
+fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    cmd.current_dir(dir).args(args);
+    for k in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "LANGUAGE",
+        "PAYQR_LANG",
+        "PAYQR_CONFIG",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        cmd.env_remove(k);
+    }
+    // No user config file of the machine running the tests.
+    cmd.env("XDG_CONFIG_HOME", dir).env("HOME", dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run_cmd(cmd, input)
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_in(dir, args, env, "")
+}
+
+const ZH: (&str, &str) = ("LANG", "zh_CN.UTF-8");
+
+fn verify_args(text: &str) -> Vec<&str> {
+    vec![
+        "verify",
+        "--trust",
+        "trust.json",
+        "--at",
+        DURING,
+        "--tz",
+        "+08:00",
+        "--text",
+        text,
+    ]
+}
+
+fn first_line(r: &Run) -> &str {
+    r.stdout.lines().next().unwrap_or_default()
+}
+
+const VALID_EN: &str = "VALID: official, unexpired; payment status NOT checked (no --ledger)";
+const VALID_ZH: &str = "有效：官方签发，未过期；未核对缴纳状态（未给 --ledger）";
+
+#[test]
+fn the_locale_chooses_the_language_with_posix_precedence() {
+    let d = setup();
+    let text = issue_one(d.path(), "京A12345", &["--description", "闯红灯"]);
+    let args = verify_args(&text);
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[], VALID_EN),
+        (&[("LANG", "C")], VALID_EN),
+        (&[("LANG", "en_US.UTF-8")], VALID_EN),
+        (&[ZH], VALID_ZH),
+        (&[("LANG", "zh_CN")], VALID_ZH),
+        // LC_ALL beats LC_MESSAGES beats LANG; an empty one does not count.
+        (&[ZH, ("LC_ALL", "C")], VALID_EN),
+        (
+            &[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "zh_CN.UTF-8")],
+            VALID_ZH,
+        ),
+        (&[ZH, ("LC_ALL", "")], VALID_ZH),
+        // Traditional Chinese has no catalog: English, not Simplified.
+        (&[("LANG", "zh_TW.UTF-8")], VALID_EN),
+        // PAYQR_LANG beats the locale.
+        (&[("LANG", "C"), ("PAYQR_LANG", "zh-CN")], VALID_ZH),
+        (&[ZH, ("PAYQR_LANG", "en")], VALID_EN),
+    ];
+    for (env, want) in cases {
+        let r = run(d.path(), &args, env).expect(0);
+        assert_eq!(first_line(&r), *want, "env {env:?}");
+    }
+    // --lang beats everything, before or after the subcommand.
+    let mut flag = vec!["--lang", "zh-CN"];
+    flag.extend(&args);
+    let r = run(d.path(), &flag, &[("LANG", "C"), ("PAYQR_LANG", "en")]).expect(0);
+    assert_eq!(first_line(&r), VALID_ZH);
+    let mut flag = args.clone();
+    flag.extend(["--lang", "en"]);
+    assert_eq!(first_line(&run(d.path(), &flag, &[ZH]).expect(0)), VALID_EN);
+    let mut flag = args.clone();
+    flag.extend(["--lang", "fr"]);
+    let r = run(d.path(), &flag, &[]).expect(2);
+    assert!(r.stderr.contains("--lang"), "{}", r.stderr);
+    // payqr.toml's lang: below the environment, above the locale.
+    std::fs::write(d.path().join("payqr.toml"), "lang = \"zh-CN\"\n").unwrap();
+    let mut cfg = vec!["--config", "payqr.toml"];
+    cfg.extend(&args);
+    assert_eq!(
+        first_line(&run(d.path(), &cfg, &[("LANG", "C")]).expect(0)),
+        VALID_ZH
+    );
+    let env = [("PAYQR_LANG", "en")];
+    assert_eq!(first_line(&run(d.path(), &cfg, &env).expect(0)), VALID_EN);
+    let show = run(d.path(), &["--config", "payqr.toml", "config", "show"], &[]).expect(0);
+    assert!(
+        show.stdout.contains("lang\tzh-CN\t(file "),
+        "{}",
+        show.stdout
+    );
+    std::fs::write(d.path().join("bad.toml"), "lang = \"klingon\"\n").unwrap();
+    let r = run(d.path(), &["--config", "bad.toml", "config", "show"], &[]).expect(2);
+    assert!(
+        r.stderr.contains("bad.toml:1: lang: unknown language"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn verdicts_facts_and_refusals_in_chinese() {
+    let d = setup();
+    let text = issue_one(
+        d.path(),
+        "京A12345",
+        &["--description", "闯红灯", "--ledger", "ledger.jsonl"],
+    );
+    let mut args = verify_args(&text);
+    args.extend(["--ledger", "ledger.jsonl"]);
+    let r = run(d.path(), &args, &[ZH]).expect(0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "有效：官方签发，未过期，尚未缴纳");
+    assert_eq!(
+        lines[1],
+        "  text：罚款 200.00 CNY \"闯红灯\"，编号 京A12345，收款方 110000-FINES"
+    );
+    assert!(
+        lines[2].starts_with("  签发方 ") && lines[2].contains("，识别码 "),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(lines[3], "  3小时0分后到期（2026-11-23 12:00:00 +08:00）");
+    // Expired: the reason is rebuilt in Chinese from the code's own times.
+    let late = [
+        "verify",
+        "--trust",
+        "trust.json",
+        "--at",
+        "2026-11-24T09:00:00+08:00",
+        "--text",
+        &text,
+    ];
+    let r = run(d.path(), &late, &[ZH]).expect(1);
+    assert_eq!(first_line(&r), "拒收：已过期（expired）：已过期 21小时0分");
+    // Redeemed, then refused with the redemption named; in colour when forced.
+    let redeem = [
+        "--lang",
+        "zh-CN",
+        "redeem",
+        "--trust",
+        "trust.json",
+        "--ledger",
+        "ledger.jsonl",
+        "--at",
+        DURING,
+        "--txn",
+        "POS-1",
+        "--text",
+        &text,
+    ];
+    let r = run(d.path(), &redeem, &[]).expect(0);
+    assert_eq!(first_line(&r), "已核销：已记入台账，请收款");
+    assert!(
+        r.stderr
+            .contains("payqr: 注意：按 2026-11-23T01:00:00Z 判定（--at）"),
+        "{}",
+        r.stderr
+    );
+    let r = run(d.path(), &redeem, &[("CLICOLOR_FORCE", "1")]).expect(1);
+    let head = first_line(&r);
+    assert!(
+        head.starts_with("\u{1b}[1;31m拒收\u{1b}[0m：已核销过（already_redeemed）：已于 "),
+        "{head:?}"
+    );
+    assert!(
+        head.ends_with(" 核销（交易号 POS-1），不可重复收款"),
+        "{head:?}"
+    );
+    // An unknown issuer, in Chinese, naming the issuer.
+    let other = fixtures().join("test-utilities.pub");
+    let other = other.to_str().unwrap();
+    run(
+        d.path(),
+        &["trust", "add", other, "--trust", "t2.json"],
+        &[],
+    )
+    .expect(0);
+    let args = [
+        "verify", "--trust", "t2.json", "--at", DURING, "--text", &text,
+    ];
+    let r = run(d.path(), &args, &[ZH]).expect(1);
+    assert_eq!(
+        first_line(&r),
+        "拒收：签发方未知（unknown_issuer）：签发方 \"bj-traffic\" 不在信任列表中"
+    );
+}
+
+#[test]
+fn json_and_csv_stay_english_and_identical() {
+    let d = setup();
+    let text = issue_one(d.path(), "京A12345", &["--ledger", "ledger.jsonl"]);
+    let mut args = verify_args(&text);
+    args.extend(["--ledger", "ledger.jsonl", "--json"]);
+    let en = run(d.path(), &args, &[("LANG", "C")]).expect(0);
+    let zh = run(d.path(), &args, &[ZH]).expect(0);
+    assert_eq!(en.stdout, zh.stdout);
+    assert!(zh.stdout.contains("\"status\":\"valid\""), "{}", zh.stdout);
+    let code_id = json(&zh)["code_id"].as_str().unwrap().to_owned();
+    std::fs::write(
+        d.path().join("s.csv"),
+        format!(
+            "code_id,amount,currency,paid_at,txn_id\n\
+             {code_id},150.00,CNY,2026-11-23T09:15:00+08:00,T1\n"
+        ),
+    )
+    .unwrap();
+    let mut reports = Vec::new();
+    for (lang, env) in [("en", ("LANG", "C")), ("zh", ZH)] {
+        let r = run(
+            d.path(),
+            &[
+                "reconcile",
+                "--ledger",
+                "ledger.jsonl",
+                "--settlement",
+                "s.csv",
+                "--at",
+                DURING,
+                "--tz",
+                "+08:00",
+                "--report",
+                &format!("{lang}.csv"),
+                "--html",
+                &format!("{lang}.html"),
+            ],
+            &[env],
+        )
+        .expect(1);
+        let csv = std::fs::read_to_string(d.path().join(format!("{lang}.csv"))).unwrap();
+        let html = std::fs::read_to_string(d.path().join(format!("{lang}.html"))).unwrap();
+        reports.push((r.stdout, csv, html));
+    }
+    let (en, zh) = (&reports[0], &reports[1]);
+    assert_eq!(en.0, zh.0, "reconcile's stdout totals are data");
+    assert_eq!(en.1, zh.1, "the CSV report is data");
+    assert!(zh.1.starts_with(en.1.lines().next().unwrap()));
+    assert!(en.2.contains("<html lang=\"en\">") && en.2.contains("<h2>Totals per status</h2>"));
+    for want in [
+        "<html lang=\"zh-CN\">",
+        "<h2>按状态汇总</h2>",
+        "<th>实收</th>",
+        "<td>金额不符（amount_mismatch）</td>",
+        "<h2>差异（1）</h2>",
+        "付款时间（+08:00）",
+    ] {
+        assert!(
+            zh.2.contains(want),
+            "{want} missing from the Chinese report"
+        );
+    }
+    assert!(!zh.2.contains("Totals per status") && !zh.2.contains("Discrepancies"));
+}
+
+#[test]
+fn common_errors_and_hints_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    // stdin held no code: exit 1, said in Chinese with the hint.
+    let r = run_in(p, &["verify", "--trust", "trust.json", "-"], &[ZH], "").expect(1);
+    assert_eq!(
+        r.stderr,
+        "payqr: 错误：未从标准输入读到任何码\n\
+         payqr: 提示：请通过管道逐行输入码文本，或给出图片文件或 --text\n"
+    );
+    let r = run_in(
+        p,
+        &["verify", "--trust", "trust.json", "-"],
+        &[("LANG", "C")],
+        "",
+    )
+    .expect(1);
+    assert!(
+        r.stderr
+            .starts_with("payqr: error: no code was read from stdin\n"),
+        "{}",
+        r.stderr
+    );
+    // Nothing to check, a missing trust list (the OS's words stay as data).
+    let r = run(p, &["verify", "--trust", "trust.json"], &[ZH]).expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：没有要核验的码"),
+        "{}",
+        r.stderr
+    );
+    let r = run(p, &["verify", "--trust", "nope.json", "--text", "x"], &[ZH]).expect(2);
+    assert!(
+        r.stderr
+            .starts_with("payqr: 错误：无法读取信任列表：nope.json"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("payqr: 提示：可用此命令创建：payqr trust add"),
+        "{}",
+        r.stderr
+    );
+    // A ledger that is not there.
+    let args = [
+        "verify",
+        "--trust",
+        "trust.json",
+        "--ledger",
+        "no.jsonl",
+        "--text",
+        "x",
+    ];
+    let r = run(p, &args, &[ZH]).expect(2);
+    assert!(
+        r.stderr.contains("no.jsonl：台账不存在；未核验任何码"),
+        "{}",
+        r.stderr
+    );
+    // The public key given as --key.
+    let r = run(
+        p,
+        &[
+            "issue",
+            "--key",
+            "test-issuer.pub",
+            "--amount",
+            "1",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R",
+            "--expires-in",
+            "1h",
+        ],
+        &[ZH],
+    )
+    .expect(2);
+    assert!(
+        r.stderr.contains("test-issuer.pub：这是公钥（PREFIX.pub）"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("payqr: 提示：.pub 交给核验方"),
+        "{}",
+        r.stderr
+    );
+    // A notice of a code never issued.
+    std::fs::write(p.join("ledger.jsonl"), "").unwrap();
+    let args = [
+        "notice",
+        "0123456789abcdef",
+        "--ledger",
+        "ledger.jsonl",
+        "--trust",
+        "trust.json",
+    ];
+    let r = run(p, &args, &[ZH]).expect(2);
+    assert!(
+        r.stderr
+            .contains("ledger.jsonl：其中没有开具过识别码为 0123456789abcdef 的码"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_notice_in_chinese_single_and_batch() {
+    let d = setup();
+    let p = d.path();
+    let text = issue_one(
+        p,
+        "京A12345",
+        &["--description", "闯红灯", "--ledger", "ledger.jsonl"],
+    );
+    let id =
+        json(&run(p, &[&verify_args(&text)[..], &["--json"]].concat(), &[]).expect(0))["code_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let notice = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec![
+            "notice",
+            &id,
+            "--ledger",
+            "ledger.jsonl",
+            "--trust",
+            "trust.json",
+            "--tz",
+            "+08:00",
+        ];
+        args.extend(extra);
+        run(p, &args, env).expect(0).stdout
+    };
+    let en = notice(&[], &[]);
+    let zh = notice(&[], &["--lang", "zh-CN"]);
+    assert_eq!(zh, notice(&[ZH], &[]));
+    assert!(
+        en.contains(">Amount due · 应缴金额<") && en.contains(">Code "),
+        "{en}"
+    );
+    for label in [
+        "交通违法罚款通知书",
+        ">编号<",
+        ">应缴金额<",
+        ">缴款期限<",
+        ">识别码 ",
+    ] {
+        assert!(zh.contains(label), "{label} missing: {zh}");
+    }
+    assert!(!zh.contains("Amount due"));
+    // The batch writes Chinese notices too.
+    std::fs::write(p.join("f.csv"), "reference,amount\n沪B1,100.00\n").unwrap();
+    run(
+        p,
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            "f.csv",
+            "--out-dir",
+            "out",
+            "--format",
+            "notice-svg",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--now",
+            ISSUED,
+            "--expires-in",
+            "4h",
+        ],
+        &[ZH],
+    )
+    .expect(0);
+    // Notices go into subfolders named by the code id's first byte.
+    let svg = std::fs::read_dir(p.join("out"))
+        .unwrap()
+        .flat_map(|e| std::fs::read_dir(e.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
+        .find(|f| f.to_string_lossy().ends_with(".notice.svg"))
+        .expect("a notice");
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(
+        svg.contains(">应缴金额<") && svg.contains(">沪B1<"),
+        "{svg}"
+    );
+}
+
+#[test]
+fn untrusted_text_stays_escaped_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    #[cfg(not(windows))]
+    let (name, shown) = (
+        "f\u{1b}[2J\u{202e}.png",
+        "f\\x1b[2J\\u{202e}.png: not an image",
+    );
+    #[cfg(windows)]
+    let (name, shown) = (
+        "f\u{200b}\u{202e}.png",
+        "f\\u{200b}\\u{202e}.png: not an image",
+    );
+    std::fs::write(p.join(name), b"not an image").unwrap();
+    let r = run(p, &["verify", "--trust", "trust.json", name], &[ZH]).expect(2);
+    for c in ['\u{1b}', '\u{202e}', '\u{200b}'] {
+        assert!(
+            !r.stderr.contains(c) && !r.stdout.contains(c),
+            "{:?}",
+            r.stderr
+        );
+    }
+    assert!(r.stderr.contains(shown), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("payqr: 错误：1 个输入无法读取"),
+        "{}",
+        r.stderr
+    );
+}
