@@ -95,6 +95,35 @@ failure_from!(
 
 pub type CmdResult = Result<Outcome, Failure>;
 
+/// The language messages are shown in, once the command line is read.
+static LANG: std::sync::OnceLock<payqr::i18n::Lang> = std::sync::OnceLock::new();
+
+/// The language of every human message: `--lang`, else `PAYQR_LANG`, else
+/// `lang` in payqr.toml (those three through clap, see `config.rs`), else
+/// the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, POSIX precedence), else
+/// English. Before the command line is read (a bad config file): the
+/// environment's.
+pub fn lang() -> payqr::i18n::Lang {
+    *LANG.get_or_init(|| env_lang())
+}
+
+fn env_lang() -> payqr::i18n::Lang {
+    let env = |k: &str| std::env::var(k).ok();
+    match env("PAYQR_LANG")
+        .as_deref()
+        .and_then(payqr::i18n::Lang::parse)
+    {
+        Some(l) => l,
+        None => payqr::i18n::Lang::from_env(env),
+    }
+}
+
+/// Fixes the language once the command line is read (`flag`: `--lang`,
+/// or what clap filled in from `PAYQR_LANG` or the config file).
+pub fn set_lang(flag: Option<payqr::i18n::Lang>) {
+    let _ = LANG.set(flag.unwrap_or_else(env_lang));
+}
+
 /// Parses `--tz`, defaulting to this machine's offset.
 pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
     match tz {

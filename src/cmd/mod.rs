@@ -28,37 +28,14 @@ pub mod verify;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::cmd::cli::{Cli, Command};
-pub use common::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
-
-/// The language messages are shown in, once the command line is read.
-static LANG: std::sync::OnceLock<payqr::i18n::Lang> = std::sync::OnceLock::new();
-
-/// The language of every human message: `--lang`, else `PAYQR_LANG`, else
-/// `lang` in payqr.toml (those three through clap, see [`config`]), else
-/// the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, POSIX precedence), else
-/// English. Before the command line is read (a bad config file), the
-/// locale's.
-pub fn lang() -> payqr::i18n::Lang {
-    *LANG.get_or_init(locale_lang)
-}
-
-fn locale_lang() -> payqr::i18n::Lang {
-    let env = |k: &str| std::env::var(k).ok();
-    match env("PAYQR_LANG")
-        .as_deref()
-        .and_then(payqr::i18n::Lang::parse)
-    {
-        Some(l) => l,
-        None => payqr::i18n::Lang::from_env(env),
-    }
-}
+pub use common::{CmdResult, Failure, Outcome, check_outputs, lang, time_or_now, tz_or_local};
 
 /// Parses the command line with the defaults of the environment and the
 /// config file in place.
 pub fn parse_cli() -> Result<Cli, Failure> {
     let matches = config::matches(Cli::command())?;
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    let _ = LANG.set(cli.lang.unwrap_or_else(locale_lang));
+    common::set_lang(cli.lang);
     Ok(cli)
 }
 
