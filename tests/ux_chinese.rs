@@ -196,6 +196,52 @@ fn verdicts_facts_and_refusals_in_chinese() {
         head.ends_with(" 核销（交易号 POS-1），不可重复收款"),
         "{head:?}"
     );
+    // Replaced by a reissue: the code to pay instead, in Chinese.
+    let old = issue_one(d.path(), "沪C1", &["--ledger", "ledger.jsonl"]);
+    std::fs::write(d.path().join("re.csv"), "reference,amount\n沪C1,200.00\n").unwrap();
+    let batch = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        "re.csv",
+        "--out-dir",
+        "out",
+        "--ledger",
+        "ledger.jsonl",
+        "--reissue",
+        "--manifest",
+        "m.csv",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--expires-in",
+        "4h",
+        "--now",
+        ISSUED,
+    ];
+    run(d.path(), &batch, &[]).expect(0);
+    let manifest = std::fs::read_to_string(d.path().join("m.csv")).unwrap();
+    let new_id = manifest
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut args = verify_args(&old);
+    args.extend(["--ledger", "ledger.jsonl"]);
+    let r = run(d.path(), &args, &[ZH]).expect(1);
+    let head = first_line(&r);
+    assert!(
+        head.starts_with(&format!(
+            "拒收：已被重开的码替代（replaced）：已被重开的码 {new_id} 替代（台账第 "
+        )),
+        "{head}"
+    );
+    assert!(head.ends_with("条）：请缴纳新码"), "{head}");
     // An unknown issuer, in Chinese, naming the issuer.
     let other = fixtures().join("test-utilities.pub");
     let other = other.to_str().unwrap();

@@ -26,7 +26,7 @@ use chrono::FixedOffset;
 use payqr::code::{Kind, time};
 use payqr::i18n::{Lang, verdict as msg};
 use payqr::sanitize::for_terminal;
-use payqr::verify::{Status, Verdict};
+use payqr::verify::{Detail, Status, Verdict};
 
 /// What the command did with a code, for the first line's word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,17 +116,24 @@ pub fn status_name(s: Status, lang: Lang) -> String {
 /// verdict carries them all, else the library's reason (data, English).
 fn reason(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
     let library = v.reason.as_deref().map(for_terminal);
-    if lang == Lang::En {
-        return library;
+    match lang {
+        Lang::En => library,
+        _ => rebuilt(v, at, lang).or(library),
     }
+}
+
+/// The reason in the catalog's words, when the verdict carries every fact
+/// of it. In English it is the library's reason word for word (tested), so
+/// the two cannot drift apart.
+fn rebuilt(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
     let Some(c) = v.code.as_ref().map(|sc| &sc.code) else {
         return match v.status {
             Status::NoCode => Some(msg::why_no_code(lang)),
-            _ => library,
+            _ => None,
         };
     };
     let utc = |t: u64| time::format_utc(t);
-    let rebuilt = match v.status {
+    let words = match v.status {
         Status::Expired => msg::why_expired(
             lang,
             &payqr::i18n::duration(lang, at.saturating_sub(c.expires_at)),
@@ -139,16 +146,30 @@ fn reason(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
             msg::why_unknown_key(lang, &c.key_id, &c.issuer)
         }
         Status::UnknownIssuer => msg::why_unknown_issuer(lang, &c.issuer),
+        Status::Revoked | Status::KeyNotValid | Status::Replaced => match &v.detail {
+            Some(Detail::Revoked { at }) => msg::why_revoked(lang, &c.key_id, &utc(*at)),
+            Some(Detail::KeyNotValid {
+                not_before,
+                not_after,
+            }) => msg::why_key_not_valid(
+                lang,
+                &utc(c.issued_at),
+                &not_before.as_deref().map_or("-".into(), for_terminal),
+                &not_after.as_deref().map_or("-".into(), for_terminal),
+            ),
+            Some(Detail::Replaced { by, seq }) => msg::why_replaced(lang, by, seq),
+            _ => return None,
+        },
         Status::Redeemed => match &v.redemption {
             Some(r) => match r.txn.as_deref() {
                 Some(txn) => msg::why_redeemed_txn(lang, &utc(r.time), &for_terminal(txn)),
                 None => msg::why_redeemed(lang, &utc(r.time)),
             },
-            None => return library,
+            None => return None,
         },
-        _ => return library,
+        _ => return None,
     };
-    Some(rebuilt)
+    Some(words)
 }
 
 fn kind_name(k: Kind, lang: Lang) -> String {
@@ -232,4 +253,120 @@ pub fn nothing_read() -> crate::cmd::Failure {
         crate::cmd::Failure::new(cli::no_code_read(lang)).hint(cli::no_code_read_hint(lang));
     f.code = 1;
     f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use payqr::code::{Code, CodeId, SignedCode, currency::Currency};
+    use payqr::redeem::{Counter, Item, redeem};
+    use payqr::trust::{TrustList, keys::IssuerKey};
+    use payqr::verify::{Clock, verify_text};
+
+    const T0: u64 = 1_795_392_000;
+
+    fn code(k: &IssuerKey) -> SignedCode {
+        Code {
+            issuer: k.issuer.clone(),
+            key_id: k.key_id,
+            code_id: CodeId([7; 8]),
+            kind: Kind::Fine,
+            amount: 20_000,
+            currency: Currency::from_code("CNY").unwrap(),
+            payee: "BJ".into(),
+            reference: "R-1".into(),
+            issued_at: T0,
+            expires_at: T0 + 14_400,
+            description: None,
+        }
+        .sign(&k.signing_key)
+        .unwrap()
+    }
+
+    /// Every reason rebuilt from the catalog reads, in English, exactly as
+    /// the library words it; in Chinese it is Chinese. One verdict per
+    /// status the CLI rewords.
+    #[test]
+    fn rebuilt_reasons_match_the_library_word_for_word() {
+        let k = IssuerKey::from_seed("bj-traffic", "Beijing", [9; 32], 0).unwrap();
+        let stranger = IssuerKey::from_seed("sh-traffic", "Shanghai", [8; 32], 0).unwrap();
+        let other_key = IssuerKey::from_seed("bj-traffic", "Beijing", [1; 32], 0).unwrap();
+        let mut trust = TrustList::default();
+        trust.add(&k.public(), None, None, 0).unwrap();
+        let text = code(&k).to_text();
+        let clock = |at| Clock { at, skew: 300 };
+        let mut bad = code(&k);
+        bad.signature[3] ^= 1;
+        let mut revoked = trust.clone();
+        revoked
+            .revoke(&k.key_id.to_string(), None, T0 - 10)
+            .unwrap();
+        let mut windowed = TrustList::default();
+        windowed.add(&k.public(), Some(T0 + 3600), None, 0).unwrap();
+        let mut verdicts = vec![
+            (
+                verify_text(&text, &trust, clock(T0 + 20_000), None),
+                T0 + 20_000,
+            ),
+            (
+                verify_text(&text, &trust, clock(T0 - 4000), None),
+                T0 - 4000,
+            ),
+            (verify_text(&bad.to_text(), &trust, clock(T0), None), T0),
+            (
+                verify_text(&code(&stranger).to_text(), &trust, clock(T0), None),
+                T0,
+            ),
+            (
+                verify_text(&code(&other_key).to_text(), &trust, clock(T0), None),
+                T0,
+            ),
+            (verify_text(&text, &revoked, clock(T0), None), T0),
+            (verify_text(&text, &windowed, clock(T0), None), T0),
+            (Verdict::no_code(), T0),
+        ];
+        // Paid twice: the second is refused with the redemption named.
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = payqr::ledger::Ledger::new(&dir.path().join("l.jsonl"));
+        let counter = Counter {
+            trust: &trust,
+            clock: clock(T0),
+            txn: Some("POS-1"),
+            channel: "counter",
+            judged_later: false,
+        };
+        let item = Item {
+            source: "t".into(),
+            text: Some(text.clone()),
+        };
+        for _ in 0..2 {
+            let v = redeem(&ledger, std::slice::from_ref(&item), &counter).unwrap();
+            verdicts.push((v[0].clone(), T0));
+        }
+        let expect = [
+            Status::Expired,
+            Status::NotYetValid,
+            Status::BadSignature,
+            Status::UnknownIssuer,
+            Status::UnknownIssuer,
+            Status::Revoked,
+            Status::KeyNotValid,
+            Status::NoCode,
+            Status::Valid,
+            Status::Redeemed,
+        ];
+        for ((v, at), want) in verdicts.iter().zip(expect) {
+            assert_eq!(v.status, want, "{:?}", v.reason);
+            if want == Status::Valid {
+                continue;
+            }
+            let en = rebuilt(v, *at, Lang::En).expect("rebuilt");
+            assert_eq!(Some(en), v.reason, "{want:?}");
+            let zh = rebuilt(v, *at, Lang::ZhCn).unwrap();
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+        }
+    }
 }

@@ -44,6 +44,15 @@ catalog! {
         en: "signature does not match key {key} of {issuer}",
         zh: "签名与 {issuer} 的密钥 {key} 不符：可能是伪造"
     }
+    why_revoked(key, at) { en: "key {key} was revoked at {at}", zh: "密钥 {key} 已于 {at} 吊销" }
+    why_key_not_valid(at, from, until) {
+        en: "issued at {at} outside the key's validity ({from} .. {until})",
+        zh: "签发时间 {at} 不在密钥有效期内（{from} 至 {until}）"
+    }
+    why_replaced(by, seq) {
+        en: "replaced by code {by} (reissued; ledger seq {seq}): pay that code instead",
+        zh: "已被重开的码 {by} 替代（台账第 {seq} 条）：请缴纳新码"
+    }
     why_no_code() { en: "no QR code found in the image", zh: "图片中未找到二维码" }
 
     // Each status as the headline names it: in English the value JSON

@@ -98,7 +98,27 @@ pub struct Verdict {
     pub issuer_name: Option<String>,
     /// Why, in words: the format error, the revocation time, ...
     pub reason: Option<String>,
+    /// The facts behind `reason` where they are not already in the
+    /// verdict, for a caller that words the reason itself (the CLI in
+    /// another language).
+    pub detail: Option<Detail>,
     pub redemption: Option<Redemption>,
+}
+
+/// The facts of a refusal that [`Verdict::reason`] words and the rest of
+/// the verdict does not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    /// The key was revoked at this time (UTC seconds).
+    Revoked { at: u64 },
+    /// The code was issued outside the key's validity (RFC 3339 bounds,
+    /// as the trust list gives them).
+    KeyNotValid {
+        not_before: Option<String>,
+        not_after: Option<String>,
+    },
+    /// Replaced by a reissue: pay `by` instead (ledger line `seq`).
+    Replaced { by: crate::code::CodeId, seq: u64 },
 }
 
 impl Verdict {
@@ -108,6 +128,7 @@ impl Verdict {
             code,
             issuer_name: None,
             reason: None,
+            detail: None,
             redemption: None,
         }
     }
@@ -200,6 +221,7 @@ fn judge(
         code: Some(code),
         issuer_name: name.clone(),
         reason: why,
+        detail: None,
         redemption: None,
     };
     if !signature_ok(&code, &entry.key) {
@@ -211,7 +233,9 @@ fn judge(
     }
     if let Some(t) = entry.revoked_at {
         let why = format!("key {} was revoked at {}", c.key_id, time::format_utc(t));
-        return verdict(Status::Revoked, code, Some(why));
+        let mut v = verdict(Status::Revoked, code, Some(why));
+        v.detail = Some(Detail::Revoked { at: t });
+        return v;
     }
     if !entry.valid_at(c.issued_at) {
         let why = format!(
@@ -220,7 +244,12 @@ fn judge(
             entry.meta.not_before.as_deref().unwrap_or("-"),
             entry.meta.not_after.as_deref().unwrap_or("-"),
         );
-        return verdict(Status::KeyNotValid, code, Some(why));
+        let mut v = verdict(Status::KeyNotValid, code, Some(why));
+        v.detail = Some(Detail::KeyNotValid {
+            not_before: entry.meta.not_before.clone(),
+            not_after: entry.meta.not_after.clone(),
+        });
+        return v;
     }
     // Before the times: a cancelled code is cancelled whether or not it
     // has expired, and saying so explains a refusal best.
@@ -267,7 +296,12 @@ fn judge(
             "replaced by code {} (reissued; ledger seq {}): pay that code instead",
             r.by, r.seq
         );
-        return verdict(Status::Replaced, code, Some(why));
+        let mut v = verdict(Status::Replaced, code, Some(why));
+        v.detail = Some(Detail::Replaced {
+            by: r.by,
+            seq: r.seq,
+        });
+        return v;
     }
     verdict(Status::Valid, code, None)
 }
