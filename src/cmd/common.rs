@@ -104,7 +104,7 @@ static LANG: std::sync::OnceLock<payqr::i18n::Lang> = std::sync::OnceLock::new()
 /// English. Before the command line is read (a bad config file): the
 /// environment's.
 pub fn lang() -> payqr::i18n::Lang {
-    *LANG.get_or_init(|| env_lang())
+    *LANG.get_or_init(env_lang)
 }
 
 fn env_lang() -> payqr::i18n::Lang {

@@ -78,6 +78,19 @@ pub fn status(s: &str) -> Result<payqr::reconcile::Status, String> {
     s.parse().map_err(|e| format!("unknown status: {e}"))
 }
 
+/// `--lang`: `en` or `zh-CN` (also `zh`, `zh_CN`; any case). Possible
+/// values, so that completions offer them.
+pub fn lang() -> impl clap::builder::TypedValueParser<Value = payqr::i18n::Lang> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("en").help("English (the default)"),
+        PossibleValue::new("zh-CN")
+            .aliases(["zh", "zh_CN", "zh-Hans"])
+            .help("Simplified Chinese"),
+    ])
+    .map(|s| payqr::i18n::Lang::parse(&s).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,17 +116,4 @@ mod tests {
         );
         assert!(status("bogus").unwrap_err().contains("unknown status"));
     }
-}
-
-/// `--lang`: `en` or `zh-CN` (also `zh`, `zh_CN`; any case). Possible
-/// values, so that completions offer them.
-pub fn lang() -> impl clap::builder::TypedValueParser<Value = payqr::i18n::Lang> {
-    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    PossibleValuesParser::new([
-        PossibleValue::new("en").help("English (the default)"),
-        PossibleValue::new("zh-CN")
-            .aliases(["zh", "zh_CN", "zh-Hans"])
-            .help("Simplified Chinese"),
-    ])
-    .map(|s| payqr::i18n::Lang::parse(&s).unwrap_or_default())
 }

@@ -142,6 +142,8 @@ macro_rules! catalog {
     ($( $(#[$meta:meta])* $name:ident ( $($arg:ident),* ) { en: $en:literal, zh: $zh:literal } )*) => {
         $(
             $(#[$meta])*
+            // One argument per placeholder: a message may have many.
+            #[allow(clippy::too_many_arguments)]
             pub fn $name(lang: $crate::i18n::Lang $(, $arg: &dyn std::fmt::Display)*) -> String {
                 let template = match lang {
                     $crate::i18n::Lang::En => $en,
