@@ -484,7 +484,7 @@ fn the_notice_in_chinese_single_and_batch() {
     assert!(!zh.contains("Amount due"));
     // The batch writes Chinese notices too.
     std::fs::write(p.join("f.csv"), "reference,amount\n沪B1,100.00\n").unwrap();
-    run(
+    let r = run(
         p,
         &[
             "issue",
@@ -508,6 +508,41 @@ fn the_notice_in_chinese_single_and_batch() {
         &[ZH],
     )
     .expect(0);
+    // What issue says on stderr, in Chinese too.
+    assert!(
+        r.stderr.contains("payqr: 警告：test-issuer.key 未加密"),
+        "{}",
+        r.stderr
+    );
+    let summary = "payqr: 已开具 1 个码，跳过台账中已有的 0 个，向 out 写入 1 个文件";
+    assert!(r.stderr.contains(summary), "{}", r.stderr);
+    let single = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--amount",
+        "200.00",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--ref",
+        "京A7",
+        "--expires-in",
+        "4h",
+        "--now",
+        ISSUED,
+        "--tz",
+        "+08:00",
+    ];
+    let r = run(p, &single, &[ZH]).expect(0);
+    assert!(
+        r.stderr
+            .contains("payqr: 已开具罚款 200.00 CNY 京A7，识别码 ")
+            && r.stderr.contains("，2026-11-23 12:00:00 +08:00 到期"),
+        "{}",
+        r.stderr
+    );
     // Notices go into subfolders named by the code id's first byte.
     let svg = std::fs::read_dir(p.join("out"))
         .unwrap()

@@ -9,11 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
+use payqr::i18n::cli as msg;
 use payqr::trust::keyfile_crypt::CryptError;
 use payqr::trust::keys::{Answer, Ask, IssuerKey, KeyError, Storage};
 use zeroize::Zeroizing;
 
-use super::Failure;
+use super::{Failure, lang};
 
 pub const PASSPHRASE_ENV: &str = "PAYQR_PASSPHRASE_FILE";
 pub const PIN_ENV: &str = "PAYQR_PIN_FILE";
@@ -123,7 +124,7 @@ fn first_line(bytes: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
 pub fn load_key(path: &Path, u: &UnlockArgs) -> Result<IssuerKey, Failure> {
     super::keyfile::refuse_public(path)?;
     let key = IssuerKey::open(path, &mut |ask| match ask {
-        Ask::Passphrase(p) => u.passphrase(&format!("Passphrase for {}: ", p.display()), false),
+        Ask::Passphrase(p) => u.passphrase(&msg::passphrase_prompt(lang(), &p.display()), false),
         Ask::Pin { token } => u.pin(token),
     })
     .map_err(key_failure)?;
@@ -133,11 +134,7 @@ pub fn load_key(path: &Path, u: &UnlockArgs) -> Result<IssuerKey, Failure> {
         eprintln!("payqr: warning: {}", payqr::sanitize::for_terminal(&w));
     }
     if key.storage == Storage::Clear {
-        eprintln!(
-            "payqr: warning: {} is not encrypted: anyone who copies it can sign codes; run: payqr key encrypt {}",
-            path.display(),
-            path.display()
-        );
+        eprintln!("{}", msg::key_in_clear(lang(), &path.display()));
     }
     Ok(key)
 }
@@ -148,12 +145,8 @@ pub fn key_failure(e: KeyError) -> Failure {
         KeyError::Crypt {
             source: CryptError::Authentication,
             ..
-        } => Some(
-            "check the passphrase (and --passphrase-file); an altered key file cannot be repaired: restore it from your backup",
-        ),
-        KeyError::Token { .. } => {
-            Some("check the token is present, the PIN, and the module path in the key file")
-        }
+        } => Some(msg::wrong_passphrase_hint(lang())),
+        KeyError::Token { .. } => Some(msg::token_key_hint(lang())),
         _ => None,
     };
     let f = Failure::new(e);

@@ -124,4 +124,36 @@ catalog! {
         en: "check the module path, the token label and the PIN",
         zh: "请检查模块路径、令牌标签和 PIN"
     }
+
+    // Unlocking a key (issue, release sign, ...).
+    passphrase_prompt(path) { en: "Passphrase for {path}: ", zh: "{path} 的口令：" }
+    key_in_clear(path) {
+        en: "payqr: warning: {path} is not encrypted: anyone who copies it can sign codes; run: payqr key encrypt {path}",
+        zh: "payqr: 警告：{path} 未加密：任何复制它的人都能签发码；请运行：payqr key encrypt {path}"
+    }
+    wrong_passphrase_hint() {
+        en: "check the passphrase (and --passphrase-file); an altered key file cannot be repaired: restore it from your backup",
+        zh: "请检查口令（及 --passphrase-file）；被改动的密钥文件无法修复：请从备份恢复"
+    }
+    token_key_hint() {
+        en: "check the token is present, the PIN, and the module path in the key file",
+        zh: "请检查令牌是否插入、PIN，以及密钥文件中的模块路径"
+    }
+
+    // What issue did (stderr; --json has the same facts for scripts).
+    issued_one(kind, amount, currency, reference, code_id, version, expires) {
+        en: "payqr: issued {kind} {amount} {currency} {reference}, code {code_id}, QR version {version}, expires {expires}",
+        zh: "payqr: 已开具{kind} {amount} {currency} {reference}，识别码 {code_id}，二维码版本 {version}，{expires} 到期"
+    }
+    issued_batch(issued, reissued, skipped, files, dir, secs, rate, versions) {
+        en: "issued {issued} code(s){reissued}, skipped {skipped} already in the ledger, wrote {files} file(s) to {dir} in {secs} s ({rate} codes/s, QR versions {versions})",
+        zh: "已开具 {issued} 个码{reissued}，跳过台账中已有的 {skipped} 个，向 {dir} 写入 {files} 个文件，用时 {secs} 秒（每秒 {rate} 个码，二维码版本 {versions}）"
+    }
+    batch_reissued(n) { en: " ({n} reissued)", zh: "（其中重开 {n} 个）" }
+    batch_not_reissued(n) { en: ", {n} not reissued (already paid)", zh: "，{n} 个未重开（已缴纳）" }
+    not_reissued_row(place, id) {
+        en: "payqr: {place}: not reissued: code {id} was already redeemed (paid)",
+        zh: "payqr: {place}：未重开：码 {id} 已核销（已缴纳）"
+    }
+    not_reissued_more(n) { en: "payqr: ... and {n} more not reissued", zh: "payqr: ……另有 {n} 行未重开" }
 }

@@ -253,16 +253,22 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     if a.terminal {
         write!(out, "{}", symbol.to_terminal())?;
     }
-    eprintln!(
-        "payqr: issued {} {} {} {}, code {}, QR version {}, expires {}",
-        signed.code.kind,
-        signed.code.currency.format_amount(signed.code.amount),
-        signed.code.currency,
-        payqr::sanitize::for_terminal(&signed.code.reference),
-        signed.code.code_id,
-        symbol.version(),
-        time::format_in(signed.code.expires_at, tz)
+    let lang = crate::cmd::lang();
+    let kind = match signed.code.kind {
+        Kind::Fine => payqr::i18n::verdict::kind_fine(lang),
+        Kind::Bill => payqr::i18n::verdict::kind_bill(lang),
+    };
+    let line = payqr::i18n::cli::issued_one(
+        lang,
+        &kind,
+        &signed.code.currency.format_amount(signed.code.amount),
+        &signed.code.currency,
+        &payqr::sanitize::for_terminal(&signed.code.reference),
+        &signed.code.code_id,
+        &symbol.version(),
+        &time::format_in(signed.code.expires_at, tz),
     );
+    eprintln!("{line}");
     Ok(Outcome::Success)
 }
 
@@ -372,14 +378,17 @@ fn run_batch(
     }
     let summary = summary(&tally, out_dir, secs, rate);
     eprintln!("payqr: {}", payqr::sanitize::for_terminal(&summary));
+    let lang = crate::cmd::lang();
     for (line, id) in tally.paid.iter().take(20) {
-        eprintln!(
-            "payqr: {}:{line}: not reissued: code {id} was already redeemed (paid)",
+        let place = format!(
+            "{}:{line}",
             payqr::sanitize::for_terminal(&csv.display().to_string())
         );
+        eprintln!("{}", payqr::i18n::cli::not_reissued_row(lang, &place, id));
     }
     if tally.paid.len() > 20 {
-        eprintln!("payqr: ... and {} more not reissued", tally.paid.len() - 20);
+        let more = tally.paid.len() - 20;
+        eprintln!("{}", payqr::i18n::cli::not_reissued_more(lang, &more));
     }
     if interrupted {
         return Err(Error::Interrupted {
@@ -393,30 +402,36 @@ fn run_batch(
 }
 
 fn summary(t: &Tally, out_dir: &Path, secs: f64, rate: f64) -> String {
+    use payqr::i18n::cli as msg;
+    let lang = crate::cmd::lang();
     let dist: Vec<String> = t
         .versions
         .iter()
         .map(|(v, n)| format!("v{v}:{n}"))
         .collect();
     let mut reissued = if t.reissued > 0 {
-        format!(" ({} reissued)", t.reissued)
+        msg::batch_reissued(lang, &t.reissued)
     } else {
         String::new()
     };
     if !t.paid.is_empty() {
-        reissued.push_str(&format!(", {} not reissued (already paid)", t.paid.len()));
+        reissued.push_str(&msg::batch_not_reissued(lang, &t.paid.len()));
     }
-    format!(
-        "issued {} code(s){reissued}, skipped {} already in the ledger, wrote {} file(s) to {} in {secs:.2} s ({rate:.0} codes/s, QR versions {})",
-        t.issued,
-        t.skipped,
-        t.files,
-        out_dir.display(),
-        if dist.is_empty() {
-            "-".to_string()
-        } else {
-            dist.join(" ")
-        }
+    let versions = if dist.is_empty() {
+        "-".to_string()
+    } else {
+        dist.join(" ")
+    };
+    msg::issued_batch(
+        lang,
+        &t.issued,
+        &reissued,
+        &t.skipped,
+        &t.files,
+        &out_dir.display(),
+        &format!("{secs:.2}"),
+        &format!("{rate:.0}"),
+        &versions,
     )
 }
 
