@@ -4,6 +4,8 @@
 #                                        then REFUSED (expired, the next day), in colour
 #   verdict-zh-dark.png                  the same with LANG=zh_CN.UTF-8
 #   notice-zh.png                        the A6 notice of `payqr notice --lang zh-CN`
+#   report-zh.png                        the top of the HTML reconciliation report
+#                                        of the bundled fixtures, --lang zh-CN
 # The terminal is payqr's own ANSI output (CLICOLOR_FORCE=1) turned into HTML
 # by ansi_to_html below, rendered by headless Chromium; the notice is the SVG
 # payqr writes. Codes get random ids, so two runs differ in those digits only.
@@ -131,4 +133,12 @@ html,body{margin:0;background:#fff}img{display:block;width:420px;height:592px}
 </style></head><body><img src="notice.svg"></body></html>
 HTML
 shoot notice.html "$out/notice-zh.png" 420 592
+
+# The accountant's HTML report in Chinese (the fixtures' fines and their
+# WeChat Pay bill; exit 1: the fixtures hold discrepancies on purpose).
+"$bin" issue --key test-issuer.key --from "$repo/fixtures/fines.csv" --out-dir codes \
+    --ledger fixtures.jsonl --kind fine --currency CNY --payee BJ-FINES --now "$ISSUED" 2>/dev/null
+"$bin" --lang zh-CN reconcile --ledger fixtures.jsonl --at 2026-11-24T09:00:00+08:00 \
+    --settlement "$repo/fixtures/settlement/wechat-2026-11-23.csv" --html report.html >/dev/null || [ $? = 1 ]
+shoot report.html "$out/report-zh.png" 1000 760
 ls -l "$out"/*.png
