@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde_json::json;
 
-use payqr::ledger::{Ledger, LedgerError};
+use payqr::ledger::{Backend, Ledger, LedgerError, LedgerState, PgLedger};
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -67,6 +67,54 @@ Exit status 0 when the ledger is whole afterwards, 1 otherwise.")]
         #[arg(long)]
         record_loss: bool,
     },
+    /// Create or update the schema of a PostgreSQL ledger (idempotent).
+    #[command(after_help = "\
+Example:
+  payqr ledger init --ledger 'postgres://payqr@localhost/bureau?schema=payqr'
+  payqr ledger init --ledger 'postgresql:///bureau?host=/run/postgresql'
+
+Creates the schema (default `payqr`, or ?schema=NAME) and runs every migration
+not yet applied, each once, recorded in SCHEMA.migrations. Running it again
+changes nothing. payqr connects without TLS: over a Unix socket or loopback,
+or to another host only with sslmode=disable on a trusted network.")]
+    Init {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+    },
+    /// Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain.
+    #[command(after_help = "\
+Example:
+  payqr ledger export --ledger 'postgres://payqr@localhost/bureau' --to ledger.jsonl
+
+Every record is read and checked (as `ledger check` does) from one snapshot
+and written to a new file, renamed into place only when complete; the file is
+then read back as a file ledger and must end in the same hash.")]
+    Export {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+        /// The new JSON-lines ledger (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain.
+    #[command(after_help = "\
+Example:
+  payqr ledger import --ledger 'postgres://payqr@localhost/bureau' --from ledger.jsonl
+
+The file is checked whole first (checksums, chain, index evidence); then every
+line goes in unchanged, with its seq and hash, in one transaction: all or
+nothing. The PostgreSQL ledger must be empty. Stop the counters writing to the
+file first: records added to it afterwards are not copied.")]
+    Import {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+        /// The JSON-lines ledger to copy.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -76,7 +124,57 @@ pub fn run(a: Args) -> CmdResult {
             ledger,
             record_loss,
         } => repair(&ledger, record_loss),
+        Action::Init { ledger } => {
+            let mut pg = pg(&ledger)?;
+            let applied = pg.init()?;
+            let mut out = std::io::stdout().lock();
+            if applied.is_empty() {
+                writeln!(out, "{}: schema {} is up to date", pg.shown(), pg.schema())?;
+            } else {
+                let v: Vec<String> = applied.iter().map(ToString::to_string).collect();
+                writeln!(
+                    out,
+                    "{}: schema {}: applied migration(s) {}",
+                    pg.shown(),
+                    pg.schema(),
+                    v.join(", ")
+                )?;
+            }
+            Ok(Outcome::Success)
+        }
+        Action::Export { ledger, to } => {
+            let mut pg = pg(&ledger)?;
+            let n = pg.export(&to)?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{}: exported {n} record(s) to {}; same lines, same hash chain",
+                pg.shown(),
+                payqr::sanitize::path_for_terminal(&to)
+            )?;
+            Ok(Outcome::Success)
+        }
+        Action::Import { ledger, from } => {
+            let mut pg = pg(&ledger)?;
+            let n = pg.import(&from)?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{}: imported {n} record(s) from {}; same lines, same hash chain",
+                pg.shown(),
+                payqr::sanitize::path_for_terminal(&from)
+            )?;
+            Ok(Outcome::Success)
+        }
     }
+}
+
+fn pg(url: &str) -> Result<PgLedger, Failure> {
+    if !payqr::ledger::postgres::is_url(url) {
+        return Err(Failure::new(format!(
+            "--ledger: {}: not a postgres:// or postgresql:// connection string",
+            payqr::sanitize::for_terminal(url)
+        )));
+    }
+    Ok(PgLedger::open(url)?)
 }
 
 fn existing(path: &Path) -> Result<Ledger, Failure> {
@@ -87,13 +185,24 @@ fn existing(path: &Path) -> Result<Ledger, Failure> {
 }
 
 fn check(ledger: &Path, json: bool) -> CmdResult {
-    let l = existing(ledger)?;
-    let lock = l.lock_shared()?;
+    let backend = Backend::open(ledger)?;
+    let name = backend.name();
+    let loaded = match backend {
+        Backend::Postgres(mut p) => p.load(),
+        Backend::File(_) => {
+            let l = existing(ledger)?;
+            let lock = l.lock_shared()?;
+            l.load_unchecked(&lock)
+                .and_then(|st| l.check_index(&lock, &st).map(|()| st))
+        }
+    };
+    report(&name, json, loaded)
+}
+
+/// What `ledger check` says of a ledger loaded (or not), named `ledger`.
+fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) -> CmdResult {
     let mut out = std::io::stdout().lock();
-    match l
-        .load_unchecked(&lock)
-        .and_then(|st| l.check_index(&lock, &st).map(|()| st))
-    {
+    match loaded {
         Ok(st) => {
             let redeemed = st.redeemed.len();
             let twice = st.double_payments();
@@ -138,17 +247,17 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 writeln!(
                     out,
                     "{}: {} records, {} issued, {} redeemed; checksums and hash chain verified",
-                    ledger.display(),
+                    payqr::sanitize::for_terminal(ledger),
                     st.records,
                     st.issued.len(),
                     redeemed
                 )?;
                 for t in twice_text.iter().chain(&loss_text) {
-                    writeln!(out, "{}: {t}", ledger.display())?;
+                    writeln!(out, "{}: {t}", payqr::sanitize::for_terminal(ledger))?;
                 }
             }
             if st.torn_tail {
-                let ledger = payqr::sanitize::path_for_terminal(ledger);
+                let ledger = payqr::sanitize::for_terminal(ledger);
                 eprintln!(
                     "payqr: {ledger}: last line is incomplete (an interrupted write); it is ignored"
                 );
@@ -167,7 +276,7 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 eprintln!(
                     "  hint: restore the lost records from a backup, or record the loss: \
                      payqr ledger repair --record-loss --ledger {}",
-                    payqr::sanitize::for_terminal(&ledger.display().to_string())
+                    payqr::sanitize::for_terminal(&ledger.to_string())
                 );
             }
             Ok(Outcome::Negative)

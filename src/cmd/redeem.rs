@@ -1,9 +1,8 @@
 //! `payqr redeem`: verify, then record the payment so it can never happen twice.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use payqr::ledger::{CodeKey, Ledger, Record};
+use payqr::ledger::{Backend, Record, Redeemed};
 use payqr::trust::TrustList;
 use payqr::verify::{Clock, Status, Verdict, verify_text};
 
@@ -57,7 +56,7 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve()?;
-    let ledger = Ledger::new(&a.ledger);
+    let mut ledger = Backend::open(&a.ledger)?;
     // A time given with --at is a claim: recorded beside the wall clock,
     // never instead of it.
     let judged_at = a
@@ -76,60 +75,16 @@ pub fn run(a: Args) -> CmdResult {
         // Signatures, keys and times do not depend on the ledger: check
         // them on every core before taking the lock.
         let mut verdicts = verify_all(&items, &trust, clock);
-        let ids: Vec<CodeKey> = verdicts
-            .iter()
-            .filter(|v| v.status == Status::Valid)
-            .filter_map(|v| {
-                let c = &v.code.as_ref()?.code;
-                Some(CodeKey::of(&c.issuer, c.code_id))
-            })
-            .collect();
-        // Check and record under one exclusive lock, taken per batch so an
-        // idle scanner gun on stdin never blocks other counters.
-        let lock = ledger.lock()?;
-        let mut state = ledger.load_codes(&lock, &ids)?;
-        // Records of this group, and the verdicts they acknowledge.
+        // Check and record in one durable write (file: under the
+        // exclusive lock, taken per batch so an idle scanner gun on stdin
+        // never blocks other counters; PostgreSQL: one transaction).
         let mut records = Vec::new();
-        let mut done = 0;
-        let mut in_group = HashSet::new();
-        for i in 0..items.len() {
-            if verdicts[i].status != Status::Valid {
+        let mut which = Vec::new();
+        for (i, v) in verdicts.iter().enumerate() {
+            if v.status != Status::Valid {
                 continue;
             }
-            let code = verdicts[i]
-                .code
-                .clone()
-                .expect("a valid verdict has a code");
-            let c = &code.code;
-            let key = CodeKey::of(&c.issuer, c.code_id);
-            if in_group.contains(&key) {
-                // The same code twice in one batch: commit what came
-                // before, so this one is judged against it (refused).
-                ledger.append(&lock, &mut state, std::mem::take(&mut records))?;
-                emit_all(
-                    &mut out,
-                    json,
-                    &items[done..i],
-                    &verdicts[done..i],
-                    clock.at,
-                    tz,
-                )?;
-                done = i;
-                in_group.clear();
-            }
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
-                // Judged again with the ledger: the verdict names the
-                // earlier redemption, or the code that replaced this one.
-                // Re-read from the text: the profile (PQ1 or EMV) decides
-                // how the signature is checked.
-                let text = items[i]
-                    .text
-                    .as_deref()
-                    .expect("a valid verdict has a text");
-                verdicts[i] = verify_text(text, &trust, clock, Some(&state));
-                continue;
-            }
-            in_group.insert(key);
+            let c = &v.code.as_ref().expect("a valid verdict has a code").code;
             let mut record = Record::redeemed(
                 &c.issuer,
                 c.code_id,
@@ -140,19 +95,32 @@ pub fn run(a: Args) -> CmdResult {
             );
             record.judged_at = judged_at.clone();
             records.push(record);
+            which.push(i);
         }
-        // One write and one fsync for the group; only then any success.
-        ledger.append(&lock, &mut state, records)?;
-        drop(lock);
+        let (state, done) = ledger.redeem(records)?;
+        for (&i, fate) in which.iter().zip(done) {
+            match fate {
+                Redeemed::New => {}
+                Redeemed::SameRequest => eprintln!(
+                    "payqr: note: {}: the connection was lost while committing; the redemption \
+                     had been committed by this same request, and is not recorded twice",
+                    payqr::sanitize::for_terminal(&items[i].source)
+                ),
+                Redeemed::Refused => {
+                    // Judged again with the ledger: the verdict names the
+                    // earlier redemption, or the code that replaced this
+                    // one. Re-read from the text: the profile (PQ1 or EMV)
+                    // decides how the signature is checked.
+                    let text = items[i]
+                        .text
+                        .as_deref()
+                        .expect("a valid verdict has a text");
+                    verdicts[i] = verify_text(text, &trust, clock, Some(&state));
+                }
+            }
+        }
         all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
-        emit_all(
-            &mut out,
-            json,
-            &items[done..],
-            &verdicts[done..],
-            clock.at,
-            tz,
-        )
+        emit_all(&mut out, json, &items, &verdicts, clock.at, tz)
     })?;
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));

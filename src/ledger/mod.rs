@@ -25,9 +25,11 @@
 //! - a code replaced by a reissue cannot be redeemed, and a redeemed code
 //!   cannot be replaced ([`Ledger::append`] refuses both).
 
+mod backend;
 mod index;
 mod line;
 mod lock;
+pub mod postgres;
 mod record;
 mod state;
 
@@ -39,7 +41,9 @@ use std::path::{Path, PathBuf};
 use crate::code::CodeId;
 use crate::durable as disk;
 
+pub use backend::{Backend, Redeemed};
 pub use lock::LockGuard;
+pub use postgres::PgLedger;
 pub use record::{Event, LedgerFormat, Record};
 pub use state::{
     Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement, What,
