@@ -4,7 +4,7 @@ over the same two files. Prints "status count" lines, sorted.
 
 Usage: reconcile_duckdb.py LEDGER.jsonl SETTLEMENT.csv AT_UTC TZ_HOURS
 
-It follows payqr's rules (src/reconcile.rs) for what the bench data holds:
+It follows payqr's rules (src/reconcile/) for what the bench data holds:
 a transaction id listed again is `repeated`; a code id not in the ledger is
 `unknown`; per code, rows add up in file order: a row after the amount was
 reached is a `duplicate`, going past it is an `amount_mismatch` (so is

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::FixedOffset;
-use payqr::batch::{self, BatchRow, Defaults};
+use payqr::code::currency::Currency;
 use payqr::code::{Kind, SignedCode};
-use payqr::currency::Currency;
-use payqr::keys::IssuerKey;
-use payqr::render::{self, Symbol};
+use payqr::issue::batch::{self, BatchRow, Defaults};
+use payqr::issue::render::{self, Symbol};
+use payqr::trust::keys::IssuerKey;
 
 const NOW: u64 = 1_795_392_000;
 
@@ -156,7 +156,7 @@ fn main() {
             svgs = symbols.iter().map(|s| s.to_svg(4, 4)).collect();
         }),
     );
-    let style = payqr::notice::NoticeStyle {
+    let style = payqr::issue::notice::NoticeStyle {
         issuer_name: key.name.clone(),
         tz,
     };
@@ -164,7 +164,7 @@ fn main() {
         "notice SVG encode (A6)",
         median_us(n, || {
             for (c, s) in signed.iter().zip(&symbols) {
-                black_box(payqr::notice::to_svg(c, s, &style).unwrap());
+                black_box(payqr::issue::notice::to_svg(c, s, &style).unwrap());
             }
         }),
     );

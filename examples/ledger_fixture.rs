@@ -7,10 +7,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use payqr::code::currency::Currency;
 use payqr::code::{Code, CodeId, Kind};
-use payqr::currency::Currency;
-use payqr::keys::IssuerKey;
 use payqr::ledger::{Ledger, Record};
+use payqr::trust::keys::IssuerKey;
 
 /// Issued 2026-01-01T00:00:00Z, valid ten years: the bench never expires.
 const ISSUED_AT: u64 = 1_767_225_600;

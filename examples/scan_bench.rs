@@ -1,4 +1,4 @@
-//! Times `payqr::scan::scan_file` on each image named on the command line
+//! Times `payqr::verify::scan::scan_file` on each image named on the command line
 //! (used by benches/photos.sh): one line per image,
 //! `PATH<TAB>MILLISECONDS<TAB>JSON array of texts` (or `{"error": ...}`).
 //!
@@ -12,7 +12,7 @@ fn main() {
     for arg in std::env::args_os().skip(1) {
         let path = PathBuf::from(arg);
         let start = Instant::now();
-        let result = payqr::scan::scan_file(&path);
+        let result = payqr::verify::scan::scan_file(&path);
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         let found = match result {
             Ok(texts) => serde_json::json!(texts),

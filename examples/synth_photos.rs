@@ -19,9 +19,9 @@
 use std::path::Path;
 
 use image::{GrayImage, Luma};
+use payqr::code::currency::Currency;
 use payqr::code::{Code, CodeId, Kind};
-use payqr::currency::Currency;
-use payqr::render;
+use payqr::issue::render;
 
 /// How hard a photo is: ranges the random draws come from.
 #[derive(Debug, Clone, Copy)]
@@ -117,7 +117,7 @@ impl Rng {
 
 /// A signed fine as `payqr issue` would print it, varied by `rng`.
 pub fn payload(rng: &mut Rng) -> String {
-    let key = payqr::vectors::test_key();
+    let key = payqr::code::vectors::test_key();
     let n = rng.next_u64();
     let code = Code {
         issuer: key.issuer.clone(),

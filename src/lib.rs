@@ -1,46 +1,35 @@
 //! payqr: issue, verify and reconcile Ed25519-signed payment QR codes.
 //!
-//! The library holds every rule; the `payqr` binary is a thin layer of
-//! argument parsing and printing over it. Modules, one concern each:
+//! The library holds every rule; the `payqr` binary (`src/main.rs`,
+//! `src/cmd/`) is a thin layer of argument parsing and printing over it.
+//! The modules read as the workflow, each standing only on those below it:
 //!
-//! - [`code`]: the signed code format (docs/FORMAT.md), [`base45`], [`currency`]
-//! - [`keys`]: key files; [`trust`]: the trust list of issuers and keys
-//! - [`fsutil`]: whole-file writes; [`clobber`]: no output lands on an input
-//! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile
-//! - [`durable`]: every durable write, sync and rename (fault-injectable in
-//!   debug builds); [`fsutil`]: whole-file writes; [`lockfile`]: locks that
-//!   follow a file's identity, not its name
-//! - [`render`]: QR symbols to PNG/SVG/terminal; [`scan`]: images to payload texts
-//! - [`verify`]: the verdict on a payload (signature, trust, time, ledger)
-//! - [`ledger`]: the append-only record of issued and redeemed codes
-//! - [`batch`]: batch issuance rows from CSV; [`issuance`]: issuing them to
-//!   sharded files, a manifest and the ledger; [`notice`]: printable A6 notices
-//! - [`settlement`]: settlement file parsing; [`reconcile`]: matching it against the ledger;
-//!   [`report_html`]: the one-page HTML report
+//! - [`code`]: the signed code itself — format (docs/FORMAT.md), base45,
+//!   currencies, times, test vectors. Everything else stands on it.
+//! - [`issue`]: batch rows from CSV, issuing them to files, a manifest and
+//!   the ledger, QR rendering (PNG/SVG/terminal), printable notices.
+//! - [`verify`]: the verdict on a payload (signature, trust, time, ledger),
+//!   and reading payloads out of images (`verify::scan`).
+//! - [`trust`]: the trust list of issuers and keys; key files (`trust::keys`).
+//! - [`ledger`]: the append-only, hash-chained record of issued and redeemed
+//!   codes.
+//! - [`reconcile`]: settlement files (`reconcile::settlement`) matched
+//!   against the ledger, totals, the HTML report.
+//! - [`emv`]: EMV MPM payloads (any scheme's) and payqr's EMV profile.
+//! - [`release`]: detached signatures over release artifacts.
+//! - Shared ground: [`fs`] (durable writes, atomic replace, locks that follow
+//!   a file's identity, output-is-input checks, the Unix/Windows
+//!   differences), [`input`] (text encodings and CSV quoting of input
+//!   files), [`sanitize`] (untrusted text made safe to show).
 
-pub mod base45;
-pub mod batch;
-pub mod clobber;
 pub mod code;
-pub mod currency;
-pub mod durable;
 pub mod emv;
-pub mod fsutil;
-pub mod issuance;
-pub mod keys;
+pub mod fs;
+pub mod input;
+pub mod issue;
 pub mod ledger;
-pub mod lockfile;
-pub mod notice;
-pub mod platform;
 pub mod reconcile;
 pub mod release;
-pub mod render;
-pub mod report_html;
 pub mod sanitize;
-pub mod scan;
-pub mod settlement;
-pub mod text_encoding;
-pub mod time;
 pub mod trust;
-pub mod vectors;
 pub mod verify;

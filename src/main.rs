@@ -1,8 +1,6 @@
 //! The `payqr` command: argument parsing and printing over the library.
 
-mod cli;
 mod cmd;
-mod output;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,7 +10,7 @@ use clap::Parser;
 use crate::cmd::{Failure, Outcome};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = cmd::cli::Cli::parse();
     let result = cmd::run(cli);
     // Flush before deciding: a closed pipe (`payqr verify ... | head`) is
     // the reader's choice, not an error, and gets no message.

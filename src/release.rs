@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signature, Signer, VerifyingKey};
 
 use crate::code::KeyId;
-use crate::keys::IssuerKey;
+use crate::trust::keys::IssuerKey;
 
 /// The domain-separation prefix of every signed message, and the first
 /// word of a signature file.

@@ -10,9 +10,9 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
+use payqr::code::currency::Currency;
 use payqr::code::{Code, CodeId, Kind};
-use payqr::currency::Currency;
-use payqr::keys::IssuerKey;
+use payqr::trust::keys::IssuerKey;
 
 /// 2026-11-23T00:00:00Z, common::ISSUED.
 const T0: u64 = 1_795_392_000;

@@ -290,7 +290,7 @@ fn bombs_of_every_format_are_refused_from_the_header() {
 
 /// A 4000 × 3000 picture (a 12 MP phone photo) with a payqr code in it.
 fn photo_with_code(text: &str) -> image::GrayImage {
-    let png = payqr::render::encode(text).unwrap().to_png(12, 4);
+    let png = payqr::issue::render::encode(text).unwrap().to_png(12, 4);
     let code = image::load_from_memory(&png).unwrap().to_luma8();
     let mut img = image::GrayImage::from_pixel(4000, 3000, image::Luma([200]));
     image::imageops::replace(&mut img, &code, 1500, 1000);

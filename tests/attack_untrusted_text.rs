@@ -266,7 +266,7 @@ fn issue_refuses_hidden_characters_in_signed_fields() {
 fn verify_never_prints_hidden_characters_of_forged_codes() {
     let d = setup();
     let text = issue_one(d.path(), "REF-4", &["--description", "abcd"]);
-    let bytes = payqr::base45::decode(text.strip_prefix("PQ1:").unwrap()).unwrap();
+    let bytes = payqr::code::base45::decode(text.strip_prefix("PQ1:").unwrap()).unwrap();
     let at = bytes
         .windows(4)
         .position(|w| w == b"abcd")
@@ -276,7 +276,7 @@ fn verify_never_prints_hidden_characters_of_forged_codes() {
         // matches (bad_signature), or the field is refused (malformed).
         let mut forged = bytes.clone();
         forged[at..at + 4].copy_from_slice(hidden.as_bytes());
-        let forged = format!("PQ1:{}", payqr::base45::encode(&forged));
+        let forged = format!("PQ1:{}", payqr::code::base45::encode(&forged));
         for extra in [&[][..], &["--json"][..]] {
             let mut args = vec![
                 "verify",

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 mod camt_ref;
 
 use camt_ref::{Reference, Totals, micro, reference};
-use payqr::settlement::{Options, parse_settlement};
+use payqr::reconcile::settlement::{Options, parse_settlement};
 
 fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use camt_ref::{Totals, micro, reference};
-use payqr::settlement::{Options, Payment, SettlementError, parse_settlement};
+use payqr::reconcile::settlement::{Options, Payment, SettlementError, parse_settlement};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/settlement/camt")

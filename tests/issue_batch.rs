@@ -57,7 +57,7 @@ fn scan_svg(svg: &str) -> Vec<String> {
             }
         }
     }
-    payqr::scan::scan_image(&image::DynamicImage::ImageLuma8(img))
+    payqr::verify::scan::scan_image(&image::DynamicImage::ImageLuma8(img))
 }
 
 /// (shard directory, file name) of every file under `out`, which must hold
@@ -329,7 +329,7 @@ fn fixture_batch_every_image_decodes_and_fits_version_8() {
         );
         // Every generated PNG scans back to exactly its payload; so does
         // every SVG, QR image and printable notice, once rasterized.
-        let texts = payqr::scan::scan_file(&d.path().join(png)).unwrap();
+        let texts = payqr::verify::scan::scan_file(&d.path().join(png)).unwrap();
         assert_eq!(texts, vec![payload.to_string()]);
         for svg in [svg, notice] {
             let text = std::fs::read_to_string(d.path().join(svg)).unwrap();

@@ -15,7 +15,7 @@ fn small(level: &Level, frame: (u32, u32)) -> Level {
 
 #[test]
 fn degraded_photos_are_read_and_verify() {
-    let key = payqr::vectors::test_key().signing_key.verifying_key();
+    let key = payqr::code::vectors::test_key().signing_key.verifying_key();
     let cases = [
         small(&LEVELS[0], (640, 480)),
         // Medium degradations with the code as large in the frame as in a
@@ -36,7 +36,7 @@ fn degraded_photos_are_read_and_verify() {
             let mut rng = Rng::new(1000 + seed);
             let text = synth::payload(&mut rng);
             let jpeg = synth::photo(&text, level, &mut rng);
-            let found = payqr::scan::scan_bytes(&jpeg).unwrap();
+            let found = payqr::verify::scan::scan_bytes(&jpeg).unwrap();
             if found.is_empty() {
                 misses.push(seed);
                 continue;

@@ -26,10 +26,10 @@ fn phone(level: usize, index: u64) -> (String, Vec<u8>) {
 
 fn assert_reads(level: usize, index: u64) {
     let (text, jpeg) = phone(level, index);
-    let found = payqr::scan::scan_bytes(&jpeg).unwrap();
+    let found = payqr::verify::scan::scan_bytes(&jpeg).unwrap();
     let name = PHONE_LEVELS[level].name;
     assert_eq!(found, vec![text], "{name}/{index:03}.jpg");
-    let key = payqr::vectors::test_key().signing_key.verifying_key();
+    let key = payqr::code::vectors::test_key().signing_key.verifying_key();
     assert!(
         SignedCode::parse_text(&found[0])
             .unwrap()

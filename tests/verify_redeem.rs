@@ -441,7 +441,7 @@ fn many_images_report_in_input_order() {
     for (i, r) in refs.iter().enumerate() {
         issue_one(d.path(), r, &["--png", &format!("{i}.png")]);
     }
-    let url = payqr::render::encode("https://pay.example.com/?x=1")
+    let url = payqr::issue::render::encode("https://pay.example.com/?x=1")
         .unwrap()
         .to_png(4, 4);
     std::fs::write(d.path().join("url.png"), url).unwrap();

@@ -10,7 +10,7 @@ use payqr::emv::tlv::{self, Object, Payload};
 use payqr::sanitize::for_terminal;
 
 use super::{CmdResult, Failure, Outcome};
-use crate::output::{self, Inputs};
+use crate::cmd::output::{self, Inputs};
 
 /// Read EMV merchant-presented QR payloads (any scheme, not only payqr's).
 #[derive(clap::Args, Debug)]

@@ -7,7 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use super::{CmdResult, Failure, Outcome};
-use crate::cli::Cli;
+use crate::cmd::cli::Cli;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -10,18 +10,18 @@ use std::time::Instant;
 use chrono::FixedOffset;
 use serde_json::json;
 
-use payqr::batch::{self, BatchError, Defaults};
+use payqr::code::currency::Currency;
+use payqr::code::time;
 use payqr::code::{CodeId, Kind, SignedCode};
-use payqr::currency::Currency;
 use payqr::emv;
-use payqr::fsutil::Staged;
-use payqr::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
-use payqr::keys::IssuerKey;
+use payqr::fs::atomic::Staged;
+use payqr::input::encoding::TextEncoding;
+use payqr::issue::batch::{self, BatchError, Defaults};
+use payqr::issue::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
+use payqr::issue::notice::NoticeStyle;
+use payqr::issue::render;
 use payqr::ledger::{Ledger, Record};
-use payqr::notice::NoticeStyle;
-use payqr::render;
-use payqr::text_encoding::TextEncoding;
-use payqr::time;
+use payqr::trust::keys::IssuerKey;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
 
@@ -219,7 +219,7 @@ fn check_files(a: &Args) -> Result<(), Failure> {
             .chain(&outputs)
             .filter_map(|(f, p)| Some((*f, (*p)?)))
             .collect();
-        payqr::clobber::check_out_dir(dir, &files, issuance::code_file_shard)?;
+        payqr::fs::clobber::check_out_dir(dir, &files, issuance::code_file_shard)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use payqr::keys::{IssuerKey, KeyError};
+use payqr::trust::keys::{IssuerKey, KeyError};
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let key = IssuerKey::generate(&a.issuer, &a.name, payqr::time::now())
+    let key = IssuerKey::generate(&a.issuer, &a.name, payqr::code::time::now())
         .map_err(|e| Failure::new(e).hint("issuer ids look like bj-traffic or sh-water.bills"))?;
     let (key_path, pub_path) = key.save(&a.out, a.force).map_err(|e| match e {
         KeyError::Exists(_) => Failure::new(e)

@@ -230,7 +230,7 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
                         "seq {} records a loss ({}): {} record(s), {} byte(s) of {} were lost \
                          (the last line then hashed {})",
                         x.seq,
-                        payqr::time::format_utc(x.time),
+                        payqr::code::time::format_utc(x.time),
                         x.records,
                         x.bytes,
                         x.covered,
@@ -303,7 +303,7 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
         Err(e) => return Err(e.into()),
     }
     if record_loss {
-        return match l.record_loss(&lock, payqr::time::now())? {
+        return match l.record_loss(&lock, payqr::code::time::now())? {
             Some(x) => {
                 writeln!(
                     out,

@@ -1,10 +1,13 @@
-//! One module per subcommand, each owning its clap `Args` and `run()`.
+//! The command line: the clap tree ([`cli`]), verdict printing ([`output`])
+//! and one module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod cli;
 pub mod emv;
 pub mod gendocs;
 pub mod issue;
 pub mod keygen;
 pub mod ledger;
+pub mod output;
 pub mod reconcile;
 pub mod redeem;
 pub mod release;
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
-use crate::cli::{Cli, Command};
+use crate::cmd::cli::{Cli, Command};
 
 /// How a command that ran to the end came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,12 +94,12 @@ macro_rules! failure_from {
     )*};
 }
 failure_from!(
-    payqr::keys::KeyError,
-    payqr::clobber::ClobberError,
-    payqr::fsutil::PathError,
+    payqr::trust::keys::KeyError,
+    payqr::fs::clobber::ClobberError,
+    payqr::fs::atomic::PathError,
     payqr::trust::TrustError,
     payqr::ledger::LedgerError,
-    payqr::time::TimeError,
+    payqr::code::time::TimeError,
     payqr::code::FormatError,
     payqr::emv::config::ConfigError,
     payqr::emv::profile::ProfileError
@@ -122,16 +125,16 @@ pub fn run(cli: Cli) -> CmdResult {
 /// Parses `--tz`, defaulting to this machine's offset.
 pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
     match tz {
-        Some(s) => Ok(payqr::time::parse_offset(s)?),
-        None => Ok(payqr::time::local_offset()),
+        Some(s) => Ok(payqr::code::time::parse_offset(s)?),
+        None => Ok(payqr::code::time::local_offset()),
     }
 }
 
 /// Parses `--at`/`--now` style flags: a time, or the clock when absent.
 pub fn time_or_now(t: Option<&str>, tz: FixedOffset) -> Result<u64, Failure> {
-    let now = payqr::time::now();
+    let now = payqr::code::time::now();
     match t {
-        Some(s) => Ok(payqr::time::parse_time(s, now, tz)?),
+        Some(s) => Ok(payqr::code::time::parse_time(s, now, tz)?),
         None => Ok(now),
     }
 }
@@ -160,7 +163,7 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
         let l = payqr::ledger::Ledger::new(p);
         outs.push(("--ledger's index".into(), l.index_path()));
     }
-    payqr::clobber::check(&view(&ins), &view(&outs))?;
+    payqr::fs::clobber::check(&view(&ins), &view(&outs))?;
     Ok(())
 }
 

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use payqr::input::encoding::TextEncoding;
 use payqr::ledger::{CodeKey, Ledger, LedgerError};
+use payqr::reconcile::settlement::{self, ColumnMap, Format, Options, Settlement};
 use payqr::reconcile::{self, Book, Status};
-use payqr::settlement::{self, ColumnMap, Format, Options, Settlement};
-use payqr::text_encoding::TextEncoding;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now};
 
@@ -86,10 +86,10 @@ pub fn run(a: Args) -> CmdResult {
     )?;
     let tz =
         a.tz.as_deref()
-            .map(payqr::time::parse_offset)
+            .map(payqr::code::time::parse_offset)
             .transpose()
             .map_err(|e| Failure::new(format!("--tz: {e}")))?;
-    let show_tz = tz.unwrap_or_else(payqr::time::local_offset);
+    let show_tz = tz.unwrap_or_else(payqr::code::time::local_offset);
     let at = time_or_now(a.at.as_deref(), show_tz)?;
     let mut map = match &a.map {
         Some(m) => ColumnMap::parse(m).map_err(|e| Failure::new(format!("--map: {e}")))?,
@@ -147,7 +147,7 @@ pub fn run(a: Args) -> CmdResult {
         .losses
         .iter()
         .map(|l| {
-            json!({"seq": l.seq, "recorded_at": payqr::time::format_utc(l.time),
+            json!({"seq": l.seq, "recorded_at": payqr::code::time::format_utc(l.time),
                 "records": l.records, "bytes": l.bytes, "covered": l.covered,
                 "hash": payqr::code::to_hex(&l.hash)})
         })
@@ -158,7 +158,7 @@ pub fn run(a: Args) -> CmdResult {
              after byte {} were lost; this report cannot account for them",
             payqr::sanitize::for_terminal(&a.ledger.display().to_string()),
             l.seq,
-            payqr::time::format_utc(l.time),
+            payqr::code::time::format_utc(l.time),
             l.records,
             l.bytes,
             l.covered - l.bytes.min(l.covered),
@@ -166,7 +166,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     let report = reconcile::reconcile(&book, &files, at).map_err(Failure::new)?;
     let records = if a.apply {
-        reconcile::apply_records(&report, payqr::time::now())
+        reconcile::apply_records(&report, payqr::code::time::now())
     } else {
         Vec::new()
     };
@@ -176,7 +176,7 @@ pub fn run(a: Args) -> CmdResult {
     let failed = report.has_discrepancy(&fail_on);
     let rows = report.rows.len();
     // Both reports or neither: a failure leaves the old ones whole.
-    let mut outputs = payqr::fsutil::Staged::default();
+    let mut outputs = payqr::fs::atomic::Staged::default();
     if let Some(p) = &a.report {
         let mut buf = Vec::new();
         let is_json = p.extension().is_some_and(|e| e == "json" || e == "jsonl");
@@ -199,8 +199,12 @@ pub fn run(a: Args) -> CmdResult {
                     .into_owned()
             })
             .collect();
-        let page =
-            payqr::report_html::render(&report, &names.join(", "), show_tz, payqr::time::now());
+        let page = payqr::reconcile::html::render(
+            &report,
+            &names.join(", "),
+            show_tz,
+            payqr::code::time::now(),
+        );
         outputs.add(p, page.as_bytes())?;
     }
     outputs.commit()?;
@@ -284,7 +288,7 @@ fn write_summary(out: &mut impl Write, s: &reconcile::Summary) -> std::io::Resul
         let cur = t
             .currency
             .as_deref()
-            .and_then(payqr::currency::Currency::from_code);
+            .and_then(payqr::code::currency::Currency::from_code);
         let fmt = |minor: i128| match cur {
             Some(c) => c.format_signed(minor),
             None => minor.to_string(),
@@ -323,7 +327,7 @@ fn write_nets(out: &mut impl Write, what: &str, nets: &[reconcile::Net]) -> std:
         let cur = n
             .currency
             .as_deref()
-            .and_then(payqr::currency::Currency::from_code);
+            .and_then(payqr::code::currency::Currency::from_code);
         let paid = match cur {
             Some(c) => c.format_signed(n.paid_minor),
             None => n.paid_minor.to_string(),

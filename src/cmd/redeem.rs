@@ -7,7 +7,7 @@ use payqr::trust::TrustList;
 use payqr::verify::{Clock, Status, Verdict, verify_text};
 
 use super::{CmdResult, Failure, Outcome, check_outputs};
-use crate::output::{self, Check, CheckArgs, Item};
+use crate::cmd::output::{self, Check, CheckArgs, Item};
 
 /// Verify codes and record their redemption in the ledger.
 #[derive(clap::Args, Debug)]
@@ -63,7 +63,7 @@ pub fn run(a: Args) -> CmdResult {
         .check
         .at
         .is_some()
-        .then(|| payqr::time::format_utc(clock.at));
+        .then(|| payqr::code::time::format_utc(clock.at));
     if let Some(t) = &judged_at {
         eprintln!(
             "payqr: note: judging as of {t} (--at); the ledger records it beside the time of redemption"
@@ -88,7 +88,7 @@ pub fn run(a: Args) -> CmdResult {
             let mut record = Record::redeemed(
                 &c.issuer,
                 c.code_id,
-                payqr::time::now(),
+                payqr::code::time::now(),
                 a.txn.clone(),
                 "counter",
                 Some(items[i].source.clone()),

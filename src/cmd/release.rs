@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use payqr::keys::{IssuerKey, PublicKeyFile};
+use payqr::trust::keys::{IssuerKey, PublicKeyFile};
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -74,7 +74,7 @@ pub fn run(a: Args) -> CmdResult {
             let key = IssuerKey::load(&key)?;
             let text = payqr::release::sign(&key, &read(&file)?);
             let out = sig_path(&file, out);
-            payqr::fsutil::write_atomic(&out, text.as_bytes())
+            payqr::fs::atomic::write_atomic(&out, text.as_bytes())
                 .map_err(|e| Failure::new(format!("{}: {e}", out.display())))?;
             writeln!(std::io::stdout().lock(), "signed {}", out.display())?;
             Ok(Outcome::Success)

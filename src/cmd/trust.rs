@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use serde_json::json;
 
-use payqr::clobber;
-use payqr::keys::PublicKeyFile;
+use payqr::fs::clobber;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
+use payqr::trust::keys::PublicKeyFile;
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
@@ -68,7 +68,7 @@ Example:
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let now = payqr::time::now();
+    let now = payqr::code::time::now();
     let mut out = std::io::stdout().lock();
     match a.action {
         Action::Add {
@@ -86,8 +86,8 @@ pub fn run(a: Args) -> CmdResult {
             {
                 return Err(Failure::new(format!(
                     "--not-before {} is later than --not-after {}: the key would accept no code",
-                    payqr::time::format_utc(b),
-                    payqr::time::format_utc(a)
+                    payqr::code::time::format_utc(b),
+                    payqr::code::time::format_utc(a)
                 )));
             }
             clobber::check(&[("PUBFILE", &pubfile)], &[("--trust", &trust)])?;

@@ -6,7 +6,7 @@ use payqr::ledger::{CodeKey, Ledger};
 use payqr::verify::{Status, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
-use crate::output::{self, Check, CheckArgs};
+use crate::cmd::output::{self, Check, CheckArgs};
 
 /// Check codes from images, a payload text, or stdin (one payload per line).
 #[derive(clap::Args, Debug)]

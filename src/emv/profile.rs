@@ -33,9 +33,9 @@ use sha2::{Digest, Sha256};
 
 use super::config::Config;
 use super::tlv::{self, EmvError, MAX_VALUE_CHARS, Object, Payload};
-use crate::base45;
+use crate::code::base45;
+use crate::code::currency::parse_minor;
 use crate::code::{Code, FormatError, KeyId, Kind, SignedCode};
-use crate::currency::parse_minor;
 
 /// Globally Unique Identifier of payqr's templates: a reverse domain name,
 /// in capitals so a QR encoder keeps it in alphanumeric mode with the
@@ -302,8 +302,8 @@ fn disagreement(p: &Payload, c: &Code) -> Option<String> {
 mod tests {
     use super::*;
     use crate::code::CodeId;
-    use crate::currency::Currency;
-    use crate::vectors::test_key;
+    use crate::code::currency::Currency;
+    use crate::code::vectors::test_key;
 
     fn config() -> Config {
         Config::from_json(

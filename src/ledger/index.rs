@@ -25,7 +25,7 @@
 //! code id alone) is never used for lookups, but its header is still
 //! evidence of what the ledger held.
 
-use crate::platform::read_exact_at;
+use crate::fs::platform::read_exact_at;
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
@@ -455,7 +455,7 @@ pub(super) fn checkpoint(ledger: &Ledger, end: u64, records: u64, last_hash: &Ha
         .create(true)
         .truncate(false)
         .open(ledger.checkpoint_path())
-        .and_then(|f| crate::platform::write_all_at(&f, &b, 0));
+        .and_then(|f| crate::fs::platform::write_all_at(&f, &b, 0));
 }
 
 /// The evidence files beside a ledger: the index and the checkpoint.
@@ -660,7 +660,7 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
         path: path.clone(),
         source,
     };
-    // Not fsutil::write_atomic: these writes go through the fault layer.
+    // Not atomic::write_atomic: these writes go through the fault layer.
     // Synced before the rename so a crash never leaves a renamed index
     // with missing data; the directory is not synced because losing the
     // rename only loses the index, which is rebuilt.

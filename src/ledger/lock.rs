@@ -1,12 +1,12 @@
 //! The writer lock: an `flock` on the ledger file itself, taken through
-//! [`crate::lockfile`], so every name of the ledger (hard link, symlink,
+//! [`crate::fs::lock`], so every name of the ledger (hard link, symlink,
 //! relative, absolute, `..`) shares one lock. The lock used to be a
 //! separate `<ledger>.lock` named after the path string, which two names
 //! of one ledger did not share: two writers appended at once.
 //!
 //! payqr never replaces a ledger by rename (it only appends and, in
 //! `ledger repair`, cuts a torn tail in place). If someone else does,
-//! [`crate::lockfile::lock`] locks what the name reaches now, and a
+//! [`crate::fs::lock::lock`] locks what the name reaches now, and a
 //! writer that locked the old file notices before it writes
 //! ([`LockGuard::names`]).
 
@@ -15,7 +15,7 @@ use std::io;
 use std::path::Path;
 
 use super::LedgerError;
-use crate::lockfile::{self, FileLock, Missing};
+use crate::fs::lock::{self, FileLock, Missing};
 
 /// A held lock on the ledger file; released on drop. `None` for a shared
 /// lock on a ledger that does not exist (there is nothing to read or lock,
@@ -43,7 +43,7 @@ pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerEr
     } else {
         Missing::Fail
     };
-    match lockfile::lock(ledger, exclusive, missing, !locking_disabled()) {
+    match lock::lock(ledger, exclusive, missing, !locking_disabled()) {
         Ok(l) => Ok(LockGuard { held: Some(l) }),
         Err(e) if !exclusive && e.kind() == io::ErrorKind::NotFound => Ok(LockGuard { held: None }),
         Err(source) if is_unsupported(&source) => Err(LedgerError::LockUnsupported {
@@ -59,7 +59,7 @@ pub(super) fn take(ledger: &Path, exclusive: bool) -> Result<LockGuard, LedgerEr
 
 /// flock's answers on a file system without locks.
 fn is_unsupported(e: &io::Error) -> bool {
-    crate::platform::lock_unsupported(e)
+    crate::fs::platform::lock_unsupported(e)
 }
 
 /// Debug builds only: `PAYQR_TEST_NO_LOCK=1` skips the lock, so a test can

@@ -39,7 +39,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::code::CodeId;
-use crate::durable as disk;
+use crate::fs::durable as disk;
 
 pub use backend::{Backend, Redeemed};
 pub use lock::LockGuard;
@@ -542,7 +542,7 @@ impl Ledger {
             ));
         }
         let mut there = vec![0u8; extra as usize];
-        crate::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
+        crate::fs::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
         if there[..] != ours[..there.len()] {
             return Err("the bytes past its old end are not the ones this command wrote".into());
         }
@@ -667,7 +667,8 @@ fn read_lines(
 fn ends_with_line_hashed(f: &File, end: u64, want: &line::Hash) -> bool {
     let from = end.saturating_sub(64 << 10);
     let mut buf = vec![0u8; (end - from) as usize];
-    if crate::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n') {
+    if crate::fs::platform::read_exact_at(f, &mut buf, from).is_err() || buf.last() != Some(&b'\n')
+    {
         return false;
     }
     let body = &buf[..buf.len() - 1];
@@ -768,8 +769,8 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::currency::Currency;
     use crate::code::{Code, KeyId, Kind, SignedCode};
-    use crate::currency::Currency;
     use ed25519_dalek::SigningKey;
 
     fn code(n: u16) -> SignedCode {

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::code::time;
 use crate::code::{CodeId, Kind, SignedCode};
-use crate::time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LedgerFormat {

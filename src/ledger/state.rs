@@ -8,9 +8,9 @@ use sha2::{Digest, Sha256};
 
 use super::line::{GENESIS, Hash};
 use super::record::{Event, RawRecord, Record, Text};
+use crate::code::currency::Currency;
+use crate::code::time;
 use crate::code::{CodeId, Kind, parse_hex};
-use crate::currency::Currency;
-use crate::time;
 
 /// A code as the ledger knows it from its `issued` record.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use chrono::FixedOffset;
 use serde::Serialize;
 
 use super::{Report, Source, Status};
-use crate::settlement::Amount;
+use crate::reconcile::settlement::Amount;
 
 /// Fees are summed in units of 10^-FEE_SCALE: finer than any provider
 /// writes (WeChat Pay: 5 decimals).
@@ -103,14 +103,14 @@ impl<'a> Report<'a> {
             if row.status != Status::Repeated {
                 let day = p.paid_at.map_or_else(
                     || "-".to_string(),
-                    |t| crate::time::format_in(t, tz)[..10].to_string(),
+                    |t| crate::code::time::format_in(t, tz)[..10].to_string(),
                 );
                 add(days.entry((day, currency)).or_default());
             }
         }
         let net = |key: String, currency: Option<&str>, s: Sums| {
             let exponent = currency
-                .and_then(crate::currency::Currency::from_code)
+                .and_then(crate::code::currency::Currency::from_code)
                 .map_or(2, |c| c.exponent);
             Net {
                 key,

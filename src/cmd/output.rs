@@ -10,10 +10,10 @@ use std::sync::{Arc, mpsc};
 use chrono::FixedOffset;
 use serde_json::json;
 
+use payqr::code::time;
 use payqr::sanitize::for_terminal;
-use payqr::scan;
-use payqr::time;
 use payqr::trust::TrustList;
+use payqr::verify::scan;
 use payqr::verify::{Clock, MAX_SKEW, Status, Verdict};
 
 use crate::cmd::{Failure, time_or_now, tz_or_local};
@@ -57,7 +57,7 @@ pub struct Check {
 impl CheckArgs {
     pub fn resolve(&self) -> Result<Check, Failure> {
         let tz = tz_or_local(self.tz.as_deref())?;
-        let skew = payqr::time::parse_duration(&self.skew)?;
+        let skew = payqr::code::time::parse_duration(&self.skew)?;
         if skew > MAX_SKEW {
             return Err(Failure::new(format!(
                 "--skew {}: more than the limit of 1h",

@@ -807,7 +807,7 @@ fn penalty_reference(dark: &[bool], w: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tests::payload;
+    use crate::issue::render::tests::payload;
 
     const LEVELS: [EcLevel; 4] = [EcLevel::L, EcLevel::M, EcLevel::Q, EcLevel::H];
 

@@ -21,7 +21,7 @@ use super::{
     Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, column,
     decode_chinese, file_error, parse_paid_at,
 };
-use crate::text_encoding::TextEncoding;
+use crate::input::encoding::TextEncoding;
 
 const PAID_AT: &str = "交易时间";
 const TXN_ID: &str = "微信订单号";
@@ -339,7 +339,7 @@ fn check_summary(
         let sign = if v < 0 { "-" } else { "" };
         format!(
             "{sign}{}",
-            crate::currency::format_minor(v.unsigned_abs() as u64, SUM_SCALE)
+            crate::code::currency::format_minor(v.unsigned_abs() as u64, SUM_SCALE)
                 .trim_end_matches('0')
                 .trim_end_matches('.')
         )

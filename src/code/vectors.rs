@@ -3,10 +3,10 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::code::currency::Currency;
 use crate::code::{Code, CodeId, Kind, SignedCode};
-use crate::currency::Currency;
 use crate::emv::config::Config;
-use crate::keys::IssuerKey;
+use crate::trust::keys::IssuerKey;
 
 /// The public test key's seed: SHA-256 of this text (fixtures/test-issuer.key).
 pub const TEST_SEED_TEXT: &str = "payqr test issuer key - NOT FOR PRODUCTION";
@@ -94,7 +94,7 @@ pub const EMV_CONFIG_JA: &str = r#"{ "payqr": "payqr emv config v1",
 /// The EMV profile vectors (docs/FORMAT.md §5): (title, configuration, code).
 pub fn emv_vectors() -> Vec<(&'static str, Config, Code)> {
     let k = test_key();
-    let fixture = include_str!("../fixtures/emv-config.json");
+    let fixture = include_str!("../../fixtures/emv-config.json");
     let code = |code_id,
                 kind,
                 amount,
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn format_md_shows_the_vectors() {
-        let doc = include_str!("../docs/FORMAT.md");
+        let doc = include_str!("../../docs/FORMAT.md");
         let k = test_key();
         assert!(
             doc.contains(&format!("key id `{}`", k.key_id)),
@@ -183,13 +183,13 @@ mod tests {
 
     #[test]
     fn format_md_shows_the_emv_vectors() {
-        let doc = include_str!("../docs/FORMAT.md");
+        let doc = include_str!("../../docs/FORMAT.md");
         let k = test_key();
         assert!(
             doc.contains(EMV_CONFIG_JA),
             "EMV_CONFIG_JA missing from docs"
         );
-        assert!(doc.contains(include_str!("../fixtures/emv-config.json").trim_end()));
+        assert!(doc.contains(include_str!("../../fixtures/emv-config.json").trim_end()));
         for (title, config, code) in emv_vectors() {
             let (signed, text) =
                 crate::emv::profile::sign_emv(&code, &k.signing_key, &config).unwrap();
@@ -212,7 +212,7 @@ mod tests {
                 &carried.digest,
                 &k.signing_key.verifying_key()
             ));
-            let version = crate::render::encode(&text).unwrap().version();
+            let version = crate::issue::render::encode(&text).unwrap().version();
             assert!(
                 doc.contains(&format!(
                     "{} characters, QR version {version}",
@@ -250,7 +250,7 @@ mod tests {
                 hex(&digest),
                 hex(&signed.signature),
                 text.chars().count(),
-                crate::render::encode(&text).unwrap().version()
+                crate::issue::render::encode(&text).unwrap().version()
             );
         }
     }

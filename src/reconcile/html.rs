@@ -8,9 +8,9 @@ use std::fmt::Write;
 
 use chrono::FixedOffset;
 
-use crate::currency::Currency;
+use crate::code::currency::Currency;
+use crate::code::time;
 use crate::reconcile::Report;
-use crate::time;
 
 /// Discrepancy rows shown; the per-row report has them all.
 pub const MAX_TABLE_ROWS: usize = 1000;

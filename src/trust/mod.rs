@@ -5,15 +5,17 @@
 //! it) and may be revoked; a revoked key is refused for every code, whatever
 //! its issue time, because whoever holds a stolen key can backdate codes.
 
+pub mod keys;
+
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use crate::code::KeyId;
-use crate::fsutil;
-use crate::keys::{self, PublicKeyFile};
-use crate::time;
+use crate::code::time;
+use crate::fs::atomic;
+use crate::trust::keys::PublicKeyFile;
 
 const TAG: &str = "payqr trust list v1";
 
@@ -231,7 +233,7 @@ impl TrustList {
     }
 
     pub fn save(&self, path: &Path) -> Result<(), TrustError> {
-        fsutil::write_atomic(path, self.to_json().as_bytes()).map_err(|source| TrustError::Io {
+        atomic::write_atomic(path, self.to_json().as_bytes()).map_err(|source| TrustError::Io {
             path: path.to_path_buf(),
             source,
         })
@@ -357,7 +359,7 @@ fn real_path(path: &Path) -> std::io::Result<PathBuf> {
                 let target = std::fs::read_link(&p)?;
                 p = p.parent().unwrap_or(Path::new("")).join(target);
             }
-            _ => return Ok(crate::clobber::entry_of(&p).unwrap_or(p)),
+            _ => return Ok(crate::fs::clobber::entry_of(&p).unwrap_or(p)),
         }
     }
     Err(std::io::Error::other("too many levels of symbolic links"))
@@ -398,7 +400,7 @@ fn lock(real: &Path) -> Result<std::fs::File, TrustError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::IssuerKey;
+    use crate::trust::keys::IssuerKey;
 
     #[test]
     fn add_lookup_revoke_round_trip() {

@@ -6,11 +6,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::durable;
+use crate::fs::durable;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
 /// directory, fsync, rename over the target, fsync of the directory, each
-/// through [`crate::durable`] (so fault tests reach them).
+/// through [`crate::fs::durable`] (so fault tests reach them).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, None)
 }

@@ -17,8 +17,8 @@ use super::{
     Amount, CodeRef, Errors, Payment, SettlementError, Table, cell, column, decode_chinese,
     file_error, parse_paid_at,
 };
-use crate::currency::Currency;
-use crate::text_encoding::TextEncoding;
+use crate::code::currency::Currency;
+use crate::input::encoding::TextEncoding;
 
 const TXN_ID: &str = "支付宝交易号";
 const ORDER: &str = "商户订单号";
@@ -267,7 +267,7 @@ fn check_footer(
             let sign = if f < 0 { "-" } else { "" };
             format!(
                 "{sign}{}",
-                crate::currency::format_minor(f.unsigned_abs() as u64, 2)
+                crate::code::currency::format_minor(f.unsigned_abs() as u64, 2)
             )
         };
         return Err(file_error(

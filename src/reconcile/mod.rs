@@ -14,6 +14,9 @@
 //! a compact [`Note`], not strings: a million rows stay small, and text is
 //! only made when a row is written out ([`Report::view`]).
 
+pub mod html;
+pub mod settlement;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -23,14 +26,14 @@ use chrono::FixedOffset;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::code::CodeId;
-use crate::currency::{AmountError, Currency};
+use crate::code::currency::{AmountError, Currency};
+use crate::code::time;
 use crate::ledger::{
     CodeKey, IssuedFields, Ledger, LedgerError, LedgerState, LockGuard, Loss, Record, Redemption,
     What, issuer_tag,
 };
+use crate::reconcile::settlement::{Payment, Settlement};
 use crate::sanitize::for_report;
-use crate::settlement::{Payment, Settlement};
-use crate::time;
 
 mod breakdown;
 pub use breakdown::{Breakdown, Net};
@@ -1441,7 +1444,7 @@ mod tests {
     use super::*;
     use crate::code::{Code, KeyId, Kind, SignedCode};
     use crate::ledger::Ledger;
-    use crate::settlement::{ColumnMap, Options, parse_settlement};
+    use crate::reconcile::settlement::{ColumnMap, Options, parse_settlement};
     use ed25519_dalek::SigningKey;
     use std::path::Path;
 
@@ -1647,8 +1650,8 @@ mod tests {
         // 4's second payment and all of 5 are paid back.
         let refund = |code: u8, line: u64, txn: &str| Payment {
             line,
-            code: crate::settlement::CodeRef::Id(CodeId([code; 8])),
-            amount: crate::settlement::Amount {
+            code: crate::reconcile::settlement::CodeRef::Id(CodeId([code; 8])),
+            amount: crate::reconcile::settlement::Amount {
                 units: 200,
                 scale: 0,
             },

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use crate::text_encoding::TextEncoding;
+use crate::input::encoding::TextEncoding;
 
 use super::{
     Amount, CodeRef, Currencies, Errors, MAX_ROW_ERRORS, Payment, RowError, SettlementError, Table,
@@ -431,8 +431,8 @@ mod tests {
     use super::super::{Options, Settlement, parse_settlement};
     use super::*;
     use crate::code::CodeId;
-    use crate::currency::Currency;
-    use crate::time;
+    use crate::code::currency::Currency;
+    use crate::code::time;
     use std::fs;
 
     fn utc() -> FixedOffset {

@@ -96,9 +96,9 @@ fn features(bytes: &[u8]) -> Option<ffi::WebPBitstreamFeatures> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tests::payload;
-    use crate::render::{self, DEFAULT_QUIET_MODULES};
-    use crate::scan::{ScanError, ScanLimits, scan_bytes, scan_bytes_with};
+    use crate::issue::render::tests::payload;
+    use crate::issue::render::{self, DEFAULT_QUIET_MODULES};
+    use crate::verify::scan::{ScanError, ScanLimits, scan_bytes, scan_bytes_with};
 
     /// A lossy WebP (what phones and the web write) of `rgb`, by libwebp's
     /// own encoder.

@@ -12,14 +12,16 @@
 //! Both payload profiles are accepted: a `PQ1:` text, or an EMV MPM payload
 //! carrying a payqr signature ([`crate::emv::profile`]).
 
+pub mod scan;
+
 use serde::Serialize;
 
 use ed25519_dalek::VerifyingKey;
 
 use crate::code::SignedCode;
+use crate::code::time;
 use crate::emv;
 use crate::ledger::{CodeKey, LedgerState, Redemption};
-use crate::time;
 use crate::trust::{Lookup, TrustList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -245,9 +247,9 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::currency::Currency;
     use crate::code::{Code, CodeId, Kind};
-    use crate::currency::Currency;
-    use crate::keys::IssuerKey;
+    use crate::trust::keys::IssuerKey;
 
     const T0: u64 = 1_795_000_000;
 

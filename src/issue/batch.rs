@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
+use crate::code::currency::Currency;
+use crate::code::time;
 use crate::code::{self, Code, CodeId, Kind};
-use crate::currency::Currency;
-use crate::keys::IssuerKey;
-use crate::text_encoding::{TextEncoding, TextReader};
-use crate::time;
+use crate::input::encoding::{TextEncoding, TextReader};
+use crate::trust::keys::IssuerKey;
 
 /// At most this many row errors are collected before giving up.
 pub const MAX_ROW_ERRORS: usize = 50;

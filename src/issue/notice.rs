@@ -12,9 +12,9 @@ use std::fmt::Write as _;
 use chrono::FixedOffset;
 use thiserror::Error;
 
+use crate::code::time;
 use crate::code::{Kind, SignedCode};
-use crate::render::Symbol;
-use crate::time;
+use crate::issue::render::Symbol;
 
 /// Smallest printed QR module. ISO/IEC 18004 allows smaller, but 0.5 mm
 /// keeps a version 10 symbol readable on cheap office printers and by
@@ -27,7 +27,7 @@ const MARGIN: f64 = 6.0;
 /// The square left for the QR symbol and its quiet zone.
 const QR_BOX: f64 = 62.0;
 const QR_TOP: f64 = 66.0;
-const QUIET: usize = crate::render::DEFAULT_QUIET_MODULES as usize;
+const QUIET: usize = crate::issue::render::DEFAULT_QUIET_MODULES as usize;
 
 #[derive(Debug, Error)]
 pub enum NoticeError {
@@ -192,11 +192,11 @@ fn xml_escape(t: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::currency::Currency;
     use crate::code::{Code, CodeId};
-    use crate::currency::Currency;
 
     fn signed(reference: &str, description: Option<&str>) -> SignedCode {
-        let key = crate::vectors::test_key();
+        let key = crate::code::vectors::test_key();
         Code {
             issuer: key.issuer.clone(),
             key_id: key.key_id,
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn shows_the_fine_in_local_time_and_escapes_user_text() {
         let code = signed("京A<1>&\"2\"", Some("闯红灯 'x'"));
-        let sym = crate::render::encode(&code.to_text()).unwrap();
+        let sym = crate::issue::render::encode(&code.to_text()).unwrap();
         let svg = to_svg(&code, &sym, &style()).unwrap();
         assert!(svg.contains(r#"width="105mm" height="148mm""#));
         assert!(svg.contains("北京市公安局 &lt;Traffic &amp; Co&gt;"));
@@ -245,7 +245,7 @@ mod tests {
             .chars()
             .chain(std::iter::repeat_n('A', 1800))
             .collect();
-        let sym = crate::render::encode(&long).unwrap();
+        let sym = crate::issue::render::encode(&long).unwrap();
         assert!(module_mm(&sym) < MIN_MODULE_MM);
         let e = to_svg(&signed("R", None), &sym, &style()).unwrap_err();
         assert!(e.to_string().contains("minimum 0.5 mm"), "{e}");

@@ -25,13 +25,13 @@
 //!
 //! On Windows the same design holds with `LockFileEx` on one byte past any
 //! real end of the file and the file's (volume serial, file index) as its
-//! identity; see [`crate::platform::lock`].
+//! identity; see [`crate::fs::platform::lock`].
 
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::Path;
 
-use crate::platform::{self, FileId};
+use crate::fs::platform::{self, FileId};
 
 /// A held `flock` on a file; released on drop.
 #[derive(Debug)]

@@ -11,9 +11,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use crate::code::time;
 use crate::code::{self, KeyId};
-use crate::fsutil;
-use crate::time;
+use crate::fs::atomic;
 
 const SECRET_TAG: &str = "payqr secret key v1";
 const PUBLIC_TAG: &str = "payqr public key v1";
@@ -141,7 +141,7 @@ impl IssuerKey {
         };
         let mut json = serde_json::to_string_pretty(&secret).expect("serializable");
         json.push('\n');
-        fsutil::write_secret(&key_path, json.as_bytes(), force).map_err(|e| {
+        atomic::write_secret(&key_path, json.as_bytes(), force).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 KeyError::Exists(key_path.clone())
             } else {
@@ -153,12 +153,12 @@ impl IssuerKey {
         })?;
         let mut json = serde_json::to_string_pretty(&self.public()).expect("serializable");
         json.push('\n');
-        fsutil::write_atomic(&pub_path, json.as_bytes()).map_err(io_err(&pub_path))?;
+        atomic::write_atomic(&pub_path, json.as_bytes()).map_err(io_err(&pub_path))?;
         Ok((key_path, pub_path))
     }
 
     pub fn load(path: &Path) -> Result<IssuerKey, KeyError> {
-        if let Err(mode) = fsutil::check_private(path).map_err(io_err(path))? {
+        if let Err(mode) = atomic::check_private(path).map_err(io_err(path))? {
             return Err(KeyError::TooOpen {
                 path: path.to_path_buf(),
                 mode,

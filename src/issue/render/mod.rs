@@ -302,7 +302,7 @@ impl Symbol {
     /// ink. That is right for the common dark-theme terminal (light glyphs
     /// on a dark background), and it is what `qrencode -t UTF8` does. On a
     /// light-theme terminal the symbol comes out inverted; most phone
-    /// scanners (and [`crate::scan`]) still read inverted codes.
+    /// scanners (and [`crate::verify::scan`]) still read inverted codes.
     pub fn to_terminal(&self) -> String {
         let quiet = TERMINAL_QUIET_MODULES;
         let modules = self.width + 2 * quiet;
@@ -355,7 +355,7 @@ pub(crate) mod tests {
         let sym = encode(&text).unwrap();
         let png = sym.to_png(4, DEFAULT_QUIET_MODULES);
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        assert_eq!(crate::scan::scan_bytes(&png).unwrap(), vec![text]);
+        assert_eq!(crate::verify::scan::scan_bytes(&png).unwrap(), vec![text]);
     }
 
     #[test]
@@ -369,7 +369,7 @@ pub(crate) mod tests {
             let sym = encode(&text).unwrap();
             assert_eq!(sym.width(), 17 + 4 * sym.version() as usize);
             let png = sym.to_png(4, DEFAULT_QUIET_MODULES);
-            assert_eq!(crate::scan::scan_bytes(&png).unwrap(), vec![text]);
+            assert_eq!(crate::verify::scan::scan_bytes(&png).unwrap(), vec![text]);
         }
     }
 
@@ -386,7 +386,7 @@ pub(crate) mod tests {
                 let sym = encode_with(&text, ec).unwrap();
                 let png = sym.to_png(3, DEFAULT_QUIET_MODULES);
                 assert_eq!(
-                    crate::scan::scan_bytes(&png).unwrap(),
+                    crate::verify::scan::scan_bytes(&png).unwrap(),
                     vec![text],
                     "{ec:?} version {}",
                     sym.version()

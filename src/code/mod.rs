@@ -10,13 +10,17 @@
 //! which pins the key type. Decoding is strict — every field has exactly one
 //! accepted encoding, so two different byte strings never mean the same code.
 
+pub mod base45;
+pub mod currency;
+pub mod time;
+pub mod vectors;
+
 use std::fmt;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::base45;
-use crate::currency::Currency;
+use crate::code::currency::Currency;
 
 /// Text prefix: "PQ" + format version + ':' (all QR-alphanumeric).
 pub const TEXT_PREFIX: &str = "PQ1:";

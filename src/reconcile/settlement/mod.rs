@@ -25,9 +25,9 @@ use std::path::{Path, PathBuf};
 use chrono::FixedOffset;
 
 use crate::code::CodeId;
-use crate::currency::{self, AmountError, Currency};
-use crate::text_encoding::{self, TextEncoding};
-use crate::time;
+use crate::code::currency::{self, AmountError, Currency};
+use crate::code::time;
+use crate::input::encoding::{self, TextEncoding};
 
 pub use generic::{ColumnMap, ColumnMapError};
 
@@ -453,7 +453,7 @@ fn decode<'a>(
     bytes: &'a [u8],
     encoding: TextEncoding,
 ) -> Result<std::borrow::Cow<'a, str>, SettlementError> {
-    text_encoding::decode(bytes, encoding).map_err(|e| SettlementError::File {
+    encoding::decode(bytes, encoding).map_err(|e| SettlementError::File {
         path: path.to_path_buf(),
         line: e.line,
         problem: e.to_string(),
@@ -559,7 +559,7 @@ impl<'a> Table<'a> {
         first: u64,
     ) -> Result<Table<'a>, SettlementError> {
         let bytes = text.as_bytes();
-        if let Some(open) = crate::batch::unterminated_quote_line(bytes) {
+        if let Some(open) = crate::issue::batch::unterminated_quote_line(bytes) {
             return Err(file_error(
                 path,
                 open + first - 1,

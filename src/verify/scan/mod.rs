@@ -473,8 +473,8 @@ impl<'a> Views<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tests::payload;
-    use crate::render::{self, DEFAULT_QUIET_MODULES};
+    use crate::issue::render::tests::payload;
+    use crate::issue::render::{self, DEFAULT_QUIET_MODULES};
     use image::{GrayImage, ImageFormat, Luma};
 
     fn render_gray(text: &str, module_px: u32) -> GrayImage {

@@ -9,7 +9,7 @@
 //! (so a resumed run's manifest is the one an uninterrupted run writes).
 //! Output depends only on the rows, the key and the issue time, never on
 //! thread timing. Every write, sync and rename goes through
-//! [`crate::durable`], so fault tests reach each of them.
+//! [`crate::fs::durable`], so fault tests reach each of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File};
@@ -21,14 +21,14 @@ use std::sync::{Mutex, mpsc};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::batch::{BatchRow, RowError, Rows};
+use crate::code::time;
 use crate::code::{Code, CodeId, SignedCode};
-use crate::durable;
-use crate::keys::IssuerKey;
+use crate::fs::durable;
+use crate::issue::batch::{BatchRow, RowError, Rows};
+use crate::issue::notice::{self, NoticeStyle};
+use crate::issue::render;
 use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, Record};
-use crate::notice::{self, NoticeStyle};
-use crate::render;
-use crate::time;
+use crate::trust::keys::IssuerKey;
 
 /// Rows per chunk by default: large enough that the per-chunk costs (two file-system
 /// syncs, one ledger append) are small next to the per-code work, small
@@ -74,7 +74,7 @@ pub const MANIFEST_COLUMNS: &[&str] = &[
 pub struct Formats {
     pub png: bool,
     pub svg: bool,
-    /// A printable A6 notice ([`crate::notice`]), `CODE_ID.notice.svg`.
+    /// A printable A6 notice ([`crate::issue::notice`]), `CODE_ID.notice.svg`.
     pub notice_svg: bool,
 }
 
@@ -622,9 +622,9 @@ mod tests {
     use chrono::FixedOffset;
 
     use super::*;
-    use crate::batch::{self, Defaults};
     use crate::code::Kind;
-    use crate::currency::Currency;
+    use crate::code::currency::Currency;
+    use crate::issue::batch::{self, Defaults};
 
     const NOW: u64 = 1_795_392_000;
 
@@ -642,7 +642,7 @@ mod tests {
 
     fn text(c: &Code) -> Result<(SignedCode, String), String> {
         let signed = c
-            .sign(&crate::vectors::test_key().signing_key)
+            .sign(&crate::code::vectors::test_key().signing_key)
             .map_err(|e| e.to_string())?;
         let text = signed.to_text();
         Ok((signed, text))
@@ -651,7 +651,7 @@ mod tests {
     /// Runs the batch in `csv` into `dir`/out with ledger `dir`/l.jsonl,
     /// raising `stop` once `stop_after` rows were dealt with.
     fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, IssueError> {
-        let key = crate::vectors::test_key();
+        let key = crate::code::vectors::test_key();
         let tz = FixedOffset::east_opt(0).unwrap();
         batch::validate(csv, &defaults(), NOW, tz).unwrap();
         let out = dir.join("out");

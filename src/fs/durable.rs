@@ -1,7 +1,7 @@
 //! Every durable write payqr makes goes through here: ledger appends and
 //! cut-backs, the index, batch image and notice files, the manifest,
 //! `syncfs`, directory syncs, and every temp-file-and-rename output
-//! ([`crate::fsutil::write_atomic`]). So tests can make the n-th write,
+//! ([`crate::fs::atomic::write_atomic`]). So tests can make the n-th write,
 //! sync or rename of any command fail (EIO, ENOSPC, or a torn write that
 //! stops half way) and prove that no failure is ever acknowledged and no
 //! half-written file ever appears under a final name.

@@ -10,7 +10,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::keys;
+use crate::trust::keys;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClobberError {
@@ -44,10 +44,10 @@ struct Place {
     entry: Option<PathBuf>,
 }
 
-use crate::platform::FileId;
+use crate::fs::platform::FileId;
 
 fn file_id(path: &Path) -> Option<FileId> {
-    crate::platform::path_id(path).ok()
+    crate::fs::platform::path_id(path).ok()
 }
 
 impl Place {
@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn key_files_are_never_outputs() {
         let d = tempfile::tempdir().unwrap();
-        let k = crate::keys::IssuerKey::generate("x", "X", 0).unwrap();
+        let k = crate::trust::keys::IssuerKey::generate("x", "X", 0).unwrap();
         let (key, public) = k.save(&d.path().join("k"), false).unwrap();
         // Renamed: found by content, not by name.
         let renamed = d.path().join("k.txt");

@@ -1,0 +1,14 @@
+//! Files: the storage rules every writer shares.
+//!
+//! - [`durable`]: every durable write, sync and rename (fault-injectable in
+//!   debug builds, so tests can cut power at each step)
+//! - [`atomic`]: whole-file writes that land complete or not at all
+//! - [`lock`]: locks that follow a file's identity, not its name
+//! - [`clobber`]: no output lands on an input
+//! - [`platform`]: what differs between Unix and Windows
+
+pub mod atomic;
+pub mod clobber;
+pub mod durable;
+pub mod lock;
+pub mod platform;
