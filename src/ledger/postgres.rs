@@ -909,7 +909,7 @@ impl PgLedger {
             .create_new(true)
             .open(&tmp)
             .map_err(io)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, crate::durable::Writer::new(file));
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, crate::fs::durable::Writer::new(file));
         let mut failed = None;
         let mut state = LedgerState::default();
         let scanned = self.scan(
@@ -933,9 +933,9 @@ impl PgLedger {
                 .map_err(|e| io(e.into_error()))?
                 .into_file()
                 .map_err(io)?;
-            crate::durable::sync_data(&file).map_err(io)?;
-            crate::durable::rename(&tmp, to).map_err(io)?;
-            crate::durable::sync_parent(to).map_err(io)
+            crate::fs::durable::sync_data(&file).map_err(io)?;
+            crate::fs::durable::rename(&tmp, to).map_err(io)?;
+            crate::fs::durable::sync_parent(to).map_err(io)
         });
         if let Err(e) = finished {
             let _ = std::fs::remove_file(&tmp);

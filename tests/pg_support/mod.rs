@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use payqr::code::{Code, CodeId, KeyId, Kind};
-use payqr::currency::Currency;
-use payqr::keys::IssuerKey;
+use payqr::code::currency::Currency;
+use payqr::trust::keys::IssuerKey;
 
 pub struct PgServer {
     /// Holds the data directory and the socket; removed on drop.
