@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use pg_support::{PgServer, sign_many};
+use pg_support::{PgServer, sign_many_with_ids};
 
 const MACHINES: usize = 8;
 const COUNTERS: usize = 2;
@@ -65,15 +65,17 @@ fn run_counters(
                     std::thread::sleep(Duration::from_millis(3));
                 }
             });
-            (child, feeder)
+            // Its output read as it comes: a full pipe would stop it.
+            let reader = std::thread::spawn(move || child.wait_with_output().unwrap());
+            (reader, feeder)
         })
         .collect();
     during();
     children
         .into_iter()
-        .map(|(child, feeder)| {
+        .map(|(reader, feeder)| {
+            let out = reader.join().unwrap();
             feeder.join().unwrap();
-            let out = child.wait_with_output().unwrap();
             Counter {
                 acked: acknowledged(&String::from_utf8_lossy(&out.stdout)),
                 exit: out.status.code(),
@@ -93,42 +95,35 @@ fn in_database(pg: &PgServer) -> HashMap<String, usize> {
     m
 }
 
-fn code_ids(texts: &[String], dir: &std::path::Path) -> Vec<String> {
-    // The ids as `verify --json` names them.
-    let input: String = texts.iter().map(|t| format!("{t}\n")).collect();
-    let r = payqr_stdin(
-        dir,
-        &["verify", "--trust", "trust.json", "--at", DURING, "--json", "-"],
-        &input,
-    )
-    .expect(0);
-    r.stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code_id"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn sixteen_counters_redeem_a_thousand_codes_exactly_once() {
     let Some(pg) = PgServer::start() else { return };
     let d = setup();
     let url = pg.url("payqr");
     payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
-    let texts = sign_many(d.path(), "K", CODES);
-    let ids = code_ids(&texts, d.path());
+    let (texts, ids): (Vec<String>, Vec<String>) =
+        sign_many_with_ids(d.path(), "K", CODES).into_iter().unzip();
     let started = Instant::now();
     let counters = run_counters(d.path(), &url, &texts, || {});
     let secs = started.elapsed().as_secs_f64();
     let mut acked: HashMap<&str, usize> = HashMap::new();
     for (n, c) in counters.iter().enumerate() {
-        assert!(matches!(c.exit, Some(0 | 1)), "counter {n}: exit {:?}: {}", c.exit, c.stderr);
+        assert!(
+            matches!(c.exit, Some(0 | 1)),
+            "counter {n}: exit {:?}: {}",
+            c.exit,
+            c.stderr
+        );
         for id in &c.acked {
             *acked.entry(id.as_str()).or_insert(0) += 1;
         }
     }
     let total: usize = acked.values().sum();
     let doubles = acked.values().filter(|&&n| n > 1).count();
-    let lost = ids.iter().filter(|id| !acked.contains_key(id.as_str())).count();
+    let lost = ids
+        .iter()
+        .filter(|id| !acked.contains_key(id.as_str()))
+        .count();
     eprintln!(
         "{} counters, {CODES} codes: {total} acknowledged, {doubles} double, {lost} lost in {secs:.1} s",
         counters.len()
@@ -138,7 +133,12 @@ fn sixteen_counters_redeem_a_thousand_codes_exactly_once() {
     assert_eq!(db.len(), CODES);
     assert!(db.values().all(|&n| n == 1));
     let r = payqr(d.path(), &["ledger", "check", "--ledger", &url]).expect(0);
-    assert!(r.stdout.contains(&format!("{CODES} records, 0 issued, {CODES} redeemed")), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains(&format!("{CODES} records, 0 issued, {CODES} redeemed")),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -147,8 +147,8 @@ fn a_server_restart_mid_run_loses_no_acknowledged_redemption_and_doubles_none() 
     let d = setup();
     let url = pg.url("payqr");
     payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
-    let texts = sign_many(d.path(), "S", CODES);
-    let ids = code_ids(&texts, d.path());
+    let (texts, ids): (Vec<String>, Vec<String>) =
+        sign_many_with_ids(d.path(), "S", CODES).into_iter().unzip();
     let mut before_restart = 0;
     let counters = run_counters(d.path(), &url, &texts, || {
         // Once some redemptions are in, kill the server without a
@@ -170,6 +170,10 @@ fn a_server_restart_mid_run_loses_no_acknowledged_redemption_and_doubles_none() 
     assert!(before_restart >= 150, "the restart came before any work");
     let mut acked: HashMap<String, usize> = HashMap::new();
     let mut gave_up = 0;
+    let reconnected = counters
+        .iter()
+        .filter(|c| c.stderr.contains("connection was lost and made again"))
+        .count();
     for (n, c) in counters.iter().enumerate() {
         assert!(
             matches!(c.exit, Some(0..=2)),
@@ -190,16 +194,70 @@ fn a_server_restart_mid_run_loses_no_acknowledged_redemption_and_doubles_none() 
     let doubles = acked.values().filter(|&&n| n > 1).count();
     let missing = acked.keys().filter(|id| !db.contains_key(*id)).count();
     eprintln!(
-        "restart after {before_restart} records: {} acknowledged, {doubles} double, {missing} acknowledged but missing, {gave_up} counter(s) gave up, {} in the database",
+        "restart after {before_restart} records, {reconnected} counter(s) reconnected: {} acknowledged, {doubles} double, {missing} acknowledged but missing, {gave_up} counter(s) gave up, {} in the database",
         acked.values().sum::<usize>(),
         db.len()
     );
+    // The restart hit counters at work: they lost their connections.
+    assert!(reconnected > 0, "no counter saw the restart");
     assert_eq!(doubles, 0);
     assert_eq!(missing, 0);
-    assert!(db.values().all(|&n| n == 1), "a code redeemed twice in the database");
+    assert!(
+        db.values().all(|&n| n == 1),
+        "a code redeemed twice in the database"
+    );
     // Counters retry through the restart: all of them finish.
     assert_eq!(gave_up, 0);
     assert_eq!(acked.len(), CODES, "every code acknowledged once");
     assert!(ids.iter().all(|id| db.contains_key(id)));
+    payqr(d.path(), &["ledger", "check", "--ledger", &url]).expect(0);
+}
+
+#[test]
+fn transactions_killed_mid_way_are_retried_and_never_doubled() {
+    let Some(pg) = PgServer::start() else { return };
+    let d = setup();
+    let url = pg.url("payqr");
+    payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
+    let (texts, ids): (Vec<String>, Vec<String>) =
+        sign_many_with_ids(d.path(), "X", 300).into_iter().unzip();
+    let mut killed = 0;
+    let counters = run_counters(d.path(), &url, &texts, || {
+        // Kill every payqr backend, in whatever state it is (inside a
+        // transaction, holding the chain head, committing), again and
+        // again while the counters work.
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(3) {
+            let n = pg.psql(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = 'payqr') k",
+            );
+            killed += n.parse::<usize>().unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    });
+    let mut acked: HashMap<&str, usize> = HashMap::new();
+    for (n, c) in counters.iter().enumerate() {
+        assert!(
+            matches!(c.exit, Some(0 | 1)),
+            "counter {n}: exit {:?}: {}",
+            c.exit,
+            c.stderr
+        );
+        for id in &c.acked {
+            *acked.entry(id.as_str()).or_insert(0) += 1;
+        }
+    }
+    let db = in_database(&pg);
+    eprintln!(
+        "{killed} backend(s) killed: {} acknowledged, {} in the database",
+        acked.values().sum::<usize>(),
+        db.len()
+    );
+    assert!(killed > 0, "no backend was killed");
+    assert!(acked.values().all(|&n| n == 1), "a code acknowledged twice");
+    assert_eq!(acked.len(), ids.len());
+    assert!(ids.iter().all(|id| db.get(id) == Some(&1)));
+    assert_eq!(db.len(), ids.len());
     payqr(d.path(), &["ledger", "check", "--ledger", &url]).expect(0);
 }

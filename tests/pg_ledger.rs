@@ -320,3 +320,50 @@ fn an_unreachable_server_is_one_clear_line_and_nothing_acknowledged() {
         r.stderr
     );
 }
+
+#[test]
+fn a_commit_whose_answer_was_lost_is_retried_without_a_second_redemption() {
+    let Some(pg) = PgServer::start() else { return };
+    let d = setup();
+    let url = pg.url("payqr");
+    payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
+    let texts = sign_many(d.path(), "L", 3);
+    let input: String = texts.iter().map(|t| format!("{t}\n")).collect();
+    // The first COMMIT succeeds on the server, and the client never
+    // hears it (debug builds inject this): the retry must find its own
+    // records, acknowledge them, and write nothing again.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    cmd.current_dir(d.path())
+        .env("PAYQR_TEST_PG_LOSE_COMMIT", "1")
+        .args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])
+        .args(["--ledger", &url, "-"]);
+    let r = run_cmd(cmd, &input).expect(0);
+    assert_eq!(acknowledged(&r.stdout).len(), 3, "{}", r.stdout);
+    assert_eq!(
+        r.stderr.matches("committed by this same request").count(),
+        3,
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("connection was lost and made again (1 time(s))"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        pg.psql(
+            "SELECT count(*), count(DISTINCT code_id), count(DISTINCT request) FROM payqr.records"
+        ),
+        "3|3|1"
+    );
+    // A new run of the same codes (another request): plainly refused.
+    let r = redeem(d.path(), &url, &texts).expect(1);
+    assert!(acknowledged(&r.stdout).is_empty());
+    assert!(
+        r.stdout.matches("already redeemed").count() == 3,
+        "{}",
+        r.stdout
+    );
+    payqr(d.path(), &["ledger", "check", "--ledger", &url]).expect(0);
+}

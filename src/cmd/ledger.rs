@@ -276,7 +276,7 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
                 eprintln!(
                     "  hint: restore the lost records from a backup, or record the loss: \
                      payqr ledger repair --record-loss --ledger {}",
-                    payqr::sanitize::for_terminal(&ledger.to_string())
+                    payqr::sanitize::for_terminal(ledger)
                 );
             }
             Ok(Outcome::Negative)

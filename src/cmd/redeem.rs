@@ -98,6 +98,14 @@ pub fn run(a: Args) -> CmdResult {
             which.push(i);
         }
         let (state, done) = ledger.redeem(records)?;
+        let retries = ledger.take_retries();
+        if retries > 0 {
+            eprintln!(
+                "payqr: note: {}: the connection was lost and made again ({retries} time(s)); \
+                 nothing was recorded twice",
+                payqr::sanitize::for_terminal(&ledger.name())
+            );
+        }
         for (&i, fate) in which.iter().zip(done) {
             match fate {
                 Redeemed::New => {}

@@ -99,6 +99,15 @@ impl Backend {
         }
     }
 
+    /// How many transactions were tried again after a lost connection
+    /// since the last call (always 0 for a file).
+    pub fn take_retries(&mut self) -> u32 {
+        match self {
+            Backend::Postgres(p) => p.take_retries(),
+            Backend::File(_) => 0,
+        }
+    }
+
     /// Every record in ledger order to `each`, checked; the state keeps
     /// the redemptions and losses (what reconcile needs beside its book).
     pub fn load_each(

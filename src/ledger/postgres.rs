@@ -107,6 +107,8 @@ pub struct PgLedger {
     config: Config,
     schema: String,
     client: Option<Client>,
+    /// Transactions tried again since [`PgLedger::take_retries`].
+    retries: u32,
 }
 
 /// Why a transaction attempt failed: worth another try on a new
@@ -114,6 +116,37 @@ pub struct PgLedger {
 enum Fail {
     Retry(postgres::Error),
     Final(LedgerError),
+    /// COMMIT went through but its answer is treated as lost (a fault
+    /// only debug builds inject, see [`answer_lost`]).
+    AnswerLost,
+}
+
+/// Debug builds only: PAYQR_TEST_PG_LOSE_COMMIT=N drops the connection
+/// right after the Nth COMMIT of this process succeeded, as a network
+/// failure would between the server committing and the client hearing
+/// it, so tests can see a retry find its own records.
+fn answer_lost() -> bool {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COMMITS: AtomicU32 = AtomicU32::new(0);
+    if !cfg!(debug_assertions) {
+        return false;
+    }
+    let Some(n) = std::env::var("PAYQR_TEST_PG_LOSE_COMMIT")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    COMMITS.fetch_add(1, Ordering::Relaxed) + 1 == n
+}
+
+/// COMMIT, and only then may anything be acknowledged.
+fn commit(tx: postgres::Transaction) -> Result<(), Fail> {
+    tx.commit().map_err(Fail::Retry)?;
+    if answer_lost() {
+        return Err(Fail::AnswerLost);
+    }
+    Ok(())
 }
 
 impl From<LedgerError> for Fail {
@@ -206,7 +239,14 @@ impl PgLedger {
             config,
             schema,
             client: None,
+            retries: 0,
         })
+    }
+
+    /// How many transactions were tried again (after a lost connection)
+    /// since the last call: for a note to the operator.
+    pub fn take_retries(&mut self) -> u32 {
+        std::mem::take(&mut self.retries)
     }
 
     /// The connection string as errors show it (no password).
@@ -281,9 +321,14 @@ impl PgLedger {
             match tried {
                 Ok(v) => return Ok(v),
                 Err(Fail::Final(e)) => return Err(e),
+                Err(Fail::AnswerLost) => {
+                    self.client = None;
+                    self.retries += 1;
+                }
                 Err(Fail::Retry(e)) if !transient(&e) => return Err(self.db_err(&e)),
                 Err(Fail::Retry(e)) => {
                     self.client = None;
+                    self.retries += 1;
                     if started.elapsed() + pause > retry_window() {
                         let mut err = self.db_err(&e);
                         if let LedgerError::Conflict { reason, .. } = &mut err {
@@ -499,20 +544,7 @@ impl PgLedger {
         records: &mut [Record],
         request: &str,
     ) -> Result<(u64, Hash), Fail> {
-        let n = records.len();
-        let (mut seqs, mut events, mut issuers, mut ids) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut refs, mut replaces, mut prevs, mut hashes, mut lines) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
+        let mut rows = Rows::default();
         let mut hash = head.1;
         let mut buf = Vec::new();
         for (seq, r) in (head.0 + 1..).zip(records.iter_mut()) {
@@ -524,40 +556,21 @@ impl PgLedger {
             buf.pop(); // the newline: a row holds the line itself
             let text = String::from_utf8(buf.clone())
                 .map_err(|_| Fail::Final(self.err("a record is not UTF-8")))?;
-            seqs.push(seq as i64);
-            events.push(event_name(r.event));
-            issuers.push(r.issuer.as_str());
-            ids.push(r.code_id.as_str());
-            refs.push(match r.event {
-                Event::Issued => r.reference.as_deref(),
-                _ => None,
-            });
-            replaces.push(r.replaces.as_deref().filter(|s| !s.is_empty()));
-            prevs.push(prev.to_vec());
-            hashes.push(hash.to_vec());
-            lines.push(text);
+            rows.push(r, prev, hash, text);
         }
-        let requests = vec![request; n];
-        tx.execute(
-            &format!(
-                "INSERT INTO {} (seq, event, issuer, code_id, reference, replaces, request, prev, hash, line)
-                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                      $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::text[])",
-                self.t("records")
-            ),
-            &[
-                &seqs, &events, &issuers, &ids, &refs, &replaces, &requests, &prevs, &hashes,
-                &lines,
-            ],
-        )
-        .map_err(|e| self.insert_failed(e))?;
-        let new_head = (head.0 + n as u64, hash);
+        rows.insert(self, tx, request)?;
+        let new_head = (head.0 + records.len() as u64, hash);
+        self.set_head(tx, new_head)?;
+        Ok(new_head)
+    }
+
+    fn set_head(&self, tx: &mut postgres::Transaction, head: (u64, Hash)) -> Result<(), Fail> {
         tx.execute(
             &format!("UPDATE {} SET seq = $1, hash = $2", self.t("chain_head")),
-            &[&(new_head.0 as i64), &new_head.1.to_vec()],
+            &[&(head.0 as i64), &head.1.to_vec()],
         )
         .map_err(Fail::Retry)?;
-        Ok(new_head)
+        Ok(())
     }
 
     /// A constraint refusing an insert is final: with the head locked it
@@ -623,7 +636,7 @@ impl PgLedger {
             if !fresh.is_empty() {
                 me.insert(&mut tx, head, &mut fresh, &request)?;
             }
-            tx.commit().map_err(Fail::Retry)?;
+            commit(tx)?;
             for r in fresh {
                 state.apply(r).map_err(|e| Fail::Final(me.err(e)))?;
             }
@@ -693,7 +706,7 @@ impl PgLedger {
             }
             let mut records = records.clone();
             me.insert(&mut tx, head, &mut records, &request)?;
-            tx.commit().map_err(Fail::Retry)?;
+            commit(tx)?;
             Ok(())
         })
     }
@@ -909,7 +922,8 @@ impl PgLedger {
             .create_new(true)
             .open(&tmp)
             .map_err(io)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, crate::fs::durable::Writer::new(file));
+        let mut out =
+            std::io::BufWriter::with_capacity(1 << 20, crate::fs::durable::Writer::new(file));
         let mut failed = None;
         let mut state = LedgerState::default();
         let scanned = self.scan(
@@ -987,7 +1001,10 @@ impl PgLedger {
             let head = me.lock_head(&mut tx)?;
             let mine: Option<i64> = tx
                 .query_one(
-                    &format!("SELECT max(seq) FROM {} WHERE request = $1", me.t("records")),
+                    &format!(
+                        "SELECT max(seq) FROM {} WHERE request = $1",
+                        me.t("records")
+                    ),
                     &[&request],
                 )
                 .map_err(Fail::Retry)?
@@ -1001,61 +1018,98 @@ impl PgLedger {
                     head.0
                 ))));
             }
-            let stmt = tx
-                .prepare(&format!(
-                    "INSERT INTO {} (seq, event, issuer, code_id, reference, replaces, request, prev, hash, line)
-                     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                          $6::text[], $7::text[], $8::bytea[], $9::bytea[], $10::text[])",
-                    me.t("records")
-                ))
-                .map_err(Fail::Retry)?;
             let mut prev = GENESIS;
             let mut seq = 0u64;
-            for chunk in text.split_inclusive(|&b| b == b'\n').collect::<Vec<_>>().chunks(5000) {
-                let mut cols: (Vec<i64>, Vec<&str>, Vec<String>, Vec<String>) = Default::default();
-                let mut more: (Vec<Option<String>>, Vec<Option<String>>, Vec<Vec<u8>>, Vec<Vec<u8>>, Vec<String>) =
-                    Default::default();
-                for l in chunk {
-                    let l = &l[..l.len() - 1];
-                    seq += 1;
-                    let r = line::decode(LedgerFormat::Jsonl, l, Some(&prev))
-                        .map_err(|e| Fail::Final(file.line_err(seq, e)))?;
-                    let hash = line::hash(l);
-                    cols.0.push(seq as i64);
-                    cols.1.push(event_name(r.event));
-                    cols.2.push(r.issuer.clone());
-                    cols.3.push(r.code_id.clone());
-                    more.0.push(match r.event {
-                        Event::Issued => r.reference.clone(),
-                        _ => None,
-                    });
-                    more.1.push(r.replaces.clone().filter(|s| !s.is_empty()));
-                    more.2.push(prev.to_vec());
-                    more.3.push(hash.to_vec());
-                    more.4.push(
-                        String::from_utf8(l.to_vec())
-                            .map_err(|_| Fail::Final(file.line_err(seq, "not UTF-8".into())))?,
-                    );
-                    prev = hash;
+            let mut rows = Rows::default();
+            for l in text.split_inclusive(|&b| b == b'\n') {
+                let l = &l[..l.len() - 1];
+                seq += 1;
+                let bad = |e: String| Fail::Final(file.line_err(seq, e));
+                let r = line::decode(LedgerFormat::Jsonl, l, Some(&prev)).map_err(bad)?;
+                if r.seq != seq {
+                    return Err(bad(format!("seq {} out of order (expected {seq})", r.seq)));
                 }
-                let requests = vec![request.as_str(); cols.0.len()];
-                tx.execute(
-                    &stmt,
-                    &[
-                        &cols.0, &cols.1, &cols.2, &cols.3, &more.0, &more.1, &requests, &more.2,
-                        &more.3, &more.4,
-                    ],
-                )
-                .map_err(|e| me.insert_failed(e))?;
+                let hash = line::hash(l);
+                let text = String::from_utf8(l.to_vec()).map_err(|_| bad("not UTF-8".into()))?;
+                rows.push(&r, prev, hash, text);
+                prev = hash;
+                if rows.seqs.len() == 5000 {
+                    std::mem::take(&mut rows).insert(me, &mut tx, &request)?;
+                }
             }
-            tx.execute(
-                &format!("UPDATE {} SET seq = $1, hash = $2", me.t("chain_head")),
-                &[&(seq as i64), &prev.to_vec()],
-            )
-            .map_err(Fail::Retry)?;
+            rows.insert(me, &mut tx, &request)?;
+            me.set_head(&mut tx, (seq, prev))?;
             tx.commit().map_err(Fail::Retry)?;
             Ok(seq)
         })
+    }
+}
+
+/// Rows for `records`, a column each, inserted by one statement.
+#[derive(Default)]
+struct Rows {
+    seqs: Vec<i64>,
+    events: Vec<&'static str>,
+    issuers: Vec<String>,
+    ids: Vec<String>,
+    references: Vec<Option<String>>,
+    replaces: Vec<Option<String>>,
+    prevs: Vec<Vec<u8>>,
+    hashes: Vec<Vec<u8>>,
+    lines: Vec<String>,
+}
+
+impl Rows {
+    /// The row of `r` (seq assigned), whose line `text` hashes to `hash`.
+    fn push(&mut self, r: &Record, prev: Hash, hash: Hash, text: String) {
+        self.seqs.push(r.seq as i64);
+        self.events.push(event_name(r.event));
+        self.issuers.push(r.issuer.clone());
+        self.ids.push(r.code_id.clone());
+        self.references.push(match r.event {
+            Event::Issued => r.reference.clone(),
+            _ => None,
+        });
+        self.replaces
+            .push(r.replaces.clone().filter(|s| !s.is_empty()));
+        self.prevs.push(prev.to_vec());
+        self.hashes.push(hash.to_vec());
+        self.lines.push(text);
+    }
+
+    fn insert(
+        self,
+        pg: &PgLedger,
+        tx: &mut postgres::Transaction,
+        request: &str,
+    ) -> Result<(), Fail> {
+        if self.seqs.is_empty() {
+            return Ok(());
+        }
+        let requests = vec![request; self.seqs.len()];
+        tx.execute(
+            &format!(
+                "INSERT INTO {} (seq, event, issuer, code_id, reference, replaces, request, \
+                 prev, hash, line) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], \
+                 $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::bytea[], \
+                 $10::text[])",
+                pg.t("records")
+            ),
+            &[
+                &self.seqs,
+                &self.events,
+                &self.issuers,
+                &self.ids,
+                &self.references,
+                &self.replaces,
+                &requests,
+                &self.prevs,
+                &self.hashes,
+                &self.lines,
+            ],
+        )
+        .map_err(|e| pg.insert_failed(e))?;
+        Ok(())
     }
 }
 

@@ -12,8 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use payqr::code::{Code, CodeId, KeyId, Kind};
 use payqr::code::currency::Currency;
+use payqr::code::{Code, CodeId, KeyId, Kind};
 use payqr::trust::keys::IssuerKey;
 
 pub struct PgServer {
@@ -223,11 +223,19 @@ fn text(o: &Output) -> String {
 /// `dir`), issued at common::ISSUED for 4 hours: their payload texts,
 /// made in this process (a thousand `payqr issue` runs would take long).
 pub fn sign_many(dir: &Path, prefix: &str, n: usize) -> Vec<String> {
+    sign_many_with_ids(dir, prefix, n)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect()
+}
+
+/// [`sign_many`] with each code's id (hex) beside its text.
+pub fn sign_many_with_ids(dir: &Path, prefix: &str, n: usize) -> Vec<(String, String)> {
     let key = IssuerKey::load(&dir.join("test-issuer.key")).unwrap();
     let issued_at = 1_795_392_000; // 2026-11-23T00:00:00Z = common::ISSUED
     (0..n)
         .map(|i| {
-            Code {
+            let signed = Code {
                 issuer: key.issuer.clone(),
                 key_id: KeyId::of(&key.signing_key.verifying_key()),
                 code_id: CodeId::random(),
@@ -241,8 +249,8 @@ pub fn sign_many(dir: &Path, prefix: &str, n: usize) -> Vec<String> {
                 description: None,
             }
             .sign(&key.signing_key)
-            .unwrap()
-            .to_text()
+            .unwrap();
+            (signed.to_text(), signed.code.code_id.to_string())
         })
         .collect()
 }
