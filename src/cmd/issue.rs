@@ -20,7 +20,7 @@ use payqr::issue::batch::{self, BatchError, Defaults};
 use payqr::issue::issuance::{self, Formats, Job, LedgerSession, MODULE_PX, Manifest, Tally};
 use payqr::issue::notice::NoticeStyle;
 use payqr::issue::render;
-use payqr::ledger::{Ledger, Record};
+use payqr::ledger::{Backend, Ledger, PgLedger, Record};
 use payqr::trust::keys::IssuerKey;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
@@ -192,7 +192,15 @@ pub fn run(a: Args) -> CmdResult {
             .map_err(|e| Failure::new(format!("--encoding: {e}")))?
             .unwrap_or_default(),
     };
+    let to_pg = a.ledger.as_deref().is_some_and(Backend::is_postgres);
     match &a.from {
+        Some(_) if to_pg => Err(Failure::new(
+            "--ledger: a batch (--from) cannot yet record into a PostgreSQL ledger",
+        )
+        .hint(
+            "issue the batch into a JSON-lines file ledger and `payqr ledger import` it into an \
+             empty PostgreSQL ledger, or issue codes one at a time",
+        )),
         Some(csv) => run_batch(&a, csv, &key, &defaults, now, tz),
         None => run_single(&a, &key, &defaults, now, tz),
     }
@@ -259,7 +267,28 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     let (signed, text) = emv::profile::sign_payload(&code, &key.signing_key, emv.as_ref())?;
     let symbol = render::encode(&text).map_err(Failure::new)?;
 
-    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    // A PostgreSQL ledger: the reference is checked now, before any
+    // image is written, and again atomically when the code is recorded.
+    let mut pg = match a.ledger.as_deref() {
+        Some(p) if Backend::is_postgres(p) => {
+            let mut pg = PgLedger::open(&p.to_string_lossy())?;
+            if let Some(prev) = pg.code_for_reference(&key.issuer, &row.reference)? {
+                return Err(Failure::new(format!(
+                    "reference {:?} was already issued as code {prev}",
+                    row.reference
+                ))
+                .hint(
+                    "each fine or bill reference gets one code; check the ledger before reissuing",
+                ));
+            }
+            Some(pg)
+        }
+        _ => None,
+    };
+    let ledger = match pg {
+        Some(_) => None,
+        None => a.ledger.as_ref().map(|p| Ledger::new(p)),
+    };
     let guard = match &ledger {
         Some(l) => {
             let lock = l.lock()?;
@@ -290,6 +319,9 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
     images.commit()?;
     if let (Some(l), Some((lock, mut state))) = (&ledger, guard) {
         l.append(&lock, &mut state, vec![Record::issued(&signed, now)])?;
+    }
+    if let Some(pg) = pg.as_mut() {
+        pg.append(vec![Record::issued(&signed, now)])?;
     }
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use payqr::input::encoding::TextEncoding;
-use payqr::ledger::{CodeKey, Ledger, LedgerError};
+use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError, Redeemed};
 use payqr::reconcile::settlement::{self, ColumnMap, Format, Options, Settlement};
 use payqr::reconcile::{self, Book, Status};
 
@@ -126,21 +126,30 @@ pub fn run(a: Args) -> CmdResult {
         Ok(files)
     };
     let ledger = Ledger::new(&a.ledger);
+    let pg = Backend::is_postgres(&a.ledger);
     // --apply writes, so it takes the exclusive lock for check-and-record.
+    // A PostgreSQL ledger is read from one snapshot, and --apply records
+    // through a redemption transaction, which refuses what a counter
+    // redeemed meanwhile.
     let load = || {
+        if pg {
+            let mut db = Backend::open(&a.ledger)?;
+            let book = Book::load_backend(&mut db)?;
+            return Ok::<_, LedgerError>((None, Some(db), book));
+        }
         let lock = if a.apply {
             ledger.lock()?
         } else {
             ledger.lock_shared()?
         };
         let book = Book::load(&ledger, &lock)?;
-        Ok::<_, LedgerError>((lock, book))
+        Ok::<_, LedgerError>((Some(lock), None, book))
     };
     // The settlement files and the ledger are read at the same time; a
     // bad settlement file is still the error reported first.
     let (files, loaded) = rayon::join(parse_all, load);
     let files = files?;
-    let (lock, book) = loaded?;
+    let (lock, db, book) = loaded?;
     // Records the ledger says were lost: whatever they held (redemptions,
     // codes) this report cannot see, so it says so every time.
     let losses: Vec<serde_json::Value> = book
@@ -170,7 +179,7 @@ pub fn run(a: Args) -> CmdResult {
     } else {
         Vec::new()
     };
-    let applied = records.len();
+    let mut applied = records.len();
     let summary = report.summary.clone();
     let breakdown = report.breakdown(show_tz);
     let failed = report.has_discrepancy(&fail_on);
@@ -209,15 +218,24 @@ pub fn run(a: Args) -> CmdResult {
     }
     outputs.commit()?;
     drop(report);
-    if a.apply && !records.is_empty() {
+    if let (true, Some(mut db)) = (a.apply && !records.is_empty(), db) {
+        let (_, done) = db.redeem(records)?;
+        applied = done.iter().filter(|d| **d != Redeemed::Refused).count();
+        if applied < done.len() {
+            eprintln!(
+                "payqr: note: {} code(s) were redeemed at a counter while this ran; not marked again",
+                done.len() - applied
+            );
+        }
+    } else if let (true, Some(lock)) = (a.apply && !records.is_empty(), &lock) {
         // The state of just the codes to mark, under the same lock: what
         // an append checks the new records against.
         let ids: Vec<_> = records
             .iter()
             .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
             .collect();
-        let mut state = ledger.load_codes(&lock, &ids)?;
-        ledger.append(&lock, &mut state, records)?;
+        let mut state = ledger.load_codes(lock, &ids)?;
+        ledger.append(lock, &mut state, records)?;
     }
     drop(lock);
     // Millions of small allocations (settlement rows) are not freed one by

@@ -711,6 +711,31 @@ impl PgLedger {
         })
     }
 
+    /// The latest code issued for (issuer, reference), if any: what a
+    /// single `issue` checks before it writes images ([`PgLedger::append`]
+    /// checks again, atomically).
+    pub fn code_for_reference(
+        &mut self,
+        issuer: &str,
+        reference: &str,
+    ) -> Result<Option<String>, LedgerError> {
+        self.run(|client, me| {
+            let mut tx = client.transaction().map_err(Fail::Retry)?;
+            me.check_schema(&mut tx)?;
+            let row = tx
+                .query_opt(
+                    &format!(
+                        "SELECT code_id FROM {} WHERE event = 'issued' AND issuer = $1 AND \
+                         reference = $2 ORDER BY seq DESC LIMIT 1",
+                        me.t("records")
+                    ),
+                    &[&issuer, &reference],
+                )
+                .map_err(Fail::Retry)?;
+            Ok(row.map(|r| r.get(0)))
+        })
+    }
+
     /// Reads every record in seq order, `PAGE` rows at a time from a
     /// portal (bounded memory), in one read-only snapshot, checking each
     /// line as a file ledger's load does: checksum, chain, seq, fields,
