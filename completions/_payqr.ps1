@@ -125,7 +125,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Batch: directory for the images (named CODE_ID.png / .svg)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)')
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Batch: write a CSV manifest of every code issued')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME; single codes)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Issue time (default: now); a fixed time makes a batch reproducible')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one and for display (default: this machine''s)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)')
@@ -160,7 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge as of this time instead of now')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME')
             [CompletionResult]::new('--txn', '--txn', [CompletionResultType]::ParameterName, 'Your transaction reference (receipt number), stored with the redemption')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -176,11 +176,14 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'payqr;ledger;check' {
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -197,9 +200,38 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'payqr;ledger;init' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;export' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The new JSON-lines ledger (must not exist)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;import' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The JSON-lines ledger to copy')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'payqr;ledger;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -209,11 +241,20 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;ledger;help;repair' {
             break
         }
+        'payqr;ledger;help;init' {
+            break
+        }
+        'payqr;ledger;help;export' {
+            break
+        }
+        'payqr;ledger;help;import' {
+            break
+        }
         'payqr;ledger;help;help' {
             break
         }
         'payqr;reconcile' {
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt052, camt053 or camt054')
             [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
@@ -354,12 +395,24 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;ledger' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             break
         }
         'payqr;help;ledger;check' {
             break
         }
         'payqr;help;ledger;repair' {
+            break
+        }
+        'payqr;help;ledger;init' {
+            break
+        }
+        'payqr;help;ledger;export' {
+            break
+        }
+        'payqr;help;ledger;import' {
             break
         }
         'payqr;help;reconcile' {

@@ -100,6 +100,15 @@ _payqr() {
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
                 ;;
+            payqr__subcmd__help__subcmd__ledger,export)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__export"
+                ;;
+            payqr__subcmd__help__subcmd__ledger,import)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__import"
+                ;;
+            payqr__subcmd__help__subcmd__ledger,init)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__init"
+                ;;
             payqr__subcmd__help__subcmd__ledger,repair)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__repair"
                 ;;
@@ -121,8 +130,17 @@ _payqr() {
             payqr__subcmd__ledger,check)
                 cmd="payqr__subcmd__ledger__subcmd__check"
                 ;;
+            payqr__subcmd__ledger,export)
+                cmd="payqr__subcmd__ledger__subcmd__export"
+                ;;
             payqr__subcmd__ledger,help)
                 cmd="payqr__subcmd__ledger__subcmd__help"
+                ;;
+            payqr__subcmd__ledger,import)
+                cmd="payqr__subcmd__ledger__subcmd__import"
+                ;;
+            payqr__subcmd__ledger,init)
+                cmd="payqr__subcmd__ledger__subcmd__init"
                 ;;
             payqr__subcmd__ledger,repair)
                 cmd="payqr__subcmd__ledger__subcmd__repair"
@@ -130,8 +148,17 @@ _payqr() {
             payqr__subcmd__ledger__subcmd__help,check)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__check"
                 ;;
+            payqr__subcmd__ledger__subcmd__help,export)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__export"
+                ;;
             payqr__subcmd__ledger__subcmd__help,help)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__ledger__subcmd__help,import)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__import"
+                ;;
+            payqr__subcmd__ledger__subcmd__help,init)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__init"
                 ;;
             payqr__subcmd__ledger__subcmd__help,repair)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__repair"
@@ -381,7 +408,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger)
-            opts="check repair"
+            opts="check repair init export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +422,48 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -687,7 +756,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger)
-            opts="-h -V --help --version check repair help"
+            opts="-h -V --help --version check repair init export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,8 +787,30 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__ledger__subcmd__export)
+            opts="-h -V --ledger --to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__ledger__subcmd__help)
-            opts="check repair help"
+            opts="check repair init export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,6 +824,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -760,6 +865,34 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__ledger__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -767,6 +900,46 @@ _payqr() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__import)
+            opts="-h -V --ledger --from --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__init)
+            opts="-h -V --ledger --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

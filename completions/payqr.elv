@@ -111,7 +111,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --out-dir 'Batch: directory for the images (named CODE_ID.png / .svg)'
             cand --format 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)'
             cand --manifest 'Batch: write a CSV manifest of every code issued'
-            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
+            cand --ledger 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME; single codes)'
             cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
             cand --tz 'Offset for times without one and for display (default: this machine''s)'
             cand --profile 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)'
@@ -144,7 +144,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --at 'Judge as of this time instead of now'
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
-            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
+            cand --ledger 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
             cand --json 'One JSON object per code'
             cand -h 'Print help'
@@ -159,10 +159,13 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;check'= {
-            cand --ledger 'ledger'
+            cand --ledger 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)'
             cand --json 'Print the result as JSON'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -177,19 +180,51 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'payqr;ledger;init'= {
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;export'= {
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand --to 'The new JSON-lines ledger (must not exist)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;import'= {
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand --from 'The JSON-lines ledger to copy'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'payqr;ledger;help'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;help;check'= {
         }
         &'payqr;ledger;help;repair'= {
         }
+        &'payqr;ledger;help;init'= {
+        }
+        &'payqr;ledger;help;export'= {
+        }
+        &'payqr;ledger;help;import'= {
+        }
         &'payqr;ledger;help;help'= {
         }
         &'payqr;reconcile'= {
-            cand --ledger 'ledger'
+            cand --ledger 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
             cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
             cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
             cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
@@ -307,10 +342,19 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;ledger'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
         }
         &'payqr;help;ledger;check'= {
         }
         &'payqr;help;ledger;repair'= {
+        }
+        &'payqr;help;ledger;init'= {
+        }
+        &'payqr;help;ledger;export'= {
+        }
+        &'payqr;help;ledger;import'= {
         }
         &'payqr;help;reconcile'= {
         }

@@ -83,7 +83,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l encoding -d 'Batch
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l out-dir -d 'Batch: directory for the images (named CODE_ID.png / .svg)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l format -d 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine\'s details)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l manifest -d 'Batch: write a CSV manifest of every code issued' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME; single codes)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l now -d 'Issue time (default: now); a fixed time makes a batch reproducible' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l tz -d 'Offset for times without one and for display (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l profile -d 'Payload profile: pq (a PQ1: text) or emv (an EMV MPM payload wallets can pay, carrying the signature; needs --emv-config)' -r -f -a "pq\t''
@@ -109,17 +109,20 @@ complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust l
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l at -d 'Judge as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s h -l help -d 'Print help'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -d 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l json -d 'Print the result as JSON'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
@@ -127,10 +130,24 @@ complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subc
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l record-loss -d 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -l to -d 'The new JSON-lines ledger (must not exist)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -l from -d 'The JSON-lines ledger to copy' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -d 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt052, camt053 or camt054' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
@@ -188,6 +205,9 @@ complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcom
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from emv" -f -a "parse" -d 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from release" -f -a "sign" -d 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from release" -f -a "verify" -d 'Check FILE.sig against FILE and a release public key'

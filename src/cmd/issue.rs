@@ -120,8 +120,9 @@ pub struct Args {
     /// reissued (reported; exit 1).
     #[arg(long, requires_all = ["from", "ledger"])]
     pub reissue: bool,
-    /// Record issued codes in this ledger (JSON lines, or CSV if *.csv).
-    #[arg(long, value_name = "FILE")]
+    /// Record issued codes in this ledger: a file (JSON lines, or CSV if
+    /// *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME; single codes).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: Option<PathBuf>,
     /// Issue time (default: now); a fixed time makes a batch reproducible.
     #[arg(long, value_name = "TIME")]

@@ -32,7 +32,8 @@ loss recorded in the ledger (reported always; it does not fail the check).
 Exit status 0 when the ledger is sound, 1 when a line is bad, the last line is
 torn, records are missing, or a reference was paid twice.")]
     Check {
-        #[arg(long, value_name = "FILE")]
+        /// A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME).
+        #[arg(long, value_name = "FILE|URL")]
         ledger: PathBuf,
         /// Print the result as JSON.
         #[arg(long)]

@@ -27,7 +27,8 @@ already_redeemed, unknown, refunded, repeated (settlement rows); unpaid_open,
 unpaid_expired, redeemed_elsewhere (issued codes without a payment). Exit 1
 when any row has a status listed in --fail-on (default: every discrepancy).")]
 pub struct Args {
-    #[arg(long, value_name = "FILE")]
+    /// The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: PathBuf,
     /// Settlement file from the payment provider or bank; repeat for several
     /// days (a transaction listed in two files counts once).

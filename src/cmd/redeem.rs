@@ -26,6 +26,12 @@ and code id. A code replaced by a reissue (issue --reissue) is refused as
 redeemed, 1 when any was refused, 2 when the ledger shows lost records (see
 `payqr ledger repair --record-loss`).
 
+With a PostgreSQL ledger (--ledger postgres://..., set up by `payqr ledger
+init`), each group is one transaction and success is printed only after
+COMMIT; the database refuses a second redemption of a code. A lost connection
+(server restart, killed backend) is tried again for up to 20 s
+(PAYQR_PG_RETRY_SECS) and never records a code twice.
+
 --at judges the codes as of another time (e.g. payments taken while a counter
 was offline). The ledger then records both times: `time`, the wall clock of
 the write, and `judged_at`, the time given, so a code redeemed after it
@@ -33,8 +39,9 @@ expired shows as such. --skew is at most 1h.")]
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// The ledger that records redemptions (JSON lines, or CSV if *.csv).
-    #[arg(long, value_name = "FILE")]
+    /// The ledger that records redemptions: a file (JSON lines, or CSV if
+    /// *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME.
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: PathBuf,
     /// Your transaction reference (receipt number), stored with the redemption.
     #[arg(long, value_name = "REF")]
