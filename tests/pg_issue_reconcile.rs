@@ -106,6 +106,24 @@ fn issue_then_reconcile_with_apply_on_postgres() {
         "{}",
         check.stdout
     );
+    // A handheld asks whether a code was paid: from the database.
+    let verify = |text: &str, want: i32| {
+        let args = [
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--json",
+            "--ledger",
+            &url,
+            "--text",
+            text,
+        ];
+        json(&payqr(p, &args).expect(want))
+    };
+    assert_eq!(verify(&texts[0], 1)["status"], "redeemed");
+    assert_eq!(verify(&texts[1], 0)["status"], "valid");
     // The provider says all three were paid.
     let rows: String = ids
         .iter()

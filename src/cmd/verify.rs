@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use payqr::ledger::{CodeKey, Ledger};
+use payqr::ledger::{Backend, CodeKey, Ledger, PgLedger};
 use payqr::verify::{Status, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
@@ -40,10 +40,19 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve()?;
-    if let Some(path) = &a.ledger {
+    // A PostgreSQL ledger is asked per code, like the file's index.
+    let mut pg = match a.ledger.as_deref() {
+        Some(p) if Backend::is_postgres(p) => Some(PgLedger::open(&p.to_string_lossy())?),
+        _ => None,
+    };
+    if let (Some(path), None) = (&a.ledger, &pg) {
         must_exist(path)?;
     }
-    let ledger = a.ledger.as_deref().map(Ledger::new);
+    let ledger = a
+        .ledger
+        .as_deref()
+        .filter(|_| pg.is_none())
+        .map(Ledger::new);
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
     let errors = output::for_each_item(&inputs, |item| {
@@ -69,8 +78,18 @@ pub fn run(a: Args) -> CmdResult {
                 v = verify_text(text, &trust, clock, Some(&state));
             }
         }
+        if let (Some(pg), Some(code), Some(text)) = (pg.as_mut(), &v.code, &item.text)
+            && v.status == Status::Valid
+        {
+            let c = &code.code;
+            let key = CodeKey::of(&c.issuer, c.code_id);
+            let state = pg.lookup(&[(c.issuer.clone(), c.code_id.to_string())])?;
+            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
+                v = verify_text(text, &trust, clock, Some(&state));
+            }
+        }
         all_valid &= v.status == Status::Valid;
-        let checked = ledger.is_some();
+        let checked = ledger.is_some() || pg.is_some();
         output::emit(&mut out, json, &item.source, &v, checked, clock.at, tz)
     })?;
     if errors > 0 {

@@ -711,6 +711,30 @@ impl PgLedger {
         })
     }
 
+    /// The state of these codes (issuer, code id), read only: what
+    /// `verify --ledger` judges a code against.
+    pub fn lookup(&mut self, codes: &[(String, String)]) -> Result<LedgerState, LedgerError> {
+        self.run(|client, me| {
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(Fail::Retry)?;
+            me.check_schema(&mut tx)?;
+            let row = tx
+                .query_one(
+                    &format!("SELECT seq, hash FROM {}", me.t("chain_head")),
+                    &[],
+                )
+                .map_err(Fail::Retry)?;
+            let head = me.head_of(&row)?;
+            let (state, _) = me.load_keys(&mut tx, codes, head)?;
+            tx.commit().map_err(Fail::Retry)?;
+            Ok(state)
+        })
+    }
+
     /// The latest code issued for (issuer, reference), if any: what a
     /// single `issue` checks before it writes images ([`PgLedger::append`]
     /// checks again, atomically).
