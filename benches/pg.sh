@@ -62,6 +62,13 @@ ids >ids.txt
 "$P" redeem --trust trust.json --ledger ledger.jsonl --text "$(payload 1)" >/dev/null
 "$P" redeem --trust trust.json --ledger "$URL" --text "$(payload 1)" >/dev/null
 
+echo "== read every record (ledger check: checksum, chain, fields; PostgreSQL through a cursor), 3 runs"
+for L in ledger.jsonl "$URL"; do
+    for _ in 1 2 3; do /usr/bin/time -f "%e %M" "$P" ledger check --ledger "$L" 2>&1 >/dev/null | tail -1; done |
+        sort -n | awk -v k="$([ "$L" = ledger.jsonl ] && echo file || echo postgres)" \
+            'NR == 2 { printf "%s: median %.2f s, peak RSS %.0f MiB\n", k, $1, $2 / 1024 }'
+done
+
 echo "== one redemption per process ($RUNS runs, distinct codes)"
 for kind in file postgres sql; do
     for i in $(seq 2 $((RUNS + 1))); do
