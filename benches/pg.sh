@@ -14,6 +14,9 @@
 #
 #   benches/pg.sh [CODES] [SEED]     (defaults 100000 42; RUNS=51 STREAM=5000)
 #
+# PROFILE=debug measures the debug build instead of release (quicker to
+# build; its figures are not the release ones).
+#
 # Starts its own PostgreSQL (initdb under target/bench-pg, Unix socket
 # only, fsync on, as the postgres user when run as root) and stops it at
 # the end. Needs PostgreSQL's server programs (apt-get install postgresql).
@@ -23,15 +26,22 @@ CODES=${1:-100000}
 SEED=${2:-42}
 RUNS=${RUNS:-51}
 STREAM=${STREAM:-5000}
+PROFILE=${PROFILE:-release}
 DIR=$PWD/target/bench-pg
-P=$PWD/target/release/payqr
+P=$PWD/target/$PROFILE/payqr
 
 BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$BIN/initdb" ] || { echo "PostgreSQL not installed: apt-get install postgresql" >&2; exit 2; }
-cargo build --release --quiet --bin payqr --example ledger_fixture
+if [ -n "${SKIP_BUILD:-}" ]; then
+    :
+elif [ "$PROFILE" = release ]; then
+    cargo build --release --quiet --bin payqr --example ledger_fixture
+else
+    cargo build --quiet --bin payqr --example ledger_fixture
+fi
 rm -rf "$DIR"
 mkdir -p "$DIR"
-target/release/examples/ledger_fixture "$DIR" "$CODES" "$SEED" >/dev/null
+"target/$PROFILE/examples/ledger_fixture" "$DIR" "$CODES" "$SEED" >/dev/null
 "$P" trust add "$DIR/bench.pub" --trust "$DIR/trust.json" >/dev/null
 
 # The server: its directory must belong to the user it runs as.
@@ -52,7 +62,7 @@ stats() { sort -n | awk '{ a[NR] = $1 } END { printf "median %.2f ms, p90 %.2f m
 payload() { sed -n "$1{p;q}" payloads.txt; }
 ids() { grep -o '"code_id":"[0-9a-f]*"' ledger.jsonl | cut -d'"' -f4; }
 
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ); $("$BIN/postgres" --version)"
+echo "build: $PROFILE; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ); $("$BIN/postgres" --version)"
 "$P" ledger init --ledger "$URL" >/dev/null
 t0=$(now); "$P" ledger import --ledger "$URL" --from ledger.jsonl >/dev/null; t1=$(now)
 echo "ledger: $CODES issued codes; import into PostgreSQL $(ms "$t0" "$t1") ms"
@@ -72,7 +82,8 @@ done
 echo "== one redemption per process ($RUNS runs, distinct codes)"
 for kind in file postgres sql; do
     for i in $(seq 2 $((RUNS + 1))); do
-        code=$((i + (kind == "postgres" ? RUNS : 0)))
+        code=$i
+        [ "$kind" = postgres ] && code=$((i + RUNS))
         case $kind in
         file) t0=$(now); "$P" redeem --trust trust.json --ledger ledger.jsonl --text "$(payload "$code")" >/dev/null; t1=$(now) ;;
         postgres) t0=$(now); "$P" redeem --trust trust.json --ledger "$URL" --text "$(payload "$code")" >/dev/null; t1=$(now) ;;
