@@ -21,9 +21,13 @@ pyzbar.ZBarOrientation = lambda v: _orientation(v - (1 << 32) if v >= 1 << 31 el
 
 # Per image; the median of the repeats is that image's time.
 REPEATS = int(os.environ.get("PHOTOS_REPEATS", "3"))
-# Peers to run beside payqr (comma-separated; empty for payqr alone, e.g.
-# to time it again with RAYON_NUM_THREADS=1).
+# Peers to run beside payqr (comma-separated; empty for payqr alone).
 PEERS = [p for p in os.environ.get("PHOTOS_PEERS", "zxing-cpp,zbar").split(",") if p]
+# payqr is timed twice: as shipped (its two attempt lanes on two cores) and
+# with one thread (RAYON_NUM_THREADS=1: the lanes run one after the
+# other), which is what zxing-cpp and ZBar get. PHOTOS_ONE_THREAD=0 skips
+# the second run.
+ONE_THREAD = os.environ.get("PHOTOS_ONE_THREAD", "1") != "0"
 
 
 def expected(path):
@@ -55,11 +59,16 @@ def judge(texts, want):
     return "wrong"
 
 
-def run_payqr(binary, paths):
+def run_payqr(binary, paths, threads=None):
     times = defaultdict(list)
     found = {}
+    env = dict(os.environ)
+    if threads:
+        env["RAYON_NUM_THREADS"] = str(threads)
     for _ in range(REPEATS):
-        out = subprocess.run([binary, *paths], capture_output=True, check=True, text=True).stdout
+        out = subprocess.run(
+            [binary, *paths], capture_output=True, check=True, text=True, env=env
+        ).stdout
         for line in out.splitlines():
             path, ms, texts = line.split("\t", 2)
             times[path].append(float(ms))
@@ -108,6 +117,8 @@ def main():
         paths = [l.strip() for l in f if l.strip()]
     readers = {"zxing-cpp": zxing_read, "zbar": zbar_read}
     runs = {"payqr": run_payqr(binary, paths)}
+    if ONE_THREAD:
+        runs["payqr 1 thread"] = run_payqr(binary, paths, threads=1)
     for peer in PEERS:
         runs[peer] = run_peer(readers[peer], paths)
     groups = defaultdict(list)
@@ -115,6 +126,8 @@ def main():
         groups[os.path.basename(os.path.dirname(p))].append(p)
     groups["ALL"] = paths
     names = list(runs)
+    print(f"load average {' '.join(open('/proc/loadavg').read().split()[:3])}, "
+          f"{REPEATS} repeats, median of the repeats per image", file=sys.stderr)
     print("| folder | images | " + " | ".join(f"{n} ok (wrong)" for n in names) + " | "
           + " | ".join(f"{n} ms median / p95" for n in names) + " |")
     print("|---" * (2 + 2 * len(names)) + "|")
@@ -131,7 +144,7 @@ def main():
     # Images where payqr is behind a peer, for whoever improves it next.
     for p in paths:
         mine = judge(runs["payqr"][p][0], expected(p))
-        others = [n for n in names[1:] if judge(runs[n][p][0], expected(p)) == "ok"]
+        others = [n for n in PEERS if judge(runs[n][p][0], expected(p)) == "ok"]
         if mine != "ok" and others:
             print(f"payqr {mine}, read by {', '.join(others)}: {p}", file=sys.stderr)
 

@@ -12,7 +12,9 @@
 # payqr codes first with:
 #   cargo run --release --example synth_photos -- target/synth 40
 # PHOTOS_REPEATS=N times each image N times (default 3); PHOTOS_PEERS=
-# (empty) runs payqr alone, e.g. with RAYON_NUM_THREADS=1 for one core.
+# (empty) runs payqr alone. payqr runs twice: as shipped (two attempt
+# lanes, two cores) and with one thread (RAYON_NUM_THREADS=1), as the peers
+# run; PHOTOS_ONE_THREAD=0 skips the second.
 # Peers are installed here (a venv under target/, and libzbar0 via apt), so
 # anyone can rerun this. Timings take /tmp/payqr-bench.lock so benchmarks
 # of colleagues on the same machine never overlap.
@@ -28,7 +30,14 @@ fi
 if ! ldconfig -p | grep -q 'libzbar\.so'; then
     apt-get install -y -q libzbar0 >/dev/null || { apt-get update -q && apt-get install -y -q libzbar0; } >/dev/null
 fi
-cargo build --release --quiet --example scan_bench
+# SCAN_BENCH=path times that scan_bench binary (e.g. one built from
+# another commit) instead of this tree's.
+if [ -n "${SCAN_BENCH:-}" ]; then
+    scan_bench=$(realpath "$SCAN_BENCH")
+else
+    cargo build --release --quiet --example scan_bench
+    scan_bench=target/release/examples/scan_bench
+fi
 
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
@@ -36,4 +45,4 @@ find "$@" -type f \( -iname '*.png' -o -iname '*.jpg' -o -iname '*.jpeg' \
     -o -iname '*.webp' -o -iname '*.gif' -o -iname '*.bmp' \) | sort > "$list"
 echo "$(wc -l < "$list") images, $(date -u +%FT%TZ), $(nproc) cores" >&2
 flock /tmp/payqr-bench.lock "$venv/bin/python" benches/photos.py \
-    target/release/examples/scan_bench "$list"
+    "$scan_bench" "$list"

@@ -16,6 +16,15 @@ _payqr() {
             ",$1")
                 cmd="payqr"
                 ;;
+            payqr,anchor)
+                cmd="payqr__subcmd__anchor"
+                ;;
+            payqr,cancel)
+                cmd="payqr__subcmd__cancel"
+                ;;
+            payqr,config)
+                cmd="payqr__subcmd__config"
+                ;;
             payqr,emv)
                 cmd="payqr__subcmd__emv"
                 ;;
@@ -28,11 +37,17 @@ _payqr() {
             payqr,issue)
                 cmd="payqr__subcmd__issue"
                 ;;
+            payqr,key)
+                cmd="payqr__subcmd__key"
+                ;;
             payqr,keygen)
                 cmd="payqr__subcmd__keygen"
                 ;;
             payqr,ledger)
                 cmd="payqr__subcmd__ledger"
+                ;;
+            payqr,notice)
+                cmd="payqr__subcmd__notice"
                 ;;
             payqr,reconcile)
                 cmd="payqr__subcmd__reconcile"
@@ -49,6 +64,36 @@ _payqr() {
             payqr,verify)
                 cmd="payqr__subcmd__verify"
                 ;;
+            payqr__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor,help)
+                cmd="payqr__subcmd__anchor__subcmd__help"
+                ;;
+            payqr__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__keygen"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,endorse)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__endorse"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,help)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__anchor__subcmd__help,keygen)
+                cmd="payqr__subcmd__anchor__subcmd__help__subcmd__keygen"
+                ;;
+            payqr__subcmd__config,help)
+                cmd="payqr__subcmd__config__subcmd__help"
+                ;;
+            payqr__subcmd__config,show)
+                cmd="payqr__subcmd__config__subcmd__show"
+                ;;
+            payqr__subcmd__config__subcmd__help,help)
+                cmd="payqr__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__config__subcmd__help,show)
+                cmd="payqr__subcmd__config__subcmd__help__subcmd__show"
+                ;;
             payqr__subcmd__emv,help)
                 cmd="payqr__subcmd__emv__subcmd__help"
                 ;;
@@ -60,6 +105,15 @@ _payqr() {
                 ;;
             payqr__subcmd__emv__subcmd__help,parse)
                 cmd="payqr__subcmd__emv__subcmd__help__subcmd__parse"
+                ;;
+            payqr__subcmd__help,anchor)
+                cmd="payqr__subcmd__help__subcmd__anchor"
+                ;;
+            payqr__subcmd__help,cancel)
+                cmd="payqr__subcmd__help__subcmd__cancel"
+                ;;
+            payqr__subcmd__help,config)
+                cmd="payqr__subcmd__help__subcmd__config"
                 ;;
             payqr__subcmd__help,emv)
                 cmd="payqr__subcmd__help__subcmd__emv"
@@ -73,11 +127,17 @@ _payqr() {
             payqr__subcmd__help,issue)
                 cmd="payqr__subcmd__help__subcmd__issue"
                 ;;
+            payqr__subcmd__help,key)
+                cmd="payqr__subcmd__help__subcmd__key"
+                ;;
             payqr__subcmd__help,keygen)
                 cmd="payqr__subcmd__help__subcmd__keygen"
                 ;;
             payqr__subcmd__help,ledger)
                 cmd="payqr__subcmd__help__subcmd__ledger"
+                ;;
+            payqr__subcmd__help,notice)
+                cmd="payqr__subcmd__help__subcmd__notice"
                 ;;
             payqr__subcmd__help,reconcile)
                 cmd="payqr__subcmd__help__subcmd__reconcile"
@@ -94,8 +154,20 @@ _payqr() {
             payqr__subcmd__help,verify)
                 cmd="payqr__subcmd__help__subcmd__verify"
                 ;;
+            payqr__subcmd__help__subcmd__anchor,endorse)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__endorse"
+                ;;
+            payqr__subcmd__help__subcmd__anchor,keygen)
+                cmd="payqr__subcmd__help__subcmd__anchor__subcmd__keygen"
+                ;;
+            payqr__subcmd__help__subcmd__config,show)
+                cmd="payqr__subcmd__help__subcmd__config__subcmd__show"
+                ;;
             payqr__subcmd__help__subcmd__emv,parse)
                 cmd="payqr__subcmd__help__subcmd__emv__subcmd__parse"
+                ;;
+            payqr__subcmd__help__subcmd__key,encrypt)
+                cmd="payqr__subcmd__help__subcmd__key__subcmd__encrypt"
                 ;;
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
@@ -121,11 +193,32 @@ _payqr() {
             payqr__subcmd__help__subcmd__trust,add)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__help__subcmd__trust,bundle)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__bundle"
+                ;;
+            payqr__subcmd__help__subcmd__trust,close)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__close"
+                ;;
             payqr__subcmd__help__subcmd__trust,list)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__list"
                 ;;
             payqr__subcmd__help__subcmd__trust,revoke)
                 cmd="payqr__subcmd__help__subcmd__trust__subcmd__revoke"
+                ;;
+            payqr__subcmd__help__subcmd__trust,update)
+                cmd="payqr__subcmd__help__subcmd__trust__subcmd__update"
+                ;;
+            payqr__subcmd__key,encrypt)
+                cmd="payqr__subcmd__key__subcmd__encrypt"
+                ;;
+            payqr__subcmd__key,help)
+                cmd="payqr__subcmd__key__subcmd__help"
+                ;;
+            payqr__subcmd__key__subcmd__help,encrypt)
+                cmd="payqr__subcmd__key__subcmd__help__subcmd__encrypt"
+                ;;
+            payqr__subcmd__key__subcmd__help,help)
+                cmd="payqr__subcmd__key__subcmd__help__subcmd__help"
                 ;;
             payqr__subcmd__ledger,check)
                 cmd="payqr__subcmd__ledger__subcmd__check"
@@ -184,6 +277,12 @@ _payqr() {
             payqr__subcmd__trust,add)
                 cmd="payqr__subcmd__trust__subcmd__add"
                 ;;
+            payqr__subcmd__trust,bundle)
+                cmd="payqr__subcmd__trust__subcmd__bundle"
+                ;;
+            payqr__subcmd__trust,close)
+                cmd="payqr__subcmd__trust__subcmd__close"
+                ;;
             payqr__subcmd__trust,help)
                 cmd="payqr__subcmd__trust__subcmd__help"
                 ;;
@@ -193,8 +292,17 @@ _payqr() {
             payqr__subcmd__trust,revoke)
                 cmd="payqr__subcmd__trust__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust,update)
+                cmd="payqr__subcmd__trust__subcmd__update"
+                ;;
             payqr__subcmd__trust__subcmd__help,add)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__add"
+                ;;
+            payqr__subcmd__trust__subcmd__help,bundle)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__bundle"
+                ;;
+            payqr__subcmd__trust__subcmd__help,close)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__close"
                 ;;
             payqr__subcmd__trust__subcmd__help,help)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__help"
@@ -205,6 +313,9 @@ _payqr() {
             payqr__subcmd__trust__subcmd__help,revoke)
                 cmd="payqr__subcmd__trust__subcmd__help__subcmd__revoke"
                 ;;
+            payqr__subcmd__trust__subcmd__help,update)
+                cmd="payqr__subcmd__trust__subcmd__help__subcmd__update"
+                ;;
             *)
                 ;;
         esac
@@ -212,8 +323,74 @@ _payqr() {
 
     case "${cmd}" in
         payqr)
-            opts="-h -V --help --version keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
+            opts="-h -V --config --help --version keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor)
+            opts="-h -V --config --help --version keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__endorse)
+            opts="-h -V --anchor --next --out --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --next)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help)
+            opts="keygen endorse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -225,13 +402,197 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        payqr__subcmd__emv)
-            opts="-h -V --help --version parse help"
+        payqr__subcmd__anchor__subcmd__help__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__help__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__anchor__subcmd__keygen)
+            opts="-h -V --out --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__cancel)
+            opts="-h -V --key --all-before --reason --json --ledger --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --all-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__config)
+            opts="-h -V --config --help --version show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__config__subcmd__show)
+            opts="-h -V --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__emv)
+            opts="-h -V --config --help --version parse help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -282,7 +643,57 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__emv__subcmd__parse)
-            opts="-h -V --json --help --version"
+            opts="-h -V --json --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__generate__subcmd__docs)
+            opts="-h -V --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help)
+            opts="keygen key anchor trust verify cancel redeem notice ledger emv release config generate-docs issue reconcile help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__anchor)
+            opts="keygen endorse"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,9 +706,9 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        payqr__subcmd__generate__subcmd__docs)
-            opts="-h -V --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+        payqr__subcmd__help__subcmd__anchor__subcmd__endorse)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -309,9 +720,51 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        payqr__subcmd__help)
-            opts="keygen trust issue verify redeem ledger reconcile emv release generate-docs help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+        payqr__subcmd__help__subcmd__anchor__subcmd__keygen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__cancel)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__config)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -382,6 +835,34 @@ _payqr() {
         payqr__subcmd__help__subcmd__issue)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__key)
+            opts="encrypt"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__key__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -491,6 +972,20 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__help__subcmd__notice)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__help__subcmd__reconcile)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -562,7 +1057,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust)
-            opts="add list revoke"
+            opts="add list close bundle update revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +1071,34 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__trust__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__close)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -617,6 +1140,20 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__help__subcmd__trust__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -632,7 +1169,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__issue)
-            opts="-h -V --key --kind --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --encoding --out-dir --format --manifest --dry-run --reissue --ledger --now --tz --json --profile --emv-config --help --version"
+            opts="-h -V --key --passphrase-file --passphrase-fd --pin-file --amount --currency --payee --ref --description --expires-in --expires-at --png --svg --terminal --from --out-dir --manifest --dry-run --reissue --now --json --emv-config --ledger --tz --kind --format --profile --encoding --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -642,7 +1179,15 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --kind)
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -686,15 +1231,7 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --encoding)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -702,11 +1239,15 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --ledger)
+                --now)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --now)
+                --emv-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -714,11 +1255,23 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kind)
+                    COMPREPLY=($(compgen -W "fine bill" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "png svg notice-svg" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -W "pq emv" -- "${cur}"))
                     return 0
                     ;;
-                --emv-config)
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 gbk gb18030" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -729,8 +1282,98 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__key)
+            opts="-h -V --config --help --version encrypt help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__encrypt)
+            opts="-h -V --passphrase-file --passphrase-fd --pin-file --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help)
+            opts="encrypt help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help__subcmd__encrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__keygen)
-            opts="-h -V --issuer --name --out --force --help --version"
+            opts="-h -V --issuer --name --out --force --unencrypted --pkcs11 --token --key-label --passphrase-file --passphrase-fd --pin-file --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -748,6 +1391,34 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pkcs11)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -756,12 +1427,16 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger)
-            opts="-h -V --help --version check repair init export import help"
+            opts="-h -V --config --help --version check repair init export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -770,13 +1445,17 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__check)
-            opts="-h -V --ledger --json --help --version"
+            opts="-h -V --json --ledger --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -788,17 +1467,21 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__export)
-            opts="-h -V --ledger --to --help --version"
+            opts="-h -V --to --ledger --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ledger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --to)
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -908,17 +1591,21 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__import)
-            opts="-h -V --ledger --from --help --version"
+            opts="-h -V --from --ledger --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ledger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --from)
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -930,13 +1617,17 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__init)
-            opts="-h -V --ledger --help --version"
+            opts="-h -V --ledger --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -948,13 +1639,59 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__repair)
-            opts="-h -V --ledger --record-loss --help --version"
+            opts="-h -V --record-loss --ledger --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__notice)
+            opts="-h -V --issuer --format --out --trust --ledger --tz --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "notice-svg svg png" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -966,21 +1703,13 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__reconcile)
-            opts="-h -V --ledger --settlement --format --map --fee-column --encoding --report --html --json --at --tz --apply --fail-on --help --version"
+            opts="-h -V --settlement --map --fee-column --report --html --json --at --apply --fail-on --ledger --tz --format --encoding --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --ledger)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --settlement)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -989,10 +1718,6 @@ _payqr() {
                     return 0
                     ;;
                 --fee-column)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --encoding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1008,11 +1733,27 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --fail-on)
+                --format)
+                    COMPREPLY=($(compgen -W "auto generic wechat alipay camt052 camt053 camt054" -- "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 gbk gb18030" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1024,17 +1765,13 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__redeem)
-            opts="-h -V --text --trust --at --skew --tz --json --ledger --txn --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --txn --trust --ledger --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --text)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --trust)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1046,7 +1783,15 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --tz)
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --txn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1054,7 +1799,11 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --txn)
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1066,12 +1815,16 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release)
-            opts="-h -V --help --version sign verify help"
+            opts="-h -V --config --help --version sign verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1136,7 +1889,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release__subcmd__sign)
-            opts="-h -V --key --out --help --version"
+            opts="-h -V --key --out --passphrase-file --passphrase-fd --pin-file --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1150,6 +1903,22 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1158,7 +1927,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__release__subcmd__verify)
-            opts="-h -V --pub --sig --help --version"
+            opts="-h -V --pub --sig --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1172,6 +1941,10 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1180,12 +1953,16 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust)
-            opts="-h -V --help --version add list revoke help"
+            opts="-h -V --config --help --version add list close bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1194,16 +1971,12 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__add)
-            opts="-h -V --trust --not-before --not-after --tz --help --version"
+            opts="-h -V --not-before --not-after --trust --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --trust)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --not-before)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1212,7 +1985,103 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__bundle)
+            opts="-h -V --anchor --out --valid-for --sequence --cancellations --endorsement --now --trust --ledger --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valid-for)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sequence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cancellations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endorsement)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__close)
+            opts="-h -V --not-after --issuer --trust --tz --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --not-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1224,7 +2093,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help)
-            opts="add list revoke help"
+            opts="add list close bundle update revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1238,6 +2107,34 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__bundle)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__close)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1293,14 +2190,32 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__trust__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__trust__subcmd__list)
-            opts="-h -V --trust --json --help --version"
+            opts="-h -V --json --trust --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1312,17 +2227,47 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__trust__subcmd__revoke)
-            opts="-h -V --trust --issuer --help --version"
+            opts="-h -V --issuer --trust --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --trust)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --issuer)
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__trust__subcmd__update)
+            opts="-h -V --anchor --trust --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1334,17 +2279,13 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__verify)
-            opts="-h -V --text --trust --at --skew --tz --json --ledger --help --version"
+            opts="-h -V --text --at --skew --json --stale-after --allow-stale --trust --ledger --tz --config --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --text)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --trust)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1356,11 +2297,23 @@ _payqr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --tz)
+                --stale-after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -117,7 +117,7 @@ impl Rng {
 
 /// A signed fine as `payqr issue` would print it, varied by `rng`.
 pub fn payload(rng: &mut Rng) -> String {
-    let key = payqr::code::vectors::test_key();
+    let key = payqr::vectors::test_key();
     let n = rng.next_u64();
     let code = Code {
         issuer: key.issuer.clone(),

@@ -5,13 +5,10 @@ mod cmd;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cmd::{Failure, Outcome};
 
 fn main() -> ExitCode {
-    let cli = cmd::cli::Cli::parse();
-    let result = cmd::run(cli);
+    let result = cmd::parse_cli().and_then(cmd::run);
     // Flush before deciding: a closed pipe (`payqr verify ... | head`) is
     // the reader's choice, not an error, and gets no message.
     let flushed = std::io::stdout().flush();

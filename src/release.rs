@@ -26,9 +26,16 @@ fn message(file: &[u8]) -> Vec<u8> {
 }
 
 /// The signature file's text: `payqr-release-v1 <key id> <base64 sig>\n`.
-pub fn sign(key: &IssuerKey, file: &[u8]) -> String {
-    let sig = key.signing_key.sign(&message(file));
-    format!("{DOMAIN} {} {}\n", key.key_id, B64.encode(sig.to_bytes()))
+pub fn sign(key: &IssuerKey, file: &[u8]) -> Result<String, String> {
+    let sig = key
+        .signing_key
+        .try_sign(&message(file))
+        .map_err(|e| crate::code::signing_failure(&e))?;
+    Ok(format!(
+        "{DOMAIN} {} {}\n",
+        key.key_id,
+        B64.encode(sig.to_bytes())
+    ))
 }
 
 /// Checks `sig_text` (a signature file) over `file` with `key`. The one
@@ -70,7 +77,7 @@ mod tests {
         let k = IssuerKey::generate("payqr-release", "payqr releases", 0).unwrap();
         let pk = k.signing_key.verifying_key();
         let sums = b"abc123  payqr-0.1.0-x86_64-linux-musl.tar.gz\n";
-        let sig = sign(&k, sums);
+        let sig = sign(&k, sums).unwrap();
         verify(&pk, sums, &sig).unwrap();
         let mut bad = sums.to_vec();
         bad[0] = b'b';

@@ -58,7 +58,13 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for s in shards {
         for f in std::fs::read_dir(s.unwrap().path()).unwrap() {
             let f = f.unwrap().path();
-            let name = f.strip_prefix(&out).unwrap().display().to_string();
+            // '/' on Windows too: the checks below split names on it.
+            let name = f
+                .strip_prefix(&out)
+                .unwrap()
+                .display()
+                .to_string()
+                .replace('\\', "/");
             v.insert(name, std::fs::read(&f).unwrap());
         }
     }

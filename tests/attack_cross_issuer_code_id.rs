@@ -42,7 +42,14 @@ fn two_issuers(d: &Path) -> (IssuerKey, IssuerKey) {
     payqr(
         d,
         &[
-            "keygen", "--issuer", "sh-water", "--name", "Water", "--out", "sh",
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            "sh-water",
+            "--name",
+            "Water",
+            "--out",
+            "sh",
         ],
     )
     .expect(0);
@@ -109,7 +116,7 @@ fn one_issuers_code_does_not_burn_anothers_with_the_same_code_id() {
             // Each is paid once.
             for c in [&a, &b] {
                 let r = redeem(p, ledger, &[c], index).expect(1);
-                assert_eq!(statuses(&r), ["redeemed"], "{}", r.stdout);
+                assert_eq!(statuses(&r), ["already_redeemed"], "{}", r.stdout);
             }
             let r = payqr(
                 p,
@@ -141,7 +148,12 @@ fn both_in_one_batch_are_both_redeemed() {
     let id = CodeId([0x17; 8]);
     let (a, b) = (code(&bj, id, "BJ-2"), code(&sh, id, "SH-2"));
     let r = redeem(p, "l.jsonl", &[&a, &b, &a], true).expect(1);
-    assert_eq!(statuses(&r), ["valid", "valid", "redeemed"], "{}", r.stdout);
+    assert_eq!(
+        statuses(&r),
+        ["valid", "valid", "already_redeemed"],
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

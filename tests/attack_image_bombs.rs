@@ -319,7 +319,7 @@ fn large_legitimate_photos_are_still_read() {
     let m = payqr_measured(p, &args);
     eprintln!("six 12 MP photos: peak RSS {} MB", m.max_rss_mb);
     assert_eq!(m.code, 0, "{}\n{}", m.stdout, m.stderr);
-    assert_eq!(m.stdout.matches(": valid: ").count(), 6, "{}", m.stdout);
+    assert_eq!(m.stdout.matches("VALID: ").count(), 6, "{}", m.stdout);
     assert!(
         m.max_rss_mb <= MAX_RSS_MB,
         "six photos: peak RSS {} MB > {MAX_RSS_MB} MB",

@@ -6,8 +6,8 @@
 //!   ledger could not verify against it at all.
 //! - Without `--ledger` the verdict still said "not yet paid".
 
-// Unix only: the attacks use Unix permission bits; payqr is tested on Linux
-// and only cross-built for Windows (.ci/run).
+// Unix only: the attacks use Unix permission bits; the rest of
+// the suite runs on Windows under Wine (scripts/wine-test.sh).
 #![cfg(unix)]
 
 mod common;
@@ -64,7 +64,7 @@ fn readers_create_no_lock_file() {
     let r = payqr(d.path(), &verify_args(Some("ledger.jsonl"), &text, false)).expect(0);
     assert!(
         r.stdout
-            .contains("valid: official, unexpired, not yet paid"),
+            .contains("VALID: official, unexpired, not yet paid"),
         "{}",
         r.stdout
     );
@@ -137,7 +137,7 @@ fn a_read_only_ledger_can_be_verified() {
         (Some("valid"), Some(true))
     );
     let v = json(&run(&paid).unwrap().expect(1));
-    assert_eq!(v["status"], "redeemed", "{v}");
+    assert_eq!(v["status"], "already_redeemed", "{v}");
     assert_eq!(names(d.path()), before, "a reader created files");
     mode(".", 0o755);
 }
@@ -149,7 +149,7 @@ fn without_a_ledger_payment_is_not_claimed() {
     let r = payqr(d.path(), &verify_args(None, &text, false)).expect(0);
     assert!(
         r.stdout
-            .contains("valid: official, unexpired; payment status not checked (no --ledger)"),
+            .contains("VALID: official, unexpired; payment status NOT checked (no --ledger)"),
         "{}",
         r.stdout
     );

@@ -112,7 +112,7 @@ fn a_replaced_code_is_refused_and_a_paid_code_is_not_reissued() {
 
             // The old code: refused by redeem and by verify, naming B.
             let r = redeem(p, ledger, &a[1], &env).expect(1);
-            assert!(r.stdout.contains("refused: replaced"), "{}", r.stdout);
+            assert!(r.stdout.contains("REFUSED: replaced"), "{}", r.stdout);
             assert!(r.stdout.contains(&b[0]), "names the new code: {}", r.stdout);
             let r = verify(p, ledger, &a[1]).expect(1);
             assert!(r.stdout.contains("replaced"), "{}", r.stdout);
@@ -125,14 +125,18 @@ fn a_replaced_code_is_refused_and_a_paid_code_is_not_reissued() {
             assert_eq!(c[2], b[0]);
             for (old, new) in [(&a, &b), (&b, &c)] {
                 let r = redeem(p, ledger, &old[1], &env).expect(1);
-                assert!(r.stdout.contains("refused: replaced"), "{}", r.stdout);
+                assert!(r.stdout.contains("REFUSED: replaced"), "{}", r.stdout);
                 assert!(r.stdout.contains(&new[0]), "{}", r.stdout);
             }
 
             // The newest code is paid once.
             redeem(p, ledger, &c[1], &env).expect(0);
             let r = redeem(p, ledger, &c[1], &env).expect(1);
-            assert!(r.stdout.contains("refused: redeemed"), "{}", r.stdout);
+            assert!(
+                r.stdout.contains("REFUSED: already_redeemed"),
+                "{}",
+                r.stdout
+            );
 
             // A paid code is not reissued: the ledger gains no record.
             let before = std::fs::read(p.join(ledger)).unwrap();

@@ -2,8 +2,8 @@
 //! ends with the manifest, files and ledger of a run never interrupted,
 //! byte for byte; so does rerunning a batch that had finished.
 
-// Unix only: the attacks use Unix signals (SIGINT/SIGKILL to a child); payqr is tested on Linux
-// and only cross-built for Windows (.ci/run).
+// Unix only: the attacks use Unix signals (SIGINT/SIGKILL to a child); the rest of
+// the suite runs on Windows under Wine (scripts/wine-test.sh).
 #![cfg(unix)]
 
 mod common;

@@ -4,8 +4,8 @@
 //! racing `trust add`s must never be lost while both exit 0 (issue 13,
 //! route 5: on a2f0fc4 the revocation was lost in 16 of 40 rounds).
 
-// Unix only: the attacks use symlinks (Windows makes them only with a privilege); payqr is tested on Linux
-// and only cross-built for Windows (.ci/run).
+// Unix only: the attacks use symlinks (Windows makes them only with a privilege); the rest of
+// the suite runs on Windows under Wine (scripts/wine-test.sh).
 #![cfg(unix)]
 
 use std::path::{Path, PathBuf};
@@ -36,7 +36,14 @@ fn keygen(dir: &Path, issuer: &str, prefix: &str) -> String {
     let o = payqr(
         dir,
         &[
-            "keygen", "--issuer", issuer, "--name", issuer, "--out", prefix,
+            "keygen",
+            "--unencrypted",
+            "--issuer",
+            issuer,
+            "--name",
+            issuer,
+            "--out",
+            prefix,
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

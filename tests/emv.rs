@@ -305,7 +305,7 @@ fn emv_profile_round_trip_png_verify_redeem() {
     )
     .expect(1);
     assert!(
-        again.stdout.contains("refused: redeemed"),
+        again.stdout.contains("REFUSED: already_redeemed"),
         "{}",
         again.stdout
     );
@@ -370,7 +370,7 @@ fn emv_profile_edits_are_tampered_bad_signature_or_malformed() {
     )
     .expect(1);
     assert!(
-        r.stdout.starts_with("text: tampered: EMV 54"),
+        r.stdout.starts_with("REFUSED: tampered: EMV 54"),
         "{}",
         r.stdout
     );

@@ -4,6 +4,13 @@
 //! in it, and no code is redeemed twice (loading refuses a second one).
 //!
 //! 1,000 iterations by default; PAYQR_TORTURE_ITERATIONS=N for a long run.
+//!
+//! On Windows (run under Wine by scripts/wine-test.sh) the kill is
+//! `TerminateProcess`, as abrupt as SIGKILL: no destructor, no flush. A
+//! killed process exits with code 1 there, so a kill is counted when the
+//! child was still running as it was killed. Process start is much slower
+//! under Wine, so the kill window is stretched to what one uninterrupted
+//! run takes on this machine.
 
 mod common;
 
@@ -30,6 +37,57 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
     let mut acked: Vec<String> = Vec::new();
     let mut issued_refs: Vec<String> = Vec::new();
     let mut ledger = d.path().join("none");
+    // Kill anywhere from before start to after the end: the window is at
+    // least what a whole run takes here, measured once (~15 ms for a redemption and
+    // ~50 ms for an issue in a debug build on Linux; far more under Wine).
+    let (redeem_window, issue_window) = {
+        let time = |args: &[&str], input: &str| {
+            let start = std::time::Instant::now();
+            payqr_stdin(d.path(), args, input);
+            start.elapsed().as_micros() as u64
+        };
+        std::fs::write(d.path().join("rows.csv"), "reference,amount\nC1,10.00\n").unwrap();
+        let issue = time(
+            &[
+                "issue",
+                "--key",
+                "test-issuer.key",
+                "--from",
+                "rows.csv",
+                "--out-dir",
+                "out",
+            ]
+            .into_iter()
+            .chain(["--kind", "fine", "--currency", "CNY", "--payee", "X"])
+            .chain([
+                "--expires-in",
+                "4h",
+                "--now",
+                ISSUED,
+                "--ledger",
+                "calib.jsonl",
+            ])
+            .collect::<Vec<_>>(),
+            "",
+        );
+        let redeem = time(
+            &[
+                "redeem",
+                "--trust",
+                "trust.json",
+                "--at",
+                DURING,
+                "--json",
+                "--txn",
+                "C",
+            ]
+            .into_iter()
+            .chain(["--ledger", "calib.jsonl", "-"])
+            .collect::<Vec<_>>(),
+            &texts[..4].join("\n"),
+        );
+        (redeem.max(20_000), issue.max(60_000))
+    };
     for it in 0..iterations {
         if it.is_multiple_of(EPISODE) {
             let ext = if (it / EPISODE).is_multiple_of(2) {
@@ -78,13 +136,24 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             .collect();
         // The child may already be gone: a broken pipe is part of the game.
         let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-        // Redemptions take ~15 ms and issues ~50 ms in a debug build: kill
-        // anywhere from before start to after the end.
-        let window = if refs.is_empty() { 20_000 } else { 60_000 };
+        let window = if refs.is_empty() {
+            redeem_window
+        } else {
+            issue_window
+        };
         std::thread::sleep(Duration::from_micros(rng.below(window)));
+        let running = child.try_wait().unwrap().is_none();
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
-        if out.status.code().is_none() {
+        // Unix: killed by a signal, no exit code. Windows: TerminateProcess
+        // makes it exit 1 (also payqr's "negative result"; a run still going
+        // an instant before the kill did not exit on its own).
+        let was_killed = if cfg!(windows) {
+            running && out.status.code() == Some(1)
+        } else {
+            out.status.code().is_none()
+        };
+        if was_killed {
             killed += 1;
         }
         // Printed means acknowledged: redeem prints only after the fsync.

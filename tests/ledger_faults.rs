@@ -159,7 +159,7 @@ fn redeem_and_batch_issue_survive_every_fault() {
         // batch may be acknowledged before a later one fails. Exactly the
         // acknowledged redemptions are in the ledger, never another.
         let acked_only = |r: &Run, _: &[u8], _: &[u8]| {
-            let acked = r.stdout.matches("redeemed: ").count();
+            let acked = r.stdout.matches("REDEEMED: ").count();
             let st = state(&ledger);
             assert_eq!((st.records, st.redeemed.len()), (2 + acked as u64, acked));
         };
@@ -169,7 +169,7 @@ fn redeem_and_batch_issue_survive_every_fault() {
             &reset,
             &redeem,
             &input,
-            "redeemed: ",
+            "REDEEMED: ",
             &acked_only,
         );
         // Index write + fsync + rename, ledger write + fsync, each kind.

@@ -49,10 +49,14 @@ fn init_is_idempotent_and_required() {
     assert!(r.stderr.contains("payqr ledger init"), "{}", r.stderr);
     assert_eq!(errors(&r), 1, "{}", r.stderr);
     let r = payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
-    assert!(r.stdout.contains("applied migration(s) 1"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("applied migration(s) 1, 2"),
+        "{}",
+        r.stdout
+    );
     let r = payqr(d.path(), &["ledger", "init", "--ledger", &url]).expect(0);
     assert!(r.stdout.contains("up to date"), "{}", r.stdout);
-    assert_eq!(pg.psql("SELECT count(*) FROM bureau.migrations"), "1");
+    assert_eq!(pg.psql("SELECT count(*) FROM bureau.migrations"), "2");
     // A file path is not a database.
     payqr(d.path(), &["ledger", "init", "--ledger", "l.jsonl"]).expect(2);
 }
@@ -74,9 +78,9 @@ fn a_code_is_redeemed_once_and_the_database_enforces_it() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines[0]["status"], "redeemed", "{}", r.stdout);
+    assert_eq!(lines[0]["status"], "already_redeemed", "{}", r.stdout);
     assert_eq!(lines[1]["redeemed"], true);
-    assert_eq!(lines[2]["status"], "redeemed");
+    assert_eq!(lines[2]["status"], "already_redeemed");
     assert_eq!(
         pg.psql(
             "SELECT count(*), count(DISTINCT code_id) FROM payqr.records WHERE event = 'redeemed'"

@@ -142,7 +142,7 @@ fn fixture_settlement_yields_every_status_and_apply_is_idempotent() {
         ],
     )
     .expect(1);
-    assert_eq!(json(&v)["status"], "redeemed");
+    assert_eq!(json(&v)["status"], "already_redeemed");
 }
 
 #[test]

@@ -22,7 +22,19 @@ fn signed_sums_verify_and_tampered_ones_are_refused() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     for (id, out) in [("payqr-release", "rel"), ("someone-else", "other")] {
-        let o = payqr(dir, &["keygen", "--issuer", id, "--name", id, "--out", out]);
+        let o = payqr(
+            dir,
+            &[
+                "keygen",
+                "--unencrypted",
+                "--issuer",
+                id,
+                "--name",
+                id,
+                "--out",
+                out,
+            ],
+        );
         assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
     }
     let sums = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  payqr-0.1.0-x86_64-windows.zip\n";

@@ -15,7 +15,7 @@ fn small(level: &Level, frame: (u32, u32)) -> Level {
 
 #[test]
 fn degraded_photos_are_read_and_verify() {
-    let key = payqr::code::vectors::test_key().signing_key.verifying_key();
+    let key = payqr::vectors::test_key().signing_key.verifying_key();
     let cases = [
         small(&LEVELS[0], (640, 480)),
         // Medium degradations with the code as large in the frame as in a

@@ -29,7 +29,7 @@ fn assert_reads(level: usize, index: u64) {
     let found = payqr::verify::scan::scan_bytes(&jpeg).unwrap();
     let name = PHONE_LEVELS[level].name;
     assert_eq!(found, vec![text], "{name}/{index:03}.jpg");
-    let key = payqr::code::vectors::test_key().signing_key.verifying_key();
+    let key = payqr::vectors::test_key().signing_key.verifying_key();
     assert!(
         SignedCode::parse_text(&found[0])
             .unwrap()

@@ -125,8 +125,8 @@ fn every_format_is_detected_and_reconciled() {
     .expect(1);
     let report = std::fs::read_to_string(d.path().join("wx.csv")).unwrap();
     assert!(
-        report.contains(",2026-11-23 23:59:59 +08:00,"),
-        "times are shown with their offset: {report}"
+        report.contains(",2026-11-23T23:59:59+08:00,"),
+        "times are RFC 3339 with their offset: {report}"
     );
 }
 

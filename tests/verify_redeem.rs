@@ -52,7 +52,7 @@ fn issued_png_verifies_as_valid() {
     .expect(0);
     assert!(
         r.stdout
-            .contains("valid: official, unexpired; payment status not checked (no --ledger)"),
+            .contains("VALID: official, unexpired; payment status NOT checked (no --ledger)"),
         "{}",
         r.stdout
     );
@@ -93,6 +93,7 @@ fn untrusted_key_is_unknown_issuer() {
         d.path(),
         &[
             "keygen",
+            "--unencrypted",
             "--issuer",
             "bj-traffic",
             "--name",
@@ -264,20 +265,25 @@ fn redeem_twice_is_refused_jsonl_and_csv() {
             &[&base[..], &["--txn", "POS-1", "fine.png"]].concat(),
         )
         .expect(0);
-        assert!(r.stdout.contains("fine.png: redeemed:"), "{}", r.stdout);
+        assert!(
+            r.stdout.starts_with("REDEEMED: ") && r.stdout.contains("  fine.png: fine"),
+            "{}",
+            r.stdout
+        );
         let r = payqr(
             d.path(),
             &[&base[..], &["--txn", "POS-2", "fine.png"]].concat(),
         )
         .expect(1);
         assert!(
-            r.stdout.contains("refused: redeemed: already redeemed at"),
+            r.stdout
+                .contains("REFUSED: already_redeemed: already redeemed at"),
             "{}",
             r.stdout
         );
         assert!(r.stdout.contains("txn POS-1"), "{}", r.stdout);
         let v = json(&verify(d.path(), &["--ledger", ledger, "fine.png"]).expect(1));
-        assert_eq!(v["status"], "redeemed");
+        assert_eq!(v["status"], "already_redeemed");
         let r = payqr(d.path(), &["ledger", "check", "--ledger", ledger]).expect(0);
         assert!(
             r.stdout.contains("2 records, 1 issued, 1 redeemed"),
@@ -306,7 +312,7 @@ fn redeem_refuses_invalid_codes_and_records_nothing() {
         ],
     )
     .expect(1);
-    assert!(r.stdout.contains("refused: expired"), "{}", r.stdout);
+    assert!(r.stdout.contains("REFUSED: expired"), "{}", r.stdout);
     assert!(
         !d.path().join("l.jsonl").exists()
             || std::fs::read_to_string(d.path().join("l.jsonl"))
@@ -533,7 +539,7 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
         let statuses: Vec<&str> = v.iter().map(|j| j["status"].as_str().unwrap()).collect();
         assert_eq!(
             statuses,
-            ["redeemed", "redeemed", "valid"],
+            ["already_redeemed", "already_redeemed", "valid"],
             "index {with_index}"
         );
         assert!(

@@ -11,7 +11,8 @@ Exit status:
   0  success: every code valid / redeemed, no discrepancy
   1  negative result: a code is not valid, a redemption was refused, or
      reconciliation found discrepancies
-  2  usage or input error (bad flags, unreadable file, bad CSV row)";
+  2  usage or input error (bad flags, unreadable file, bad CSV row)
+  130  interrupted (Ctrl-C); a batch issue keeps what it finished";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,19 +29,28 @@ what was issued.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Config file giving defaults for --trust, --ledger and --tz (default:
+    /// PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Keygen(cmd::keygen::Args),
+    Key(cmd::key::Args),
+    Anchor(cmd::anchor::Args),
     Trust(cmd::trust::Args),
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
+    Cancel(cmd::cancel::Args),
     Redeem(cmd::redeem::Args),
+    Notice(cmd::notice::Args),
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),
     Emv(cmd::emv::Args),
     Release(cmd::release::Args),
+    Config(cmd::config::Args),
     /// Regenerate man pages and shell completions from this definition.
     #[command(hide = true)]
     GenerateDocs(cmd::gendocs::Args),

@@ -61,6 +61,7 @@ run. Restore the lost records from a backup first if you can.
 
 Exit status 0 when the ledger is whole afterwards, 1 otherwise.")]
     Repair {
+        /// The file ledger (a PostgreSQL URL is refused: see `ledger check`).
         #[arg(long, value_name = "FILE")]
         ledger: PathBuf,
         /// Record the loss that the index shows as a `lost` record in the
@@ -126,7 +127,7 @@ pub fn run(a: Args) -> CmdResult {
             record_loss,
         } => repair(&ledger, record_loss),
         Action::Init { ledger } => {
-            let mut pg = pg(&ledger)?;
+            let pg = pg(&ledger)?;
             let applied = pg.init()?;
             let mut out = std::io::stdout().lock();
             if applied.is_empty() {
@@ -144,7 +145,7 @@ pub fn run(a: Args) -> CmdResult {
             Ok(Outcome::Success)
         }
         Action::Export { ledger, to } => {
-            let mut pg = pg(&ledger)?;
+            let pg = pg(&ledger)?;
             let n = pg.export(&to)?;
             writeln!(
                 std::io::stdout().lock(),
@@ -155,7 +156,7 @@ pub fn run(a: Args) -> CmdResult {
             Ok(Outcome::Success)
         }
         Action::Import { ledger, from } => {
-            let mut pg = pg(&ledger)?;
+            let pg = pg(&ledger)?;
             let n = pg.import(&from)?;
             writeln!(
                 std::io::stdout().lock(),
@@ -189,7 +190,7 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
     let backend = Backend::open(ledger)?;
     let name = backend.name();
     let loaded = match backend {
-        Backend::Postgres(mut p) => p.load(),
+        Backend::Postgres(p) => p.load(),
         Backend::File(_) => {
             let l = existing(ledger)?;
             let lock = l.lock_shared()?;
@@ -241,17 +242,22 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
                 .collect();
             if json {
                 let v = json!({"ok": ok, "records": st.records, "issued": st.issued.len(),
-                    "redeemed": redeemed, "torn_tail": st.torn_tail,
+                    "redeemed": redeemed, "cancelled": st.cancelled.len(),
+                    "torn_tail": st.torn_tail,
                     "double_payments": twice_text, "losses": loss_text});
                 writeln!(out, "{v}")?;
             } else {
                 writeln!(
                     out,
-                    "{}: {} records, {} issued, {} redeemed; checksums and hash chain verified",
+                    "{}: {} records, {} issued, {} redeemed{}; checksums and hash chain verified",
                     payqr::sanitize::for_terminal(ledger),
                     st.records,
                     st.issued.len(),
-                    redeemed
+                    redeemed,
+                    match st.cancelled.len() {
+                        0 => String::new(),
+                        n => format!(", {n} cancellations"),
+                    }
                 )?;
                 for t in twice_text.iter().chain(&loss_text) {
                     writeln!(out, "{}: {t}", payqr::sanitize::for_terminal(ledger))?;
@@ -286,6 +292,20 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
 }
 
 fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
+    if Backend::is_postgres(ledger) {
+        // Nothing to cut or index: every write is one transaction, so a
+        // PostgreSQL ledger has no torn line, and its rows are append-only.
+        let pg = pg(&ledger.to_string_lossy())?;
+        return Err(Failure::new(format!(
+            "{}: ledger repair is for file ledgers: a PostgreSQL ledger is written in \
+             transactions (never a partial record) and its records are append-only",
+            pg.shown()
+        ))
+        .hint(
+            "`payqr ledger check --ledger URL` reads every record and proves the chain; if it \
+             reports lost records, restore the database from its backup (pg_dump / PITR)",
+        ));
+    }
     let l = existing(ledger)?;
     let lock = l.lock_for_repair()?;
     let mut out = std::io::stdout().lock();

@@ -1,115 +1,48 @@
 //! The command line: the clap tree ([`cli`]), verdict printing ([`output`])
 //! and one module per subcommand, each owning its clap `Args` and `run()`.
 
+pub mod anchor;
+pub mod cancel;
 pub mod cli;
+mod common;
+pub mod config;
 pub mod emv;
+pub mod flags;
 pub mod gendocs;
 pub mod issue;
+pub mod key;
+pub mod keyfile;
 pub mod keygen;
 pub mod ledger;
+pub mod notice;
 pub mod output;
+pub mod progress;
 pub mod reconcile;
 pub mod redeem;
 pub mod release;
 pub mod trust;
+pub mod unlock;
+pub mod verdict;
 pub mod verify;
 
-use std::fmt::Display;
-use std::path::{Path, PathBuf};
-
-use chrono::FixedOffset;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cmd::cli::{Cli, Command};
+pub use common::{CmdResult, Failure, Outcome, check_outputs, time_or_now, tz_or_local};
 
-/// How a command that ran to the end came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exit 0.
-    Success,
-    /// Exit 1: a code was not valid, a redemption refused, a discrepancy.
-    Negative,
+/// Parses the command line with the defaults of the environment and the
+/// config file in place.
+pub fn parse_cli() -> Result<Cli, Failure> {
+    let matches = config::matches(Cli::command())?;
+    Ok(Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit()))
 }
-
-impl Outcome {
-    pub fn from_ok(ok: bool) -> Outcome {
-        if ok {
-            Outcome::Success
-        } else {
-            Outcome::Negative
-        }
-    }
-}
-
-/// A command that could not do its job (exit 2 unless stated).
-#[derive(Debug)]
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-    /// Extra lines (e.g. every bad CSV row), printed indented.
-    pub details: Vec<String>,
-    pub hint: Option<String>,
-    broken_pipe: bool,
-}
-
-impl Failure {
-    pub fn new(message: impl Display) -> Failure {
-        Failure {
-            code: 2,
-            message: message.to_string(),
-            details: vec![],
-            hint: None,
-            broken_pipe: false,
-        }
-    }
-
-    pub fn hint(mut self, hint: impl Display) -> Failure {
-        self.hint = Some(hint.to_string());
-        self
-    }
-
-    pub fn details(mut self, details: Vec<String>) -> Failure {
-        self.details = details;
-        self
-    }
-
-    pub fn is_broken_pipe(&self) -> bool {
-        self.broken_pipe
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Failure {
-        let mut f = Failure::new(format!("writing output: {e}"));
-        f.broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        f
-    }
-}
-
-/// Lets library errors flow into `Failure` with `?`, via their one-line Display.
-macro_rules! failure_from {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Failure {
-            fn from(e: $t) -> Failure { Failure::new(e) }
-        }
-    )*};
-}
-failure_from!(
-    payqr::trust::keys::KeyError,
-    payqr::fs::clobber::ClobberError,
-    payqr::fs::atomic::PathError,
-    payqr::trust::TrustError,
-    payqr::ledger::LedgerError,
-    payqr::code::time::TimeError,
-    payqr::code::FormatError,
-    payqr::emv::config::ConfigError,
-    payqr::emv::profile::ProfileError
-);
-
-pub type CmdResult = Result<Outcome, Failure>;
 
 pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::Keygen(a) => keygen::run(a),
+        Command::Key(a) => key::run(a),
+        Command::Anchor(a) => anchor::run(a),
+        Command::Cancel(a) => cancel::run(a),
         Command::Trust(a) => trust::run(a),
         Command::Issue(a) => issue::run(*a),
         Command::Verify(a) => verify::run(a),
@@ -118,55 +51,12 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Reconcile(a) => reconcile::run(a),
         Command::Emv(a) => emv::run(a),
         Command::Release(a) => release::run(a),
-        Command::GenerateDocs(a) => gendocs::run(a),
+        Command::Notice(a) => notice::run(a),
+        Command::Config(a) => config::run(a, cli.config.as_deref()),
+        // With the environment variables attached, never a machine's config
+        // file: the docs must not depend on who generates them.
+        Command::GenerateDocs(a) => {
+            gendocs::run(a, config::command(Cli::command(), &Default::default()))
+        }
     }
-}
-
-/// Parses `--tz`, defaulting to this machine's offset.
-pub fn tz_or_local(tz: Option<&str>) -> Result<FixedOffset, Failure> {
-    match tz {
-        Some(s) => Ok(payqr::code::time::parse_offset(s)?),
-        None => Ok(payqr::code::time::local_offset()),
-    }
-}
-
-/// Parses `--at`/`--now` style flags: a time, or the clock when absent.
-pub fn time_or_now(t: Option<&str>, tz: FixedOffset) -> Result<u64, Failure> {
-    let now = payqr::code::time::now();
-    match t {
-        Some(s) => Ok(payqr::code::time::parse_time(s, now, tz)?),
-        None => Ok(now),
-    }
-}
-
-/// A command's files, as (flag, path): absent optional flags are None.
-pub type Files<'a> = [(&'a str, Option<&'a Path>)];
-
-/// Refuses, before anything is written, an output that is the same file as
-/// an input or another output, or that holds a key file (exit 2, naming
-/// both flags). A file written in place (ledger, trust list) is an output.
-pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
-    let present = |v: &Files<'_>| -> Vec<(String, PathBuf)> {
-        v.iter()
-            .filter_map(|(f, p)| Some((f.to_string(), (*p)?.to_path_buf())))
-            .collect()
-    };
-    let ins = present(inputs);
-    let mut outs = present(outputs);
-    // A ledger's writers also keep its index beside it (the lock is on the
-    // ledger file itself).
-    for (_, p) in ins
-        .iter()
-        .chain(&outs.clone())
-        .filter(|(f, _)| f == "--ledger")
-    {
-        let l = payqr::ledger::Ledger::new(p);
-        outs.push(("--ledger's index".into(), l.index_path()));
-    }
-    payqr::fs::clobber::check(&view(&ins), &view(&outs))?;
-    Ok(())
-}
-
-fn view(v: &[(String, PathBuf)]) -> Vec<(&str, &Path)> {
-    v.iter().map(|(f, p)| (f.as_str(), p.as_path())).collect()
 }

@@ -12,11 +12,12 @@ use serde_json::json;
 
 use payqr::code::time;
 use payqr::sanitize::for_terminal;
-use payqr::trust::TrustList;
+use payqr::trust::{Freshness, TrustList};
 use payqr::verify::scan;
-use payqr::verify::{Clock, MAX_SKEW, Status, Verdict};
+use payqr::verify::{Clock, Verdict};
 
-use crate::cmd::{Failure, time_or_now, tz_or_local};
+use crate::cmd::verdict;
+use crate::cmd::{Failure, flags};
 
 /// What verify and redeem both take: where the codes come from, whom to
 /// trust, and when to judge them.
@@ -35,15 +36,23 @@ pub struct CheckArgs {
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// Tolerated clock difference between issuer and verifier (at most 1h).
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub skew: String,
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = flags::skew)]
+    pub skew: u64,
     /// Offset for displayed times and times without one (default: this machine's).
-    #[arg(long, value_name = "OFFSET")]
-    pub tz: Option<String>,
+    #[arg(long, value_name = "OFFSET", value_parser = flags::tz)]
+    pub tz: Option<FixedOffset>,
     /// One JSON object per code.
     #[arg(long)]
     pub json: bool,
+    /// Age past which a trust list from a bundle is reported stale.
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub stale_after: String,
+    /// Judge even with an expired trust bundle (every verdict records it).
+    #[arg(long)]
+    pub allow_stale: bool,
 }
+
+use crate::cmd::verdict::{TRUST_NOTE, TrustNote};
 
 /// [`CheckArgs`] parsed and loaded.
 pub struct Check {
@@ -55,24 +64,47 @@ pub struct Check {
 }
 
 impl CheckArgs {
-    pub fn resolve(&self) -> Result<Check, Failure> {
-        let tz = tz_or_local(self.tz.as_deref())?;
-        let skew = payqr::code::time::parse_duration(&self.skew)?;
-        if skew > MAX_SKEW {
-            return Err(Failure::new(format!(
-                "--skew {}: more than the limit of 1h",
-                self.skew.trim()
-            ))
-            .hint("a clock off by more than an hour is to be set right, not tolerated"));
-        }
+    pub fn resolve(&self) -> Result<Check, CheckError> {
+        let tz = self.tz.unwrap_or_else(time::local_offset);
+        let at = match self.at.as_deref() {
+            Some(s) => time::parse_time(s, time::now(), tz).map_err(CheckError::At)?,
+            None => time::now(),
+        };
         let clock = Clock {
-            at: time_or_now(self.at.as_deref(), tz)?,
-            skew,
+            at,
+            skew: self.skew,
         };
         let inputs = Inputs::from_args(&self.images, self.text.clone())?;
-        let trust = TrustList::load(&self.trust).map_err(|e| {
-            Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
-        })?;
+        let trust = TrustList::load(&self.trust).map_err(CheckError::Trust)?;
+        let stale_after =
+            payqr::code::time::parse_duration(&self.stale_after).map_err(CheckError::StaleAfter)?;
+        // Freshness is about the wall clock, not --at: a list is as old as
+        // it is now, whatever time the codes are judged as of.
+        let note = match trust.freshness(payqr::code::time::now(), stale_after) {
+            Freshness::HandMade | Freshness::Fresh { .. } => None,
+            Freshness::Stale { why, .. } => Some(TrustNote {
+                why,
+                allow_stale: false,
+            }),
+            Freshness::Expired { expires_at } => {
+                let why = format!(
+                    "{}: trust bundle {} expired at {expires_at}",
+                    self.trust.display(),
+                    trust.bundle().map_or(0, |b| b.sequence)
+                );
+                if !self.allow_stale {
+                    return Err(CheckError::Expired(why));
+                }
+                Some(TrustNote {
+                    why: format!("{why}; judged anyway (--allow-stale)"),
+                    allow_stale: true,
+                })
+            }
+        };
+        if let Some(n) = &note {
+            eprintln!("payqr: warning: {}", for_terminal(&n.why));
+            let _ = TRUST_NOTE.set(n.clone());
+        }
         Ok(Check {
             inputs,
             trust,
@@ -80,6 +112,40 @@ impl CheckArgs {
             tz,
             json: self.json,
         })
+    }
+}
+
+/// Why [`CheckArgs`] could not be resolved, each with what to do.
+#[derive(Debug)]
+pub enum CheckError {
+    /// No images, no `--text`, no `-`.
+    Nothing,
+    /// Images and `--text` at once.
+    ImagesAndText,
+    /// `--at` is not a time.
+    At(time::TimeError),
+    Trust(payqr::trust::TrustError),
+    /// `--stale-after` is not a duration.
+    StaleAfter(time::TimeError),
+    /// The trust bundle expired and `--allow-stale` was not given.
+    Expired(String),
+}
+
+impl From<CheckError> for Failure {
+    fn from(e: CheckError) -> Failure {
+        match e {
+            CheckError::Nothing => Failure::new("nothing to check")
+                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin"),
+            CheckError::ImagesAndText => Failure::new("give either images or --text, not both"),
+            CheckError::At(e) => Failure::new(e),
+            CheckError::Trust(e) => {
+                Failure::new(e).hint("create one with: payqr trust add ISSUER.pub --trust FILE")
+            }
+            CheckError::StaleAfter(e) => Failure::new(format!("--stale-after: {e}")),
+            CheckError::Expired(why) => Failure::new(format!("{why}; nothing was judged")).hint(
+                "run payqr trust update with a fresh bundle, or give --allow-stale to judge with it anyway",
+            ),
+        }
     }
 }
 
@@ -91,23 +157,19 @@ pub enum Inputs {
 }
 
 impl Inputs {
-    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, Failure> {
+    pub fn from_args(images: &[PathBuf], text: Option<String>) -> Result<Inputs, CheckError> {
         match (images, text) {
             ([], Some(t)) => Ok(Inputs::Text(t)),
             ([one], None) if one.as_os_str() == "-" => Ok(Inputs::Stdin),
-            ([], None) => Err(Failure::new("nothing to check")
-                .hint("give image files, --text PAYLOAD, or - to read payloads from stdin")),
+            ([], None) => Err(CheckError::Nothing),
             (imgs, None) => Ok(Inputs::Images(imgs.to_vec())),
-            (_, Some(_)) => Err(Failure::new("give either images or --text, not both")),
+            (_, Some(_)) => Err(CheckError::ImagesAndText),
         }
     }
 }
 
 /// One thing to judge: a payload text, or an image with no code in it.
-pub struct Item {
-    pub source: String,
-    pub text: Option<String>,
-}
+pub use payqr::redeem::Item;
 
 /// Feeds every payload to `f` as it arrives (a scanner gun on stdin gets
 /// its verdict line by line). Unreadable images are reported on stderr
@@ -268,96 +330,17 @@ pub const MAX_TXN_LEN: usize = 64;
 /// Checks a `--txn` value before it is stored in the ledger and printed
 /// by reconcile: 1 to [`MAX_TXN_LEN`] bytes, nothing
 /// [`payqr::sanitize::is_unsafe`] (exit 2 otherwise).
-pub fn check_txn(txn: &str) -> Result<(), Failure> {
-    let problem = match txn {
-        "" => Some("must not be empty".to_owned()),
-        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).err(),
-    };
-    match problem {
-        Some(p) => Err(Failure::new(format!("--txn: {p}"))),
-        None => Ok(()),
+/// The problem, as a phrase, when there is one.
+pub fn check_txn(txn: &str) -> Result<(), String> {
+    match txn {
+        "" => Err("must not be empty".to_owned()),
+        t => payqr::sanitize::check_text(t, MAX_TXN_LEN),
     }
 }
 
-/// A verdict for an image without any QR code.
-pub fn no_code() -> Verdict {
-    Verdict {
-        status: Status::NoCode,
-        code: None,
-        issuer_name: None,
-        reason: Some("no QR code found in the image".into()),
-        redemption: None,
-    }
-}
-
-/// "200.00 CNY fine, ref 京A12345, payee X, code 0123…, issuer NAME (id)"
-fn facts(v: &Verdict) -> String {
-    let Some(sc) = &v.code else {
-        return String::new();
-    };
-    let c = &sc.code;
-    let issuer = match &v.issuer_name {
-        Some(n) => format!("{} ({})", for_terminal(n), c.issuer),
-        None => c.issuer.clone(),
-    };
-    let desc = c
-        .description
-        .as_deref()
-        .map(|d| format!(" \"{}\"", for_terminal(d)))
-        .unwrap_or_default();
-    format!(
-        "{} {} {}{desc}, ref {}, payee {}, issuer {issuer}, code {}",
-        c.kind,
-        c.currency.format_amount(c.amount),
-        c.currency,
-        for_terminal(&c.reference),
-        for_terminal(&c.payee),
-        c.code_id,
-    )
-}
-
-/// What follows the status word on a human line: the reason (when not
-/// valid) and the decoded facts, or the time left for a valid code.
-pub fn describe(v: &Verdict, at: u64, tz: FixedOffset) -> String {
-    let facts = facts(v);
-    match (v.status, &v.code) {
-        (Status::Valid, Some(sc)) => {
-            let exp = sc.code.expires_at;
-            format!(
-                "{facts}; expires in {} ({})",
-                time::humanize(exp.saturating_sub(at)),
-                time::format_in(exp, tz)
-            )
-        }
-        _ => {
-            let reason = v.reason.as_deref().map(for_terminal).unwrap_or_default();
-            if facts.is_empty() {
-                reason
-            } else {
-                format!("{reason}: {facts}")
-            }
-        }
-    }
-}
-
-/// `SOURCE: STATUS: details` as `payqr verify` prints it. "Not yet paid"
-/// only when a ledger said so (`ledger_checked`).
-pub fn human_line(
-    source: &str,
-    v: &Verdict,
-    ledger_checked: bool,
-    at: u64,
-    tz: FixedOffset,
-) -> String {
-    let label = match v.status {
-        Status::Valid if ledger_checked => "valid: official, unexpired, not yet paid",
-        Status::Valid => "valid: official, unexpired; payment status not checked (no --ledger)",
-        s => s.as_str(),
-    };
-    format!("{}: {label}: {}", for_terminal(source), describe(v, at, tz))
-}
-
-pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Value {
+/// Times are RFC 3339 UTC, as in the ledger and the trust list (human
+/// text shows them in `--tz`).
+pub fn json_value(source: &str, v: &Verdict) -> serde_json::Value {
     let mut o = json!({ "source": source, "status": v.status.as_str() });
     let m = o.as_object_mut().expect("object");
     if let Some(r) = &v.reason {
@@ -376,15 +359,17 @@ pub fn json_value(source: &str, v: &Verdict, tz: FixedOffset) -> serde_json::Val
         m.insert("payee".into(), json!(c.payee));
         m.insert("reference".into(), json!(c.reference));
         m.insert("description".into(), json!(c.description));
-        m.insert("issued_at".into(), json!(time::format_in(c.issued_at, tz)));
-        m.insert(
-            "expires_at".into(),
-            json!(time::format_in(c.expires_at, tz)),
-        );
+        m.insert("issued_at".into(), json!(time::format_utc(c.issued_at)));
+        m.insert("expires_at".into(), json!(time::format_utc(c.expires_at)));
     }
     if let Some(r) = &v.redemption {
-        m.insert("redeemed_at".into(), json!(time::format_in(r.time, tz)));
+        m.insert("redeemed_at".into(), json!(time::format_utc(r.time)));
         m.insert("redeemed_txn".into(), json!(r.txn));
+    }
+    if let Some(n) = TRUST_NOTE.get() {
+        m.insert("trust_stale".into(), json!(true));
+        m.insert("trust_warning".into(), json!(n.why));
+        m.insert("allow_stale".into(), json!(n.allow_stale));
     }
     o
 }
@@ -402,11 +387,13 @@ pub fn emit(
     tz: FixedOffset,
 ) -> Result<(), Failure> {
     if json {
-        let mut j = json_value(source, v, tz);
+        let mut j = json_value(source, v);
         j["ledger_checked"] = json!(ledger_checked);
         writeln!(out, "{j}")?;
     } else {
-        writeln!(out, "{}", human_line(source, v, ledger_checked, at, tz))?;
+        let act = verdict::Act::Verify { ledger_checked };
+        let colour = verdict::colour_stdout();
+        write!(out, "{}", verdict::render(source, v, act, at, tz, colour))?;
     }
     // Line by line: a counter clerk with a scanner gun waits for this line.
     out.flush()?;

@@ -3,14 +3,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::FixedOffset;
 use serde_json::json;
 
 use payqr::input::encoding::TextEncoding;
-use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError, Redeemed};
+use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError};
 use payqr::reconcile::settlement::{self, ColumnMap, Format, Options, Settlement};
 use payqr::reconcile::{self, Book, Status};
 
-use super::{CmdResult, Failure, Outcome, check_outputs, time_or_now};
+use super::{CmdResult, Failure, Outcome, check_outputs, flags, time_or_now};
 
 /// Reconcile settlement files (WeChat Pay, Alipay, camt.053/054, CSV) against the ledger.
 #[derive(clap::Args, Debug)]
@@ -35,8 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE", required = true)]
     pub settlement: Vec<PathBuf>,
     /// auto, generic, wechat, alipay, camt052, camt053 or camt054.
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = flags::settlement_format)]
+    pub format: flags::SettlementFormat,
     /// Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names).
     #[arg(long, value_name = "MAP")]
     pub map: Option<String>,
@@ -61,14 +62,14 @@ pub struct Args {
     pub at: Option<String>,
     /// Offset for times without one, and for times shown (default: +08:00
     /// for WeChat/Alipay files, else UTC for files and this machine's for display).
-    #[arg(long, value_name = "OFFSET")]
-    pub tz: Option<String>,
+    #[arg(long, value_name = "OFFSET", value_parser = flags::tz)]
+    pub tz: Option<FixedOffset>,
     /// Mark matched codes redeemed in the ledger (safe to rerun).
     #[arg(long)]
     pub apply: bool,
     /// Statuses that make the exit status 1 (default: all discrepancies).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub fail_on: Vec<String>,
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = flags::status)]
+    pub fail_on: Vec<Status>,
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -85,11 +86,7 @@ pub fn run(a: Args) -> CmdResult {
             ("--html", a.html.as_deref()),
         ],
     )?;
-    let tz =
-        a.tz.as_deref()
-            .map(payqr::code::time::parse_offset)
-            .transpose()
-            .map_err(|e| Failure::new(format!("--tz: {e}")))?;
+    let tz = a.tz;
     let show_tz = tz.unwrap_or_else(payqr::code::time::local_offset);
     let at = time_or_now(a.at.as_deref(), show_tz)?;
     let mut map = match &a.map {
@@ -97,8 +94,12 @@ pub fn run(a: Args) -> CmdResult {
         None => ColumnMap::default(),
     };
     map.fee = a.fee_column.clone();
-    let format = Format::parse(&a.format).map_err(|e| Failure::new(format!("--format: {e}")))?;
-    let fail_on = parse_statuses(&a.fail_on)?;
+    let format = a.format.0;
+    let fail_on = if a.fail_on.is_empty() {
+        Status::discrepancies()
+    } else {
+        a.fail_on.clone()
+    };
     let encoding = a
         .encoding
         .as_deref()
@@ -134,8 +135,8 @@ pub fn run(a: Args) -> CmdResult {
     // redeemed meanwhile.
     let load = || {
         if pg {
-            let mut db = Backend::open(&a.ledger)?;
-            let book = Book::load_backend(&mut db)?;
+            let db = Backend::open(&a.ledger)?;
+            let book = Book::load_backend(&db)?;
             return Ok::<_, LedgerError>((None, Some(db), book));
         }
         let lock = if a.apply {
@@ -219,13 +220,34 @@ pub fn run(a: Args) -> CmdResult {
     }
     outputs.commit()?;
     drop(report);
-    if let (true, Some(mut db)) = (a.apply && !records.is_empty(), db) {
-        let (_, done) = db.redeem(records)?;
-        applied = done.iter().filter(|d| **d != Redeemed::Refused).count();
-        if applied < done.len() {
+    if let (true, Some(db)) = (a.apply && !records.is_empty(), &db) {
+        // The same check-and-record as the file's, in one transaction
+        // under the chain head's lock: a code a counter redeemed (or its
+        // issuer cancelled) while this report was made is not marked.
+        use payqr::redeem::{RedeemLedger, RedeemSession};
+        let ids: Vec<CodeKey> = records
+            .iter()
+            .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
+            .collect();
+        let mut session = db.begin(&ids)?;
+        let st = session.state();
+        let total = records.len();
+        let fresh: Vec<_> = records
+            .into_iter()
+            .zip(&ids)
+            .filter(|(_, k)| {
+                st.redemption(k).is_none()
+                    && st.replaced_by(k).is_none()
+                    && !st.cancelled.contains_key(k)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        applied = fresh.len();
+        session.append(fresh)?;
+        if applied < total {
             eprintln!(
                 "payqr: note: {} code(s) were redeemed at a counter while this ran; not marked again",
-                done.len() - applied
+                total - applied
             );
         }
     } else if let (true, Some(lock)) = (a.apply && !records.is_empty(), &lock) {
@@ -262,21 +284,6 @@ pub fn run(a: Args) -> CmdResult {
         }
     }
     Ok(Outcome::from_ok(!failed))
-}
-
-fn parse_statuses(list: &[String]) -> Result<Vec<Status>, Failure> {
-    if list.is_empty() {
-        return Ok(Status::discrepancies());
-    }
-    list.iter()
-        .map(|s| {
-            Status::ALL
-                .iter()
-                .copied()
-                .find(|st| st.as_str() == s.trim())
-                .ok_or_else(|| Failure::new(format!("--fail-on: unknown status {s:?}")))
-        })
-        .collect()
 }
 
 fn settlement_failure(e: settlement::SettlementError) -> Failure {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use payqr::trust::keys::{IssuerKey, PublicKeyFile};
+use payqr::trust::keys::PublicKeyFile;
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -35,6 +35,8 @@ The signature covers \"payqr-release-v1\" and the file's bytes
         /// Where to write the signature (default: FILE.sig).
         #[arg(long, value_name = "SIG")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        unlock: super::unlock::UnlockArgs,
     },
     /// Check FILE.sig against FILE and a release public key.
     #[command(after_help = "\
@@ -70,9 +72,14 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 
 pub fn run(a: Args) -> CmdResult {
     match a.action {
-        Action::Sign { key, file, out } => {
-            let key = IssuerKey::load(&key)?;
-            let text = payqr::release::sign(&key, &read(&file)?);
+        Action::Sign {
+            key,
+            file,
+            out,
+            unlock,
+        } => {
+            let key = super::unlock::load_key(&key, &unlock)?;
+            let text = payqr::release::sign(&key, &read(&file)?).map_err(Failure::new)?;
             let out = sig_path(&file, out);
             payqr::fs::atomic::write_atomic(&out, text.as_bytes())
                 .map_err(|e| Failure::new(format!("{}: {e}", out.display())))?;

@@ -9,7 +9,8 @@ use serde_json::json;
 use payqr::fs::clobber;
 use payqr::sanitize::for_terminal;
 use payqr::trust::TrustList;
-use payqr::trust::keys::PublicKeyFile;
+use payqr::trust::anchor::{AnchorKey, AnchorPub, Endorsement};
+use payqr::trust::keys::{PublicKeyFile, is_key_file};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
@@ -52,6 +53,88 @@ Example:
         #[arg(long)]
         json: bool,
     },
+    /// Close a key's validity window (key rotation): codes it signed up to
+    /// TIME stay valid, codes issued after TIME are refused.
+    #[command(after_help = "\
+Example:
+  payqr trust close 1a2b3c4d --not-after 2027-01-01T00:00:00+08:00 --trust trust.json
+
+Rotation: trust the new key with --not-before T, close the old one at T, issue
+with the new key from T. The issue time is the signer's word: a stolen key can
+backdate codes, so revoke a compromised key instead.")]
+    Close {
+        /// Key id (8 hex digits, see trust list).
+        keyid: String,
+        /// Codes issued after this time are refused.
+        #[arg(long, value_name = "TIME")]
+        not_after: String,
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+        /// Issuer id, when two issuers share a key id.
+        #[arg(long, value_name = "ID")]
+        issuer: Option<String>,
+        /// Offset for times without one (default: this machine's).
+        #[arg(long, value_name = "OFFSET")]
+        tz: Option<String>,
+    },
+    /// Sign the list (and cancelled codes) into a bundle with the anchor key.
+    #[command(after_help = "\
+Example:
+  payqr trust bundle --anchor offline/anchor.key --trust trust.json --ledger ledger.jsonl \\
+      --valid-for 7d --out bundle-0042.pqt
+
+The bundle holds every key of the list with its window and revocation, the
+cancellations found in --ledger and --cancellations files (each checked
+against its issuer's key in the list), a sequence number one more than the
+last bundle made from this list (recorded in it), and its issue and expiry
+times.")]
+    Bundle {
+        /// The anchor's secret key (payqr anchor keygen).
+        #[arg(long, value_name = "ANCHOR.key")]
+        anchor: PathBuf,
+        /// The trust list to sign (its last bundle's sequence is recorded in it).
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+        /// Where to write the bundle (replaced atomically).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// How long receivers accept it.
+        #[arg(long, value_name = "DURATION", default_value = "7d")]
+        valid_for: String,
+        /// Sequence number (default: one more than the last bundle made).
+        #[arg(long, value_name = "N")]
+        sequence: Option<u64>,
+        /// Cancellations to include: JSON lines from `payqr cancel --json` (repeatable).
+        #[arg(long, value_name = "FILE")]
+        cancellations: Vec<PathBuf>,
+        /// Include the cancellations recorded in this ledger (repeatable).
+        #[arg(long, value_name = "FILE")]
+        ledger: Vec<PathBuf>,
+        /// Anchor endorsements to carry (payqr anchor endorse), oldest first.
+        #[arg(long, value_name = "FILE")]
+        endorsement: Vec<PathBuf>,
+        /// The bundle's issue time (default: now).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    /// Replace the trust list with a signed bundle's, if it is newer and signed by the pinned anchor.
+    #[command(after_help = "\
+Example:
+  payqr trust update bundle-0042.pqt --anchor anchor.pub --trust trust.json
+
+The first update pins --anchor (obtained out of band); later ones need no
+--anchor. Refused, with nothing written (exit 2): a bundle signed by another
+anchor, altered, expired, or whose sequence is not greater than the list's
+(rollback or replay). A bundle may rotate the anchor: the new one is pinned.")]
+    Update {
+        /// The bundle file.
+        bundle: PathBuf,
+        /// The anchor's public key (required for the first update).
+        #[arg(long, value_name = "ANCHOR.pub")]
+        anchor: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        trust: PathBuf,
+    },
     /// Revoke a key: every code it signed is refused from now on.
     #[command(after_help = "\
 Example:
@@ -90,8 +173,16 @@ pub fn run(a: Args) -> CmdResult {
                     payqr::code::time::format_utc(a)
                 )));
             }
-            clobber::check(&[("PUBFILE", &pubfile)], &[("--trust", &trust)])?;
+            clobber::check(
+                &[("PUBFILE", &pubfile)],
+                &[("--trust", &trust)],
+                is_key_file,
+            )?;
             let pk = PublicKeyFile::load(&pubfile)?;
+            if let Some(line) = already_trusted(&trust, &pk, nb, na)? {
+                writeln!(out, "{line}")?;
+                return Ok(Outcome::Success);
+            }
             let (issuer, key_id, name) = TrustList::edit(&trust, true, |list| {
                 let e = list.add(&pk, nb, na, now)?;
                 Ok((
@@ -107,8 +198,132 @@ pub fn run(a: Args) -> CmdResult {
                 for_terminal(&name)
             )?;
         }
+        Action::Bundle {
+            anchor,
+            trust,
+            out: path,
+            valid_for,
+            sequence,
+            cancellations,
+            ledger,
+            endorsement,
+            now: at,
+        } => {
+            let now = match at {
+                Some(t) => time_or_now(Some(&t), payqr::code::time::local_offset())?,
+                None => now,
+            };
+            let valid_for = payqr::code::time::parse_duration(&valid_for)?;
+            let mut ins: Vec<(&str, Option<&std::path::Path>)> =
+                vec![("--anchor", Some(&anchor)), ("--trust", Some(&trust))];
+            ins.extend(
+                cancellations
+                    .iter()
+                    .map(|p| ("--cancellations", Some(p.as_path()))),
+            );
+            ins.extend(ledger.iter().map(|p| ("--ledger", Some(p.as_path()))));
+            ins.extend(
+                endorsement
+                    .iter()
+                    .map(|p| ("--endorsement", Some(p.as_path()))),
+            );
+            super::check_outputs(&ins, &[("--out", Some(&path))])?;
+            let key = AnchorKey::load(&anchor)?;
+            let endorsements = endorsement
+                .iter()
+                .map(|p| Endorsement::load(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let list = TrustList::load(&trust)?;
+            let found = super::cancel::collect(&list, &cancellations, &ledger)?;
+            let (codes, rules) = (found.codes.len(), found.rules.len());
+            let seq = TrustList::make_bundle(
+                &trust,
+                &key,
+                now,
+                valid_for,
+                sequence,
+                endorsements,
+                found.rules,
+                found.codes,
+                |bytes| {
+                    payqr::fs::atomic::write_atomic(&path, bytes).map_err(|source| {
+                        payqr::trust::TrustError::Io {
+                            path: path.clone(),
+                            source,
+                        }
+                    })
+                },
+            )?;
+            writeln!(
+                out,
+                "bundle {} sequence {seq}: {} keys, {codes} cancelled codes, {rules} all-before cancellations, signed by anchor {}, expires {}",
+                path.display(),
+                list.entries().len(),
+                key.key_id,
+                payqr::code::time::format_utc(now.saturating_add(valid_for)),
+            )?;
+        }
+        Action::Update {
+            bundle,
+            anchor,
+            trust,
+        } => {
+            let mut ins = vec![("BUNDLE", Some(bundle.as_path()))];
+            ins.extend(anchor.as_deref().map(|a| ("--anchor", Some(a))));
+            super::check_outputs(&ins, &[("--trust", Some(&trust))])?;
+            let pinned = anchor.as_deref().map(AnchorPub::load).transpose()?;
+            let bytes = std::fs::read(&bundle)
+                .map_err(|e| Failure::new(format!("{}: {e}", bundle.display())))?;
+            let o = TrustList::update(&trust, &bundle, &bytes, pinned.as_ref(), now)?;
+            if let Some(old) = &o.rotated_from {
+                writeln!(out, "anchor rotated: {old} -> {} (now pinned)", o.anchor_id)?;
+            }
+            writeln!(
+                out,
+                "updated {} to bundle sequence {} (was {}): {} keys, {} cancelled codes, {} all-before cancellations; anchor {}; expires {}",
+                trust.display(),
+                o.sequence,
+                o.previous.map_or("none".to_string(), |p| p.to_string()),
+                o.keys,
+                o.cancelled,
+                o.rules,
+                o.anchor_id,
+                o.expires_at,
+            )?;
+        }
         Action::List { trust, json } => {
             let list = TrustList::load(&trust)?;
+            if let Some(b) = list.bundle() {
+                let age = match list.freshness(now, u64::MAX) {
+                    payqr::trust::Freshness::Expired { .. } => "EXPIRED".to_string(),
+                    payqr::trust::Freshness::Stale { why, .. } => why,
+                    payqr::trust::Freshness::Fresh { age } => payqr::code::time::humanize(age),
+                    payqr::trust::Freshness::HandMade => String::new(),
+                };
+                if json {
+                    let v = json!({
+                        "bundle": {
+                            "sequence": b.sequence, "issued_at": b.issued_at,
+                            "expires_at": b.expires_at, "age": age, "anchor_id": b.anchor_id,
+                            "anchor": b.anchor, "former_anchors": b.former_anchors,
+                            "received_at": b.received_at, "cancelled_codes": b.cancelled,
+                            "cancel_rules": list.cancel_rules().collect::<Vec<_>>(),
+                        }
+                    });
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "# bundle sequence {}, anchor {}, issued {} (age {age}), expires {}, {} cancelled codes, {} all-before cancellations",
+                        b.sequence,
+                        b.anchor_id,
+                        b.issued_at,
+                        b.expires_at,
+                        b.cancelled,
+                        list.cancel_rules().count(),
+                    )?;
+                }
+            }
             for e in list.entries() {
                 let m = &e.meta;
                 if json {
@@ -138,12 +353,35 @@ pub fn run(a: Args) -> CmdResult {
                 }
             }
         }
+        Action::Close {
+            keyid,
+            not_after,
+            trust,
+            issuer,
+            tz,
+        } => {
+            let tz = tz_or_local(tz.as_deref())?;
+            let na = time_or_now(Some(&not_after), tz)?;
+            clobber::check(&[], &[("--trust", &trust)], is_key_file)?;
+            let (issuer, key_id, na) = TrustList::edit(&trust, false, |list| {
+                let e = list.close_window(&keyid, issuer.as_deref(), na)?;
+                Ok((
+                    e.meta.issuer.clone(),
+                    e.meta.key_id.clone(),
+                    e.meta.not_after.clone().unwrap_or_default(),
+                ))
+            })?;
+            writeln!(
+                out,
+                "closed {issuer} key {key_id}: codes issued after {na} are refused"
+            )?;
+        }
         Action::Revoke {
             keyid,
             trust,
             issuer,
         } => {
-            clobber::check(&[], &[("--trust", &trust)])?;
+            clobber::check(&[], &[("--trust", &trust)], is_key_file)?;
             let (issuer, key_id) = TrustList::edit(&trust, false, |list| {
                 let e = list.revoke(&keyid, issuer.as_deref(), now)?;
                 Ok((e.meta.issuer.clone(), e.meta.key_id.clone()))
@@ -152,4 +390,39 @@ pub fn run(a: Args) -> CmdResult {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `trust add` of a key that is already in the list, unrevoked, with the
+/// same window: nothing to do, and that is success ("already trusted"), so
+/// that provisioning scripts can run twice. A different key under the same
+/// issuer and key id, a revoked key, or another window is left to `add`,
+/// which refuses it (exit 2): those are not the same request.
+fn already_trusted(
+    trust: &std::path::Path,
+    pk: &PublicKeyFile,
+    nb: Option<u64>,
+    na: Option<u64>,
+) -> Result<Option<String>, Failure> {
+    if !trust.exists() {
+        return Ok(None);
+    }
+    let list = TrustList::load(trust)?;
+    let fmt = |t: Option<u64>| t.map(payqr::code::time::format_utc);
+    let same = list.entries().iter().find(|e| {
+        let m = &e.meta;
+        m.issuer == pk.issuer
+            && m.key_id == pk.key_id
+            && m.public_key == pk.public_key
+            && m.revoked_at.is_none()
+            && m.not_before == fmt(nb)
+            && m.not_after == fmt(na)
+    });
+    Ok(same.map(|e| {
+        format!(
+            "already trusted: {} key {} ({})",
+            e.meta.issuer,
+            e.meta.key_id,
+            for_terminal(&e.meta.name)
+        )
+    }))
 }

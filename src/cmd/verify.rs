@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use payqr::ledger::{Backend, CodeKey, Ledger, PgLedger};
-use payqr::verify::{Status, verify_text};
+use payqr::verify::{Status, Verdict, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
 use crate::cmd::output::{self, Check, CheckArgs};
@@ -19,16 +19,23 @@ Examples:
 Payloads are PQ1: texts or EMV MPM payloads of the EMV profile (issue --profile emv).
 Statuses: valid, bad_signature, malformed, tampered (EMV amount, currency or reference
 differ from the signed ones), unknown_issuer, revoked, key_not_valid, expired,
-not_yet_valid, redeemed, replaced (reissued: the reason names the code that
-replaces it; with --ledger), no_code. Without --ledger a valid code's payment
-status is not checked, and the verdict says so. Exit 0 when every code is
-valid, 1 when any is not, 2 when an input or the ledger could not be read
+not_yet_valid, already_redeemed, replaced (reissued: the reason names the code that
+replaces it; with --ledger), cancelled (by its issuer: payqr cancel, from the
+ledger or the trust bundle), no_code. A trust list from a bundle older than
+--stale-after is reported stale in every verdict; past its expiry verify
+refuses (exit 2) unless --allow-stale, which every verdict then records.
+Without --ledger a valid code's payment status is not checked, and the
+verdict says so. The first line of each verdict is VALID or REFUSED and why
+(in colour on a terminal; none with NO_COLOR), then the facts; --json fields:
+docs/FORMAT.md section 8. Exit 0 when every code is valid, 1 when any is not
+or stdin held no code, 2 when an input or the ledger could not be read
 (a missing ledger is an error: verify creates no file).")]
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// Also report codes already redeemed in this ledger (read only; it must exist).
-    #[arg(long, value_name = "FILE")]
+    /// Also report codes already redeemed in this ledger (read only; it must
+    /// exist): a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: Option<PathBuf>,
 }
 
@@ -40,8 +47,8 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve()?;
-    // A PostgreSQL ledger is asked per code, like the file's index.
-    let mut pg = match a.ledger.as_deref() {
+    // A PostgreSQL ledger is asked per code, as the file's index is.
+    let pg = match a.ledger.as_deref() {
         Some(p) if Backend::is_postgres(p) => Some(PgLedger::open(&p.to_string_lossy())?),
         _ => None,
     };
@@ -55,36 +62,41 @@ pub fn run(a: Args) -> CmdResult {
         .map(Ledger::new);
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
+    let mut read = 0usize;
     let errors = output::for_each_item(&inputs, |item| {
+        read += 1;
         let mut v = match &item.text {
             Some(t) => verify_text(t, &trust, clock, None),
-            None => output::no_code(),
+            None => Verdict::no_code(),
         };
         // Only a code valid in every other way is looked up, and only it:
         // through the index (which `redeem` and `issue` keep) that is a few
         // milliseconds on a million-code ledger, where loading the whole
         // ledger took ~1 s and ~220 MB for every call of `payqr verify`.
-        if let (Some(ledger), Some(code), Some(text)) = (&ledger, &v.code, &item.text)
+        if let (Some(code), Some(text)) = (&v.code, &item.text)
             && v.status == Status::Valid
-        {
-            let key = CodeKey::of(&code.code.issuer, code.code.code_id);
-            let lock = ledger.lock_shared()?;
-            let state = ledger.lookup_codes(&lock, &[key])?;
-            drop(lock);
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
-                // Judged again with the ledger, so that the verdict names
-                // the redemption or the code that replaced this one (the
-                // text decides the profile).
-                v = verify_text(text, &trust, clock, Some(&state));
-            }
-        }
-        if let (Some(pg), Some(code), Some(text)) = (pg.as_mut(), &v.code, &item.text)
-            && v.status == Status::Valid
+            && (ledger.is_some() || pg.is_some())
         {
             let c = &code.code;
             let key = CodeKey::of(&c.issuer, c.code_id);
-            let state = pg.lookup(&[(c.issuer.clone(), c.code_id.to_string())])?;
-            if state.redemption(&key).is_some() || state.replaced_by(&key).is_some() {
+            let rule = payqr::ledger::rule_key(&c.issuer, c.key_id);
+            let state = match (&ledger, &pg) {
+                (Some(ledger), _) => {
+                    let lock = ledger.lock_shared()?;
+                    ledger.lookup_codes(&lock, &[key, rule])?
+                }
+                (None, Some(pg)) => pg.lookup(&[key, rule])?,
+                (None, None) => unreachable!("checked above"),
+            };
+            if state.redemption(&key).is_some()
+                || state.replaced_by(&key).is_some()
+                || state
+                    .cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at)
+                    .is_some()
+            {
+                // Judged again with the ledger, so that the verdict names
+                // the redemption or the code that replaced this one (the
+                // text decides the profile).
                 v = verify_text(text, &trust, clock, Some(&state));
             }
         }
@@ -94,6 +106,9 @@ pub fn run(a: Args) -> CmdResult {
     })?;
     if errors > 0 {
         return Err(Failure::new(format!("{errors} input(s) could not be read")));
+    }
+    if read == 0 {
+        return Err(crate::cmd::verdict::nothing_read());
     }
     Ok(Outcome::from_ok(all_valid))
 }

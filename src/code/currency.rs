@@ -225,10 +225,17 @@ impl Currency {
             })
     }
 
-    /// Parses a decimal amount in major units ("200.00", "1,234.5") into
-    /// minor units. More fraction digits than the exponent allows is an error,
-    /// never a rounding.
+    /// Parses an amount to issue, in major units ("200.00", "1234.5"),
+    /// into minor units. The grammar of every amount a clerk gives (flags,
+    /// batch rows): ASCII digits, optionally '.' and fraction digits; no
+    /// ',' at all, since "1,000" (a thousand, or 1.000?) and "200,00" (a
+    /// decimal comma) cannot be told apart safely: refused, with the
+    /// spelling to use. More fraction digits than the exponent allows is
+    /// an error, never a rounding.
     pub fn parse_amount(&self, text: &str) -> Result<u64, AmountError> {
+        if text.contains(',') {
+            return Err(comma_error(text.trim()));
+        }
         parse_minor(text, self.exponent)
     }
 
@@ -263,14 +270,49 @@ pub enum AmountError {
     },
     #[error("{0:?} is too large")]
     Overflow(String),
+    #[error("{text:?}: ',' is not a decimal point (decimal comma?): write {fixed}")]
+    DecimalComma { text: String, fixed: String },
+    #[error(
+        "{text:?}: amounts take no thousands separators (',' is ambiguous: 1,000 or 1.000?): write {fixed}"
+    )]
+    Separator { text: String, fixed: String },
     #[error("amount must be greater than zero")]
     Zero,
     #[error("negative amounts are not allowed: {0:?}")]
     Negative(String),
 }
 
-/// Exact decimal → minor units. Accepts an optional thousands separator ','
-/// only between groups of three digits (so "1,2.00" is rejected).
+/// The error for an amount holding a ','. One ',' followed by one or two
+/// digits (and no '.') is a decimal comma ("200,00" → "200.00"); anything
+/// else is read as thousands separators ("1,000" → "1000").
+fn comma_error(text: &str) -> AmountError {
+    let t = text.strip_prefix('+').unwrap_or(text);
+    let decimal = match t.rsplit_once(',') {
+        Some((int, frac)) => {
+            !t.contains('.')
+                && !int.contains(',')
+                && (1..=2).contains(&frac.len())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    };
+    if decimal {
+        AmountError::DecimalComma {
+            text: text.to_string(),
+            fixed: t.replacen(',', ".", 1),
+        }
+    } else {
+        AmountError::Separator {
+            text: text.to_string(),
+            fixed: t.replace(',', ""),
+        }
+    }
+}
+
+/// Exact decimal → minor units, as settlement files write them: an
+/// optional thousands separator ',' only between groups of three digits
+/// (so "1,2.00" is rejected). What a clerk types is read
+/// by the stricter [`Currency::parse_amount`].
 pub fn parse_minor(text: &str, exponent: u8) -> Result<u64, AmountError> {
     let t = text.trim();
     if t.is_empty() {
@@ -390,7 +432,14 @@ mod tests {
         assert_eq!(cny.parse_amount("200.00"), Ok(20000));
         assert_eq!(cny.parse_amount("200"), Ok(20000));
         assert_eq!(cny.parse_amount("0.1"), Ok(10));
-        assert_eq!(cny.parse_amount("1,234.56"), Ok(123456));
+        assert!(matches!(
+            cny.parse_amount("1,234.56"),
+            Err(AmountError::Separator { fixed, .. }) if fixed == "1234.56"
+        ));
+        assert!(matches!(
+            cny.parse_amount("200,00"),
+            Err(AmountError::DecimalComma { fixed, .. }) if fixed == "200.00"
+        ));
         assert_eq!(cny.format_amount(20000), "200.00");
         let jpy = Currency::from_code("JPY").unwrap();
         assert_eq!(jpy.parse_amount("1500"), Ok(1500));

@@ -12,12 +12,15 @@
 
 pub mod base45;
 pub mod currency;
+pub mod hex;
 pub mod time;
-pub mod vectors;
 
+pub(crate) use hex::parse_hex;
+pub use hex::to_hex;
 use std::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::ed25519::signature::Keypair;
+use ed25519_dalek::{Signature, Signer, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use crate::code::currency::Currency;
@@ -167,38 +170,6 @@ impl std::str::FromStr for CodeId {
     }
 }
 
-pub(crate) fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let b = s.trim().as_bytes();
-    if b.len() != 2 * N {
-        return None;
-    }
-    // By table: a million ledger lines carry two hex fields each.
-    const BAD: u8 = 0xff;
-    const NIBBLE: [u8; 256] = {
-        let mut t = [BAD; 256];
-        let mut i = 0;
-        while i < 10 {
-            t[b'0' as usize + i] = i as u8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            t[b'a' as usize + i] = 10 + i as u8;
-            t[b'A' as usize + i] = 10 + i as u8;
-            i += 1;
-        }
-        t
-    };
-    let mut out = [0u8; N];
-    let mut bad = 0;
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
-        bad |= hi | lo;
-        *o = hi << 4 | lo;
-    }
-    (bad & 0xf0 == 0).then_some(out)
-}
-
 /// The signed fields of a code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
@@ -239,6 +210,18 @@ pub enum FormatError {
     NonCanonicalInt(&'static str),
     #[error("field {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// The signer failed (a hardware token unplugged or refusing).
+    #[error("signing failed: {0}")]
+    Signing(String),
+}
+
+/// The cause a signer gave, not just "signature error".
+pub fn signing_failure(e: &ed25519_dalek::SignatureError) -> String {
+    use std::error::Error as _;
+    match e.source() {
+        Some(cause) => cause.to_string(),
+        None => e.to_string(),
+    }
 }
 
 fn invalid(field: &'static str, reason: impl Into<String>) -> FormatError {
@@ -376,13 +359,21 @@ impl Code {
         Ok(code)
     }
 
-    /// Signs the code. The key's id must be the one the code names.
-    pub fn sign(&self, key: &SigningKey) -> Result<SignedCode, FormatError> {
+    /// Signs the code. The key's id must be the one the code names. Any
+    /// Ed25519 signer: an [`ed25519_dalek::SigningKey`], or a key in a token
+    /// ([`crate::trust::keys::Signer`]), whose failure is an error here.
+    pub fn sign<S>(&self, key: &S) -> Result<SignedCode, FormatError>
+    where
+        S: Signer<Signature> + Keypair<VerifyingKey = VerifyingKey> + ?Sized,
+    {
         if KeyId::of(&key.verifying_key()) != self.key_id {
             return Err(invalid("key_id", "does not match the signing key"));
         }
         let body = self.to_bytes()?;
-        let signature = key.sign(&signing_message(&body)).to_bytes();
+        let signature = key
+            .try_sign(&signing_message(&body))
+            .map_err(|e| FormatError::Signing(signing_failure(&e)))?
+            .to_bytes();
         Ok(SignedCode {
             code: self.clone(),
             body,
@@ -467,18 +458,6 @@ impl SignedCode {
     }
 }
 
-/// Lower-case hex of any bytes.
-pub fn to_hex(bytes: &[u8]) -> String {
-    // Table lookup, not format!: the ledger hexes two fields of every line.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(2 * bytes.len());
-    for &b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    s
-}
-
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let byte = (v & 0x7f) as u8;
@@ -551,6 +530,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ed25519_dalek::SigningKey;
 
     #[test]
     fn hex_by_table() {

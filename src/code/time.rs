@@ -159,6 +159,15 @@ pub fn format_in(secs: u64, tz: FixedOffset) -> String {
         .to_string()
 }
 
+/// "2026-11-23T16:00:00+08:00": RFC 3339 in an offset, for machine
+/// outputs (CSV) that are also read in a given time zone.
+pub fn format_rfc3339_in(secs: u64, tz: FixedOffset) -> String {
+    to_dt(secs)
+        .with_timezone(&tz)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
 /// "3h 59m", "2d 4h", "45s": a coarse, human span.
 pub fn humanize(secs: u64) -> String {
     let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);

@@ -28,7 +28,8 @@
 //! the verifier checks them against it instead, and a difference (an edited
 //! amount with a recomputed CRC) is the verdict `tampered`.
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::ed25519::signature::Keypair;
+use ed25519_dalek::{Signature, Signer, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use super::config::Config;
@@ -79,11 +80,14 @@ pub enum ProfileError {
 
 /// Signs `code` and makes its payload text: the `PQ1:` form without an EMV
 /// configuration, the EMV profile with one.
-pub fn sign_payload(
+pub fn sign_payload<S>(
     code: &Code,
-    key: &SigningKey,
+    key: &S,
     emv: Option<&Config>,
-) -> Result<(SignedCode, String), ProfileError> {
+) -> Result<(SignedCode, String), ProfileError>
+where
+    S: Signer<Signature> + Keypair<VerifyingKey = VerifyingKey> + ?Sized,
+{
     match emv {
         None => {
             let signed = code.sign(key)?;
@@ -95,11 +99,14 @@ pub fn sign_payload(
 }
 
 /// The EMV profile payload of `code` for the issuer described by `config`.
-pub fn sign_emv(
+pub fn sign_emv<S>(
     code: &Code,
-    key: &SigningKey,
+    key: &S,
     config: &Config,
-) -> Result<(SignedCode, String), ProfileError> {
+) -> Result<(SignedCode, String), ProfileError>
+where
+    S: Signer<Signature> + Keypair<VerifyingKey = VerifyingKey> + ?Sized,
+{
     if KeyId::of(&key.verifying_key()) != code.key_id {
         return Err(ProfileError::Field {
             field: "key_id",
@@ -115,7 +122,10 @@ pub fn sign_emv(
     // order. payqr's templates (80 and up) are appended after all of them.
     objects.sort_by_key(|(id, _)| (!NUMERIC_FIRST.contains(id), *id));
     let digest = bound_digest(objects.iter().map(|(id, v)| (*id, tlv::tlv(*id, v))));
-    let signature = key.sign(&signing_message(&digest, &body)).to_bytes();
+    let signature = key
+        .try_sign(&signing_message(&digest, &body))
+        .map_err(|e| FormatError::Signing(crate::code::signing_failure(&e)))?
+        .to_bytes();
     let signed = SignedCode {
         code: code.clone(),
         body,
@@ -303,7 +313,7 @@ mod tests {
     use super::*;
     use crate::code::CodeId;
     use crate::code::currency::Currency;
-    use crate::code::vectors::test_key;
+    use crate::vectors::test_key;
 
     fn config() -> Config {
         Config::from_json(

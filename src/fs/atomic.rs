@@ -114,9 +114,25 @@ fn new_file(path: &Path, mode: Option<u32>) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(mode.unwrap_or(0o666));
     }
-    #[cfg(not(unix))]
-    let _ = mode;
-    opts.open(path)
+    // Windows: a secret file gets an owner-only access list while it is
+    // still empty (src/fs/winacl.rs), which needs the right to set it.
+    #[cfg(windows)]
+    let private = mode.is_some_and(|m| m & 0o077 == 0);
+    #[cfg(windows)]
+    if private {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Foundation::GENERIC_WRITE;
+        use windows_sys::Win32::Storage::FileSystem::WRITE_DAC;
+        opts.access_mode(GENERIC_WRITE | WRITE_DAC);
+    }
+    let f = opts.open(path)?;
+    #[cfg(windows)]
+    if private && let Err(e) = crate::fs::winacl::make_private(&f) {
+        drop(f);
+        let _ = fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(f)
 }
 
 /// Makes a rename durable: on Linux the directory entry lives in the
@@ -141,24 +157,36 @@ pub fn write_secret(path: &Path, bytes: &[u8], force: bool) -> io::Result<()> {
     sync_parent(path)
 }
 
-/// Refuses a secret that others can read: `Err(mode)` when group or world
-/// permission bits are set.
-///
-/// Windows has no mode bits; who may read a file is its ACL, inherited from
-/// the folder it was written in (a user's profile folder admits only that
-/// user, SYSTEM and Administrators). payqr does not parse ACLs, so there
-/// every key passes this check: keep keys in the user's profile, not in a
-/// shared folder (README, Windows notes).
-pub fn check_private(path: &Path) -> io::Result<Result<(), u32>> {
+/// Why a secret file is not private.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// Unix: group or world permission bits are set (the mode).
+    Mode(u32),
+    /// Windows: accounts besides the user, SYSTEM and Administrators that
+    /// the file's access list lets read it (src/fs/winacl.rs).
+    Readers(Vec<String>),
+}
+
+/// Whether others can read a secret: on Unix group or world permission
+/// bits (keys refuse it), on Windows read access for another account
+/// (keys warn about it: src/fs/winacl.rs).
+pub fn check_private(path: &Path) -> io::Result<Result<(), Exposure>> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = fs::metadata(path)?.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            return Ok(Err(mode));
+            return Ok(Err(Exposure::Mode(mode)));
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    {
+        let who = crate::fs::winacl::other_readers(path)?;
+        if !who.is_empty() {
+            return Ok(Err(Exposure::Readers(who)));
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = path;
     Ok(Ok(()))
 }
@@ -171,14 +199,24 @@ mod tests {
     fn secret_is_private_and_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k.key");
+        // Wine derives access lists from Unix modes: privacy is not
+        // checkable there (src/fs/winacl.rs); everything else is.
+        #[cfg(windows)]
+        let checkable = !crate::fs::winacl::under_wine();
+        #[cfg(not(windows))]
+        let checkable = true;
         write_secret(&p, b"one", false).unwrap();
-        assert_eq!(check_private(&p).unwrap(), Ok(()));
+        if checkable {
+            assert_eq!(check_private(&p).unwrap(), Ok(()));
+        }
         let e = write_secret(&p, b"two", false).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read(&p).unwrap(), b"one");
         write_secret(&p, b"two", true).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
-        assert_eq!(check_private(&p).unwrap(), Ok(()));
+        if checkable {
+            assert_eq!(check_private(&p).unwrap(), Ok(()));
+        }
     }
 
     #[test]

@@ -10,8 +10,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::trust::keys;
-
 #[derive(Debug, thiserror::Error)]
 pub enum ClobberError {
     #[error(
@@ -104,8 +102,14 @@ fn resolve_dir(dir: &Path) -> PathBuf {
 /// Refuses, before anything is written, an output that is the same file
 /// as an input or as another output, or that holds a key file. Items are
 /// (flag, path); a file that is read and written in place (the ledger,
-/// the trust list) is listed once, as an output.
-pub fn check(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), ClobberError> {
+/// the trust list) is listed once, as an output. `is_key_file` is
+/// `trust::keys::is_key_file`, passed in because what a key file looks like
+/// is the trust layer's business, which stands on this one.
+pub fn check(
+    inputs: &[(&str, &Path)],
+    outputs: &[(&str, &Path)],
+    is_key_file: impl Fn(&Path) -> bool,
+) -> Result<(), ClobberError> {
     let ins: Vec<Place> = inputs.iter().map(|(_, p)| Place::of(p)).collect();
     let outs: Vec<Place> = outputs.iter().map(|(_, p)| Place::of(p)).collect();
     for (i, (flag, path)) in outputs.iter().enumerate() {
@@ -121,7 +125,7 @@ pub fn check(inputs: &[(&str, &Path)], outputs: &[(&str, &Path)]) -> Result<(), 
                 other: other.to_path_buf(),
             });
         }
-        if keys::is_key_file(path) {
+        if is_key_file(path) {
             return Err(ClobberError::KeyFile {
                 flag: flag.to_string(),
                 path: path.to_path_buf(),
@@ -163,6 +167,7 @@ pub fn check_out_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trust::keys::is_key_file;
 
     #[test]
     fn same_file_by_any_path_is_refused() {
@@ -174,9 +179,16 @@ mod tests {
         let new = d.path().join("new.csv");
         let new_dotted = d.path().join("sub/../new.csv");
         let fresh_dir = d.path().join("nodir/x/../new.csv");
-        assert!(check(&[("--ledger", &a)], &[("--report", &dotted)]).is_err());
-        assert!(check(&[], &[("--report", &new), ("--html", &new_dotted)]).is_err());
-        assert!(check(&[("--ledger", &a)], &[("--report", &new)]).is_ok());
+        assert!(check(&[("--ledger", &a)], &[("--report", &dotted)], is_key_file).is_err());
+        assert!(
+            check(
+                &[],
+                &[("--report", &new), ("--html", &new_dotted)],
+                is_key_file
+            )
+            .is_err()
+        );
+        assert!(check(&[("--ledger", &a)], &[("--report", &new)], is_key_file).is_ok());
         assert_eq!(
             entry_of(&fresh_dir),
             Some(
@@ -192,7 +204,7 @@ mod tests {
             let soft = d.path().join("soft");
             std::os::unix::fs::symlink(&a, &soft).unwrap();
             for p in [&hard, &soft] {
-                let e = check(&[("--ledger", &a)], &[("--html", p)]).unwrap_err();
+                let e = check(&[("--ledger", &a)], &[("--html", p)], is_key_file).unwrap_err();
                 assert!(e.to_string().contains("--html") && e.to_string().contains("--ledger"));
             }
         }
@@ -208,7 +220,7 @@ mod tests {
         std::fs::rename(&public, &renamed).unwrap();
         for p in [&key, &renamed] {
             assert!(matches!(
-                check(&[], &[("--png", p)]),
+                check(&[], &[("--png", p)], is_key_file),
                 Err(ClobberError::KeyFile { .. })
             ));
         }

@@ -88,19 +88,27 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 pub fn syncfs(dir: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         if let Some(kind) = fault::hit(Op::Fsync) {
             return Err(kind.error());
         }
-        let f = File::open(dir)?;
-        // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
-        if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
+        sys_syncfs(&File::open(dir)?)
     }
     #[cfg(not(target_os = "linux"))]
     sync_dir(dir)
+}
+
+/// `syncfs(2)` on the file system holding `f`, as a safe call: std has no
+/// syncfs, and a file borrowed for the call keeps its descriptor open.
+#[cfg(target_os = "linux")]
+// unsafe: syncfs is a libc (FFI) call.
+#[allow(unsafe_code)]
+fn sys_syncfs(f: &File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: syncfs only uses the descriptor, which `f` keeps open.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Without `syncfs`, each file has to be synced as it is written.
@@ -151,9 +159,32 @@ impl Write for Writer {
     }
 }
 
+/// Renames `from` over `to`.
+///
+/// Windows refuses to replace a file that another process has open at
+/// that moment without delete sharing (virus scanners, the search
+/// indexer, backup agents; Wine too, and it was seen failing 1 in 160
+/// `redeem` runs of tests/ledger_concurrency.rs): `ERROR_ACCESS_DENIED`
+/// or `ERROR_SHARING_VIOLATION`, for as long as they hold it, usually
+/// milliseconds. So there the rename is tried again for about a second
+/// before it fails (an error that outlasts that is reported as before).
 pub fn rename(from: &Path, to: &Path) -> io::Result<()> {
     if let Some(kind) = fault::hit(Op::Rename) {
         return Err(kind.error());
+    }
+    #[cfg(windows)]
+    {
+        let mut wait = std::time::Duration::from_millis(1);
+        for _ in 0..10 {
+            match std::fs::rename(from, to) {
+                // ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32).
+                Err(e) if matches!(e.raw_os_error(), Some(5 | 32)) => {
+                    std::thread::sleep(wait);
+                    wait *= 2;
+                }
+                r => return r,
+            }
+        }
     }
     std::fs::rename(from, to)
 }

@@ -1,4 +1,6 @@
-//! Reading input files written by other programs: text encodings
-//! ([`encoding`]) shared by batch issuance and settlement parsing.
+//! Reading input files written by other programs, shared by batch issuance
+//! and settlement parsing: text encodings ([`encoding`]) and CSV quoting
+//! ([`quotes`]).
 
 pub mod encoding;
+pub mod quotes;

@@ -14,11 +14,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 
-use crate::code::currency::Currency;
-use crate::code::time;
-use crate::code::{self, Code, CodeId, Kind};
-use crate::input::encoding::{TextEncoding, TextReader};
-use crate::trust::keys::IssuerKey;
+use crate::input::encoding::TextReader;
+use crate::input::quotes::QuoteScan;
+use crate::issue::request::Request;
+pub use crate::issue::row::{BatchRow, Defaults};
 
 /// At most this many row errors are collected before giving up.
 pub const MAX_ROW_ERRORS: usize = 50;
@@ -33,81 +32,6 @@ const COLUMNS: &[&str] = &[
     "expires_in",
     "description",
 ];
-
-/// Values used where the CSV has no column (or an empty cell).
-#[derive(Debug, Clone)]
-pub struct Defaults {
-    pub kind: Option<Kind>,
-    pub currency: Option<Currency>,
-    pub payee: Option<String>,
-    /// Validity in seconds from the issue time.
-    pub expires_in: Option<u64>,
-    pub expires_at: Option<u64>,
-    pub description: Option<String>,
-    /// How the CSV file is encoded (Chinese Excel saves GBK).
-    pub encoding: TextEncoding,
-}
-
-/// One validated row, ready to sign.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BatchRow {
-    pub line: u64,
-    pub reference: String,
-    pub kind: Kind,
-    pub amount: u64,
-    pub currency: Currency,
-    pub payee: String,
-    pub expires_at: u64,
-    pub description: Option<String>,
-}
-
-impl BatchRow {
-    /// The code for this row; the id is derived from the key, reference
-    /// and issue time so reissuing the same batch is reproducible.
-    pub fn to_code(&self, key: &IssuerKey, issued_at: u64) -> Code {
-        self.to_code_replacing(key, issued_at, None)
-    }
-
-    /// The code for this row that replaces code `replaces` (a reissue),
-    /// or a first code when `replaces` is None.
-    pub fn to_code_replacing(
-        &self,
-        key: &IssuerKey,
-        issued_at: u64,
-        replaces: Option<CodeId>,
-    ) -> Code {
-        Code {
-            issuer: key.issuer.clone(),
-            key_id: key.key_id,
-            code_id: self.code_id_replacing(key, issued_at, replaces),
-            kind: self.kind,
-            amount: self.amount,
-            currency: self.currency,
-            payee: self.payee.clone(),
-            reference: self.reference.clone(),
-            issued_at,
-            expires_at: self.expires_at,
-            description: self.description.clone(),
-        }
-    }
-
-    /// The id of [`to_code_replacing`](Self::to_code_replacing)'s code. A
-    /// reissue mixes the replaced id into the derivation, so it gets a new
-    /// id even at the same issue time. References hold no control
-    /// characters, so the NUL separator cannot be forged by a reference.
-    pub fn code_id_replacing(
-        &self,
-        key: &IssuerKey,
-        issued_at: u64,
-        replaces: Option<CodeId>,
-    ) -> CodeId {
-        let seed = key.signing_key.to_bytes();
-        match replaces {
-            None => CodeId::derive(&seed, &self.reference, issued_at),
-            Some(old) => CodeId::derive(&seed, &format!("{}\0{old}", self.reference), issued_at),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -390,6 +314,14 @@ impl<R: Read> Iterator for Rows<R> {
                 return None;
             }
             Err(e) => {
+                // A row with the wrong number of cells is that row's
+                // problem: reading goes on, so one run lists every bad row.
+                if let csv::ErrorKind::UnequalLengths { expected_len, .. } = e.kind() {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let amount = self.cols["amount"];
+                    let problem = super::csv_hint::field_count(&self.record, *expected_len, amount);
+                    return Some(Err(err(&self.path, line, "row", problem)));
+                }
                 self.done = true;
                 return Some(Err(csv_error(&self.path, &e)));
             }
@@ -397,20 +329,22 @@ impl<R: Read> Iterator for Rows<R> {
         let line = self.record.position().map_or(0, |p| p.line());
         let rec = &self.record;
         let cols = &self.cols;
-        let cell = |name: &str| -> Option<&str> {
-            cols[name]
-                .and_then(|i| rec.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
+        let cell = |name: &str| -> Option<&str> { cols[name].and_then(|i| rec.get(i)) };
+        let request = Request {
+            reference: cell("reference"),
+            amount: cell("amount"),
+            kind: cell("kind"),
+            currency: cell("currency"),
+            payee: cell("payee"),
+            expires_at: cell("expires_at"),
+            expires_in: cell("expires_in"),
+            description: cell("description"),
         };
-        Some(parse_row(
-            &self.path,
-            line,
-            &cell,
-            &self.defaults,
-            self.issued_at,
-            self.tz,
-        ))
+        Some(
+            request
+                .check(line, &self.defaults, self.issued_at, self.tz)
+                .map_err(|e| err(&self.path, line, e.field, e.problem)),
+        )
     }
 }
 
@@ -445,180 +379,11 @@ impl<R: Read> Read for QuoteTap<R> {
     }
 }
 
-fn parse_row<'a>(
-    path: &Path,
-    line: u64,
-    cell: &dyn Fn(&str) -> Option<&'a str>,
-    d: &Defaults,
-    issued_at: u64,
-    tz: FixedOffset,
-) -> Result<BatchRow, RowError> {
-    let e = |field: &str, problem: String| err(path, line, field, problem);
-    let reference = cell("reference")
-        .ok_or_else(|| e("reference", "empty".into()))?
-        .to_string();
-    code::check_text("reference", &reference, code::MAX_REFERENCE_LEN)
-        .map_err(|x| e("reference", strip_field(x)))?;
-    let kind = match cell("kind") {
-        Some(k) => k.parse().map_err(|m| e("kind", m))?,
-        None => d
-            .kind
-            .ok_or_else(|| e("kind", "empty and no --kind given".into()))?,
-    };
-    let currency = match cell("currency") {
-        Some(c) => Currency::from_code(c)
-            .ok_or_else(|| e("currency", format!("{c:?} is not an ISO 4217 currency")))?,
-        None => d
-            .currency
-            .ok_or_else(|| e("currency", "empty and no --currency given".into()))?,
-    };
-    let amount_text = cell("amount").ok_or_else(|| e("amount", "empty".into()))?;
-    let amount = currency
-        .parse_amount(amount_text)
-        .map_err(|x| e("amount", x.to_string()))?;
-    if amount == 0 {
-        return Err(e("amount", "must be greater than zero".into()));
-    }
-    let payee = match cell("payee") {
-        Some(p) => p.to_string(),
-        None => d
-            .payee
-            .clone()
-            .ok_or_else(|| e("payee", "empty and no --payee given".into()))?,
-    };
-    code::check_text("payee", &payee, code::MAX_PAYEE_LEN)
-        .map_err(|x| e("payee", strip_field(x)))?;
-    let expires_at = match (cell("expires_at"), cell("expires_in")) {
-        (Some(_), Some(_)) => {
-            return Err(e(
-                "expires_at",
-                "give expires_at or expires_in, not both".into(),
-            ));
-        }
-        (Some(t), None) => {
-            time::parse_time(t, issued_at, tz).map_err(|x| e("expires_at", x.to_string()))?
-        }
-        (None, Some(dur)) => {
-            issued_at + time::parse_duration(dur).map_err(|x| e("expires_in", x.to_string()))?
-        }
-        (None, None) => match (d.expires_at, d.expires_in) {
-            (Some(t), _) => t,
-            (None, Some(s)) => issued_at + s,
-            (None, None) => {
-                return Err(e(
-                    "expires_in",
-                    "empty and no --expires-in/--expires-at given".into(),
-                ));
-            }
-        },
-    };
-    if expires_at <= issued_at {
-        return Err(e(
-            "expires_at",
-            format!(
-                "{} is not after the issue time",
-                time::format_utc(expires_at)
-            ),
-        ));
-    }
-    if expires_at - issued_at > code::MAX_VALIDITY_SECS {
-        return Err(e(
-            "expires_at",
-            "more than ten years after the issue time".into(),
-        ));
-    }
-    let description = cell("description")
-        .map(String::from)
-        .or_else(|| d.description.clone());
-    if let Some(desc) = &description {
-        code::check_text("description", desc, code::MAX_DESCRIPTION_LEN)
-            .map_err(|x| e("description", strip_field(x)))?;
-    }
-    Ok(BatchRow {
-        line,
-        reference,
-        kind,
-        amount,
-        currency,
-        payee,
-        expires_at,
-        description,
-    })
-}
-
-/// "field reference: control character" → "control character".
-fn strip_field(e: code::FormatError) -> String {
-    match e {
-        code::FormatError::Invalid { reason, .. } => reason,
-        other => other.to_string(),
-    }
-}
-
-/// The csv crate accepts a quote left open at end of file as a normal
-/// record (a truncated file would then lose its tail silently): find it.
-pub fn unterminated_quote_line(bytes: &[u8]) -> Option<u64> {
-    // No quote at all, no quoted field (the common case, found fast).
-    memchr::memchr(b'"', bytes)?;
-    let mut scan = QuoteScan::default();
-    scan.feed(bytes);
-    scan.unterminated()
-}
-
-/// [`unterminated_quote_line`] fed in pieces, so a file can be checked
-/// while it streams through the CSV reader.
-struct QuoteScan {
-    in_quotes: bool,
-    /// A quote inside a quoted field was the last byte seen: it closes
-    /// the field unless the next byte is a second quote (an escaped one).
-    quote_pending: bool,
-    field_start: bool,
-    line: u64,
-    open_line: u64,
-}
-
-impl Default for QuoteScan {
-    fn default() -> Self {
-        QuoteScan {
-            in_quotes: false,
-            quote_pending: false,
-            field_start: true,
-            line: 1,
-            open_line: 0,
-        }
-    }
-}
-
-impl QuoteScan {
-    fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.quote_pending {
-                self.quote_pending = false;
-                if b == b'"' {
-                    continue;
-                }
-                self.in_quotes = false;
-            }
-            if self.in_quotes {
-                self.quote_pending = b == b'"';
-            } else if b == b'"' && self.field_start {
-                self.in_quotes = true;
-                self.open_line = self.line;
-            }
-            self.field_start = matches!(b, b',' | b'\t' | b'\n' | b'\r') && !self.in_quotes;
-            if b == b'\n' {
-                self.line += 1;
-            }
-        }
-    }
-
-    fn unterminated(&self) -> Option<u64> {
-        (self.in_quotes && !self.quote_pending).then_some(self.open_line)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Kind;
+    use crate::code::currency::Currency;
 
     fn defaults() -> Defaults {
         Defaults {
@@ -753,33 +518,5 @@ mod tests {
         assert!(got[0].starts_with("f.csv:5002: reference: \"R17\" repeats line 19"));
         assert!(got[1].starts_with("f.csv:5003: amount:"));
         assert!(got[2].starts_with("f.csv:5004: reference: \"R4999\" repeats line 5001"));
-    }
-
-    #[test]
-    fn quote_scan_agrees_when_fed_in_pieces() {
-        let texts: [&[u8]; 5] = [
-            b"a,\"b\"\"c\",d\n\"x\ny\",1\n",
-            b"a,\"open\nmore\n",
-            b"a,b\"c,d\n",
-            b"\"\"\"\"\n\"",
-            b"x,\"\"\n",
-        ];
-        for t in texts {
-            let whole = unterminated_quote_line(t);
-            for cut in 0..=t.len() {
-                let mut q = QuoteScan::default();
-                q.feed(&t[..cut]);
-                q.feed(&t[cut..]);
-                assert_eq!(
-                    q.unterminated(),
-                    whole,
-                    "{:?} cut at {cut}",
-                    String::from_utf8_lossy(t)
-                );
-            }
-        }
-        assert_eq!(unterminated_quote_line(b"a,\"open\nmore\n"), Some(1));
-        assert_eq!(unterminated_quote_line(b"\"\"\"\"\n\""), Some(2));
-        assert_eq!(unterminated_quote_line(b"x,\"\"\n"), None);
     }
 }

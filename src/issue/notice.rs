@@ -196,7 +196,7 @@ mod tests {
     use crate::code::{Code, CodeId};
 
     fn signed(reference: &str, description: Option<&str>) -> SignedCode {
-        let key = crate::code::vectors::test_key();
+        let key = crate::vectors::test_key();
         Code {
             issuer: key.issuer.clone(),
             key_id: key.key_id,

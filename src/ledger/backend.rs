@@ -6,28 +6,14 @@
 //! Both give the same guarantees: a code is redeemed at most once, a
 //! redemption is acknowledged only once it is durable (fsync, COMMIT),
 //! and every record is in the same hash chain, which `ledger check`
-//! proves on either.
+//! proves on either. Redemption runs one policy on both
+//! (`payqr::redeem::redeem`, through its `RedeemLedger` trait, which both
+//! backends and this enum implement).
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use super::postgres::{self, PgLedger};
-use super::{Checked, CodeKey, Ledger, LedgerError, LedgerState, Record};
-
-/// What a redemption batch did with each record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Redeemed {
-    /// Recorded now.
-    New,
-    /// Recorded by this same request in an attempt whose answer was lost
-    /// (the connection broke during COMMIT): acknowledged, not written
-    /// again.
-    SameRequest,
-    /// Not recorded: the code was redeemed already (possibly earlier in
-    /// the same batch) or replaced by a reissue; the state returned names
-    /// which.
-    Refused,
-}
+use super::{Checked, Ledger, LedgerError, LedgerState};
 
 pub enum Backend {
     File(Ledger),
@@ -56,79 +42,35 @@ impl Backend {
         }
     }
 
-    /// Records the redemptions of `records`, each code at most once ever:
-    /// codes already redeemed, replaced by a reissue, or earlier in the
-    /// same batch are refused, the rest recorded in one durable write
-    /// (file: under the exclusive lock, one write and fsync; PostgreSQL:
-    /// one transaction under the chain head's lock, acknowledged after
-    /// COMMIT). Returns each record's fate and the state of their codes
-    /// afterwards, which names what a refusal met.
-    pub fn redeem(
-        &mut self,
-        records: Vec<Record>,
-    ) -> Result<(LedgerState, Vec<Redeemed>), LedgerError> {
-        match self {
-            Backend::Postgres(p) => p.redeem(records),
-            Backend::File(l) => {
-                let keys: Vec<CodeKey> = records.iter().filter_map(key_of).collect();
-                let lock = l.lock()?;
-                let mut state = l.load_codes(&lock, &keys)?;
-                let mut fresh = Vec::new();
-                let mut done = Vec::with_capacity(records.len());
-                let mut in_batch = HashSet::new();
-                for r in records {
-                    let Some(key) = key_of(&r) else {
-                        // Not a code id: the append names it.
-                        fresh.push(r);
-                        done.push(Redeemed::New);
-                        continue;
-                    };
-                    let refused = state.redemption(&key).is_some()
-                        || state.replaced_by(&key).is_some()
-                        || !in_batch.insert(key);
-                    if refused {
-                        done.push(Redeemed::Refused);
-                    } else {
-                        fresh.push(r);
-                        done.push(Redeemed::New);
-                    }
-                }
-                l.append(&lock, &mut state, fresh)?;
-                Ok((state, done))
-            }
-        }
-    }
-
     /// How many transactions were tried again after a lost connection
     /// since the last call (always 0 for a file).
-    pub fn take_retries(&mut self) -> u32 {
+    pub fn take_retries(&self) -> u32 {
         match self {
             Backend::Postgres(p) => p.take_retries(),
             Backend::File(_) => 0,
         }
     }
 
+    /// How many requests were found committed by a retry after their
+    /// COMMIT's answer was lost, since the last call (0 for a file).
+    pub fn take_recovered(&self) -> u32 {
+        match self {
+            Backend::Postgres(p) => p.take_recovered(),
+            Backend::File(_) => 0,
+        }
+    }
+
     /// Every record in ledger order to `each`, checked; the state keeps
-    /// the redemptions and losses (what reconcile needs beside its book).
-    pub fn load_each(
-        &mut self,
-        each: impl FnMut(&Checked) + Send,
-        exclusive: bool,
-    ) -> Result<LedgerState, LedgerError> {
+    /// the redemptions, cancellations and losses (what reconcile needs
+    /// beside its book). A file is read under its shared lock, a database
+    /// from one snapshot.
+    pub fn load_each(&self, each: impl FnMut(&Checked) + Send) -> Result<LedgerState, LedgerError> {
         match self {
             Backend::Postgres(p) => p.load_each(each),
             Backend::File(l) => {
-                let lock = if exclusive {
-                    l.lock()?
-                } else {
-                    l.lock_shared()?
-                };
+                let lock = l.lock_shared()?;
                 l.load_each(&lock, each)
             }
         }
     }
-}
-
-fn key_of(r: &Record) -> Option<CodeKey> {
-    Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?))
 }

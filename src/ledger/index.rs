@@ -18,12 +18,14 @@
 //!
 //! Layout (integers little-endian): a 64-byte header (`PAYQRIX2`, prefix
 //! length, records, last line hash (16 bytes), entry count, CRC-32 of the
-//! header so far), then 40-byte entries sorted by key: code id (8 bytes),
+//! header so far), then 48-byte entries sorted by key: code id (8 bytes),
 //! issuer tag ([`issuer_tag`], 8 bytes big-endian), offset of the `issued`
-//! line, of the `redeemed` line, and of the `issued` line of the code that
-//! replaces it (`u64::MAX`: none). A `PAYQRIX1` index (entries keyed by
-//! code id alone) is never used for lookups, but its header is still
-//! evidence of what the ledger held.
+//! line, of the `redeemed` line, of the `issued` line of the code that
+//! replaces it, and of the `cancelled` line (`u64::MAX`: none); an
+//! all-before cancellation is filed under [`rule_key`]. `PAYQRIX1` (entries
+//! keyed by code id alone) and `PAYQRIX2` (40-byte entries, before
+//! cancellations) indexes are never used for lookups, but their headers
+//! are still evidence of what the ledger held.
 
 use crate::fs::platform::read_exact_at;
 use std::collections::HashSet;
@@ -31,13 +33,16 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
 
-use super::line::{self, Hash};
+use super::chain::{self, Hash};
+use super::line;
 use super::record::{Event, Record};
-use super::state::{Checked, CodeKey, What, issuer_tag};
+use super::state::{Checked, CodeKey, What, issuer_tag, rule_key};
 use super::{Ledger, LedgerError, LedgerState, disk};
 use crate::code::CodeId;
 
-const MAGIC: &[u8; 8] = b"PAYQRIX2";
+const MAGIC: &[u8; 8] = b"PAYQRIX3";
+/// The index before cancellations (40-byte entries): evidence only.
+const MAGIC_V2: &[u8; 8] = b"PAYQRIX2";
 /// The index of payqr 0.1 (keyed by code id alone): its header is read as
 /// evidence, its entries never.
 const MAGIC_V1: &[u8; 8] = b"PAYQRIX1";
@@ -45,7 +50,7 @@ const MAGIC_V1: &[u8; 8] = b"PAYQRIX1";
 /// every append (see [`checkpoint`]).
 const MAGIC_CHECKPOINT: &[u8; 8] = b"PAYQRCK1";
 const HEADER: u64 = 64;
-const ENTRY: u64 = 40;
+const ENTRY: u64 = 48;
 const NONE: u64 = u64::MAX;
 
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +60,8 @@ struct Entry {
     redeemed: u64,
     /// The `issued` line of the code replacing this one.
     replaced: u64,
+    /// The `cancelled` line.
+    cancelled: u64,
 }
 
 impl Entry {
@@ -64,6 +71,7 @@ impl Entry {
             issued: NONE,
             redeemed: NONE,
             replaced: NONE,
+            cancelled: NONE,
         }
     }
 
@@ -93,11 +101,24 @@ impl Entry {
                 }),
                 None,
             ],
+            Event::Cancelled => [
+                Some(Entry {
+                    cancelled: offset,
+                    ..Entry::new(key)
+                }),
+                None,
+            ],
             Event::Lost => [None, None],
         }
     }
 
     fn of_record(r: &Record, offset: u64) -> [Option<Entry>; 2] {
+        if r.event == Event::Cancelled && r.code_id.is_empty() {
+            let Some(kid) = r.key_id.as_deref().and_then(|k| k.parse().ok()) else {
+                return [None, None];
+            };
+            return Entry::of_parts(rule_key(&r.issuer, kid), r.event, None, offset);
+        }
         let Ok(id) = r.code_id.parse() else {
             return [None, None];
         };
@@ -109,6 +130,7 @@ impl Entry {
         match &c.what {
             What::Issued(f) => Entry::of_parts(c.key, Event::Issued, f.replaces, offset),
             What::Redeemed(_) => Entry::of_parts(c.key, Event::Redeemed, None, offset),
+            What::Cancelled(_) => Entry::of_parts(c.key, Event::Cancelled, None, offset),
             What::Lost(_) => [None, None],
         }
     }
@@ -131,6 +153,7 @@ impl Entry {
             issued: u(16),
             redeemed: u(24),
             replaced: u(32),
+            cancelled: u(40),
         }
     }
 }
@@ -171,7 +194,8 @@ impl Header {
         let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
         let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
         let current = &h[..8] == MAGIC;
-        let known = current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_CHECKPOINT;
+        let known =
+            current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_V2 || &h[..8] == MAGIC_CHECKPOINT;
         if !known || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
             return None;
         }
@@ -194,7 +218,7 @@ impl Header {
             && line_before(ledger, self.end)
                 .ok()
                 .flatten()
-                .is_some_and(|l| line::hash(&l) == self.last_hash)
+                .is_some_and(|l| chain::hash(&l) == self.last_hash)
     }
 }
 
@@ -289,6 +313,7 @@ enum Want {
     Redeemed(CodeKey),
     /// The `issued` line of a code replacing this one.
     Replaces(CodeKey),
+    Cancelled(CodeKey),
 }
 
 /// The records the entries point at (all before `end`), each line once,
@@ -307,6 +332,7 @@ fn read_records(
             (e.issued, Want::Issued(k)),
             (e.redeemed, Want::Redeemed(k)),
             (e.replaced, Want::Replaces(k)),
+            (e.cancelled, Want::Cancelled(k)),
         ] {
             if offset != NONE {
                 wants.push((offset, want));
@@ -329,6 +355,15 @@ fn read_records(
         let ok = same.iter().all(|(_, want)| match *want {
             Want::Issued(k) => r.event == Event::Issued && key == Some(k),
             Want::Redeemed(k) => r.event == Event::Redeemed && key == Some(k),
+            Want::Cancelled(k) => {
+                r.event == Event::Cancelled
+                    && (key == Some(k)
+                        || (r.code_id.is_empty()
+                            && r.key_id
+                                .as_deref()
+                                .and_then(|x| x.parse().ok())
+                                .is_some_and(|kid| rule_key(&r.issuer, kid) == k)))
+            }
             Want::Replaces(k) => {
                 r.event == Event::Issued
                     && issuer_tag(&r.issuer) == k.issuer
@@ -552,7 +587,7 @@ pub(super) fn load_codes(
                 && line_before(&file, t.end)
                     .ok()
                     .flatten()
-                    .map(|l| line::hash(&l))
+                    .map(|l| chain::hash(&l))
                     == Some(t.last_hash)
         });
         let reused = seen.is_some();
@@ -588,6 +623,10 @@ pub(super) fn load_codes(
             };
             if may_write && tail.entries.len() > limit {
                 let mut all = ix.all().map_err(|e| ledger.io(e))?;
+                // Closed before it is replaced: Windows refuses a rename
+                // over a file this process still has open (Wine, FAT,
+                // SMB shares; NTFS allows it only with POSIX semantics).
+                drop(ix);
                 all.append(&mut tail.entries);
                 write(ledger, &state, all)?;
                 tail.base = (state.end, state.last_hash);
@@ -629,6 +668,7 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
                     (&mut m.issued, e.issued, "issued"),
                     (&mut m.redeemed, e.redeemed, "redeemed"),
                     (&mut m.replaced, e.replaced, "replaced"),
+                    (&mut m.cancelled, e.cancelled, "cancelled"),
                 ] {
                     if theirs != NONE {
                         if *mine != NONE {
@@ -654,6 +694,7 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
         b.extend_from_slice(&e.issued.to_le_bytes());
         b.extend_from_slice(&e.redeemed.to_le_bytes());
         b.extend_from_slice(&e.replaced.to_le_bytes());
+        b.extend_from_slice(&e.cancelled.to_le_bytes());
     }
     let path = ledger.index_path();
     let index_err = |source| LedgerError::Io {
@@ -675,6 +716,8 @@ fn write(ledger: &Ledger, state: &LedgerState, mut entries: Vec<Entry>) -> Resul
             .open(&tmp)?;
         disk::write(&mut f, &b)?;
         disk::sync_data(&f)?;
+        // Closed before the rename, as Windows prefers.
+        drop(f);
         disk::rename(&tmp, &path)
     })();
     if result.is_err() {

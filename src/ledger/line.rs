@@ -9,20 +9,13 @@
 
 use std::sync::LazyLock;
 
-use sha2::{Digest, Sha256};
-
 use std::borrow::Cow;
 
+use super::chain::{CHAIN_BROKEN, Hash, hash};
 use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
 use super::state::{self, Checked};
 use crate::code::Kind;
-use crate::code::to_hex;
-
-/// A link of the chain: the truncated SHA-256 of a whole line.
-pub type Hash = [u8; 16];
-
-/// What the first record's `prev` holds.
-pub const GENESIS: Hash = [0; 16];
+use crate::code::hex::{lower_hex, to_hex};
 
 /// `,"prev":"` + 32 hex + `","crc":"` + 8 hex + `"}`
 const JSON_TAIL: usize = 9 + 32 + 9 + 8 + 2;
@@ -31,14 +24,6 @@ const JSON_CRC_TAIL: usize = 8 + 8 + 2;
 /// `,` + 32 hex + `,` + 8 hex
 const CSV_TAIL: usize = 1 + 32 + 1 + 8;
 const CSV_CRC_TAIL: usize = 1 + 8;
-
-/// The hash of a line (without its newline) as the next record's `prev`.
-pub fn hash(line: &[u8]) -> Hash {
-    let d = Sha256::digest(line);
-    let mut h = [0u8; 16];
-    h.copy_from_slice(&d[..16]);
-    h
-}
 
 fn crc_hex(bytes: &[u8]) -> String {
     to_hex(&crc32fast::hash(bytes).to_be_bytes())
@@ -117,6 +102,9 @@ fn encode_as(
             let mut v = serde_json::to_value(r).map_err(|e| e.to_string())?;
             if let Some(map) = v.as_object_mut() {
                 map.retain(|_, v| !v.is_null());
+                if let Some(p) = &r.payload {
+                    map.insert("payload".into(), serde_json::Value::String(p.clone()));
+                }
             }
             serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
             out.pop(); // the closing brace; the tail closes the object
@@ -173,8 +161,6 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
     }
     parse(format, record)
 }
-
-pub(super) const CHAIN_BROKEN: &str = "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)";
 
 /// One line read on its own, with no regard to the line before it: all of
 /// the work of a load that can be done for every line at once.
@@ -256,23 +242,6 @@ fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), Str
         return Err("checksum mismatch: the line was altered or damaged".into());
     }
     Ok((record, lower_hex::<16>(prev_hex)))
-}
-
-/// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.
-fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
-    if hex.len() != 2 * N {
-        return None;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; N];
-    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
-    }
-    Some(out)
 }
 
 /// The record part of a JSON line as the ledger writes it (keys of
@@ -379,11 +348,13 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (6, Some(b's')) => 16,
             (8, Some(b'r')) => 17,
             (9, Some(b'j')) => 18,
+            (7, Some(b'p')) => 19,
             _ => return None,
         };
         let name: &[u8] = match k {
             17 => b"replaces",
             18 => b"judged_at",
+            19 => b"payload",
             _ => KEYS[k],
         };
         if name != key {
@@ -405,6 +376,9 @@ fn fast_json(record: &[u8]) -> Option<RawRecord<'_>> {
             (5, V::Str("bill")) => kind = Some(Kind::Bill),
             (6, V::Num(n)) => amount = Some(n),
             (5 | 6, V::Null) => {}
+            // The payload text (issued records): kept for `payqr notice`,
+            // not part of the state.
+            (19, V::Str(_) | V::Null) => {}
             (7.., V::Str(s)) => texts[k - 7] = Some(Text(Cow::Borrowed(s))),
             (7.., V::Null) => {}
             _ => return None,
@@ -513,6 +487,7 @@ fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ledger::chain::GENESIS;
 
     /// Whatever the fast path reads, serde reads the same; what it does
     /// not read goes to serde.

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io;
 use std::path::Path;
 
-use super::LedgerError;
+use super::error::LedgerError;
 use crate::fs::lock::{self, FileLock, Missing};
 
 /// A held lock on the ledger file; released on drop. `None` for a shared

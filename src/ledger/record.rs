@@ -32,6 +32,11 @@ pub enum Event {
     /// --record-loss`: no code; `txn` says how many records and bytes,
     /// and the hash the evidence expected (see docs/FORMAT.md §4).
     Lost,
+    /// A signed cancellation (`payqr cancel`): `key_id` signed it, `txn`
+    /// is the reason, `source` the signature; `code_id` the code, or empty
+    /// with `issued_at` the bound of an all-before cancellation (every
+    /// code of `key_id` issued before it). See docs/FORMAT.md §4.
+    Cancelled,
 }
 
 /// One ledger line. Issued records fill the code fields; redeemed records
@@ -77,6 +82,15 @@ pub struct Record {
     /// CSV ledgers written before it (no such column) are still read.
     #[serde(default)]
     pub judged_at: Option<String>,
+    /// Issued records in a JSON-lines ledger: the payload text the QR
+    /// symbol carries, so that a lost notice can be printed again byte for
+    /// byte (`payqr notice`) without issuing a new code. Covered by the
+    /// line's checksum and the hash chain like every field; absent from
+    /// older lines and from CSV ledgers (whose columns stay as they were).
+    /// Not a serde field: the JSON encoder adds it ([`super::line`]), and
+    /// [`super::payload`] reads it.
+    #[serde(skip)]
+    pub payload: Option<String>,
 }
 
 impl Record {
@@ -103,6 +117,7 @@ impl Record {
             source: None,
             replaces: None,
             judged_at: None,
+            payload: None,
         }
     }
 
@@ -135,34 +150,7 @@ impl Record {
             source,
             replaces: None,
             judged_at: None,
-        }
-    }
-}
-
-impl Record {
-    /// The record of a loss (seq assigned on append): `txn` holds the
-    /// details, `channel` is `repair`, `source` names the evidence.
-    pub fn lost(loss: &super::state::Loss, now: u64) -> Record {
-        Record {
-            seq: 0,
-            time: time::format_utc(now),
-            event: Event::Lost,
-            issuer: String::new(),
-            code_id: String::new(),
-            key_id: None,
-            kind: None,
-            amount: None,
-            currency: None,
-            payee: None,
-            reference: None,
-            issued_at: None,
-            expires_at: None,
-            payload_sha256: None,
-            txn: Some(loss.details()),
-            channel: Some("repair".into()),
-            source: Some(loss.source.clone()),
-            replaces: None,
-            judged_at: None,
+            payload: None,
         }
     }
 }

@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::line::{GENESIS, Hash};
+use super::chain::{GENESIS, Hash};
 use super::record::{Event, RawRecord, Record, Text};
 use crate::code::currency::Currency;
 use crate::code::time;
-use crate::code::{CodeId, Kind, parse_hex};
+use crate::code::{CodeId, KeyId, Kind, parse_hex};
 
 /// A code as the ledger knows it from its `issued` record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub struct Issued {
     pub payload_sha256: Option<[u8; 32]>,
     /// The code this one replaces (`payqr issue --reissue`).
     pub replaces: Option<CodeId>,
+    /// The key that signed it (for all-before cancellations).
+    pub key_id: Option<KeyId>,
 }
 
 /// What names a code: code ids are unique per issuer only, so every
@@ -103,6 +105,37 @@ pub struct Loss {
     pub source: String,
 }
 
+// The loss record is built here, beside [`Loss`], so that `record.rs`
+// (what a line says) does not stand on the state.
+impl Record {
+    /// The record of a loss (seq assigned on append): `txn` holds the
+    /// details, `channel` is `repair`, `source` names the evidence.
+    pub fn lost(loss: &Loss, now: u64) -> Record {
+        Record {
+            seq: 0,
+            time: time::format_utc(now),
+            event: Event::Lost,
+            issuer: String::new(),
+            code_id: String::new(),
+            key_id: None,
+            kind: None,
+            amount: None,
+            currency: None,
+            payee: None,
+            reference: None,
+            issued_at: None,
+            expires_at: None,
+            payload_sha256: None,
+            txn: Some(loss.details()),
+            channel: Some("repair".into()),
+            source: Some(loss.source.clone()),
+            replaces: None,
+            judged_at: None,
+            payload: None,
+        }
+    }
+}
+
 impl Loss {
     /// The `txn` text of a `lost` record.
     pub(super) fn details(&self) -> String {
@@ -126,6 +159,30 @@ impl Loss {
             .is_none()
             .then_some((records, bytes, covered, hash))
     }
+}
+
+/// A cancellation as recorded (`payqr cancel`), with its text fields
+/// exactly as signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancelled {
+    pub seq: u64,
+    pub time: String,
+    pub key_id: KeyId,
+    /// All-before cancellations: the bound (UTC seconds) and its text.
+    pub before: Option<(u64, String)>,
+    pub reason: String,
+    pub signature: String,
+}
+
+/// The key under which an all-before cancellation of `key_id` is kept
+/// (state and index): a code id no payqr code has in practice (0xffffffff
+/// then the key id: a random code id matches with odds 2^-64).
+pub fn rule_key(issuer: &str, key_id: KeyId) -> CodeKey {
+    let k = key_id.0;
+    CodeKey::of(
+        issuer,
+        CodeId([0xff, 0xff, 0xff, 0xff, k[0], k[1], k[2], k[3]]),
+    )
 }
 
 /// A redemption as recorded.
@@ -154,6 +211,8 @@ pub struct LedgerState {
     pub redeemed: HashMap<CodeKey, Redemption>,
     /// Codes replaced by a reissue, and by which code.
     pub replaced: HashMap<CodeKey, Replacement>,
+    /// Cancelled codes, and all-before cancellations under [`rule_key`].
+    pub cancelled: HashMap<CodeKey, Cancelled>,
     /// Losses recorded in the ledger (`lost` records), in ledger order.
     pub losses: Vec<Loss>,
     pub records: u64,
@@ -188,6 +247,7 @@ impl Default for LedgerState {
             by_reference: Sorted::default(),
             redeemed: HashMap::new(),
             replaced: HashMap::new(),
+            cancelled: HashMap::new(),
             losses: Vec::new(),
             records: 0,
             torn_tail: false,
@@ -321,6 +381,24 @@ impl LedgerState {
     /// Whether the code was redeemed, in any kind of state that kept it.
     pub fn is_redeemed(&self, key: &CodeKey) -> bool {
         self.redeemed.contains_key(key) || !self.redeemed_refs.range(*key).is_empty()
+    }
+
+    /// The cancellation that applies to a code: its own, or an all-before
+    /// cancellation of its key covering its issue time. Needs the code's
+    /// key and its key's [`rule_key`] loaded.
+    pub fn cancellation(
+        &self,
+        issuer: &str,
+        key_id: KeyId,
+        code_id: CodeId,
+        issued_at: u64,
+    ) -> Option<&Cancelled> {
+        if let Some(c) = self.cancelled.get(&CodeKey::of(issuer, code_id)) {
+            return Some(c);
+        }
+        self.cancelled
+            .get(&rule_key(issuer, key_id))
+            .filter(|c| c.before.as_ref().is_some_and(|b| issued_at < b.0))
     }
 
     /// The code that replaced this one, if a reissue did.
@@ -484,6 +562,7 @@ impl LedgerState {
                     expires_at: f.expires_at,
                     payload_sha256: f.payload_sha256,
                     replaces: f.replaces,
+                    key_id: f.key_id,
                     issuer: share(&mut self.shared.0, c.issuer),
                 };
                 let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
@@ -510,6 +589,19 @@ impl LedgerState {
                 self.redeemed.insert(key, redemption);
             }
             What::Lost(loss) => self.losses.push(*loss),
+            What::Cancelled(c) => {
+                if !self.keeps(&key) {
+                    return Ok(());
+                }
+                if let Some(prev) = self.cancelled.get(&key) {
+                    return Err(format!(
+                        "{} cancelled twice (first at seq {})",
+                        cancel_what(code_id, &c),
+                        prev.seq
+                    ));
+                }
+                self.cancelled.insert(key, *c);
+            }
         }
         Ok(())
     }
@@ -533,6 +625,14 @@ pub enum What {
     Redeemed(Redemption),
     /// Boxed: rare, and every line read carries a `What`.
     Lost(Box<Loss>),
+    Cancelled(Box<Cancelled>),
+}
+
+fn cancel_what(code_id: CodeId, c: &Cancelled) -> String {
+    match &c.before {
+        Some(_) => format!("key {} (all before)", c.key_id),
+        None => format!("code {code_id}"),
+    }
 }
 
 /// The fields of an `issued` record besides seq, code id and issuer.
@@ -548,6 +648,8 @@ pub struct IssuedFields {
     pub payload_sha256: Option<[u8; 32]>,
     /// The code this one replaces (same issuer).
     pub replaces: Option<CodeId>,
+    /// The key that signed it (`None` when the record's is not a key id).
+    pub key_id: Option<KeyId>,
 }
 
 /// The first code issued twice among (code, position) pairs, as
@@ -599,6 +701,57 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             })),
         });
     }
+    if r.event == Event::Cancelled {
+        crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
+        let key_id: KeyId = r
+            .key_id
+            .as_deref()
+            .ok_or("key_id: missing")?
+            .parse()
+            .map_err(|e| format!("key_id: {e}"))?;
+        let reason = r.txn.ok_or("txn: missing (the reason)")?.0.into_owned();
+        let signature = r
+            .source
+            .ok_or("source: missing (the signature)")?
+            .0
+            .into_owned();
+        let before = match r.issued_at.as_deref() {
+            None | Some("") => None,
+            Some(b) => Some((when("issued_at", Some(b))?, b.to_string())),
+        };
+        let (key, code_id) = match (&*r.code_id, &before) {
+            ("", Some(_)) => {
+                let k = rule_key(&r.issuer, key_id);
+                (k, k.id)
+            }
+            (id, None) if !id.is_empty() => {
+                let id: CodeId = id.parse().map_err(|e| format!("code_id: {e}"))?;
+                (CodeKey::of(&r.issuer, id), id)
+            }
+            _ => {
+                return Err(
+                    "cancelled: give code_id, or an empty code_id and issued_at (all before)"
+                        .into(),
+                );
+            }
+        };
+        // `time` was checked above; the record keeps its text, as signed.
+        let _ = time;
+        return Ok(Checked {
+            seq: r.seq,
+            key,
+            code_id,
+            issuer: r.issuer.0.into_owned(),
+            what: What::Cancelled(Box::new(Cancelled {
+                seq: r.seq,
+                time: r.time.0.into_owned(),
+                key_id,
+                before,
+                reason,
+                signature,
+            })),
+        });
+    }
     let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
     crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
     let what = match r.event {
@@ -630,6 +783,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                     None | Some("") => None,
                     Some(id) => Some(id.parse().map_err(|e| format!("replaces: {e}"))?),
                 },
+                key_id: r.key_id.as_deref().and_then(|k| k.parse().ok()),
             })
         }
         Event::Redeemed => What::Redeemed(Redemption {
@@ -640,7 +794,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             source: r.source.map(|t| t.0.into_owned()),
         }),
         // Returned above; named so the match stays exhaustive.
-        Event::Lost => return Err("lost: misread".into()),
+        Event::Lost | Event::Cancelled => return Err("lost: misread".into()),
     };
     Ok(Checked {
         seq: r.seq,
@@ -652,48 +806,4 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Sorted;
-
-    /// A tiny deterministic generator (xorshift): no test dependency.
-    fn keys(seed: u64, n: usize) -> Vec<u32> {
-        let mut x = seed;
-        (0..n)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (x % 5000) as u32
-            })
-            .collect()
-    }
-
-    #[test]
-    fn sealing_in_chunks_matches_one_sort_and_finds_duplicates() {
-        for chunk in [1, 3, 63, 64, 500, 4000] {
-            let all = keys(chunk as u64 + 1, 4000);
-            let mut s: Sorted<u32, u32> = Sorted::default();
-            let mut first_dup = None;
-            for (c, part) in all.chunks(chunk).enumerate() {
-                for (j, &k) in part.iter().enumerate() {
-                    s.push(k, (c * chunk + j) as u32);
-                }
-                let twice = s.seal();
-                if first_dup.is_none() {
-                    first_dup = twice;
-                }
-                assert!(s.items.windows(2).all(|w| w[0] <= w[1]), "chunk {chunk}");
-            }
-            let mut want: Vec<(u32, u32)> = all.iter().copied().zip(0..).collect();
-            want.sort_unstable();
-            assert_eq!(s.items, want, "chunk {chunk}");
-            // 4,000 draws from 5,000 keys repeat early; the first seal
-            // that saw a repeat names the later of a repeated pair.
-            let dup = first_dup.expect("a repeated key");
-            let k = all[dup as usize];
-            assert!(all[..dup as usize].contains(&k), "chunk {chunk}: {dup}");
-            let found: Vec<u32> = s.range(k).iter().map(|e| e.1).collect();
-            assert!(found.len() >= 2 && found.contains(&dup));
-        }
-    }
-}
+mod tests;

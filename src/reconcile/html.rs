@@ -10,7 +10,7 @@ use chrono::FixedOffset;
 
 use crate::code::currency::Currency;
 use crate::code::time;
-use crate::reconcile::Report;
+use crate::reconcile::report::Report;
 
 /// Discrepancy rows shown; the per-row report has them all.
 pub const MAX_TABLE_ROWS: usize = 1000;
@@ -171,12 +171,25 @@ fn short_time(t: u64, tz: FixedOffset) -> String {
 }
 
 fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
-    let bad: Vec<_> = report
+    // Every row that is not a match, discrepancies first: an accountant
+    // also wants the codes still open and the refunds in front of them,
+    // though they call for no correction.
+    let mut bad: Vec<_> = report
         .rows
         .iter()
-        .filter(|r| r.status.is_discrepancy())
+        .filter(|r| r.status != crate::reconcile::Status::Matched)
         .collect();
-    let _ = write!(h, "<h2>Discrepancies ({})</h2>", bad.len());
+    bad.sort_by_key(|r| !r.status.is_discrepancy());
+    let n_bad = bad.iter().filter(|r| r.status.is_discrepancy()).count();
+    let _ = write!(h, "<h2>Discrepancies ({n_bad})</h2>");
+    if n_bad < bad.len() {
+        let _ = write!(
+            h,
+            "<p>Also listed: {} row(s) not matched that need no correction \
+             (open codes, refunds, repeated rows, codes redeemed elsewhere).</p>",
+            bad.len() - n_bad
+        );
+    }
     if bad.is_empty() {
         h.push_str("<p>None: every payment matched.</p>");
         return;
@@ -200,8 +213,13 @@ fn discrepancies(h: &mut String, report: &Report, tz: FixedOffset) {
         };
         let _ = write!(
             h,
-            "<tr class=\"bad\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"w\">{}</td><td class=\"x\">{}</td></tr>",
+            if r.status.is_discrepancy() {
+                "bad"
+            } else {
+                "open"
+            },
             v.status,
             escape(&place),
             escape(&v.code_id),

@@ -5,7 +5,16 @@
 //! it) and may be revoked; a revoked key is refused for every code, whatever
 //! its issue time, because whoever holds a stolen key can backdate codes.
 
+pub mod anchor;
+pub mod bundle;
+pub mod cancel;
+pub mod keyfile_crypt;
 pub mod keys;
+mod local;
+pub mod pkcs11;
+pub mod vectors;
+
+pub use local::{BundleInfo, CancelRule, Freshness, UpdateOutcome};
 
 use std::path::{Path, PathBuf};
 
@@ -49,8 +58,72 @@ pub enum TrustError {
     Ambiguous(String),
     #[error("key {0} is already revoked")]
     AlreadyRevoked(String),
+    /// Closing a window only narrows it: a later end would widen trust.
+    #[error("key {key_id} already refuses codes issued after {not_after}")]
+    AlreadyClosed { key_id: String, not_after: String },
     #[error(transparent)]
     Key(#[from] keys::KeyError),
+    #[error(transparent)]
+    Anchor(#[from] anchor::AnchorError),
+    #[error("{path}: {source}")]
+    Bundle {
+        path: PathBuf,
+        source: bundle::BundleError,
+    },
+    #[error(
+        "{path}: the trust list pins no anchor yet: give --anchor ANCHOR.pub (the anchor's public key, obtained out of band)"
+    )]
+    NoAnchor { path: PathBuf },
+    #[error(
+        "--anchor {given} is not the anchor this trust list pins ({pinned}) nor one it pinned before"
+    )]
+    AnchorMismatch { given: String, pinned: String },
+    #[error("{path}: bad cancelled-code file: {reason}")]
+    Cancelled { path: PathBuf, reason: String },
+    #[error("--sequence {got} is not greater than the last bundle's ({have})")]
+    Sequence { got: u64, have: u64 },
+}
+
+/// Why a trust list's text is not a trust list.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ListError {
+    #[error("{0}")]
+    Json(String),
+    #[error("tag {0:?}")]
+    Tag(String),
+    #[error("key #{index}: {source}")]
+    Key { index: usize, source: EntryError },
+    #[error("key #{index}: duplicate key {key_id} for {issuer}")]
+    Duplicate {
+        index: usize,
+        issuer: String,
+        key_id: String,
+    },
+    #[error("cancel rule #{index}: {reason}")]
+    Rule { index: usize, reason: String },
+}
+
+/// Why one key entry of a trust list (or a bundle) is refused.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum EntryError {
+    #[error("{0}")]
+    PublicKey(String),
+    #[error("key_id {0} does not match its public_key")]
+    KeyIdMismatch(String),
+    #[error("{0}")]
+    Issuer(String),
+    #[error("{field}: {reason}")]
+    Time { field: &'static str, reason: String },
+    /// An inverted window accepts no code.
+    #[error(
+        "key {key_id} of {issuer}: not_before {not_before} is later than not_after {not_after}"
+    )]
+    Inverted {
+        key_id: String,
+        issuer: String,
+        not_before: String,
+        not_after: String,
+    },
 }
 
 /// One trusted key. Times are UTC RFC 3339 strings in the file.
@@ -72,7 +145,15 @@ pub struct TrustedKey {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct TrustFile {
     payqr: String,
+    /// Set when the list came from a signed bundle (`trust update`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bundle: Option<BundleInfo>,
+    /// The sequence of the last bundle made from this list (`trust bundle`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    made_sequence: Option<u64>,
     keys: Vec<TrustedKey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cancel_rules: Vec<CancelRule>,
 }
 
 /// A trusted key ready for verification.
@@ -97,47 +178,55 @@ pub enum Lookup<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct TrustList {
     entries: Vec<Entry>,
+    bundle: Option<BundleInfo>,
+    made_sequence: Option<u64>,
+    /// Cancel rules with their bound in UTC seconds.
+    rules: Vec<(CancelRule, u64)>,
+    /// Cancelled-code hashes of the bundle: the sorted file beside the
+    /// list, opened by [`TrustList::load`] and searched in place.
+    cancelled: std::sync::Arc<local::CancelSet>,
 }
 
-fn parse_stamp(s: &Option<String>) -> Result<Option<u64>, String> {
+fn parse_stamp(field: &'static str, s: &Option<String>) -> Result<Option<u64>, EntryError> {
     s.as_deref()
         .map(|t| {
-            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc"))
-                .map_err(|e| e.to_string())
+            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc")).map_err(|e| {
+                EntryError::Time {
+                    field,
+                    reason: e.to_string(),
+                }
+            })
         })
         .transpose()
 }
 
 impl Entry {
-    fn from_meta(meta: TrustedKey) -> Result<Entry, String> {
-        let key = keys::decode_public(&meta.public_key)?;
+    fn from_meta(meta: TrustedKey) -> Result<Entry, EntryError> {
+        let key = keys::decode_public(&meta.public_key)
+            .map_err(|e| EntryError::PublicKey(e.to_string()))?;
         let key_id = KeyId::of(&key);
         if key_id.to_string() != meta.key_id {
-            return Err(format!(
-                "key_id {} does not match its public_key",
-                meta.key_id
-            ));
+            return Err(EntryError::KeyIdMismatch(meta.key_id));
         }
-        crate::code::check_issuer(&meta.issuer).map_err(|e| e.to_string())?;
-        let not_before = parse_stamp(&meta.not_before)?;
-        let not_after = parse_stamp(&meta.not_after)?;
+        crate::code::check_issuer(&meta.issuer).map_err(|e| EntryError::Issuer(e.to_string()))?;
+        let not_before = parse_stamp("not_before", &meta.not_before)?;
+        let not_after = parse_stamp("not_after", &meta.not_after)?;
         // An inverted window accepts no code: almost surely a typo in a
         // date, which would otherwise show up only as refused payments.
         if let (Some(nb), Some(na)) = (not_before, not_after)
             && nb > na
         {
-            return Err(format!(
-                "key {} of {}: not_before {} is later than not_after {}",
-                meta.key_id,
-                meta.issuer,
-                meta.not_before.as_deref().unwrap_or_default(),
-                meta.not_after.as_deref().unwrap_or_default()
-            ));
+            return Err(EntryError::Inverted {
+                key_id: meta.key_id.clone(),
+                issuer: meta.issuer.clone(),
+                not_before: meta.not_before.clone().unwrap_or_default(),
+                not_after: meta.not_after.clone().unwrap_or_default(),
+            });
         }
         Ok(Entry {
             not_before,
             not_after,
-            revoked_at: parse_stamp(&meta.revoked_at)?,
+            revoked_at: parse_stamp("revoked_at", &meta.revoked_at)?,
             meta,
             key,
             key_id,
@@ -158,10 +247,12 @@ impl TrustList {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|reason| TrustError::Format {
+        let mut list = Self::parse(&text).map_err(|e| TrustError::Format {
             path: path.to_path_buf(),
-            reason,
-        })
+            reason: e.to_string(),
+        })?;
+        list.cancelled = std::sync::Arc::new(local::open_cancelled(path, list.bundle.as_ref())?);
+        Ok(list)
     }
 
     /// Loads, or starts an empty list when the file does not exist yet.
@@ -173,25 +264,39 @@ impl TrustList {
         }
     }
 
-    pub fn parse(text: &str) -> Result<TrustList, String> {
-        let f: TrustFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<TrustList, ListError> {
+        let f: TrustFile =
+            serde_json::from_str(text).map_err(|e| ListError::Json(e.to_string()))?;
         if f.payqr != TAG {
-            return Err(format!("tag {:?}", f.payqr));
+            return Err(ListError::Tag(f.payqr));
         }
-        let mut list = TrustList::default();
+        let mut list = TrustList {
+            bundle: f.bundle,
+            made_sequence: f.made_sequence,
+            ..TrustList::default()
+        };
+        for (i, rule) in f.cancel_rules.into_iter().enumerate() {
+            let before = rule.check().map_err(|reason| ListError::Rule {
+                index: i + 1,
+                reason,
+            })?;
+            list.rules.push((rule, before));
+        }
         for (i, meta) in f.keys.into_iter().enumerate() {
-            let e = Entry::from_meta(meta).map_err(|r| format!("key #{}: {r}", i + 1))?;
+            let e = Entry::from_meta(meta).map_err(|source| ListError::Key {
+                index: i + 1,
+                source,
+            })?;
             if list
                 .entries
                 .iter()
                 .any(|x| x.meta.issuer == e.meta.issuer && x.key_id == e.key_id)
             {
-                return Err(format!(
-                    "key #{}: duplicate key {} for {}",
-                    i + 1,
-                    e.key_id,
-                    e.meta.issuer
-                ));
+                return Err(ListError::Duplicate {
+                    index: i + 1,
+                    issuer: e.meta.issuer.clone(),
+                    key_id: e.key_id.to_string(),
+                });
             }
             list.entries.push(e);
         }
@@ -201,7 +306,10 @@ impl TrustList {
     pub fn to_json(&self) -> String {
         let f = TrustFile {
             payqr: TAG.to_string(),
+            bundle: self.bundle.clone(),
+            made_sequence: self.made_sequence,
             keys: self.entries.iter().map(|e| e.meta.clone()).collect(),
+            cancel_rules: self.rules.iter().map(|r| r.0.clone()).collect(),
         };
         let mut s = serde_json::to_string_pretty(&f).expect("serializable");
         s.push('\n');
@@ -279,12 +387,29 @@ impl TrustList {
             revoked_at: None,
             added_at: time::format_utc(now),
         };
-        let e = Entry::from_meta(meta).map_err(|reason| TrustError::Format {
+        let e = Entry::from_meta(meta).map_err(|e| TrustError::Format {
             path: PathBuf::from("<public key>"),
-            reason,
+            reason: e.to_string(),
         })?;
         self.entries.push(e);
         Ok(self.entries.last().expect("just pushed"))
+    }
+
+    /// The one entry with this key id (and issuer, when given), with the id
+    /// as normalized: none or several is an error naming the id.
+    fn find_one(&self, key_id: &str, issuer: Option<&str>) -> Result<(usize, String), TrustError> {
+        let key_id = key_id.trim().to_ascii_lowercase();
+        let matches: Vec<usize> = (0..self.entries.len())
+            .filter(|&i| {
+                let m = &self.entries[i].meta;
+                m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
+            })
+            .collect();
+        match matches.as_slice() {
+            [] => Err(TrustError::NoSuchKey(key_id)),
+            [i] => Ok((*i, key_id)),
+            _ => Err(TrustError::Ambiguous(key_id)),
+        }
     }
 
     /// Revokes a key by id (and issuer, when the id is ambiguous).
@@ -294,24 +419,44 @@ impl TrustList {
         issuer: Option<&str>,
         now: u64,
     ) -> Result<&Entry, TrustError> {
-        let key_id = key_id.trim().to_ascii_lowercase();
-        let matches: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| {
-                let m = &self.entries[i].meta;
-                m.key_id == key_id && issuer.is_none_or(|iss| m.issuer == iss)
-            })
-            .collect();
-        let i = match matches.as_slice() {
-            [] => return Err(TrustError::NoSuchKey(key_id)),
-            [i] => *i,
-            _ => return Err(TrustError::Ambiguous(key_id)),
-        };
+        let (i, key_id) = self.find_one(key_id, issuer)?;
         let e = &mut self.entries[i];
         if e.revoked_at.is_some() {
             return Err(TrustError::AlreadyRevoked(key_id));
         }
         e.revoked_at = Some(now);
         e.meta.revoked_at = Some(time::format_utc(now));
+        Ok(&self.entries[i])
+    }
+
+    /// Closes a key's validity window at `not_after` (key rotation): codes
+    /// it signed up to then stay valid, later ones are refused.
+    pub fn close_window(
+        &mut self,
+        key_id: &str,
+        issuer: Option<&str>,
+        not_after: u64,
+    ) -> Result<&Entry, TrustError> {
+        let (i, key_id) = self.find_one(key_id, issuer)?;
+        let e = &mut self.entries[i];
+        if let Some(na) = e.not_after
+            && na <= not_after
+        {
+            return Err(TrustError::AlreadyClosed {
+                key_id,
+                not_after: time::format_utc(na),
+            });
+        }
+        if let Some(nb) = e.not_before
+            && nb > not_after
+        {
+            return Err(TrustError::InvertedWindow {
+                not_before: time::format_utc(nb),
+                not_after: time::format_utc(not_after),
+            });
+        }
+        e.not_after = Some(not_after);
+        e.meta.not_after = Some(time::format_utc(not_after));
         Ok(&self.entries[i])
     }
 
@@ -451,7 +596,7 @@ mod tests {
         let json = t
             .to_json()
             .replace(&time::format_utc(1000), &time::format_utc(3000));
-        let e = TrustList::parse(&json).unwrap_err();
+        let e = TrustList::parse(&json).unwrap_err().to_string();
         assert!(
             e.contains(&a.key_id.to_string()) && e.contains("not_before"),
             "{e}"

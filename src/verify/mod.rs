@@ -38,10 +38,17 @@ pub enum Status {
     KeyNotValid,
     Expired,
     NotYetValid,
+    /// Already redeemed (paid) according to the ledger. Named
+    /// `already_redeemed` so that the word alone never means a refusal:
+    /// `redeem --json`'s `"redeemed": true` says this call recorded it.
+    #[serde(rename = "already_redeemed")]
     Redeemed,
     /// Replaced by a reissue (`issue --reissue`): the ledger names the
     /// code to pay instead; this one is never payable again.
     Replaced,
+    /// Cancelled by its issuer (`payqr cancel`), as the ledger or the
+    /// trust bundle says: never payable.
+    Cancelled,
     NoCode,
 }
 
@@ -57,8 +64,9 @@ impl Status {
             Status::KeyNotValid => "key_not_valid",
             Status::Expired => "expired",
             Status::NotYetValid => "not_yet_valid",
-            Status::Redeemed => "redeemed",
+            Status::Redeemed => "already_redeemed",
             Status::Replaced => "replaced",
+            Status::Cancelled => "cancelled",
             Status::NoCode => "no_code",
         }
     }
@@ -102,6 +110,11 @@ impl Verdict {
             reason: None,
             redemption: None,
         }
+    }
+
+    /// The verdict for an image in which no QR code was found.
+    pub fn no_code() -> Verdict {
+        Verdict::new(Status::NoCode, None).because("no QR code found in the image")
     }
 
     fn because(mut self, reason: impl Into<String>) -> Verdict {
@@ -208,6 +221,21 @@ fn judge(
             entry.meta.not_after.as_deref().unwrap_or("-"),
         );
         return verdict(Status::KeyNotValid, code, Some(why));
+    }
+    // Before the times: a cancelled code is cancelled whether or not it
+    // has expired, and saying so explains a refusal best.
+    let cancelled = ledger
+        .and_then(|l| l.cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at))
+        .map(|x| match &x.before {
+            Some((_, b)) => format!(
+                "every code of key {} issued before {b} was cancelled at {}: {}",
+                x.key_id, x.time, x.reason
+            ),
+            None => format!("cancelled by its issuer at {}: {}", x.time, x.reason),
+        })
+        .or_else(|| trust.cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at));
+    if let Some(why) = cancelled {
+        return verdict(Status::Cancelled, code, Some(why));
     }
     let skew = clock.skew.min(MAX_SKEW);
     if c.issued_at > clock.at.saturating_add(skew) {

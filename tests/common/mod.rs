@@ -84,6 +84,20 @@ pub fn setup() -> tempfile::TempDir {
         )
         .unwrap();
     }
+    // Windows: the copy inherits the temp folder's access list; give it the
+    // owner-only one keygen gives (src/fs/winacl.rs), else payqr warns about it.
+    // (Not under Wine: it derives access lists from Unix modes, refuses
+    // WRITE_DAC on this copy and would ignore the list anyway.)
+    #[cfg(windows)]
+    if !payqr::fs::winacl::under_wine() {
+        use std::os::windows::fs::OpenOptionsExt;
+        const WRITE_DAC: u32 = 0x0004_0000;
+        let f = std::fs::OpenOptions::new()
+            .access_mode(WRITE_DAC)
+            .open(dir.path().join("test-issuer.key"))
+            .unwrap();
+        payqr::fs::winacl::make_private(&f).unwrap();
+    }
     payqr(
         dir.path(),
         &["trust", "add", "test-issuer.pub", "--trust", "trust.json"],

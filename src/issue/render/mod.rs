@@ -2,7 +2,7 @@
 //!
 //! Payload texts (`PQ1:` + base45) consist only of characters from the QR
 //! alphanumeric set, packed at 5.5 bits per character by this crate's own
-//! encoder ([`encoder`], written for the speed of batch issuance); a
+//! encoder (`encoder`, written for the speed of batch issuance); a
 //! typical 150–300 character payload fits a version 7–10 symbol at
 //! error-correction level M. Other texts (EMV payloads) go through the
 //! `qrcode` crate's segment optimiser.
@@ -87,7 +87,7 @@ pub fn encode(text: &str) -> Result<Symbol, RenderError> {
 /// symbol that holds it.
 ///
 /// Texts made only of QR alphanumeric characters (every `PQ1:` payload)
-/// go through this crate's own encoder ([`encoder`]): one segment is then
+/// go through this crate's own encoder (`encoder`): one segment is then
 /// optimal, and its mask choice is what decides the speed of batch
 /// issuance (~39 µs a code against `qrcode`'s ~1,240, benches/NOTES.md).
 /// Other texts go through `qrcode`, whose segment optimiser mixes numeric,

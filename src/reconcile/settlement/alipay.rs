@@ -13,10 +13,8 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::{
-    Amount, CodeRef, Errors, Payment, SettlementError, Table, cell, column, decode_chinese,
-    file_error, parse_paid_at,
-};
+use super::rows::{Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at};
+use super::types::{Amount, CodeRef, Payment, SettlementError};
 use crate::code::currency::Currency;
 use crate::input::encoding::TextEncoding;
 
@@ -97,7 +95,7 @@ pub fn parse(
         .next()
         .map_or(rest.len(), |(i, _)| i + 1);
     let (body, footer) = rest.split_at(end);
-    let footer_line = line + super::count_lines(body.as_bytes());
+    let footer_line = line + super::rows::count_lines(body.as_bytes());
     if !footer.contains(LIST_END) {
         return Err(file_error(
             path,

@@ -24,16 +24,18 @@
 //! it and banks do it): the part of the entry not itemised becomes one row
 //! of its own, so no booked money is lost.
 
+mod decimal;
+
 use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::FixedOffset;
 use roxmltree::{Document, Node};
 
-use super::{
-    Amount, CodeRef, Errors, Format, Payment, SettlementError, decode_utf8, file_error,
-    parse_currency, parse_paid_at,
-};
+use super::rows::{Errors, decode_utf8, file_error, parse_currency, parse_paid_at};
+use super::types::{Amount, CodeRef, Format, Payment, SettlementError};
+pub use decimal::xs_decimal;
+use decimal::{exact, inexact, show};
 
 fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     n.children().find(|c| c.tag_name().name() == name)
@@ -117,98 +119,10 @@ pub fn parse(
     errors.finish(payments)
 }
 
-/// An ISO 20022 amount (`ActiveOrHistoricCurrencyAndAmount`): an
-/// xs:decimal — optional `+`, digits with at most one `.`, which may lead
-/// or trail (".6", "6.", "+06.50"), surrounding XML whitespace — that the
-/// schema bounds to at most 18 digits, 5 of them after the point, and to
-/// no less than zero (the direction is `CdtDbtInd`). Exponents, thousands
-/// separators and decimal commas are not xs:decimal and are refused.
-pub fn xs_decimal(written: &str) -> Result<Amount, String> {
-    let t = written.trim_matches([' ', '\t', '\r', '\n']);
-    let bad = || format!("{t:?} is not an xs:decimal amount");
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'+') => (false, &t[1..]),
-        Some(b'-') => (true, &t[1..]),
-        _ => (false, t),
-    };
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
-    {
-        return Err(bad());
-    }
-    let int = int.trim_start_matches('0');
-    let significant = frac.trim_end_matches('0');
-    if negative && !(int.is_empty() && significant.is_empty()) {
-        return Err(format!(
-            "{t:?} is negative: amounts are written without sign, the direction is CdtDbtInd"
-        ));
-    }
-    if significant.len() > 5 {
-        return Err(format!(
-            "{t:?} has more than 5 digits after the point (the schema allows 5)"
-        ));
-    }
-    if int.len() + significant.len() > 18 {
-        return Err(format!(
-            "{t:?} has more than 18 digits (the schema allows 18)"
-        ));
-    }
-    // Keep the fraction digits as written (they show in messages) while
-    // they fit, else only the significant ones.
-    let frac = if int.len() + frac.len() <= 18 {
-        frac
-    } else {
-        significant
-    };
-    let units = format!("{int}{frac}");
-    let units = if units.is_empty() {
-        0
-    } else {
-        units.parse::<u64>().map_err(|_| bad())?
-    };
-    Ok(Amount {
-        units,
-        scale: frac.len() as u8,
-    })
-}
-
 /// An amount element, in its currency.
 fn amount<'a>(n: Node<'a, '_>) -> Result<(Amount, &'a str), String> {
     let ccy = n.attribute("Ccy").ok_or("no Ccy attribute")?;
     Ok((xs_decimal(n.text().unwrap_or_default())?, ccy))
-}
-
-/// Amounts added exactly at 5 decimals (the most the schema allows), as
-/// signed numbers: balances may be negative.
-fn exact(a: Amount) -> Option<i128> {
-    let u = i128::from(a.units);
-    if a.scale <= 5 {
-        return Some(u * 10i128.pow(u32::from(5 - a.scale)));
-    }
-    let d = 10i128.checked_pow(u32::from(a.scale - 5))?;
-    (u % d == 0).then(|| u / d)
-}
-
-/// The inverse of [`exact`] for a non-negative value, with no more
-/// decimals than needed (and at least `scale`).
-fn inexact(v: i128, scale: u8) -> Option<Amount> {
-    let (mut units, mut s) = (u64::try_from(v).ok()?, 5u8);
-    while s > scale.min(5) && units % 10 == 0 {
-        units /= 10;
-        s -= 1;
-    }
-    Some(Amount { units, scale: s })
-}
-
-fn show(v: i128) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    let m = v.unsigned_abs();
-    let s = format!("{sign}{}.{:05}", m / 100_000, m % 100_000);
-    // Trim the padding back to two decimals at least.
-    let trimmed = s.trim_end_matches('0');
-    let point = trimmed.find('.').unwrap_or(trimmed.len());
-    s[..(point + 3).max(trimmed.len())].to_string()
 }
 
 fn booked(entry: Node) -> bool {
@@ -738,90 +652,4 @@ fn code_in(free: &str) -> CodeRef {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xs_decimal_forms() {
-        let ok = |t: &str| xs_decimal(t).map(|a| (a.units, a.scale));
-        assert_eq!(ok(".6"), Ok((6, 1)));
-        assert_eq!(ok("6."), Ok((6, 0)));
-        assert_eq!(ok("+06.50"), Ok((650, 2)));
-        assert_eq!(ok("0"), Ok((0, 0)));
-        assert_eq!(ok("-0.00"), Ok((0, 2)));
-        assert_eq!(ok(" \n12.34\t"), Ok((1234, 2)));
-        assert_eq!(ok("1.00000000"), Ok((100000000, 8)));
-        assert_eq!(ok("999999999999999999"), Ok((999999999999999999, 0)));
-        for bad in [
-            "", ".", "+", "1e3", "1E3", "1,000.00", "12,5", "1.2.3", "- 1", "0x10", "1 000",
-        ] {
-            assert!(
-                xs_decimal(bad).unwrap_err().contains("not an xs:decimal"),
-                "{bad:?}"
-            );
-        }
-        assert!(xs_decimal("-1").unwrap_err().contains("negative"));
-        assert!(xs_decimal("0.000001").unwrap_err().contains("5 digits"));
-        assert!(
-            xs_decimal("1000000000000000000")
-                .unwrap_err()
-                .contains("18 digits")
-        );
-    }
-
-    #[test]
-    fn exact_sums_show_two_decimals_at_least() {
-        assert_eq!(show(0), "0.00");
-        assert_eq!(show(-150_000), "-1.50");
-        assert_eq!(show(123_456), "1.23456");
-        let a = xs_decimal("1.000000").unwrap();
-        assert_eq!(exact(a), Some(100_000));
-        assert_eq!(inexact(80_000_000_000, 2).unwrap().to_string(), "800000.00");
-    }
-
-    #[test]
-    fn transaction_ids_name_one_transaction() {
-        let ntry = |r: &str, txs: &str| {
-            format!(
-                "<Ntry><Amt Ccy=\"EUR\">2.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
-                 <AcctSvcrRef>{r}</AcctSvcrRef><NtryDtls>{txs}</NtryDtls></Ntry>"
-            )
-        };
-        let tx = |refs: &str, amt: &str| {
-            format!("<TxDtls><Refs>{refs}</Refs><Amt Ccy=\"EUR\">{amt}</Amt></TxDtls>")
-        };
-        let xml = format!(
-            "<Document><BkToCstmrStmt><Stmt>{}{}{}{}{}</Stmt></BkToCstmrStmt></Document>",
-            // a batch repeating its entry's reference: by position
-            ntry(
-                "B1",
-                &(tx("<AcctSvcrRef>B1</AcctSvcrRef>", "1.50")
-                    + &tx("<AcctSvcrRef>B1</AcctSvcrRef>", ".5"))
-            ),
-            // one transaction: its own reference, else TxId, else UETR
-            ntry(
-                "E2",
-                &tx("<AcctSvcrRef>T2</AcctSvcrRef><TxId>X</TxId>", "2")
-            ),
-            ntry("E3", &tx("<EndToEndId>P</EndToEndId><TxId>X3</TxId>", "2")),
-            ntry("E4", &tx("<UETR>u-4</UETR>", "2")),
-            // the same reference on two entries: no id at all
-            ntry("S", &tx("<AcctSvcrRef>S</AcctSvcrRef>", "2")) + &ntry("S", ""),
-        );
-        let tz = FixedOffset::east_opt(0).unwrap();
-        let p = parse(Path::new("t.xml"), xml.as_bytes(), Format::Camt053, tz).unwrap();
-        let ids: Vec<Option<&str>> = p.iter().map(|p| p.txn_id.as_deref()).collect();
-        assert_eq!(
-            ids,
-            [
-                Some("B1/1"),
-                Some("B1/2"),
-                Some("T2"),
-                Some("X3"),
-                Some("u-4"),
-                None,
-                None
-            ]
-        );
-    }
-}
+mod tests;

@@ -17,10 +17,10 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::{
-    Amount, CodeRef, Currencies, Errors, Payment, SettlementError, Table, cell, column,
-    decode_chinese, file_error, parse_paid_at,
+use super::rows::{
+    Currencies, Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at,
 };
+use super::types::{Amount, CodeRef, Payment, SettlementError};
 use crate::input::encoding::TextEncoding;
 
 const PAID_AT: &str = "交易时间";

@@ -9,8 +9,8 @@ use zune_core::options::DecoderOptions;
 
 use super::budget::{self, MEMORY_BUDGET, Reservation};
 use super::gray::Gray;
+use super::limits::{ScanError, ScanLimits, SizeLimit, scan_bytes_needed};
 use super::webp;
-use super::{ScanError, ScanLimits, SizeLimit};
 
 /// What an image will cost, learned from its header alone: nothing the
 /// size of the picture has been allocated yet.
@@ -60,7 +60,7 @@ pub(super) fn plan<R: BufRead + Seek>(
         }
         (w, h, bytes)
     };
-    let scan_bytes = super::scan_bytes_needed(width as usize, height as usize);
+    let scan_bytes = scan_bytes_needed(width as usize, height as usize);
     Ok(Plan {
         format,
         width,

@@ -94,7 +94,7 @@ pub const EMV_CONFIG_JA: &str = r#"{ "payqr": "payqr emv config v1",
 /// The EMV profile vectors (docs/FORMAT.md §5): (title, configuration, code).
 pub fn emv_vectors() -> Vec<(&'static str, Config, Code)> {
     let k = test_key();
-    let fixture = include_str!("../../fixtures/emv-config.json");
+    let fixture = include_str!("../fixtures/emv-config.json");
     let code = |code_id,
                 kind,
                 amount,
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn format_md_shows_the_vectors() {
-        let doc = include_str!("../../docs/FORMAT.md");
+        let doc = include_str!("../docs/FORMAT.md");
         let k = test_key();
         assert!(
             doc.contains(&format!("key id `{}`", k.key_id)),
@@ -183,13 +183,13 @@ mod tests {
 
     #[test]
     fn format_md_shows_the_emv_vectors() {
-        let doc = include_str!("../../docs/FORMAT.md");
+        let doc = include_str!("../docs/FORMAT.md");
         let k = test_key();
         assert!(
             doc.contains(EMV_CONFIG_JA),
             "EMV_CONFIG_JA missing from docs"
         );
-        assert!(doc.contains(include_str!("../../fixtures/emv-config.json").trim_end()));
+        assert!(doc.contains(include_str!("../fixtures/emv-config.json").trim_end()));
         for (title, config, code) in emv_vectors() {
             let (signed, text) =
                 crate::emv::profile::sign_emv(&code, &k.signing_key, &config).unwrap();

@@ -23,11 +23,12 @@ use thiserror::Error;
 
 use crate::code::time;
 use crate::code::{Code, CodeId, SignedCode};
+use crate::emv::profile::ProfileError;
 use crate::fs::durable;
 use crate::issue::batch::{BatchRow, RowError, Rows};
 use crate::issue::notice::{self, NoticeStyle};
 use crate::issue::render;
-use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, Record};
+use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, PgLedger, Record};
 use crate::trust::keys::IssuerKey;
 
 /// Rows per chunk by default: large enough that the per-chunk costs (two file-system
@@ -81,7 +82,7 @@ pub struct Formats {
 /// Signs a code and gives the text it is published as (and drawn into its
 /// QR symbol): the `PQ1:` text, or an EMV payload whose signature also
 /// covers the EMV fields ([`crate::emv::profile::sign_payload`]).
-pub type PayloadText<'a> = dyn Fn(&Code) -> Result<(SignedCode, String), String> + Sync + 'a;
+pub type PayloadText<'a> = dyn Fn(&Code) -> Result<(SignedCode, String), ProfileError> + Sync + 'a;
 
 /// Everything that decides the output of a batch besides its rows.
 pub struct Job<'a> {
@@ -118,11 +119,51 @@ pub struct Tally {
     pub versions: BTreeMap<u8, u64>,
 }
 
-/// The ledger a batch records into, held locked for the whole run.
-pub struct LedgerSession<'a> {
-    pub ledger: &'a Ledger,
-    pub lock: &'a LockGuard,
-    pub state: &'a mut LedgerState,
+/// The ledger a batch records into: a file held locked for the whole run,
+/// or PostgreSQL, where each chunk is one transaction under the chain
+/// head's lock (writers take turns, so the chain cannot fork) that checks
+/// the chunk's references again before it records them.
+pub enum LedgerSession<'a> {
+    File {
+        ledger: &'a Ledger,
+        lock: &'a LockGuard,
+        state: &'a mut LedgerState,
+    },
+    Postgres(&'a PgLedger),
+}
+
+impl LedgerSession<'_> {
+    /// For each reference of `issuer`: the latest code issued for it, and
+    /// whether that code was redeemed.
+    fn references(
+        &self,
+        issuer: &str,
+        references: &[&str],
+    ) -> Result<Vec<(Option<CodeId>, bool)>, LedgerError> {
+        match self {
+            LedgerSession::File { state, .. } => Ok(references
+                .iter()
+                .map(|r| {
+                    let prev = state.code_for_reference(issuer, r);
+                    let paid = prev.is_some_and(|id| state.is_redeemed(&CodeKey::of(issuer, id)));
+                    (prev, paid)
+                })
+                .collect()),
+            LedgerSession::Postgres(pg) => pg.references(issuer, references),
+        }
+    }
+
+    /// Records a chunk's codes, all or none.
+    fn append(&mut self, records: Vec<Record>) -> Result<(), LedgerError> {
+        match self {
+            LedgerSession::File {
+                ledger,
+                lock,
+                state,
+            } => ledger.append(lock, state, records),
+            LedgerSession::Postgres(pg) => pg.append(records),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -156,7 +197,7 @@ pub fn shard_of(id: &CodeId) -> String {
 }
 
 /// The shard a batch puts a file named `name` in, when the name is one
-/// [`make`] gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
+/// `make` gives a code's file (`ID.png`, `ID.svg`, `ID.notice.svg`) or
 /// its temporary (`.ID.png.tmp`, ...); None for any other name. Lets a
 /// command refuse an input that sits where a code's file could go.
 pub fn code_file_shard(name: &str) -> Option<String> {
@@ -251,7 +292,7 @@ fn make(job: &Job, csv: &Path, row: &BatchRow, plan: Plan) -> Result<Made, Issue
         reason,
     };
     let code = row.to_code_replacing(job.key, job.issued_at, replaces);
-    let (signed, text) = (job.payload_text)(&code).map_err(fail)?;
+    let (signed, text) = (job.payload_text)(&code).map_err(|e| fail(e.to_string()))?;
     // File names come from the code id only, never from user text.
     let id = signed.code.code_id.to_string();
     let dir = job.out_dir.join(shard_of(&signed.code.code_id));
@@ -390,16 +431,8 @@ fn produce<R: Read>(
         let prev: Vec<(Option<CodeId>, bool)> = match ledger {
             Some(l) => {
                 let l = l.lock().unwrap_or_else(|p| p.into_inner());
-                let issuer = &job.key.issuer;
-                chunk
-                    .iter()
-                    .map(|r| {
-                        let prev = l.state.code_for_reference(issuer, &r.reference);
-                        let paid =
-                            prev.is_some_and(|id| l.state.is_redeemed(&CodeKey::of(issuer, id)));
-                        (prev, paid)
-                    })
-                    .collect()
+                let refs: Vec<&str> = chunk.iter().map(|r| r.reference.as_str()).collect();
+                l.references(&job.key.issuer, &refs)?
             }
             None => vec![(None, false); chunk.len()],
         };
@@ -506,16 +539,12 @@ fn commit_all(
                 .map(|m| {
                     let mut r = Record::issued(&m.signed, job.issued_at);
                     r.replaces = m.replaces.map(|id| id.to_string());
+                    r.payload = Some(m.text.clone()); // for `payqr notice`
                     r
                 })
                 .collect();
             let mut l = l.lock().unwrap_or_else(|p| p.into_inner());
-            let LedgerSession {
-                ledger,
-                lock,
-                state,
-            } = &mut *l;
-            ledger.append(lock, state, records)?;
+            l.append(records)?;
         }
         // Listed only once recorded: the manifest never names a code the
         // ledger lacks (a failed append would otherwise leave it listed).
@@ -616,191 +645,4 @@ impl Manifest {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::atomic::AtomicU64;
-
-    use chrono::FixedOffset;
-
-    use super::*;
-    use crate::code::Kind;
-    use crate::code::currency::Currency;
-    use crate::issue::batch::{self, Defaults};
-
-    const NOW: u64 = 1_795_392_000;
-
-    fn defaults() -> Defaults {
-        Defaults {
-            kind: Some(Kind::Fine),
-            currency: Currency::from_code("CNY"),
-            payee: Some("BJ-FINES".into()),
-            expires_in: Some(86_400),
-            expires_at: None,
-            description: None,
-            encoding: Default::default(),
-        }
-    }
-
-    fn text(c: &Code) -> Result<(SignedCode, String), String> {
-        let signed = c
-            .sign(&crate::code::vectors::test_key().signing_key)
-            .map_err(|e| e.to_string())?;
-        let text = signed.to_text();
-        Ok((signed, text))
-    }
-
-    /// Runs the batch in `csv` into `dir`/out with ledger `dir`/l.jsonl,
-    /// raising `stop` once `stop_after` rows were dealt with.
-    fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, IssueError> {
-        let key = crate::code::vectors::test_key();
-        let tz = FixedOffset::east_opt(0).unwrap();
-        batch::validate(csv, &defaults(), NOW, tz).unwrap();
-        let out = dir.join("out");
-        let job = Job {
-            key: &key,
-            issued_at: NOW,
-            out_dir: &out,
-            formats: Formats {
-                png: true,
-                ..Formats::default()
-            },
-            notice: NoticeStyle {
-                issuer_name: key.name.clone(),
-                tz,
-            },
-            payload_text: &text,
-            reissue,
-            chunk_rows: 10,
-        };
-        let ledger = Ledger::new(&dir.join("l.jsonl"));
-        let lock = ledger.lock().unwrap();
-        let mut state = ledger.load(&lock).unwrap();
-        let stop = AtomicBool::new(false);
-        let seen = AtomicU64::new(0);
-        let tick = || {
-            if seen.fetch_add(1, Ordering::Relaxed) + 1 >= stop_after {
-                stop.store(true, Ordering::Relaxed);
-            }
-        };
-        let session = LedgerSession {
-            ledger: &ledger,
-            lock: &lock,
-            state: &mut state,
-        };
-        let rows = batch::rows(csv, &defaults(), NOW, tz).unwrap();
-        issue(&job, rows, Some(session), None, &stop, &tick)
-    }
-
-    fn csv(dir: &Path, n: usize) -> PathBuf {
-        let mut s = String::from("reference,amount\n");
-        for i in 0..n {
-            s.push_str(&format!("京A{i:05},{}.00\n", 10 + i));
-        }
-        let p = dir.join("f.csv");
-        fs::write(&p, s).unwrap();
-        p
-    }
-
-    fn ledger_state(dir: &Path) -> LedgerState {
-        let l = Ledger::new(&dir.join("l.jsonl"));
-        let lock = l.lock_shared().unwrap();
-        l.load(&lock).unwrap()
-    }
-
-    /// Every file under `out`, as (shard, name).
-    fn files(out: &Path) -> Vec<(String, String)> {
-        let mut v = Vec::new();
-        for shard in fs::read_dir(out).unwrap() {
-            let shard = shard.unwrap();
-            for f in fs::read_dir(shard.path()).unwrap() {
-                v.push((
-                    shard.file_name().to_string_lossy().into_owned(),
-                    f.unwrap().file_name().to_string_lossy().into_owned(),
-                ));
-            }
-        }
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn stop_finishes_the_chunk_in_hand_and_a_rerun_completes_the_rest() {
-        let d = tempfile::tempdir().unwrap();
-        let csv = csv(d.path(), 25);
-        // Stop requested during the first chunk: it is finished, no more.
-        let t = run(d.path(), &csv, false, 3).unwrap();
-        assert_eq!((t.rows, t.issued, t.skipped, t.files), (10, 10, 0, 10));
-        let st = ledger_state(d.path());
-        assert_eq!(st.issued.len(), 10);
-        let first = files(&d.path().join("out"));
-        assert_eq!(first.len(), 10, "{first:?}");
-        for (shard, name) in &first {
-            assert!(name.ends_with(".png") && !name.starts_with('.'), "{name}");
-            assert_eq!(shard, &name[..2]);
-            let id: CodeId = name[..16].parse().unwrap();
-            let key = CodeKey::of(&st.issued[0].issuer, id);
-            assert!(st.issued(&key).is_some(), "{name} has no ledger record");
-        }
-        // A run killed while writing the next chunk leaves temp files.
-        let (shard, name) = &first[0];
-        fs::write(
-            d.path().join("out").join(shard).join(".stale.png.tmp"),
-            b"half",
-        )
-        .unwrap();
-
-        let t = run(d.path(), &csv, false, u64::MAX).unwrap();
-        assert_eq!((t.rows, t.issued, t.skipped), (25, 15, 10));
-        let st = ledger_state(d.path());
-        assert_eq!(st.issued.len(), 25);
-        let refs: BTreeSet<&str> = st.issued.iter().map(|i| i.reference.as_str()).collect();
-        assert_eq!(refs.len(), 25, "a reference was issued twice");
-        let pngs: Vec<_> = files(&d.path().join("out"))
-            .into_iter()
-            .filter(|(_, n)| !n.starts_with('.'))
-            .collect();
-        assert_eq!(pngs.len(), 25);
-        assert!(pngs.contains(&(shard.clone(), name.clone())));
-    }
-
-    #[test]
-    fn reissue_links_each_new_code_to_the_one_it_replaces() {
-        let d = tempfile::tempdir().unwrap();
-        let csv = csv(d.path(), 12);
-        run(d.path(), &csv, false, u64::MAX).unwrap();
-        let before = ledger_state(d.path());
-        let t = run(d.path(), &csv, true, u64::MAX).unwrap();
-        assert_eq!((t.issued, t.reissued, t.skipped), (12, 12, 0));
-        let after = ledger_state(d.path());
-        assert_eq!(after.issued.len(), 24);
-        for old in &before.issued {
-            let new = after
-                .code_for_reference(&old.issuer, &old.reference)
-                .unwrap();
-            assert_ne!(new, old.code_id);
-        }
-        let text = fs::read_to_string(d.path().join("l.jsonl")).unwrap();
-        let replaced: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.split("\"replaces\":\"").nth(1))
-            .map(|r| &r[..16])
-            .collect();
-        assert_eq!(replaced.len(), 12);
-        for old in &before.issued {
-            assert!(replaced.contains(&old.code_id.to_string().as_str()));
-        }
-    }
-
-    #[test]
-    fn an_unwritable_output_dir_issues_nothing() {
-        let d = tempfile::tempdir().unwrap();
-        let csv = csv(d.path(), 15);
-        // A plain file where each shard directory should go.
-        fs::create_dir_all(d.path().join("out")).unwrap();
-        for s in 0..=255u8 {
-            fs::write(d.path().join("out").join(format!("{s:02x}")), b"").unwrap();
-        }
-        let e = run(d.path(), &csv, false, u64::MAX).unwrap_err();
-        assert!(matches!(e, IssueError::Io { .. }), "{e}");
-        assert!(ledger_state(d.path()).issued.is_empty());
-    }
-}
+mod tests;

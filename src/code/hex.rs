@@ -1,0 +1,66 @@
+//! Hex, the one place: written lower-case ([`to_hex`]), read leniently
+//! where people type ids ([`parse_hex`]) and strictly where payqr wrote it
+//! ([`lower_hex`], the ledger's `prev` and `crc`).
+
+/// Lower-case hex of any bytes.
+pub fn to_hex(bytes: &[u8]) -> String {
+    // Table lookup, not format!: the ledger hexes two fields of every line.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * bytes.len());
+    for &b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// Exactly 2N hex digits, either case, blanks around them allowed (ids
+/// typed or pasted by people).
+pub fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let b = s.trim().as_bytes();
+    if b.len() != 2 * N {
+        return None;
+    }
+    // By table: a million ledger lines carry two hex fields each.
+    const BAD: u8 = 0xff;
+    const NIBBLE: [u8; 256] = {
+        let mut t = [BAD; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+    let mut out = [0u8; N];
+    let mut bad = 0;
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
+        bad |= hi | lo;
+        *o = hi << 4 | lo;
+    }
+    (bad & 0xf0 == 0).then_some(out)
+}
+
+/// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.
+pub fn lower_hex<const N: usize>(hex: &[u8]) -> Option<[u8; N]> {
+    if hex.len() != 2 * N {
+        return None;
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        *o = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}

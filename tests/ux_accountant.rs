@@ -1,0 +1,197 @@
+//! Issue 17, the accountant: machine-readable times are RFC 3339 in every
+//! JSON and CSV output (human text stays in --tz), and the HTML report's
+//! table lists every row that did not match, not only discrepancies.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+
+fn rfc3339(v: &serde_json::Value, field: &str) {
+    let s = v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} missing: {v}"));
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+        "{field} is not RFC 3339: {s:?}"
+    );
+}
+
+#[test]
+fn verify_issue_and_redeem_json_times_are_rfc3339() {
+    let d = setup();
+    let p = d.path();
+    let r = payqr(
+        p,
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--amount",
+            "200.00",
+            "--currency",
+            "CNY",
+            "--payee",
+            "P",
+            "--ref",
+            "R1",
+            "--expires-in",
+            "4h",
+            "--now",
+            ISSUED,
+            "--tz",
+            "+08:00",
+            "--json",
+        ],
+    )
+    .expect(0);
+    let issued = json(&r);
+    rfc3339(&issued, "issued_at");
+    rfc3339(&issued, "expires_at");
+    // The instant is kept: 08:00+08:00 is 00:00Z.
+    assert_eq!(issued["issued_at"], "2026-11-23T00:00:00Z");
+    let text = issued["payload"].as_str().unwrap().to_string();
+    let common = [
+        "--trust",
+        "trust.json",
+        "--at",
+        DURING,
+        "--tz",
+        "+08:00",
+        "--json",
+    ];
+    let v = json(&payqr(p, &[&["verify"][..], &common, &["--text", &text]].concat()).expect(0));
+    rfc3339(&v, "issued_at");
+    rfc3339(&v, "expires_at");
+    let r = payqr(
+        p,
+        &[
+            &["redeem", "--ledger", "l.jsonl"][..],
+            &common,
+            &["--text", &text],
+        ]
+        .concat(),
+    )
+    .expect(0);
+    rfc3339(&json(&r), "expires_at");
+    let again = payqr(
+        p,
+        &[
+            &["redeem", "--ledger", "l.jsonl"][..],
+            &common,
+            &["--text", &text],
+        ]
+        .concat(),
+    )
+    .expect(1);
+    rfc3339(&json(&again), "redeemed_at");
+    // Human text still speaks --tz.
+    let h = payqr(
+        p,
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--tz",
+            "+08:00",
+            "--text",
+            &text,
+        ],
+    )
+    .expect(0);
+    assert!(
+        h.stdout.contains("(2026-11-23 12:00:00 +08:00)"),
+        "{}",
+        h.stdout
+    );
+}
+
+fn issue_fixture_fines(d: &Path) {
+    let fines = fixtures().join("fines.csv");
+    payqr(
+        d,
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            fines.to_str().unwrap(),
+            "--out-dir",
+            "out",
+            "--ledger",
+            "ledger.jsonl",
+            "--kind",
+            "fine",
+            "--currency",
+            "CNY",
+            "--payee",
+            "BJ-FINES",
+            "--now",
+            ISSUED,
+        ],
+    )
+    .expect(0);
+}
+
+#[test]
+fn report_csv_times_are_rfc3339_and_html_lists_every_unmatched_row() {
+    let d = setup();
+    let p = d.path();
+    issue_fixture_fines(p);
+    let wx = fixtures().join("settlement").join("wechat-2026-11-23.csv");
+    payqr(
+        p,
+        &[
+            "reconcile",
+            "--ledger",
+            "ledger.jsonl",
+            "--settlement",
+            wx.to_str().unwrap(),
+            "--at",
+            "2026-11-24T09:00:00+08:00",
+            "--tz",
+            "+08:00",
+            "--report",
+            "r.csv",
+            "--html",
+            "r.html",
+        ],
+    )
+    .expect(1);
+    let mut rdr = csv::Reader::from_path(p.join("r.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let mut statuses = std::collections::BTreeSet::new();
+    let mut rows = 0;
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        statuses.insert(rec[col("status")].to_string());
+        for c in ["paid_at", "expires_at"] {
+            let t = &rec[col(c)];
+            assert!(
+                t.is_empty() || chrono::DateTime::parse_from_rfc3339(t).is_ok(),
+                "{c} {t:?} is not RFC 3339"
+            );
+        }
+    }
+    assert!(rows > 0);
+    // The fixture leaves codes open and holds a refund: both in the table.
+    assert!(
+        statuses.contains("unpaid_open") && statuses.contains("refunded"),
+        "{statuses:?}"
+    );
+    let html = std::fs::read_to_string(p.join("r.html")).unwrap();
+    let table = &html[html.find("<h2>Discrepancies").unwrap()..];
+    for s in &statuses {
+        if s != "matched" {
+            assert!(
+                table.contains(&format!("<td>{s}</td>")),
+                "{s} missing from the HTML table"
+            );
+        }
+    }
+    assert!(!table.contains("<td>matched</td>"));
+}
