@@ -40,6 +40,13 @@ install -m 0644 completions/payqr.bash "$pkg/usr/share/bash-completion/completio
 install -m 0644 completions/_payqr "$pkg/usr/share/zsh/vendor-completions/_payqr"
 install -m 0644 completions/payqr.fish "$pkg/usr/share/fish/vendor_completions.d/payqr.fish"
 
+# The musl binary is static-pie (position-independent for ASLR, no
+# interpreter, no DT_NEEDED): lintian takes that ELF type for a shared
+# library without dependencies.
+install -d "$pkg/usr/share/lintian/overrides"
+printf '%s\n' '# static-pie executable (musl), not a shared library' \
+    'payqr: shared-library-lacks-prerequisites [usr/bin/payqr]' >"$pkg/usr/share/lintian/overrides/payqr"
+
 cat >"$pkg/usr/share/doc/payqr/copyright" <<'EOF'
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: payqr

@@ -67,6 +67,7 @@ fn aliases(d: &Path) -> Vec<(&'static str, String)> {
 fn make_aliases(d: &Path) {
     let l = d.join("l.jsonl");
     std::fs::hard_link(&l, d.join("hard.jsonl")).unwrap();
+    // Symlinks: Unix only (Windows makes them only with a privilege).
     #[cfg(unix)]
     std::os::unix::fs::symlink(&l, d.join("soft.jsonl")).unwrap();
     std::fs::create_dir(d.join("sub")).unwrap();
@@ -166,6 +167,7 @@ fn two_redeems_through_two_names_never_both_redeem() {
             std::fs::hard_link(d.path().join(&plain), d.path().join(&other)).unwrap();
             "hard link"
         } else {
+            // Symlinks: Unix only (Windows makes them only with a privilege).
             #[cfg(unix)]
             std::os::unix::fs::symlink(&plain, d.path().join(&other)).unwrap();
             "symlink"

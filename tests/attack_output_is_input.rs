@@ -45,6 +45,7 @@ fn setup() -> tempfile::TempDir {
         std::fs::copy(fixture(f), p.join(f)).unwrap();
     }
     std::fs::copy(fixture("settlement.csv"), p.join("settlement.csv")).unwrap();
+    // Unix: the key must be 0600 to load; Windows has no mode bits.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -202,6 +203,7 @@ fn reconcile_never_writes_a_report_over_its_ledger() {
         &reconcile(&["--report", "hard.jsonl"]),
         &["--report", "--ledger"],
     );
+    // Symlinks: Unix only (Windows makes them only with a privilege); hard links above run on both.
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("ledger.jsonl", p.join("soft.jsonl")).unwrap();
@@ -267,6 +269,7 @@ fn issue_never_writes_over_its_key_ledger_or_csv() {
         &single("R-1", &["--png", "test-issuer.key"]),
         &["--png", "--key"],
     );
+    // Symlinks: Unix only (Windows makes them only with a privilege); hard links above run on both.
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("test-issuer.key", p.join("key-link")).unwrap();
@@ -417,6 +420,7 @@ fn a_failed_command_leaves_every_old_output_whole() {
 /// A batch's temporary files have fixed names (a rerun overwrites what an
 /// interrupted run left); one planted as a symlink must not lead the
 /// write to the file it points to.
+// Unix only: Windows makes symlinks only with a privilege.
 #[cfg(unix)]
 #[test]
 fn a_symlink_at_a_temporary_name_is_not_written_through() {

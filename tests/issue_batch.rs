@@ -98,6 +98,7 @@ fn keygen_writes_private_key_and_never_overwrites() {
     )
     .expect(0);
     assert!(r.stdout.starts_with("key_id "));
+    // Mode bits are Unix's; a Windows key's access list: tests/windows_key_acl.rs.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -162,6 +163,8 @@ fn keygen_writes_private_key_and_never_overwrites() {
     assert!(r.stderr.contains("issuer"), "{}", r.stderr);
 }
 
+// Unix only: Windows warns about a readable key instead of refusing it
+// (src/fs/winacl.rs says why; tests/windows_key_acl.rs tests the warning).
 #[cfg(unix)]
 #[test]
 fn readable_secret_key_is_refused() {

@@ -75,6 +75,7 @@ fn payloads(manifest: &Path) -> Vec<String> {
         .collect()
 }
 
+// Mode bits are Unix's; a Windows key's access list: tests/windows_key_acl.rs.
 #[cfg(unix)]
 fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -159,6 +160,8 @@ fn passphrase_from_env_or_descriptor_never_from_an_argument() {
     run_cmd(cmd, "").expect(0);
     assert!(dir.join("pass.sig").exists());
     // A descriptor the shell opened.
+    // Unix only: sh opens descriptor 3 for the child; on Windows
+    // --passphrase-fd is refused with a hint (src/cmd/unlock.rs).
     #[cfg(unix)]
     {
         let mut cmd = Command::new("sh");

@@ -325,6 +325,7 @@ fn anchor_keys_are_their_own_kind_and_never_overwritten() {
     let before = read(d, "a.key");
     payqr(d, &["anchor", "keygen", "--out", "a"]).expect(2);
     assert_eq!(read(d, "a.key"), before);
+    // Mode bits are Unix's; a Windows key's access list: tests/windows_key_acl.rs.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

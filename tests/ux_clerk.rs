@@ -24,6 +24,7 @@ fn keygen_creates_the_missing_key_folder_owner_only() {
     .expect(0);
     assert!(d.path().join("keys/bj-2026.key").is_file(), "{}", r.stderr);
     assert!(d.path().join("keys/bj-2026.pub").is_file());
+    // Mode bits are Unix's (Windows: the key file's own access list, tests/windows_key_acl.rs).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

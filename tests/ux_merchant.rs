@@ -121,6 +121,8 @@ fn colour_only_when_asked_for_and_never_with_no_color() {
 }
 
 /// On a real terminal (a pseudo-terminal): colour; with NO_COLOR: none.
+// Linux only: the pseudo-terminal comes from openpty (libc); Windows has
+// no pty this test could open (its console is tests/windows_console_text.rs).
 #[cfg(target_os = "linux")]
 #[test]
 fn a_terminal_gets_colour_unless_no_color() {

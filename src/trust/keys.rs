@@ -764,6 +764,7 @@ mod tests {
         assert!(matches!(k.save(&prefix, false), Err(KeyError::Exists(_))));
     }
 
+    // Unix only: Windows warns about a readable key (src/fs/winacl.rs says why).
     #[cfg(unix)]
     #[test]
     fn open_secret_refused() {

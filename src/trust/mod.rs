@@ -603,6 +603,7 @@ mod tests {
         );
     }
 
+    // Unix only: Windows makes symlinks only with a privilege.
     #[cfg(unix)]
     #[test]
     fn edits_through_a_symlink_change_the_list_and_keep_the_link() {
