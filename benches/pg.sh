@@ -12,6 +12,10 @@
 #     and all in one transaction (what payqr's group commit does with
 #     lines that arrive together).
 #
+#   - reconcile against 1,000 settlement rows: the whole book (every
+#     issued code) streamed from the file and from PostgreSQL, time and
+#     peak RSS; and `ledger check` (every record read and checked).
+#
 #   benches/pg.sh [CODES] [SEED]     (defaults 100000 42; RUNS=51 STREAM=5000)
 #
 # PROFILE=debug measures the debug build instead of release (quicker to
@@ -77,6 +81,18 @@ for L in ledger.jsonl "$URL"; do
     for _ in 1 2 3; do /usr/bin/time -f "%e %M" "$P" ledger check --ledger "$L" 2>&1 >/dev/null | tail -1; done |
         sort -n | awk -v k="$([ "$L" = ledger.jsonl ] && echo file || echo postgres)" \
             'NR == 2 { printf "%s: median %.2f s, peak RSS %.0f MiB\n", k, $1, $2 / 1024 }'
+done
+
+echo "== reconcile: the book of $CODES codes streamed from the ledger, against 1,000 settlement rows, 3 runs"
+{ echo "code_id,amount,currency,paid_at,txn_id"
+  head -n 1000 ids.txt | awk '{ printf "%s,1.00,CNY,2026-11-23T01:30:00Z,T%d\n", $1, NR }'; } >settle.csv
+for L in ledger.jsonl "$URL"; do
+    for _ in 1 2 3; do
+        /usr/bin/time -f "%e %M" "$P" reconcile --ledger "$L" --settlement settle.csv \
+            --map code_id=code_id,amount=amount,currency=currency,paid_at=paid_at,txn_id=txn_id \
+            --report report.jsonl 2>&1 >/dev/null | tail -1 || true  # exit 1: discrepancies
+    done | sort -n | awk -v k="$([ "$L" = ledger.jsonl ] && echo file || echo postgres)" \
+        'NR == 2 { printf "%s: median %.2f s, peak RSS %.0f MiB\n", k, $1, $2 / 1024 }'
 done
 
 echo "== one redemption per process ($RUNS runs, distinct codes)"

@@ -226,22 +226,21 @@ pub fn run(a: Args) -> CmdResult {
         // under the chain head's lock: a code a counter redeemed (or its
         // issuer cancelled) while this report was made is not marked.
         use payqr::redeem::{RedeemLedger, RedeemSession};
-        let ids: Vec<CodeKey> = records
-            .iter()
-            .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
-            .collect();
+        let key = |r: &payqr::ledger::Record| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?));
+        let ids: Vec<CodeKey> = records.iter().filter_map(key).collect();
         let mut session = db.begin(&ids)?;
         let st = session.state();
         let total = records.len();
+        // (A record without a code id is left to the append to refuse.)
         let fresh: Vec<_> = records
             .into_iter()
-            .zip(&ids)
-            .filter(|(_, k)| {
-                st.redemption(k).is_none()
-                    && st.replaced_by(k).is_none()
-                    && !st.cancelled.contains_key(k)
+            .filter(|r| {
+                key(r).is_none_or(|k| {
+                    st.redemption(&k).is_none()
+                        && st.replaced_by(&k).is_none()
+                        && !st.cancelled.contains_key(&k)
+                })
             })
-            .map(|(r, _)| r)
             .collect();
         applied = fresh.len();
         session.append(fresh)?;

@@ -80,13 +80,13 @@ pub fn run(a: Args) -> CmdResult {
             let c = &code.code;
             let key = CodeKey::of(&c.issuer, c.code_id);
             let rule = payqr::ledger::rule_key(&c.issuer, c.key_id);
-            let state = match (&ledger, &pg) {
-                (Some(ledger), _) => {
-                    let lock = ledger.lock_shared()?;
-                    ledger.lookup_codes(&lock, &[key, rule])?
-                }
-                (None, Some(pg)) => pg.lookup(&[key, rule])?,
-                (None, None) => unreachable!("checked above"),
+            let state = if let Some(ledger) = &ledger {
+                let lock = ledger.lock_shared()?;
+                ledger.lookup_codes(&lock, &[key, rule])?
+            } else if let Some(pg) = &pg {
+                pg.lookup(&[key, rule])?
+            } else {
+                payqr::ledger::LedgerState::default()
             };
             if state.redemption(&key).is_some()
                 || state.replaced_by(&key).is_some()
