@@ -52,8 +52,8 @@ const MAGIC_CHECKPOINT: &[u8; 8] = b"PAYQRCK1";
 const HEADER: u64 = 64;
 const ENTRY: u64 = 48;
 const NONE: u64 = u64::MAX;
-/// Entries read at a time when the whole index is gone through (1.5 MB).
-const PIECE: u64 = 32 << 10;
+/// Entries read at a time when the whole index is gone through (768 KB).
+const PIECE: u64 = 16 << 10;
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
