@@ -132,7 +132,11 @@ fn a_group_lookup_and_a_tail_fold_do_not_hold_the_whole_index() {
     assert!(st.redemption(&key(61)).is_some());
     let after = std::fs::read(l.index_path()).unwrap();
     assert_ne!(before, after, "the tail was not folded in");
-    assert_eq!(after.len(), before.len(), "one entry per code, before and after");
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "one entry per code, before and after"
+    );
     assert!(
         peak < index * 3 / 2,
         "folding the tail held {peak} bytes at its peak, the index is {index}"

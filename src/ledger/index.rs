@@ -759,7 +759,6 @@ fn write(
     result.map_err(index_err)
 }
 
-
 /// Adds `e` to the entries being written (sorted by key): into `last` if
 /// it is the same code, else `last` goes out and `e` takes its place.
 fn merge(
