@@ -108,6 +108,7 @@ fn a_group_lookup_and_a_tail_fold_do_not_hold_the_whole_index() {
     // A group of 1,500 codes, as `redeem -` looks them up.
     let group: Vec<CodeKey> = (1..=1500).map(|n| key(n * 61)).collect();
     let (st, peak) = peak_of(|| l.load_codes(&lock, &group).unwrap());
+    eprintln!("group lookup: peak {peak} bytes, index {index}");
     for k in &group {
         assert!(st.issued(k).is_some(), "code {} not found", k.id);
     }
@@ -129,6 +130,7 @@ fn a_group_lookup_and_a_tail_fold_do_not_hold_the_whole_index() {
     let lock = l.lock().unwrap();
     let before = std::fs::read(l.index_path()).unwrap();
     let (st, peak) = peak_of(|| l.load_codes(&lock, &[key(61)]).unwrap());
+    eprintln!("fold: peak {peak} bytes, index {index}");
     assert!(st.redemption(&key(61)).is_some());
     let after = std::fs::read(l.index_path()).unwrap();
     assert_ne!(before, after, "the tail was not folded in");
