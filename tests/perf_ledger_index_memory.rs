@@ -193,7 +193,7 @@ fn json_lines_are_the_bytes_serde_writes() {
         "DEL\u{7f} é 京 😀",
         "",
     ] {
-        let mut r = Record::redeemed(
+        let r = Record::redeemed(
             ISSUER,
             id(10),
             0,
