@@ -305,7 +305,11 @@ impl Ledger {
         };
         file.seek(SeekFrom::Start(state.end))
             .map_err(|e| self.io(e))?;
-        let mut buf = vec![0u8; self.chunk.max(1)];
+        // No bigger than what is left to read: a redemption's tail is
+        // often empty, and the chunk is for full loads.
+        let left = file.metadata().map_err(|e| self.io(e))?.len();
+        let left = usize::try_from(left.saturating_sub(state.end)).unwrap_or(usize::MAX);
+        let mut buf = vec![0u8; self.chunk.min(left.saturating_add(1)).max(1)];
         let mut filled = 0;
         // Lines read but not yet applied: (length with newline, what it
         // says). Two vectors in turn, kept: allocating one per chunk had the
