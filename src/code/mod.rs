@@ -10,6 +10,7 @@
 //! which pins the key type. Decoding is strict — every field has exactly one
 //! accepted encoding, so two different byte strings never mean the same code.
 
+pub mod amount;
 pub mod base45;
 pub mod currency;
 pub mod hex;

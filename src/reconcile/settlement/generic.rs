@@ -5,12 +5,13 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
+use crate::code::currency::{AmountError, Grouping};
 use crate::input::encoding::TextEncoding;
 
 use super::rows::{Currencies, Errors, Table, cell, decode, parse_paid_at};
 use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowError, SettlementError};
 
-const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
+const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
 
 /// Which settlement column holds which field.
 ///
@@ -22,6 +23,11 @@ const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
 /// `fee` is a fee the provider deducted before paying out: the amount
 /// column is then net of it, and the fee is added back before the amount
 /// is compared with the code's.
+///
+/// `grouping` is not a column: it declares how the file groups the digits
+/// of its amounts and fees ("grouping=comma" for "1,234.50"). Without it
+/// they are read in the one amount grammar, which has no grouping
+/// ([`crate::code::amount`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMap {
     pub code_id: String,
@@ -30,6 +36,7 @@ pub struct ColumnMap {
     pub paid_at: Option<String>,
     pub txn_id: Option<String>,
     pub fee: Option<String>,
+    pub grouping: Option<Grouping>,
 }
 
 impl Default for ColumnMap {
@@ -41,6 +48,7 @@ impl Default for ColumnMap {
             paid_at: None,
             txn_id: None,
             fee: None,
+            grouping: None,
         }
     }
 }
@@ -55,6 +63,8 @@ pub enum ColumnMapError {
     Repeated(String),
     #[error("column map: key {0} has an empty column name")]
     EmptyColumn(String),
+    #[error("column map: grouping={0:?} is not one of {names}", names = Grouping::NAMES)]
+    Grouping(String),
 }
 
 impl ColumnMap {
@@ -82,6 +92,10 @@ impl ColumnMap {
                 "paid_at" => map.paid_at = Some(column),
                 "txn_id" => map.txn_id = Some(column),
                 "fee" => map.fee = Some(column),
+                "grouping" => {
+                    map.grouping =
+                        Some(Grouping::parse(&column).ok_or(ColumnMapError::Grouping(column))?);
+                }
                 _ => return Err(ColumnMapError::UnknownKey(key.to_string())),
             }
             given.push(key);
@@ -98,6 +112,7 @@ struct Columns {
     paid_at: Option<usize>,
     txn_id: Option<usize>,
     fee: Option<usize>,
+    grouping: Option<Grouping>,
 }
 
 /// Reads a generic file. Naive times are read in `tz`; RFC 3339 times keep
@@ -341,6 +356,7 @@ fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, String> {
         paid_at: optional("paid_at", &map.paid_at)?,
         txn_id: optional("txn_id", &map.txn_id)?,
         fee: map.fee.as_deref().map(|f| required("fee", f)).transpose()?,
+        grouping: map.grouping,
     })
 }
 
@@ -368,6 +384,20 @@ impl FieldNames {
     }
 }
 
+/// An amount cell's problem; a ',' in it gets the way to declare the
+/// file's number format, since a bank export that groups digits is not
+/// wrong, only not read without being told how.
+fn amount_problem(e: &AmountError) -> String {
+    if e.is_comma() {
+        format!(
+            "{e}; or, if the file writes amounts so, declare it in the column map: \
+             --map ...,grouping=comma (1,234.50) or grouping=dot (1.234,50)"
+        )
+    } else {
+        e.to_string()
+    }
+}
+
 /// Checks one row; its problems go to `errors`.
 fn payment(
     record: &csv::ByteRecord,
@@ -384,12 +414,12 @@ fn payment(
         errors.push(line, Some(field), problem);
         ok = false;
     };
-    let amount = Amount::parse(cell(record, cols.amount))
-        .map_err(|e| fail(&names.amount, e.to_string()))
+    let amount = Amount::parse_grouped(cell(record, cols.amount), cols.grouping)
+        .map_err(|e| fail(&names.amount, amount_problem(&e)))
         .ok();
     let fee = optional(cols.fee).and_then(|f| {
-        Amount::parse(f)
-            .map_err(|e| fail(&names.fee, e.to_string()))
+        Amount::parse_grouped(f, cols.grouping)
+            .map_err(|e| fail(&names.fee, amount_problem(&e)))
             .ok()
     });
     let currency = optional(cols.currency).and_then(|c| {

@@ -171,11 +171,11 @@ mod tests {
     use super::rows::*;
     use super::*;
     use crate::code::CodeId;
-    use crate::code::currency::AmountError;
+    use crate::code::currency::{self, AmountError};
 
     #[test]
     fn amounts_are_exact() {
-        let a = Amount::parse("1,234.50").unwrap();
+        let a = Amount::parse("1234.50").unwrap();
         assert_eq!(
             a,
             Amount {
@@ -200,6 +200,12 @@ mod tests {
         assert_eq!(sum.unwrap().minor(2), Ok(20000));
         assert!(Amount::parse("-1").is_err());
         assert!(Amount::parse("1e3").is_err());
+        // The one amount grammar: a ',' is read only when declared.
+        assert!(Amount::parse("1,234.50").unwrap_err().is_comma());
+        assert_eq!(
+            Amount::parse_grouped("1,234.50", Some(currency::Grouping::Comma)),
+            Ok(a)
+        );
     }
 
     #[test]

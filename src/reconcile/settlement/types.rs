@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::FixedOffset;
 
 use crate::code::CodeId;
-use crate::code::currency::{self, AmountError, Currency};
+use crate::code::currency::{self, AmountError, Currency, Grouping};
 
 /// Row errors collected before parsing stops.
 pub const MAX_ROW_ERRORS: usize = 20;
@@ -83,7 +83,8 @@ pub struct Amount {
 }
 
 impl Amount {
-    /// Parses "200.00", "1,234.5" (see [`currency::parse_minor`]).
+    /// Parses "200.00", "1234.5": the one amount grammar
+    /// ([`crate::code::amount`]), so "1,234.50" and "200,00" are refused.
     pub fn parse(text: &str) -> Result<Amount, AmountError> {
         let t = text.trim();
         let scale = t.split_once('.').map_or(0, |(_, f)| f.len());
@@ -92,6 +93,15 @@ impl Amount {
             units: currency::parse_minor(t, scale)?,
             scale,
         })
+    }
+
+    /// [`Amount::parse`] of a cell in a file whose grouping was declared
+    /// ("1,234.50" with [`Grouping::Comma`]); `None`: the plain grammar.
+    pub fn parse_grouped(text: &str, grouping: Option<Grouping>) -> Result<Amount, AmountError> {
+        match grouping {
+            None => Amount::parse(text),
+            Some(g) => Amount::parse(&g.ungroup(text)?),
+        }
     }
 
     /// In minor units of a currency with this exponent. More fraction
