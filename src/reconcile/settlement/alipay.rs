@@ -13,9 +13,11 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::rows::{Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at};
+use super::rows::{
+    Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at, signed_units,
+};
 use super::types::{Amount, CodeRef, Payment, SettlementError};
-use crate::code::currency::Currency;
+use crate::code::currency::{AmountError, Currency};
 use crate::input::encoding::TextEncoding;
 
 const TXN_ID: &str = "支付宝交易号";
@@ -45,15 +47,18 @@ struct Columns {
 }
 
 /// A signed yuan amount in fen.
-fn fen(text: &str) -> Result<i128, String> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, text),
-    };
-    let v = Amount::parse(digits)
-        .and_then(|a| a.minor(2))
-        .map_err(|e| e.to_string())?;
-    Ok(if neg { -i128::from(v) } else { i128::from(v) })
+fn fen(text: &str) -> Result<i128, AmountError> {
+    signed_units(text, 2)
+}
+
+/// Why an amount cell of a row is refused.
+#[derive(Debug, thiserror::Error)]
+enum CellError {
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    /// Signed against the row's kind: money would move the wrong way.
+    #[error("{} on a {} row", if *.positive { "positive" } else { "negative" }, if *.refund { "退款" } else { "交易" })]
+    Direction { positive: bool, refund: bool },
 }
 
 pub fn parse(
@@ -164,43 +169,36 @@ pub fn parse(
             errors.push(line, Some(field), problem);
             ok = false;
         };
-        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e));
+        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e.to_string()));
         // Amounts are signed from the merchant's side: a trade's 订单金额 is
         // positive and its 服务费 (charged) negative; a refund row is the
         // mirror image (money out, fee given back). Payments carry the
         // magnitude and the refund flag; a sign against the row's kind
         // would flip money silently, so it is an error.
-        let direction = |v: i128, money_in: bool| {
-            if v == 0 || (v > 0) == money_in {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{} on a {} row",
-                    if v > 0 { "positive" } else { "negative" },
-                    if refund { "退款" } else { "交易" }
-                ))
+        // The magnitude, when the sign agrees with the direction.
+        let signed = |text: &str, money_in: bool| -> Result<Amount, CellError> {
+            let v = fen(text)?;
+            if v != 0 && (v > 0) != money_in {
+                return Err(CellError::Direction {
+                    positive: v > 0,
+                    refund,
+                });
             }
+            Ok(Amount::parse(text.trim_start_matches('-'))?)
         };
-        let total = cell(record, cols.total);
-        let amount = fen(total)
-            .and_then(|v| direction(v, !refund))
-            .and_then(|()| Amount::parse(total.trim_start_matches('-')).map_err(|e| e.to_string()))
-            .map_err(|e| fail(TOTAL, e))
+        let amount = signed(cell(record, cols.total), !refund)
+            .map_err(|e| fail(TOTAL, e.to_string()))
             .ok();
         let fee = cell(record, cols.fee);
         let fee = if fee.is_empty() {
             None
         } else {
-            fen(fee)
-                .and_then(|v| direction(v, refund))
-                .and_then(|()| {
-                    Amount::parse(fee.trim_start_matches('-')).map_err(|e| e.to_string())
-                })
-                .map_err(|e| fail(FEE, e))
+            signed(fee, refund)
+                .map_err(|e| fail(FEE, e.to_string()))
                 .ok()
         };
         let paid_at = parse_paid_at(cell(record, cols.finished), tz)
-            .map_err(|e| fail(FINISHED, e))
+            .map_err(|e| fail(FINISHED, e.to_string()))
             .ok();
         let counter = if refund { &mut refunds } else { &mut trades };
         counter.0 += 1;

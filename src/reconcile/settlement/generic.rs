@@ -150,7 +150,7 @@ fn parse_in_pieces(
         None => return Err(header_err(1, "the file is empty".into())),
         Some((line, r)) => (line, (0..r.len()).map(|i| cell(r, i).to_string()).collect()),
     };
-    let cols = resolve(&header, map).map_err(|p| header_err(header_line, p))?;
+    let cols = resolve(&header, map).map_err(|p| header_err(header_line, p.to_string()))?;
     let names = FieldNames::new(map);
     let rows = |table: Table| rows(table, header.len(), &cols, &names, tz);
 
@@ -328,24 +328,41 @@ fn delimiter(path: &Path, text: &str) -> u8 {
     }
 }
 
+/// Why the header does not fit the column map.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum HeaderError {
+    #[error("column {0:?} appears more than once")]
+    Repeated(String),
+    #[error("no column {column:?} for {field}; the header has {}", quoted(.header))]
+    Missing {
+        field: &'static str,
+        column: String,
+        header: Vec<String>,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|h| format!("{h:?}")).collect();
+    names.join(", ")
+}
+
 /// Finds the mapped columns in the header (cells compared trimmed).
-fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, String> {
-    let find = |name: &str| -> Result<Option<usize>, String> {
+fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, HeaderError> {
+    let find = |name: &str| -> Result<Option<usize>, HeaderError> {
         let mut hits = header.iter().enumerate().filter(|(_, h)| *h == name);
         match (hits.next(), hits.next()) {
-            (Some(_), Some(_)) => Err(format!("column {name:?} appears more than once")),
+            (Some(_), Some(_)) => Err(HeaderError::Repeated(name.to_string())),
             (hit, _) => Ok(hit.map(|(i, _)| i)),
         }
     };
-    let missing = |field: &str, name: &str| {
-        let names: Vec<String> = header.iter().map(|h| format!("{h:?}")).collect();
-        format!(
-            "no column {name:?} for {field}; the header has {}",
-            names.join(", ")
-        )
+    let missing = |field: &'static str, name: &str| HeaderError::Missing {
+        field,
+        column: name.to_string(),
+        header: header.to_vec(),
     };
-    let required = |field: &str, name: &str| find(name)?.ok_or_else(|| missing(field, name));
-    let optional = |field: &str, name: &Option<String>| match name {
+    let required =
+        |field: &'static str, name: &str| find(name)?.ok_or_else(|| missing(field, name));
+    let optional = |field: &'static str, name: &Option<String>| match name {
         Some(name) => required(field, name).map(Some),
         None => find(field),
     };
@@ -425,12 +442,12 @@ fn payment(
     let currency = optional(cols.currency).and_then(|c| {
         currencies
             .parse(c)
-            .map_err(|e| fail(&names.currency, e))
+            .map_err(|e| fail(&names.currency, e.to_string()))
             .ok()
     });
     let paid_at = optional(cols.paid_at).and_then(|t| {
         parse_paid_at(t, tz)
-            .map_err(|e| fail(&names.paid_at, e))
+            .map_err(|e| fail(&names.paid_at, e.to_string()))
             .ok()
     });
     // The amount column is net of the fee: the payer paid both.

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::types::{MAX_ROW_ERRORS, RowError, SettlementError};
-use crate::code::currency::Currency;
+use super::types::{Amount, MAX_ROW_ERRORS, RowError, SettlementError};
+use crate::code::currency::{AmountError, Currency};
 use crate::code::time;
 use crate::input::encoding::{self, TextEncoding};
 
@@ -197,14 +197,14 @@ pub(super) fn column(header: &[String], name: &str) -> Option<usize> {
 }
 
 /// A time cell: RFC 3339, or naive in `tz` ("now" means nothing in a file).
-pub(super) fn parse_paid_at(text: &str, tz: FixedOffset) -> Result<u64, String> {
+pub(super) fn parse_paid_at(text: &str, tz: FixedOffset) -> Result<u64, time::TimeError> {
     if let Some(t) = naive_seconds(text, tz) {
         return Ok(t);
     }
     if text.eq_ignore_ascii_case("now") {
-        return Err(time::TimeError::Time(text.into()).to_string());
+        return Err(time::TimeError::Time(text.into()));
     }
-    time::parse_time(text, 0, tz).map_err(|e| e.to_string())
+    time::parse_time(text, 0, tz)
 }
 
 /// "YYYY-MM-DD HH:MM:SS" (or with a 'T'), the form nearly every provider
@@ -239,7 +239,7 @@ pub(super) fn naive_seconds(text: &str, tz: FixedOffset) -> Option<u64> {
 pub(super) struct Currencies(Option<Currency>);
 
 impl Currencies {
-    pub(super) fn parse(&mut self, text: &str) -> Result<Currency, String> {
+    pub(super) fn parse(&mut self, text: &str) -> Result<Currency, UnknownCurrency> {
         if let Some(c) = self.0.filter(|c| c.code.eq_ignore_ascii_case(text)) {
             return Ok(c);
         }
@@ -249,9 +249,26 @@ impl Currencies {
     }
 }
 
+/// A currency cell that names no ISO 4217 currency, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an ISO 4217 currency code")]
+pub struct UnknownCurrency(pub String);
+
 /// A currency cell.
-pub(super) fn parse_currency(text: &str) -> Result<Currency, String> {
-    Currency::from_code(text).ok_or_else(|| format!("{text:?} is not an ISO 4217 currency code"))
+pub(super) fn parse_currency(text: &str) -> Result<Currency, UnknownCurrency> {
+    Currency::from_code(text).ok_or_else(|| UnknownCurrency(text.to_string()))
+}
+
+/// A signed amount ("-0.60") in units of 10^-`scale`: the Chinese bills
+/// write amounts signed from the merchant's side, and add them up in
+/// their totals.
+pub(super) fn signed_units(text: &str, scale: u8) -> Result<i128, AmountError> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let v = i128::from(Amount::parse(digits).and_then(|a| a.minor(scale))?);
+    Ok(if neg { -v } else { v })
 }
 
 /// Collects row errors up to [`MAX_ROW_ERRORS`].
@@ -268,13 +285,14 @@ impl<'a> Errors<'a> {
         }
     }
 
-    pub(super) fn push(&mut self, line: u64, field: Option<&str>, problem: impl Into<String>) {
+    /// `problem` is a message or an error, shown after `FILE:LINE: FIELD: `.
+    pub(super) fn push(&mut self, line: u64, field: Option<&str>, problem: impl ToString) {
         if self.rows.len() < MAX_ROW_ERRORS {
             self.rows.push(RowError {
                 path: self.path.to_path_buf(),
                 line,
                 field: field.map(str::to_string),
-                problem: problem.into(),
+                problem: problem.to_string(),
             });
         }
     }

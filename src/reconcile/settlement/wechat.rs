@@ -19,8 +19,10 @@ use chrono::FixedOffset;
 
 use super::rows::{
     Currencies, Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at,
+    signed_units,
 };
 use super::types::{Amount, CodeRef, Payment, SettlementError};
+use crate::code::currency::AmountError;
 use crate::input::encoding::TextEncoding;
 
 const PAID_AT: &str = "交易时间";
@@ -66,24 +68,12 @@ fn value(record: &csv::ByteRecord, i: usize) -> &str {
     c.strip_prefix('`').unwrap_or(c).trim()
 }
 
-/// A signed amount in units of 10^-SUM_SCALE.
-fn signed(text: &str) -> Result<i128, String> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, text),
-    };
-    let minor = if digits.is_empty() {
-        0
-    } else {
-        Amount::parse(digits)
-            .and_then(|a| a.minor(SUM_SCALE))
-            .map_err(|e| e.to_string())?
-    };
-    Ok(if neg {
-        -i128::from(minor)
-    } else {
-        i128::from(minor)
-    })
+/// A signed amount in units of 10^-SUM_SCALE; an empty cell is zero.
+fn signed(text: &str) -> Result<i128, AmountError> {
+    match text {
+        "" | "-" => Ok(0),
+        t => signed_units(t, SUM_SCALE),
+    }
 }
 
 struct Columns {
@@ -241,7 +231,7 @@ fn row(
         if let Some(i) = detail {
             let name = SUMMARY[k].1;
             sums.columns[k] += signed(value(record, i))
-                .map_err(|e| fail(name, e))
+                .map_err(|e| fail(name, e.to_string()))
                 .unwrap_or(0);
         }
     }
@@ -304,10 +294,10 @@ fn row(
     .ok();
     let currency = currencies
         .parse(value(record, cols.currency))
-        .map_err(|e| fail(CURRENCY, e))
+        .map_err(|e| fail(CURRENCY, e.to_string()))
         .ok();
     let paid_at = parse_paid_at(value(record, cols.paid_at), tz)
-        .map_err(|e| fail(PAID_AT, e))
+        .map_err(|e| fail(PAID_AT, e.to_string()))
         .ok();
     let txn_id = value(record, txn_col);
     if !ok {
