@@ -244,16 +244,7 @@ pub fn format_signed_minor(minor: i128, exponent: u8) -> String {
 
 /// Minor units as a major-unit decimal in the grammar ("200.00").
 pub fn format_minor(minor: u64, exponent: u8) -> String {
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let scale = 10u64.pow(u32::from(exponent));
-    format!(
-        "{}.{:0width$}",
-        minor / scale,
-        minor % scale,
-        width = exponent as usize
-    )
+    format_signed_minor(i128::from(minor), exponent)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::rows::{
-    Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at, signed_units,
+    Errors, Header, Table, cell, decode_chinese, file_error, parse_paid_at, signed_units,
 };
 use super::types::{Amount, CodeRef, Payment, SettlementError};
 use crate::code::currency::{AmountError, Currency};
@@ -110,31 +110,18 @@ pub fn parse(
     }
 
     let mut table = Table::new(path, body, b',', line)?;
-    let Some((header_line, header)) = table.next()? else {
+    let Some(header) = Header::read(&mut table, cell, "an Alipay bill")? else {
         return Err(file_error(path, line, "no header row after the preamble"));
     };
-    let header: Vec<String> = (0..header.len())
-        .map(|i| cell(header, i).to_string())
-        .collect();
-    let find = |name: &str| {
-        column(&header, name).ok_or_else(|| SettlementError::Header {
-            path: path.to_path_buf(),
-            line: header_line,
-            problem: format!("no column {name:?}: not an Alipay bill"),
-        })
-    };
     let cols = Columns {
-        txn_id: find(TXN_ID)?,
-        order: find(ORDER)?,
-        kind: find(KIND)?,
-        finished: find(FINISHED)?,
-        total: find(TOTAL)?,
-        received: find(RECEIVED)?,
-        fee: find(FEE)?,
-        refund_id: REFUND_IDS
-            .iter()
-            .find_map(|n| column(&header, n))
-            .map_or_else(|| find(REFUND_IDS[0]), Ok)?,
+        txn_id: header.require(TXN_ID)?,
+        order: header.require(ORDER)?,
+        kind: header.require(KIND)?,
+        finished: header.require(FINISHED)?,
+        total: header.require(TOTAL)?,
+        received: header.require(RECEIVED)?,
+        fee: header.require(FEE)?,
+        refund_id: header.require_first_of(&REFUND_IDS)?,
     };
     let cny = Currency::from_code("CNY").expect("CNY is in the table");
     let mut payments = Vec::new();
@@ -143,13 +130,7 @@ pub fn parse(
     let mut trades = (0u64, 0i128);
     let mut refunds = (0u64, 0i128);
     while let Some((line, record)) = table.next()? {
-        if record.len() != header.len() {
-            let problem = format!(
-                "{} fields, but the header has {}",
-                record.len(),
-                header.len()
-            );
-            errors.push(line, None, problem);
+        if !errors.same_width(line, record.len(), header.names.len()) {
             continue;
         }
         let refund = match cell(record, cols.kind) {

@@ -8,7 +8,7 @@ use chrono::FixedOffset;
 use crate::code::currency::{AmountError, Grouping};
 use crate::input::encoding::TextEncoding;
 
-use super::rows::{Currencies, Errors, Table, cell, decode, parse_paid_at};
+use super::rows::{Currencies, Errors, Table, cell, cells, decode, parse_paid_at};
 use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowError, SettlementError};
 
 const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
@@ -148,7 +148,7 @@ fn parse_in_pieces(
     };
     let (header_line, header): (u64, Vec<String>) = match table.next()? {
         None => return Err(header_err(1, "the file is empty".into())),
-        Some((line, r)) => (line, (0..r.len()).map(|i| cell(r, i).to_string()).collect()),
+        Some((line, r)) => (line, cells(r, cell)),
     };
     let cols = resolve(&header, map).map_err(|p| header_err(header_line, p.to_string()))?;
     let names = FieldNames::new(map);
@@ -296,10 +296,8 @@ fn rows(
                 };
             }
         };
-        if record.len() != fields {
-            let problem = format!("{} fields, but the header has {}", record.len(), fields);
-            errors.push(line, None, problem);
-        } else if let Some(p) = payment(record, line, cols, names, tz, &mut currencies, &mut errors)
+        if errors.same_width(line, record.len(), fields)
+            && let Some(p) = payment(record, line, cols, names, tz, &mut currencies, &mut errors)
         {
             payments.push(p);
         }

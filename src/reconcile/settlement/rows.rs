@@ -191,9 +191,73 @@ pub(super) fn cell(record: &csv::ByteRecord, i: usize) -> &str {
         .trim()
 }
 
+/// Every cell of a record as text, each as `clean` reads it ([`cell`], or
+/// a provider's variant of it).
+pub(super) fn cells(
+    record: &csv::ByteRecord,
+    clean: fn(&csv::ByteRecord, usize) -> &str,
+) -> Vec<String> {
+    (0..record.len())
+        .map(|i| clean(record, i).to_string())
+        .collect()
+}
+
 /// Index of the header cell equal to `name` (trimmed, after `strip`).
 pub(super) fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h == name)
+}
+
+/// A provider bill's header row: its column names, found by name since
+/// providers reorder and add columns; a missing one is an error naming
+/// the header's line and what the file then is not.
+pub(super) struct Header<'a> {
+    path: &'a Path,
+    pub(super) line: u64,
+    pub(super) names: Vec<String>,
+    /// "a WeChat Pay trade bill", for "no column …: not a WeChat Pay trade bill".
+    bill: &'static str,
+}
+
+impl<'a> Header<'a> {
+    /// The next record of `table`, each cell as `clean` reads it; `None`
+    /// at the end of the table.
+    pub(super) fn read(
+        table: &mut Table<'a>,
+        clean: fn(&csv::ByteRecord, usize) -> &str,
+        bill: &'static str,
+    ) -> Result<Option<Header<'a>>, SettlementError> {
+        let path = table.path;
+        Ok(table.next()?.map(|(line, r)| Header {
+            path,
+            line,
+            names: cells(r, clean),
+            bill,
+        }))
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<usize> {
+        column(&self.names, name)
+    }
+
+    /// The first of `names` the header has (a column providers name in
+    /// more than one way).
+    pub(super) fn first_of(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.get(n))
+    }
+
+    pub(super) fn require(&self, name: &str) -> Result<usize, SettlementError> {
+        self.get(name).ok_or_else(|| SettlementError::Header {
+            path: self.path.to_path_buf(),
+            line: self.line,
+            problem: format!("no column {name:?}: not {}", self.bill),
+        })
+    }
+
+    /// [`Header::first_of`], else the error for the first name.
+    pub(super) fn require_first_of(&self, names: &[&str]) -> Result<usize, SettlementError> {
+        self.first_of(names)
+            .map_or_else(|| self.require(names[0]), Ok)
+    }
 }
 
 /// A time cell: RFC 3339, or naive in `tz` ("now" means nothing in a file).
@@ -295,6 +359,19 @@ impl<'a> Errors<'a> {
                 problem: problem.to_string(),
             });
         }
+    }
+
+    /// Whether a record has as many fields as the header; if not, that
+    /// is the row's error.
+    pub(super) fn same_width(&mut self, line: u64, fields: usize, header: usize) -> bool {
+        if fields != header {
+            self.push(
+                line,
+                None,
+                format!("{fields} fields, but the header has {header}"),
+            );
+        }
+        fields == header
     }
 
     pub(super) fn full(&self) -> bool {
