@@ -25,13 +25,16 @@
 //! - a code replaced by a reissue cannot be redeemed, and a redeemed code
 //!   cannot be replaced ([`Ledger::append`] refuses both).
 
+mod backend;
 mod chain;
 mod error;
 mod index;
 mod line;
 mod lock;
 mod loss;
+mod partial;
 pub mod payload;
+pub mod postgres;
 mod record;
 mod state;
 
@@ -43,8 +46,10 @@ use std::path::{Path, PathBuf};
 use crate::code::CodeId;
 use crate::fs::durable as disk;
 
+pub use backend::Backend;
 pub use error::LedgerError;
 pub use lock::LockGuard;
+pub use postgres::PgLedger;
 pub use record::{Event, LedgerFormat, Record};
 pub use state::{
     Cancelled, Checked, CodeKey, Issued, IssuedFields, LedgerState, Loss, Redemption, Replacement,
