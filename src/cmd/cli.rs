@@ -35,15 +35,6 @@ pub struct Cli {
     pub config: Option<std::path::PathBuf>,
 }
 
-// A command made of actions (`payqr trust add`, `payqr ledger check`),
-// defined once for all of them; what it is for is the doc comment of its
-// variant in `Command`. (No doc comment here: it would be every group's.)
-#[derive(clap::Args, Debug)]
-pub struct Group<A: Subcommand> {
-    #[command(subcommand)]
-    pub action: A,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Keygen(cmd::keygen::Args),

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CmdResult, Failure, Outcome};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Action {

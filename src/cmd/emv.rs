@@ -12,7 +12,7 @@ use payqr::sanitize::for_terminal;
 use super::{CmdResult, Failure, Outcome};
 use crate::cmd::output::{self, Inputs};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

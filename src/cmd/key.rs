@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::unlock::{UnlockArgs, key_failure};
 use super::{CmdResult, Failure, Outcome};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Action {

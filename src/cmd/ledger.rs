@@ -10,7 +10,7 @@ use payqr::ledger::{Backend, Ledger, LedgerError, LedgerState, PgLedger};
 
 use super::{CmdResult, Failure, Outcome};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

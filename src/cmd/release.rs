@@ -9,7 +9,7 @@ use payqr::trust::keys::PublicKeyFile;
 
 use super::{CmdResult, Failure, Outcome};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

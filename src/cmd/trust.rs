@@ -14,7 +14,7 @@ use payqr::trust::keys::{PublicKeyFile, is_key_file};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
-pub type Args = super::cli::Group<Action>;
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {
