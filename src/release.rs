@@ -25,12 +25,37 @@ fn message(file: &[u8]) -> Vec<u8> {
     m
 }
 
+/// Why [`sign`] failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignError {
+    /// The signer failed (a hardware token unplugged or refusing): its words.
+    #[error("{0}")]
+    Signer(String),
+}
+
+/// Why [`verify`] refused a signature file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("not a payqr release signature: no final newline")]
+    NoFinalNewline,
+    #[error("not a payqr release signature: expected 3 words on one line")]
+    NotThreeWords,
+    #[error("not a payqr release signature: tag {0:?}")]
+    Tag(String),
+    #[error("signed by key {signed_by}, not by {key}")]
+    OtherKey { signed_by: String, key: KeyId },
+    #[error("signature is not 64 bytes of base64")]
+    NotBase64,
+    #[error("signature does not match the file: it was changed or signed by another key")]
+    Mismatch,
+}
+
 /// The signature file's text: `payqr-release-v1 <key id> <base64 sig>\n`.
-pub fn sign(key: &IssuerKey, file: &[u8]) -> Result<String, String> {
+pub fn sign(key: &IssuerKey, file: &[u8]) -> Result<String, SignError> {
     let sig = key
         .signing_key
         .try_sign(&message(file))
-        .map_err(|e| crate::code::signing_failure(&e))?;
+        .map_err(|e| SignError::Signer(crate::code::signing_failure(&e)))?;
     Ok(format!(
         "{DOMAIN} {} {}\n",
         key.key_id,
@@ -40,32 +65,33 @@ pub fn sign(key: &IssuerKey, file: &[u8]) -> Result<String, String> {
 
 /// Checks `sig_text` (a signature file) over `file` with `key`. The one
 /// line must name this key's id; any other text, key or byte is refused.
-pub fn verify(key: &VerifyingKey, file: &[u8], sig_text: &str) -> Result<(), String> {
+pub fn verify(key: &VerifyingKey, file: &[u8], sig_text: &str) -> Result<(), VerifyError> {
     let line = sig_text
         .strip_suffix('\n')
-        .ok_or("not a payqr release signature: no final newline")?;
+        .ok_or(VerifyError::NoFinalNewline)?;
     let mut parts = line.split(' ');
     let (Some(tag), Some(id), Some(b64), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err("not a payqr release signature: expected 3 words on one line".into());
+        return Err(VerifyError::NotThreeWords);
     };
     if tag != DOMAIN {
-        return Err(format!("not a payqr release signature: tag {tag:?}"));
+        return Err(VerifyError::Tag(tag.to_string()));
     }
-    let want = KeyId::of(key).to_string();
-    if id != want {
-        return Err(format!("signed by key {id}, not by {want}"));
+    let want = KeyId::of(key);
+    if id != want.to_string() {
+        return Err(VerifyError::OtherKey {
+            signed_by: id.to_string(),
+            key: want,
+        });
     }
     let bytes: [u8; 64] = B64
         .decode(b64)
         .ok()
         .and_then(|v| v.try_into().ok())
-        .ok_or("signature is not 64 bytes of base64")?;
+        .ok_or(VerifyError::NotBase64)?;
     key.verify_strict(&message(file), &Signature::from_bytes(&bytes))
-        .map_err(|_| {
-            "signature does not match the file: it was changed or signed by another key".into()
-        })
+        .map_err(|_| VerifyError::Mismatch)
 }
 
 #[cfg(test)]

@@ -75,14 +75,23 @@ pub fn first_unsafe(s: &str) -> Option<char> {
     s.chars().find(|&c| is_unsafe(c))
 }
 
+/// Why [`check_text`] refused a value: a phrase for "FIELD: ..." messages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{len} bytes, at most {max} allowed")]
+    TooLong { len: usize, max: usize },
+    #[error("{} U+{:04X} is not allowed", describe(*.0), u32::from(*.0))]
+    Unsafe(char),
+}
+
 /// Checks a value that will be stored or signed: at most `max` bytes and
-/// nothing [`is_unsafe`]. The error is a phrase for "FIELD: ..." messages.
-pub fn check_text(s: &str, max: usize) -> Result<(), String> {
+/// nothing [`is_unsafe`].
+pub fn check_text(s: &str, max: usize) -> Result<(), TextError> {
     if s.len() > max {
-        return Err(format!("{} bytes, at most {max} allowed", s.len()));
+        return Err(TextError::TooLong { len: s.len(), max });
     }
     match first_unsafe(s) {
-        Some(c) => Err(format!("{} U+{:04X} is not allowed", describe(c), c as u32)),
+        Some(c) => Err(TextError::Unsafe(c)),
         None => Ok(()),
     }
 }
@@ -185,15 +194,15 @@ mod tests {
         }
         assert!(check_text("POS-0001", 64).is_ok());
         assert_eq!(
-            check_text("a\u{202e}", 64).unwrap_err(),
+            check_text("a\u{202e}", 64).unwrap_err().to_string(),
             "bidi control U+202E is not allowed"
         );
         assert_eq!(
-            check_text("a\u{e0001}", 64).unwrap_err(),
+            check_text("a\u{e0001}", 64).unwrap_err().to_string(),
             "invisible format character U+E0001 is not allowed"
         );
         assert_eq!(
-            check_text("abc", 2).unwrap_err(),
+            check_text("abc", 2).unwrap_err().to_string(),
             "3 bytes, at most 2 allowed"
         );
     }

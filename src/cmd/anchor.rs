@@ -9,12 +9,7 @@ use payqr::trust::anchor::{AnchorError, AnchorKey, AnchorPub};
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Trust-anchor keys: the offline key that signs trust bundles.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

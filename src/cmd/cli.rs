@@ -43,18 +43,25 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Keygen(cmd::keygen::Args),
+    /// Work on an existing secret key file (encrypt a clear one).
     Key(cmd::key::Args),
+    /// Trust-anchor keys: the offline key that signs trust bundles.
     Anchor(cmd::anchor::Args),
+    /// Manage the trust list: which issuers and keys are accepted.
     Trust(cmd::trust::Args),
     Issue(Box<cmd::issue::Args>),
     Verify(cmd::verify::Args),
     Cancel(cmd::cancel::Args),
     Redeem(cmd::redeem::Args),
     Notice(cmd::notice::Args),
+    /// Inspect and repair the ledger of issued and redeemed codes.
     Ledger(cmd::ledger::Args),
     Reconcile(cmd::reconcile::Args),
+    /// Read EMV merchant-presented QR payloads (any scheme, not only payqr's).
     Emv(cmd::emv::Args),
+    /// Sign a release file (SHA256SUMS) or check its signature.
     Release(cmd::release::Args),
+    /// Show the settings in effect: `--trust`, `--ledger`, `--tz`, `--lang` defaults.
     Config(cmd::config::Args),
     /// Regenerate man pages and shell completions from this definition.
     #[command(hide = true)]

@@ -21,12 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Show the settings in effect: `--trust`, `--ledger`, `--tz`, `--lang` defaults.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Action {

@@ -12,12 +12,7 @@ use payqr::sanitize::for_terminal;
 use super::{CmdResult, Failure, Outcome};
 use crate::cmd::output::{self, Inputs};
 
-/// Read EMV merchant-presented QR payloads (any scheme, not only payqr's).
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

@@ -69,7 +69,9 @@ pub fn formats(list: &[OutFormat]) -> payqr::issue::issuance::Formats {
 pub struct SettlementFormat(pub Option<payqr::reconcile::settlement::Format>);
 
 pub fn settlement_format(s: &str) -> Result<SettlementFormat, String> {
-    payqr::reconcile::settlement::Format::parse(s).map(SettlementFormat)
+    payqr::reconcile::settlement::Format::parse(s)
+        .map(SettlementFormat)
+        .map_err(|e| e.to_string())
 }
 
 /// An item of `reconcile --fail-on LIST`: a status name, any case

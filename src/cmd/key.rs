@@ -6,12 +6,7 @@ use std::path::PathBuf;
 use super::unlock::{UnlockArgs, key_failure};
 use super::{CmdResult, Failure, Outcome};
 
-/// Work on an existing secret key file (encrypt a clear one).
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Action {

@@ -10,12 +10,7 @@ use payqr::ledger::{Backend, Ledger, LedgerError, LedgerState, PgLedger};
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Inspect and repair the ledger of issued and redeemed codes.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod emv;
 pub mod flags;
 pub mod gendocs;
+pub mod group;
 pub mod issue;
 pub mod key;
 pub mod keyfile;

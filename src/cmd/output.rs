@@ -339,7 +339,7 @@ pub const MAX_TXN_LEN: usize = 64;
 pub fn check_txn(txn: &str) -> Result<(), String> {
     match txn {
         "" => Err("must not be empty".to_owned()),
-        t => payqr::sanitize::check_text(t, MAX_TXN_LEN),
+        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).map_err(|e| e.to_string()),
     }
 }
 

@@ -9,12 +9,7 @@ use payqr::trust::keys::PublicKeyFile;
 
 use super::{CmdResult, Failure, Outcome};
 
-/// Sign a release file (SHA256SUMS) or check its signature.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

@@ -14,12 +14,7 @@ use payqr::trust::keys::{PublicKeyFile, is_key_file};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
-/// Manage the trust list: which issuers and keys are accepted.
-#[derive(clap::Args, Debug)]
-pub struct Args {
-    #[command(subcommand)]
-    pub action: Action,
-}
+pub type Args = super::group::Group<Action>;
 
 #[derive(Subcommand, Debug)]
 pub enum Action {

@@ -2,16 +2,31 @@
 //! where people type ids ([`parse_hex`]) and strictly where payqr wrote it
 //! ([`lower_hex`], the ledger's `prev` and `crc`).
 
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Lower-case hex of any bytes.
 pub fn to_hex(bytes: &[u8]) -> String {
     // Table lookup, not format!: the ledger hexes two fields of every line.
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(2 * bytes.len());
     for &b in bytes {
         s.push(DIGITS[usize::from(b >> 4)] as char);
         s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
+}
+
+/// [`to_hex`] straight into a formatter, without a String (ids shown in
+/// Display).
+pub fn write_hex<const N: usize>(
+    f: &mut std::fmt::Formatter<'_>,
+    bytes: &[u8; N],
+) -> std::fmt::Result {
+    let mut buf = [[0u8; 2]; N];
+    for (o, &b) in buf.iter_mut().zip(bytes) {
+        *o = [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]];
+    }
+    // Only ASCII digits went in.
+    f.write_str(std::str::from_utf8(buf.as_flattened()).unwrap_or_default())
 }
 
 /// Exactly 2N hex digits, either case, blanks around them allowed (ids

@@ -115,14 +115,14 @@ impl Config {
         let mut objects = Vec::new();
         for (i, a) in f.merchant_accounts.iter().enumerate() {
             let field = format!("merchant_accounts[{i}]");
-            let value = account_value(a).map_err(|p| bad(&field, p))?;
+            let value = account_value(a).map_err(|p| bad(&field, p.to_string()))?;
             if objects.iter().any(|(id, _)| *id == a.id) {
                 return Err(bad(&field, format!("id {} is used twice", a.id)));
             }
             objects.push((a.id, value));
         }
         let mut put = |field: &str, id: u8, value: &str| -> Result<(), ConfigError> {
-            tlv::check_value(&[id], value).map_err(|p| bad(field, p))?;
+            tlv::check_value(&[id], value).map_err(|p| bad(field, p.to_string()))?;
             objects.push((id, value.to_string()));
             Ok(())
         };
@@ -138,7 +138,7 @@ impl Config {
             if let Some(c) = &l.city {
                 subs.push((2, c));
             }
-            let value = template(64, &subs).map_err(|p| bad("language", p))?;
+            let value = template(64, &subs).map_err(|p| bad("language", p.to_string()))?;
             objects.push((64, value));
         }
         let blank = objects.iter().find(|(_, v)| v.trim().is_empty());
@@ -150,16 +150,38 @@ impl Config {
     }
 }
 
-fn account_value(a: &Account) -> Result<String, String> {
+/// Why a merchant account or a template of the configuration is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ObjectError {
+    #[error(transparent)]
+    Value(#[from] tlv::ValueError),
+    #[error("id {0} is a primitive account: give \"value\" only")]
+    Primitive(u8),
+    #[error("id {0} is a template: give \"gui\" and \"fields\"")]
+    Template(u8),
+    #[error("id {0} is not a merchant account id (02-51)")]
+    NotAccount(u8),
+    #[error("field id {0:?} is not 01-99")]
+    SubId(String),
+    #[error("{id:02}-{sub:02} must not be empty")]
+    EmptySub { id: u8, sub: u8 },
+    #[error("{id:02}-{sub:02}: {problem}")]
+    Sub {
+        id: u8,
+        sub: u8,
+        problem: tlv::ValueError,
+    },
+    #[error("template {id:02} is {chars} characters, at most {MAX_VALUE_CHARS} allowed")]
+    TooLong { id: u8, chars: usize },
+}
+
+fn account_value(a: &Account) -> Result<String, ObjectError> {
     match (a.id, &a.gui, &a.value) {
         (2..=25, None, Some(v)) if a.fields.is_empty() => {
             tlv::check_value(&[a.id], v)?;
             Ok(v.clone())
         }
-        (2..=25, ..) => Err(format!(
-            "id {} is a primitive account: give \"value\" only",
-            a.id
-        )),
+        (2..=25, ..) => Err(ObjectError::Primitive(a.id)),
         (26..=51, Some(gui), None) => {
             let mut subs = vec![(0, gui.as_str())];
             for (k, v) in &a.fields {
@@ -167,34 +189,29 @@ fn account_value(a: &Account) -> Result<String, String> {
                     .parse::<u8>()
                     .ok()
                     .filter(|n| k.len() == 2 && (1..=99).contains(n))
-                    .ok_or(format!("field id {k:?} is not 01-99"))?;
+                    .ok_or_else(|| ObjectError::SubId(k.clone()))?;
                 subs.push((sub, v.as_str()));
             }
             template(a.id, &subs)
         }
-        (26..=51, ..) => Err(format!(
-            "id {} is a template: give \"gui\" and \"fields\"",
-            a.id
-        )),
-        (id, ..) => Err(format!("id {id} is not a merchant account id (02-51)")),
+        (26..=51, ..) => Err(ObjectError::Template(a.id)),
+        (id, ..) => Err(ObjectError::NotAccount(id)),
     }
 }
 
 /// A template's value from its sub-objects, each checked, within 99 characters.
-fn template(id: u8, subs: &[(u8, &str)]) -> Result<String, String> {
+fn template(id: u8, subs: &[(u8, &str)]) -> Result<String, ObjectError> {
     let mut value = String::new();
-    for (sub, v) in subs {
+    for &(sub, v) in subs {
         if v.is_empty() {
-            return Err(format!("{id:02}-{sub:02} must not be empty"));
+            return Err(ObjectError::EmptySub { id, sub });
         }
-        tlv::check_value(&[id, *sub], v).map_err(|p| format!("{id:02}-{sub:02}: {p}"))?;
-        value.push_str(&tlv::tlv(*sub, v));
+        tlv::check_value(&[id, sub], v).map_err(|problem| ObjectError::Sub { id, sub, problem })?;
+        value.push_str(&tlv::tlv(sub, v));
     }
-    let n = value.chars().count();
-    if n > MAX_VALUE_CHARS {
-        return Err(format!(
-            "template {id:02} is {n} characters, at most {MAX_VALUE_CHARS} allowed"
-        ));
+    let chars = value.chars().count();
+    if chars > MAX_VALUE_CHARS {
+        return Err(ObjectError::TooLong { id, chars });
     }
     Ok(value)
 }

@@ -95,7 +95,7 @@ pub enum EmvError {
     Field {
         path: String,
         name: &'static str,
-        problem: String,
+        problem: ValueError,
     },
 }
 
@@ -125,7 +125,7 @@ pub fn parse(text: &str) -> Result<Payload, EmvError> {
         return Err(EmvError::Field {
             path: "63".into(),
             name: name(&[63]),
-            problem: format!("{given:?} is not 4 hexadecimal digits"),
+            problem: ValueError::CrcDigits(given.to_string()),
         });
     }
     // Everything but the CRC's own 4 characters, which are ASCII here.
@@ -398,31 +398,66 @@ fn is_amount(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
-fn max_len(s: &str, max: usize) -> Result<(), String> {
-    let n = s.chars().count();
-    if n > max {
-        return Err(format!("{n} characters, at most {max} allowed"));
+/// Why a value does not fit its field (format "ans", "N", "S", length),
+/// or a template lacks what it needs. Values are as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error(
+        "character {0:?} is outside the EMV common character set (printable ASCII); \
+         names in other scripts belong in template 64"
+    )]
+    NotCommonSet(char),
+    #[error("{chars} characters, at most {max} allowed")]
+    TooLong { chars: usize, max: usize },
+    #[error("{value:?} is not {digits} digits")]
+    NotDigits { value: String, digits: usize },
+    #[error("{0:?} is not an amount (digits and one '.')")]
+    NotAmount(String),
+    #[error("{0:?}: only format \"01\" exists")]
+    FormatIndicator(String),
+    #[error("{0:?}: 11 (static) or 12 (dynamic)")]
+    InitiationMethod(String),
+    #[error("{0:?}: 01, 02 or 03")]
+    TipIndicator(String),
+    #[error("{0:?} is not an ISO 3166-1 alpha-2 code (two capital letters)")]
+    Country(String),
+    #[error("{0:?}: up to three of A, M, E")]
+    ConsumerData(String),
+    #[error("{0:?} is not an ISO 639-1 code (two letters)")]
+    Language(String),
+    #[error("{0:?} is not 4 hexadecimal digits")]
+    CrcDigits(String),
+    #[error("template without 00 Globally Unique Identifier")]
+    NoGui,
+    #[error("needs 00 Language Preference and 01 Merchant Name")]
+    LanguageTemplate,
+}
+
+fn max_len(s: &str, max: usize) -> Result<(), ValueError> {
+    let chars = s.chars().count();
+    if chars > max {
+        return Err(ValueError::TooLong { chars, max });
     }
     Ok(())
 }
 
 /// The rules of one field (format and length); `Err` is the problem.
-pub fn check_value(path: &[u8], value: &str) -> Result<(), String> {
+pub fn check_value(path: &[u8], value: &str) -> Result<(), ValueError> {
     // Alternate-language names (64) and unreserved templates (80-99) are
     // format "S": any Unicode text. Everything else is "ans", the common
     // character set (printable ASCII).
     let unicode = matches!(path, [64, ..] | [80..=99, ..]);
     if !unicode && let Some(c) = value.chars().find(|c| !(' '..='~').contains(c)) {
-        return Err(format!(
-            "character {c:?} is outside the EMV common character set (printable ASCII); \
-             names in other scripts belong in template 64"
-        ));
+        return Err(ValueError::NotCommonSet(c));
     }
     let digits = |n: usize| {
         if value.len() == n && value.bytes().all(|b| b.is_ascii_digit()) {
             Ok(())
         } else {
-            Err(format!("{value:?} is not {n} digits"))
+            Err(ValueError::NotDigits {
+                value: value.to_string(),
+                digits: n,
+            })
         }
     };
     let amount = |max: usize| {
@@ -430,22 +465,21 @@ pub fn check_value(path: &[u8], value: &str) -> Result<(), String> {
         if is_amount(value) {
             Ok(())
         } else {
-            Err(format!("{value:?} is not an amount (digits and one '.')"))
+            Err(ValueError::NotAmount(value.to_string()))
         }
     };
+    let bad = |e: fn(String) -> ValueError| Err(e(value.to_string()));
     match path {
-        [0] if value != "01" => Err(format!("{value:?}: only format \"01\" exists")),
-        [1] if value != "11" && value != "12" => {
-            Err(format!("{value:?}: 11 (static) or 12 (dynamic)"))
-        }
+        [0] if value != "01" => bad(ValueError::FormatIndicator),
+        [1] if value != "11" && value != "12" => bad(ValueError::InitiationMethod),
         [52] => digits(4),
         [53] => digits(3),
         [54 | 56] => amount(13),
-        [55] if !["01", "02", "03"].contains(&value) => Err(format!("{value:?}: 01, 02 or 03")),
+        [55] if !["01", "02", "03"].contains(&value) => bad(ValueError::TipIndicator),
         [57] => amount(5),
-        [58] if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) => Err(format!(
-            "{value:?} is not an ISO 3166-1 alpha-2 code (two capital letters)"
-        )),
+        [58] if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) => {
+            bad(ValueError::Country)
+        }
         [59] => max_len(value, 25),
         [60] => max_len(value, 15),
         [61] => max_len(value, 10),
@@ -455,10 +489,10 @@ pub fn check_value(path: &[u8], value: &str) -> Result<(), String> {
                 || value.len() > 3
                 || !value.bytes().all(|b| b"AME".contains(&b)) =>
         {
-            Err(format!("{value:?}: up to three of A, M, E"))
+            bad(ValueError::ConsumerData)
         }
         [64, 0] if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Err(format!("{value:?} is not an ISO 639-1 code (two letters)"))
+            bad(ValueError::Language)
         }
         [64, 1] => max_len(value, 25),
         [64, 2] => max_len(value, 15),
@@ -467,14 +501,14 @@ pub fn check_value(path: &[u8], value: &str) -> Result<(), String> {
     }
 }
 
-fn check(path: &[u8], obj: &Object) -> Result<(), String> {
+fn check(path: &[u8], obj: &Object) -> Result<(), ValueError> {
     if obj.template {
         let needs_gui = matches!(path, [26..=51 | 80..=99] | [62, 50..=99]);
         if needs_gui && obj.child(0).is_none() {
-            return Err("template without 00 Globally Unique Identifier".into());
+            return Err(ValueError::NoGui);
         }
         if path == [64] && (obj.child(0).is_none() || obj.child(1).is_none()) {
-            return Err("needs 00 Language Preference and 01 Merchant Name".into());
+            return Err(ValueError::LanguageTemplate);
         }
         return Ok(());
     }

@@ -58,7 +58,9 @@ impl<'a> Request<'a> {
         code::check_text("reference", &reference, code::MAX_REFERENCE_LEN)
             .map_err(|x| e("reference", strip_field(x)))?;
         let kind = match cell(self.kind) {
-            Some(k) => k.parse().map_err(|m| e("kind", m))?,
+            Some(k) => k
+                .parse()
+                .map_err(|m: code::ParseKindError| e("kind", m.to_string()))?,
             None => d
                 .kind
                 .ok_or_else(|| e("kind", "empty and no --kind given".into()))?,

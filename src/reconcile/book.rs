@@ -116,6 +116,12 @@ pub struct IssuedCode<'a> {
     pub expires_at: u64,
 }
 
+/// More codes, issuers or currencies than a book indexes (2^32 codes,
+/// 2^16 currencies): a limit of the book, not a fault in the ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many codes for one reconciliation")]
+pub struct TooManyCodes;
+
 impl Book {
     /// Reads and checks every record of the ledger (see
     /// [`Ledger::load_each`]) and keeps what reconciliation needs: the
@@ -161,7 +167,7 @@ impl Book {
         if let Some(e) = failed {
             return Err(LedgerError::Conflict {
                 path: name.into(),
-                reason: e,
+                reason: e.to_string(),
             });
         }
         book.redeemed = std::mem::take(&mut state.redeemed);
@@ -210,7 +216,7 @@ impl Book {
     }
 
     /// The book of a state loaded in full.
-    pub fn from_state(state: &LedgerState) -> Result<Book, String> {
+    pub fn from_state(state: &LedgerState) -> Result<Book, TooManyCodes> {
         let mut book = Book::default();
         for c in &state.issued {
             let f = IssuedFields {
@@ -243,8 +249,8 @@ impl Book {
         code_id: CodeId,
         issuer: &str,
         f: &IssuedFields,
-    ) -> Result<(), String> {
-        let too_many = || "too many codes for one reconciliation".to_string();
+    ) -> Result<(), TooManyCodes> {
+        let too_many = || TooManyCodes;
         let issuer = match self.issuer_ids.get(issuer) {
             Some(&i) => i,
             None => {

@@ -108,17 +108,24 @@ impl fmt::Display for Status {
     }
 }
 
+/// A status name [`Status`]'s `FromStr` does not know (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a status (one of: {names})", names = status_names())]
+pub struct UnknownStatus(pub String);
+
+fn status_names() -> String {
+    let names: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
+    names.join(", ")
+}
+
 impl std::str::FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Status, String> {
+    type Err = UnknownStatus;
+    fn from_str(s: &str) -> Result<Status, UnknownStatus> {
         let s = s.trim();
         Status::ALL
             .into_iter()
             .find(|st| st.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                let names: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
-                format!("{s:?} is not a status (one of: {})", names.join(", "))
-            })
+            .ok_or_else(|| UnknownStatus(s.to_string()))
     }
 }
 

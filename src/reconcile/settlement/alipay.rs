@@ -13,9 +13,11 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::rows::{Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at};
+use super::rows::{
+    Errors, Header, Table, cell, decode_chinese, file_error, parse_paid_at, signed_units,
+};
 use super::types::{Amount, CodeRef, Payment, SettlementError};
-use crate::code::currency::Currency;
+use crate::code::currency::{AmountError, Currency};
 use crate::input::encoding::TextEncoding;
 
 const TXN_ID: &str = "支付宝交易号";
@@ -45,15 +47,18 @@ struct Columns {
 }
 
 /// A signed yuan amount in fen.
-fn fen(text: &str) -> Result<i128, String> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, text),
-    };
-    let v = Amount::parse(digits)
-        .and_then(|a| a.minor(2))
-        .map_err(|e| e.to_string())?;
-    Ok(if neg { -i128::from(v) } else { i128::from(v) })
+fn fen(text: &str) -> Result<i128, AmountError> {
+    signed_units(text, 2)
+}
+
+/// Why an amount cell of a row is refused.
+#[derive(Debug, thiserror::Error)]
+enum CellError {
+    #[error(transparent)]
+    Amount(#[from] AmountError),
+    /// Signed against the row's kind: money would move the wrong way.
+    #[error("{} on a {} row", if *.positive { "positive" } else { "negative" }, if *.refund { "退款" } else { "交易" })]
+    Direction { positive: bool, refund: bool },
 }
 
 pub fn parse(
@@ -105,31 +110,18 @@ pub fn parse(
     }
 
     let mut table = Table::new(path, body, b',', line)?;
-    let Some((header_line, header)) = table.next()? else {
+    let Some(header) = Header::read(&mut table, cell, "an Alipay bill")? else {
         return Err(file_error(path, line, "no header row after the preamble"));
     };
-    let header: Vec<String> = (0..header.len())
-        .map(|i| cell(header, i).to_string())
-        .collect();
-    let find = |name: &str| {
-        column(&header, name).ok_or_else(|| SettlementError::Header {
-            path: path.to_path_buf(),
-            line: header_line,
-            problem: format!("no column {name:?}: not an Alipay bill"),
-        })
-    };
     let cols = Columns {
-        txn_id: find(TXN_ID)?,
-        order: find(ORDER)?,
-        kind: find(KIND)?,
-        finished: find(FINISHED)?,
-        total: find(TOTAL)?,
-        received: find(RECEIVED)?,
-        fee: find(FEE)?,
-        refund_id: REFUND_IDS
-            .iter()
-            .find_map(|n| column(&header, n))
-            .map_or_else(|| find(REFUND_IDS[0]), Ok)?,
+        txn_id: header.require(TXN_ID)?,
+        order: header.require(ORDER)?,
+        kind: header.require(KIND)?,
+        finished: header.require(FINISHED)?,
+        total: header.require(TOTAL)?,
+        received: header.require(RECEIVED)?,
+        fee: header.require(FEE)?,
+        refund_id: header.require_first_of(&REFUND_IDS)?,
     };
     let cny = Currency::from_code("CNY").expect("CNY is in the table");
     let mut payments = Vec::new();
@@ -138,13 +130,7 @@ pub fn parse(
     let mut trades = (0u64, 0i128);
     let mut refunds = (0u64, 0i128);
     while let Some((line, record)) = table.next()? {
-        if record.len() != header.len() {
-            let problem = format!(
-                "{} fields, but the header has {}",
-                record.len(),
-                header.len()
-            );
-            errors.push(line, None, problem);
+        if !errors.same_width(line, record.len(), header.names.len()) {
             continue;
         }
         let refund = match cell(record, cols.kind) {
@@ -164,43 +150,36 @@ pub fn parse(
             errors.push(line, Some(field), problem);
             ok = false;
         };
-        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e));
+        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e.to_string()));
         // Amounts are signed from the merchant's side: a trade's 订单金额 is
         // positive and its 服务费 (charged) negative; a refund row is the
         // mirror image (money out, fee given back). Payments carry the
         // magnitude and the refund flag; a sign against the row's kind
         // would flip money silently, so it is an error.
-        let direction = |v: i128, money_in: bool| {
-            if v == 0 || (v > 0) == money_in {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{} on a {} row",
-                    if v > 0 { "positive" } else { "negative" },
-                    if refund { "退款" } else { "交易" }
-                ))
+        // The magnitude, when the sign agrees with the direction.
+        let signed = |text: &str, money_in: bool| -> Result<Amount, CellError> {
+            let v = fen(text)?;
+            if v != 0 && (v > 0) != money_in {
+                return Err(CellError::Direction {
+                    positive: v > 0,
+                    refund,
+                });
             }
+            Ok(Amount::parse(text.trim_start_matches('-'))?)
         };
-        let total = cell(record, cols.total);
-        let amount = fen(total)
-            .and_then(|v| direction(v, !refund))
-            .and_then(|()| Amount::parse(total.trim_start_matches('-')).map_err(|e| e.to_string()))
-            .map_err(|e| fail(TOTAL, e))
+        let amount = signed(cell(record, cols.total), !refund)
+            .map_err(|e| fail(TOTAL, e.to_string()))
             .ok();
         let fee = cell(record, cols.fee);
         let fee = if fee.is_empty() {
             None
         } else {
-            fen(fee)
-                .and_then(|v| direction(v, refund))
-                .and_then(|()| {
-                    Amount::parse(fee.trim_start_matches('-')).map_err(|e| e.to_string())
-                })
-                .map_err(|e| fail(FEE, e))
+            signed(fee, refund)
+                .map_err(|e| fail(FEE, e.to_string()))
                 .ok()
         };
         let paid_at = parse_paid_at(cell(record, cols.finished), tz)
-            .map_err(|e| fail(FINISHED, e))
+            .map_err(|e| fail(FINISHED, e.to_string()))
             .ok();
         let counter = if refund { &mut refunds } else { &mut trades };
         counter.0 += 1;

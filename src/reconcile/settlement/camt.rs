@@ -34,7 +34,7 @@ use roxmltree::{Document, Node};
 
 use super::rows::{Errors, decode_utf8, file_error, parse_currency, parse_paid_at};
 use super::types::{Amount, CodeRef, Format, Payment, SettlementError};
-pub use decimal::xs_decimal;
+pub use decimal::{XsDecimalError, xs_decimal};
 use decimal::{exact, inexact, show};
 
 fn child<'a, 'i>(n: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -119,9 +119,18 @@ pub fn parse(
     errors.finish(payments)
 }
 
+/// Why an amount element cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountElementError {
+    #[error("no Ccy attribute")]
+    NoCurrency,
+    #[error(transparent)]
+    Decimal(#[from] XsDecimalError),
+}
+
 /// An amount element, in its currency.
-fn amount<'a>(n: Node<'a, '_>) -> Result<(Amount, &'a str), String> {
-    let ccy = n.attribute("Ccy").ok_or("no Ccy attribute")?;
+fn amount<'a>(n: Node<'a, '_>) -> Result<(Amount, &'a str), AmountElementError> {
+    let ccy = n.attribute("Ccy").ok_or(AmountElementError::NoCurrency)?;
     Ok((xs_decimal(n.text().unwrap_or_default())?, ccy))
 }
 
@@ -362,7 +371,7 @@ fn unique_ids(payments: &mut [Payment]) {
 /// what the payer asked for, in any currency, and is not what was booked.
 /// `Err(true)` when the transaction has amounts, none in `account`;
 /// `Err(false)` when it has none.
-fn booked_amount(tx: Node, account: &str) -> Result<Result<Amount, String>, bool> {
+fn booked_amount(tx: Node, account: &str) -> Result<Result<Amount, AmountElementError>, bool> {
     let dtls = child(tx, "AmtDtls");
     let candidates = [
         child(tx, "Amt"),
@@ -493,7 +502,7 @@ fn read_entry(
         payments.push(whole_entry(code, None));
         return;
     }
-    let amounts: Vec<Result<Result<Amount, String>, bool>> =
+    let amounts: Vec<Result<Result<Amount, AmountElementError>, bool>> =
         txs.iter().map(|t| booked_amount(*t, ccy)).collect();
     let dirs: Vec<&str> = txs
         .iter()

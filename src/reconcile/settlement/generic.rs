@@ -5,12 +5,13 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
+use crate::code::currency::{AmountError, Grouping};
 use crate::input::encoding::TextEncoding;
 
-use super::rows::{Currencies, Errors, Table, cell, decode, parse_paid_at};
+use super::rows::{Currencies, Errors, Table, cell, cells, decode, parse_paid_at};
 use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowError, SettlementError};
 
-const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
+const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
 
 /// Which settlement column holds which field.
 ///
@@ -22,6 +23,11 @@ const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee";
 /// `fee` is a fee the provider deducted before paying out: the amount
 /// column is then net of it, and the fee is added back before the amount
 /// is compared with the code's.
+///
+/// `grouping` is not a column: it declares how the file groups the digits
+/// of its amounts and fees ("grouping=comma" for "1,234.50"). Without it
+/// they are read in the one amount grammar, which has no grouping
+/// ([`crate::code::amount`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMap {
     pub code_id: String,
@@ -30,6 +36,7 @@ pub struct ColumnMap {
     pub paid_at: Option<String>,
     pub txn_id: Option<String>,
     pub fee: Option<String>,
+    pub grouping: Option<Grouping>,
 }
 
 impl Default for ColumnMap {
@@ -41,6 +48,7 @@ impl Default for ColumnMap {
             paid_at: None,
             txn_id: None,
             fee: None,
+            grouping: None,
         }
     }
 }
@@ -55,6 +63,8 @@ pub enum ColumnMapError {
     Repeated(String),
     #[error("column map: key {0} has an empty column name")]
     EmptyColumn(String),
+    #[error("column map: grouping={0:?} is not one of {names}", names = Grouping::NAMES)]
+    Grouping(String),
 }
 
 impl ColumnMap {
@@ -82,6 +92,10 @@ impl ColumnMap {
                 "paid_at" => map.paid_at = Some(column),
                 "txn_id" => map.txn_id = Some(column),
                 "fee" => map.fee = Some(column),
+                "grouping" => {
+                    map.grouping =
+                        Some(Grouping::parse(&column).ok_or(ColumnMapError::Grouping(column))?);
+                }
                 _ => return Err(ColumnMapError::UnknownKey(key.to_string())),
             }
             given.push(key);
@@ -98,6 +112,7 @@ struct Columns {
     paid_at: Option<usize>,
     txn_id: Option<usize>,
     fee: Option<usize>,
+    grouping: Option<Grouping>,
 }
 
 /// Reads a generic file. Naive times are read in `tz`; RFC 3339 times keep
@@ -133,9 +148,9 @@ fn parse_in_pieces(
     };
     let (header_line, header): (u64, Vec<String>) = match table.next()? {
         None => return Err(header_err(1, "the file is empty".into())),
-        Some((line, r)) => (line, (0..r.len()).map(|i| cell(r, i).to_string()).collect()),
+        Some((line, r)) => (line, cells(r, cell)),
     };
-    let cols = resolve(&header, map).map_err(|p| header_err(header_line, p))?;
+    let cols = resolve(&header, map).map_err(|p| header_err(header_line, p.to_string()))?;
     let names = FieldNames::new(map);
     let rows = |table: Table| rows(table, header.len(), &cols, &names, tz);
 
@@ -281,10 +296,8 @@ fn rows(
                 };
             }
         };
-        if record.len() != fields {
-            let problem = format!("{} fields, but the header has {}", record.len(), fields);
-            errors.push(line, None, problem);
-        } else if let Some(p) = payment(record, line, cols, names, tz, &mut currencies, &mut errors)
+        if errors.same_width(line, record.len(), fields)
+            && let Some(p) = payment(record, line, cols, names, tz, &mut currencies, &mut errors)
         {
             payments.push(p);
         }
@@ -313,24 +326,41 @@ fn delimiter(path: &Path, text: &str) -> u8 {
     }
 }
 
+/// Why the header does not fit the column map.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum HeaderError {
+    #[error("column {0:?} appears more than once")]
+    Repeated(String),
+    #[error("no column {column:?} for {field}; the header has {}", quoted(.header))]
+    Missing {
+        field: &'static str,
+        column: String,
+        header: Vec<String>,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().map(|h| format!("{h:?}")).collect();
+    names.join(", ")
+}
+
 /// Finds the mapped columns in the header (cells compared trimmed).
-fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, String> {
-    let find = |name: &str| -> Result<Option<usize>, String> {
+fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, HeaderError> {
+    let find = |name: &str| -> Result<Option<usize>, HeaderError> {
         let mut hits = header.iter().enumerate().filter(|(_, h)| *h == name);
         match (hits.next(), hits.next()) {
-            (Some(_), Some(_)) => Err(format!("column {name:?} appears more than once")),
+            (Some(_), Some(_)) => Err(HeaderError::Repeated(name.to_string())),
             (hit, _) => Ok(hit.map(|(i, _)| i)),
         }
     };
-    let missing = |field: &str, name: &str| {
-        let names: Vec<String> = header.iter().map(|h| format!("{h:?}")).collect();
-        format!(
-            "no column {name:?} for {field}; the header has {}",
-            names.join(", ")
-        )
+    let missing = |field: &'static str, name: &str| HeaderError::Missing {
+        field,
+        column: name.to_string(),
+        header: header.to_vec(),
     };
-    let required = |field: &str, name: &str| find(name)?.ok_or_else(|| missing(field, name));
-    let optional = |field: &str, name: &Option<String>| match name {
+    let required =
+        |field: &'static str, name: &str| find(name)?.ok_or_else(|| missing(field, name));
+    let optional = |field: &'static str, name: &Option<String>| match name {
         Some(name) => required(field, name).map(Some),
         None => find(field),
     };
@@ -341,6 +371,7 @@ fn resolve(header: &[String], map: &ColumnMap) -> Result<Columns, String> {
         paid_at: optional("paid_at", &map.paid_at)?,
         txn_id: optional("txn_id", &map.txn_id)?,
         fee: map.fee.as_deref().map(|f| required("fee", f)).transpose()?,
+        grouping: map.grouping,
     })
 }
 
@@ -368,6 +399,20 @@ impl FieldNames {
     }
 }
 
+/// An amount cell's problem; a ',' in it gets the way to declare the
+/// file's number format, since a bank export that groups digits is not
+/// wrong, only not read without being told how.
+fn amount_problem(e: &AmountError) -> String {
+    if e.is_comma() {
+        format!(
+            "{e}; or, if the file writes amounts so, declare it in the column map: \
+             --map ...,grouping=comma (1,234.50) or grouping=dot (1.234,50)"
+        )
+    } else {
+        e.to_string()
+    }
+}
+
 /// Checks one row; its problems go to `errors`.
 fn payment(
     record: &csv::ByteRecord,
@@ -384,23 +429,23 @@ fn payment(
         errors.push(line, Some(field), problem);
         ok = false;
     };
-    let amount = Amount::parse(cell(record, cols.amount))
-        .map_err(|e| fail(&names.amount, e.to_string()))
+    let amount = Amount::parse_grouped(cell(record, cols.amount), cols.grouping)
+        .map_err(|e| fail(&names.amount, amount_problem(&e)))
         .ok();
     let fee = optional(cols.fee).and_then(|f| {
-        Amount::parse(f)
-            .map_err(|e| fail(&names.fee, e.to_string()))
+        Amount::parse_grouped(f, cols.grouping)
+            .map_err(|e| fail(&names.fee, amount_problem(&e)))
             .ok()
     });
     let currency = optional(cols.currency).and_then(|c| {
         currencies
             .parse(c)
-            .map_err(|e| fail(&names.currency, e))
+            .map_err(|e| fail(&names.currency, e.to_string()))
             .ok()
     });
     let paid_at = optional(cols.paid_at).and_then(|t| {
         parse_paid_at(t, tz)
-            .map_err(|e| fail(&names.paid_at, e))
+            .map_err(|e| fail(&names.paid_at, e.to_string()))
             .ok()
     });
     // The amount column is net of the fee: the payer paid both.

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::types::{MAX_ROW_ERRORS, RowError, SettlementError};
-use crate::code::currency::Currency;
+use super::types::{Amount, MAX_ROW_ERRORS, RowError, SettlementError};
+use crate::code::currency::{AmountError, Currency};
 use crate::code::time;
 use crate::input::encoding::{self, TextEncoding};
 
@@ -191,20 +191,84 @@ pub(super) fn cell(record: &csv::ByteRecord, i: usize) -> &str {
         .trim()
 }
 
+/// Every cell of a record as text, each as `clean` reads it ([`cell`], or
+/// a provider's variant of it).
+pub(super) fn cells(
+    record: &csv::ByteRecord,
+    clean: fn(&csv::ByteRecord, usize) -> &str,
+) -> Vec<String> {
+    (0..record.len())
+        .map(|i| clean(record, i).to_string())
+        .collect()
+}
+
 /// Index of the header cell equal to `name` (trimmed, after `strip`).
 pub(super) fn column(header: &[String], name: &str) -> Option<usize> {
     header.iter().position(|h| h == name)
 }
 
+/// A provider bill's header row: its column names, found by name since
+/// providers reorder and add columns; a missing one is an error naming
+/// the header's line and what the file then is not.
+pub(super) struct Header<'a> {
+    path: &'a Path,
+    pub(super) line: u64,
+    pub(super) names: Vec<String>,
+    /// "a WeChat Pay trade bill", for "no column …: not a WeChat Pay trade bill".
+    bill: &'static str,
+}
+
+impl<'a> Header<'a> {
+    /// The next record of `table`, each cell as `clean` reads it; `None`
+    /// at the end of the table.
+    pub(super) fn read(
+        table: &mut Table<'a>,
+        clean: fn(&csv::ByteRecord, usize) -> &str,
+        bill: &'static str,
+    ) -> Result<Option<Header<'a>>, SettlementError> {
+        let path = table.path;
+        Ok(table.next()?.map(|(line, r)| Header {
+            path,
+            line,
+            names: cells(r, clean),
+            bill,
+        }))
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<usize> {
+        column(&self.names, name)
+    }
+
+    /// The first of `names` the header has (a column providers name in
+    /// more than one way).
+    pub(super) fn first_of(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.get(n))
+    }
+
+    pub(super) fn require(&self, name: &str) -> Result<usize, SettlementError> {
+        self.get(name).ok_or_else(|| SettlementError::Header {
+            path: self.path.to_path_buf(),
+            line: self.line,
+            problem: format!("no column {name:?}: not {}", self.bill),
+        })
+    }
+
+    /// [`Header::first_of`], else the error for the first name.
+    pub(super) fn require_first_of(&self, names: &[&str]) -> Result<usize, SettlementError> {
+        self.first_of(names)
+            .map_or_else(|| self.require(names[0]), Ok)
+    }
+}
+
 /// A time cell: RFC 3339, or naive in `tz` ("now" means nothing in a file).
-pub(super) fn parse_paid_at(text: &str, tz: FixedOffset) -> Result<u64, String> {
+pub(super) fn parse_paid_at(text: &str, tz: FixedOffset) -> Result<u64, time::TimeError> {
     if let Some(t) = naive_seconds(text, tz) {
         return Ok(t);
     }
     if text.eq_ignore_ascii_case("now") {
-        return Err(time::TimeError::Time(text.into()).to_string());
+        return Err(time::TimeError::Time(text.into()));
     }
-    time::parse_time(text, 0, tz).map_err(|e| e.to_string())
+    time::parse_time(text, 0, tz)
 }
 
 /// "YYYY-MM-DD HH:MM:SS" (or with a 'T'), the form nearly every provider
@@ -239,7 +303,7 @@ pub(super) fn naive_seconds(text: &str, tz: FixedOffset) -> Option<u64> {
 pub(super) struct Currencies(Option<Currency>);
 
 impl Currencies {
-    pub(super) fn parse(&mut self, text: &str) -> Result<Currency, String> {
+    pub(super) fn parse(&mut self, text: &str) -> Result<Currency, UnknownCurrency> {
         if let Some(c) = self.0.filter(|c| c.code.eq_ignore_ascii_case(text)) {
             return Ok(c);
         }
@@ -249,9 +313,26 @@ impl Currencies {
     }
 }
 
+/// A currency cell that names no ISO 4217 currency, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not an ISO 4217 currency code")]
+pub struct UnknownCurrency(pub String);
+
 /// A currency cell.
-pub(super) fn parse_currency(text: &str) -> Result<Currency, String> {
-    Currency::from_code(text).ok_or_else(|| format!("{text:?} is not an ISO 4217 currency code"))
+pub(super) fn parse_currency(text: &str) -> Result<Currency, UnknownCurrency> {
+    Currency::from_code(text).ok_or_else(|| UnknownCurrency(text.to_string()))
+}
+
+/// A signed amount ("-0.60") in units of 10^-`scale`: the Chinese bills
+/// write amounts signed from the merchant's side, and add them up in
+/// their totals.
+pub(super) fn signed_units(text: &str, scale: u8) -> Result<i128, AmountError> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let v = i128::from(Amount::parse(digits).and_then(|a| a.minor(scale))?);
+    Ok(if neg { -v } else { v })
 }
 
 /// Collects row errors up to [`MAX_ROW_ERRORS`].
@@ -268,15 +349,29 @@ impl<'a> Errors<'a> {
         }
     }
 
-    pub(super) fn push(&mut self, line: u64, field: Option<&str>, problem: impl Into<String>) {
+    /// `problem` is a message or an error, shown after `FILE:LINE: FIELD: `.
+    pub(super) fn push(&mut self, line: u64, field: Option<&str>, problem: impl ToString) {
         if self.rows.len() < MAX_ROW_ERRORS {
             self.rows.push(RowError {
                 path: self.path.to_path_buf(),
                 line,
                 field: field.map(str::to_string),
-                problem: problem.into(),
+                problem: problem.to_string(),
             });
         }
+    }
+
+    /// Whether a record has as many fields as the header; if not, that
+    /// is the row's error.
+    pub(super) fn same_width(&mut self, line: u64, fields: usize, header: usize) -> bool {
+        if fields != header {
+            self.push(
+                line,
+                None,
+                format!("{fields} fields, but the header has {header}"),
+            );
+        }
+        fields == header
     }
 
     pub(super) fn full(&self) -> bool {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::FixedOffset;
 
 use crate::code::CodeId;
-use crate::code::currency::{self, AmountError, Currency};
+use crate::code::currency::{self, AmountError, Currency, Grouping};
 
 /// Row errors collected before parsing stops.
 pub const MAX_ROW_ERRORS: usize = 20;
@@ -39,7 +39,7 @@ impl Format {
     }
 
     /// `None` for "auto".
-    pub fn parse(s: &str) -> Result<Option<Format>, String> {
+    pub fn parse(s: &str) -> Result<Option<Format>, UnknownFormat> {
         let all = [
             Format::Generic,
             Format::Wechat,
@@ -55,7 +55,7 @@ impl Format {
         all.into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(s))
             .map(Some)
-            .ok_or_else(|| format!("{s:?} is not a settlement format (one of: {})", Self::NAMES))
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 
     /// Chinese providers write Beijing time without an offset.
@@ -66,6 +66,11 @@ impl Format {
         }
     }
 }
+
+/// A settlement format name [`Format::parse`] does not know (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a settlement format (one of: {names})", names = Format::NAMES)]
+pub struct UnknownFormat(pub String);
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,7 +88,8 @@ pub struct Amount {
 }
 
 impl Amount {
-    /// Parses "200.00", "1,234.5" (see [`currency::parse_minor`]).
+    /// Parses "200.00", "1234.5": the one amount grammar
+    /// ([`crate::code::amount`]), so "1,234.50" and "200,00" are refused.
     pub fn parse(text: &str) -> Result<Amount, AmountError> {
         let t = text.trim();
         let scale = t.split_once('.').map_or(0, |(_, f)| f.len());
@@ -92,6 +98,15 @@ impl Amount {
             units: currency::parse_minor(t, scale)?,
             scale,
         })
+    }
+
+    /// [`Amount::parse`] of a cell in a file whose grouping was declared
+    /// ("1,234.50" with [`Grouping::Comma`]); `None`: the plain grammar.
+    pub fn parse_grouped(text: &str, grouping: Option<Grouping>) -> Result<Amount, AmountError> {
+        match grouping {
+            None => Amount::parse(text),
+            Some(g) => Amount::parse(&g.ungroup(text)?),
+        }
     }
 
     /// In minor units of a currency with this exponent. More fraction
@@ -170,18 +185,9 @@ impl fmt::Display for CodeRef {
 }
 
 /// 16 hex digits without allocating (`CodeId::from_str` builds an error
-/// message for every miss, and unknown references are common).
+/// for every miss, and unknown references are common).
 fn parse_code_id(s: &str) -> Option<CodeId> {
-    let b = s.as_bytes();
-    if b.len() != 16 {
-        return None;
-    }
-    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = [0u8; 8];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = nibble(b[2 * i])? << 4 | nibble(b[2 * i + 1])?;
-    }
-    Some(CodeId(out))
+    crate::code::parse_hex::<8>(s).map(CodeId)
 }
 
 /// One settlement row (or camt transaction), checked but not yet matched.

@@ -18,9 +18,11 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::rows::{
-    Currencies, Errors, Table, cell, column, decode_chinese, file_error, parse_paid_at,
+    Currencies, Errors, Header, Table, cell, cells, column, decode_chinese, file_error,
+    parse_paid_at, signed_units,
 };
 use super::types::{Amount, CodeRef, Payment, SettlementError};
+use crate::code::currency::AmountError;
 use crate::input::encoding::TextEncoding;
 
 const PAID_AT: &str = "交易时间";
@@ -66,24 +68,12 @@ fn value(record: &csv::ByteRecord, i: usize) -> &str {
     c.strip_prefix('`').unwrap_or(c).trim()
 }
 
-/// A signed amount in units of 10^-SUM_SCALE.
-fn signed(text: &str) -> Result<i128, String> {
-    let (neg, digits) = match text.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, text),
-    };
-    let minor = if digits.is_empty() {
-        0
-    } else {
-        Amount::parse(digits)
-            .and_then(|a| a.minor(SUM_SCALE))
-            .map_err(|e| e.to_string())?
-    };
-    Ok(if neg {
-        -i128::from(minor)
-    } else {
-        i128::from(minor)
-    })
+/// A signed amount in units of 10^-SUM_SCALE; an empty cell is zero.
+fn signed(text: &str) -> Result<i128, AmountError> {
+    match text {
+        "" | "-" => Ok(0),
+        t => signed_units(t, SUM_SCALE),
+    }
 }
 
 struct Columns {
@@ -124,36 +114,25 @@ pub fn parse(
 ) -> Result<Vec<Payment>, SettlementError> {
     let text = decode_chinese(path, bytes, encoding)?;
     let mut table = Table::new(path, &text, b',', 1)?;
-    let Some((header_line, header)) = table.next()? else {
+    // Some exports put the backtick on the header too.
+    let Some(header) = Header::read(&mut table, value, "a WeChat Pay trade bill")? else {
         return Err(file_error(path, 1, "the file is empty"));
     };
-    // Some exports put the backtick on the header too.
-    let header: Vec<String> = (0..header.len())
-        .map(|i| value(header, i).to_string())
-        .collect();
-    let find = |name: &str| {
-        column(&header, name).ok_or_else(|| SettlementError::Header {
-            path: path.to_path_buf(),
-            line: header_line,
-            problem: format!("no column {name:?}: not a WeChat Pay trade bill"),
-        })
-    };
-    let first_of = |names: &[&str]| names.iter().find_map(|n| column(&header, n));
     let cols = Columns {
-        paid_at: find(PAID_AT)?,
-        txn_id: find(TXN_ID)?,
-        order: find(ORDER)?,
-        state: find(STATE)?,
-        currency: find(CURRENCY)?,
-        fee: find(FEE)?,
-        paid: first_of(&PAID).map_or_else(|| find(PAID[0]), Ok)?,
-        refund_id: column(&header, REFUND_ID),
-        refunded: first_of(&REFUNDED),
+        paid_at: header.require(PAID_AT)?,
+        txn_id: header.require(TXN_ID)?,
+        order: header.require(ORDER)?,
+        state: header.require(STATE)?,
+        currency: header.require(CURRENCY)?,
+        fee: header.require(FEE)?,
+        paid: header.require_first_of(&PAID)?,
+        refund_id: header.get(REFUND_ID),
+        refunded: header.first_of(&REFUNDED),
         summed: SUMMARY
             .iter()
-            .map(|&(total, detail)| (total, column(&header, detail)))
+            .map(|&(total, detail)| (total, header.get(detail)))
             .collect(),
-        names: header.clone(),
+        names: header.names.clone(),
     };
 
     let mut payments = Vec::new();
@@ -166,28 +145,20 @@ pub fn parse(
     let mut summary_header = None;
     while let Some((line, record)) = table.next()? {
         if value(record, 0) == SUMMARY_COUNT {
-            let names: Vec<String> = (0..record.len())
-                .map(|i| value(record, i).to_string())
-                .collect();
-            summary_header = Some((line, names));
+            summary_header = Some((line, cells(record, value)));
             break;
         }
-        if record.len() != header.len() {
-            let problem = format!(
-                "{} fields, but the header has {}",
-                record.len(),
-                header.len()
-            );
-            errors.push(line, None, problem);
-        } else if let Some(p) = row(
-            record,
-            line,
-            &cols,
-            tz,
-            &mut sums,
-            &mut currencies,
-            &mut errors,
-        ) {
+        if errors.same_width(line, record.len(), header.names.len())
+            && let Some(p) = row(
+                record,
+                line,
+                &cols,
+                tz,
+                &mut sums,
+                &mut currencies,
+                &mut errors,
+            )
+        {
             payments.push(p);
         }
         if errors.full() {
@@ -209,9 +180,7 @@ pub fn parse(
             "the summary header has no summary row after it: the bill is truncated",
         ));
     };
-    let values: Vec<String> = (0..values.len())
-        .map(|i| value(values, i).to_string())
-        .collect();
+    let values = cells(values, value);
     check_summary(path, values_line, &names, &values, &cols, &sums)?;
     Ok(payments)
 }
@@ -241,7 +210,7 @@ fn row(
         if let Some(i) = detail {
             let name = SUMMARY[k].1;
             sums.columns[k] += signed(value(record, i))
-                .map_err(|e| fail(name, e))
+                .map_err(|e| fail(name, e.to_string()))
                 .unwrap_or(0);
         }
     }
@@ -304,10 +273,10 @@ fn row(
     .ok();
     let currency = currencies
         .parse(value(record, cols.currency))
-        .map_err(|e| fail(CURRENCY, e))
+        .map_err(|e| fail(CURRENCY, e.to_string()))
         .ok();
     let paid_at = parse_paid_at(value(record, cols.paid_at), tz)
-        .map_err(|e| fail(PAID_AT, e))
+        .map_err(|e| fail(PAID_AT, e.to_string()))
         .ok();
     let txn_id = value(record, txn_col);
     if !ok {

@@ -3,15 +3,29 @@
 
 use super::super::types::Amount;
 
+/// Why an amount element's text is not an amount the camt schema allows
+/// (each variant holds the text, trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XsDecimalError {
+    #[error("{0:?} is not an xs:decimal amount")]
+    Syntax(String),
+    #[error("{0:?} is negative: amounts are written without sign, the direction is CdtDbtInd")]
+    Negative(String),
+    #[error("{0:?} has more than 5 digits after the point (the schema allows 5)")]
+    Fraction(String),
+    #[error("{0:?} has more than 18 digits (the schema allows 18)")]
+    Digits(String),
+}
+
 /// An ISO 20022 amount (`ActiveOrHistoricCurrencyAndAmount`): an
 /// xs:decimal — optional `+`, digits with at most one `.`, which may lead
 /// or trail (".6", "6.", "+06.50"), surrounding XML whitespace — that the
 /// schema bounds to at most 18 digits, 5 of them after the point, and to
 /// no less than zero (the direction is `CdtDbtInd`). Exponents, thousands
 /// separators and decimal commas are not xs:decimal and are refused.
-pub fn xs_decimal(written: &str) -> Result<Amount, String> {
+pub fn xs_decimal(written: &str) -> Result<Amount, XsDecimalError> {
     let t = written.trim_matches([' ', '\t', '\r', '\n']);
-    let bad = || format!("{t:?} is not an xs:decimal amount");
+    let bad = || XsDecimalError::Syntax(t.to_string());
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'+') => (false, &t[1..]),
         Some(b'-') => (true, &t[1..]),
@@ -26,19 +40,13 @@ pub fn xs_decimal(written: &str) -> Result<Amount, String> {
     let int = int.trim_start_matches('0');
     let significant = frac.trim_end_matches('0');
     if negative && !(int.is_empty() && significant.is_empty()) {
-        return Err(format!(
-            "{t:?} is negative: amounts are written without sign, the direction is CdtDbtInd"
-        ));
+        return Err(XsDecimalError::Negative(t.to_string()));
     }
     if significant.len() > 5 {
-        return Err(format!(
-            "{t:?} has more than 5 digits after the point (the schema allows 5)"
-        ));
+        return Err(XsDecimalError::Fraction(t.to_string()));
     }
     if int.len() + significant.len() > 18 {
-        return Err(format!(
-            "{t:?} has more than 18 digits (the schema allows 18)"
-        ));
+        return Err(XsDecimalError::Digits(t.to_string()));
     }
     // Keep the fraction digits as written (they show in messages) while
     // they fit, else only the significant ones.

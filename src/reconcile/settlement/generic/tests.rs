@@ -97,7 +97,7 @@ fn parses_rows_with_optional_columns() {
         "code_id,amount,currency,paid_at,txn_id,memo\n\
          {ID},200.00,CNY,2026-11-23 16:00,T1,x\n\
          not-an-id,1500,,2026-11-23T08:00:00Z,,\n\
-         {},\"1,234.5\",cny,,T3,",
+         {},1234.5,cny,,T3,",
         ID.to_uppercase()
     );
     let ps = parse(text.as_bytes()).unwrap();
@@ -184,6 +184,10 @@ fn column_map_syntax() {
         ColumnMap::parse("txn_id="),
         Err(ColumnMapError::EmptyColumn("txn_id".into()))
     );
+    assert_eq!(
+        ColumnMap::parse("grouping=space"),
+        Err(ColumnMapError::Grouping("space".into()))
+    );
 }
 
 #[test]
@@ -192,9 +196,11 @@ fn tsv_by_header_or_name_and_bom() {
     let ps = parse(tsv.as_bytes()).unwrap();
     assert_eq!(ps[0].code.id(), Some(CodeId([1; 8])));
     assert_eq!(minor(&ps[0]), 20000);
-    // A .tsv name wins even when the header has a comma in it.
+    // A .tsv name wins even when the header has a comma in it (and the
+    // amounts, grouped as the map declares).
     let tsv = format!("code_id\tamount\tmemo, free text\n{ID}\t1,000.00\tx, y\n");
-    let ps = parse_as("s.tsv", tsv.as_bytes(), &ColumnMap::default()).unwrap();
+    let map = ColumnMap::parse("grouping=comma").unwrap();
+    let ps = parse_as("s.tsv", tsv.as_bytes(), &map).unwrap();
     assert_eq!(minor(&ps[0]), 100000);
 }
 
