@@ -52,17 +52,6 @@ const LONG_FILES: &[(&str, &str)] = &[
 /// with the reason.
 const ALLOWED_CYCLES: &[(&str, &str)] = &[
     (
-        "payqr: {trust, vectors, verify}",
-        "DEBT (issue 15's merge, this stop): trust/vectors.rs (bundle test vectors) uses \
-         crate::vectors and trust/local.rs names verify; move the bundle vectors under \
-         crate::vectors and the freshness type out of verify's reach, then delete this entry",
-    ),
-    (
-        "trust: {bundle, local, mod.rs}",
-        "DEBT (issue 15's merge, this stop): the bundle, the local list and TrustList name \
-         each other; the bundle format should stand alone below the list, then delete this entry",
-    ),
-    (
         "ledger: {index, mod.rs}",
         "the index is half of loading a Ledger: Ledger::load_codes asks the index, \
          which falls back to Ledger::scan for the lines past it",

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::anchor::{AnchorKey, AnchorPub, Endorsement};
-use super::{CancelRule, TrustedKey};
+use super::entry::{CancelRule, TrustedKey};
 use crate::code::CodeId;
 use crate::code::time;
 
