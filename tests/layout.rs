@@ -42,10 +42,6 @@ const LONG_FILES: &[(&str, &str)] = &[
         "ledger/state.rs",
         "grew with cancellation state and all-before rules (issue 15); split next",
     ),
-    (
-        "trust/keys.rs",
-        "grew with encrypted and token keys (issue 15); its tests move out next",
-    ),
 ];
 
 /// Cycles allowed, as "level: {members}" the way the test prints them, each
