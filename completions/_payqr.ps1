@@ -264,7 +264,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'Tolerated clock difference between issuer and verifier (at most 1h)')
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger (read only; it must exist)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Also report codes already redeemed in this ledger (read only; it must exist): a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
@@ -279,7 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The issuer''s secret key (signs the cancellations)')
             [CompletionResult]::new('--all-before', '--all-before', [CompletionResultType]::ParameterName, 'Cancel every code of this key issued before this time')
             [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why (shown by verify and redeem; 1-200 bytes)')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the codes were issued in')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the codes were issued in: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for --all-before without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print each signed cancellation as one JSON line')
@@ -296,7 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--stale-after', '--stale-after', [CompletionResultType]::ParameterName, 'Age past which a trust list from a bundle is reported stale')
             [CompletionResult]::new('--txn', '--txn', [CompletionResultType]::ParameterName, 'Your transaction reference (receipt number), stored with the redemption')
             [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list of accepted issuers and keys')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for displayed times and times without one (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per code')
@@ -329,11 +329,14 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'payqr;ledger;check' {
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -343,9 +346,38 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;ledger;repair' {
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The file ledger (a PostgreSQL URL is refused: see `ledger check`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--record-loss', '--record-loss', [CompletionResultType]::ParameterName, 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;init' {
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;export' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The new JSON-lines ledger (must not exist)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'payqr;ledger;import' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The JSON-lines ledger to copy')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'A postgres:// or postgresql:// connection string')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -355,6 +387,9 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;ledger;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -362,6 +397,15 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;ledger;help;repair' {
+            break
+        }
+        'payqr;ledger;help;init' {
+            break
+        }
+        'payqr;ledger;help;export' {
+            break
+        }
+        'payqr;ledger;help;import' {
             break
         }
         'payqr;ledger;help;help' {
@@ -502,7 +546,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Batch: write a CSV manifest of every code issued')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Issue time (default: now); a fixed time makes a batch reproducible')
             [CompletionResult]::new('--emv-config', '--emv-config', [CompletionResultType]::ParameterName, 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one and for display (default: this machine''s)')
             [CompletionResult]::new('--kind', '--kind', [CompletionResultType]::ParameterName, 'fine or bill (default fine, for single codes and batch rows without a kind)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)')
@@ -527,7 +571,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Write a one-page HTML report (totals, payments per hour, discrepancies)')
             [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Judge open/expired as of this time instead of now')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Statuses that make the exit status 1 (default: all discrepancies)')
-            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'ledger')
+            [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'auto, generic, wechat, alipay, camt052, camt053 or camt054')
             [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK')
@@ -622,12 +666,24 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         'payqr;help;ledger' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check every record, its checksum and the hash chain; report counts or the first bad line')
             [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Cut off an incomplete last line left by an interrupted write; record lost records')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create or update the schema of a PostgreSQL ledger (idempotent)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain')
             break
         }
         'payqr;help;ledger;check' {
             break
         }
         'payqr;help;ledger;repair' {
+            break
+        }
+        'payqr;help;ledger;init' {
+            break
+        }
+        'payqr;help;ledger;export' {
+            break
+        }
+        'payqr;help;ledger;import' {
             break
         }
         'payqr;help;emv' {

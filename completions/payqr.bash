@@ -172,6 +172,15 @@ _payqr() {
             payqr__subcmd__help__subcmd__ledger,check)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__check"
                 ;;
+            payqr__subcmd__help__subcmd__ledger,export)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__export"
+                ;;
+            payqr__subcmd__help__subcmd__ledger,import)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__import"
+                ;;
+            payqr__subcmd__help__subcmd__ledger,init)
+                cmd="payqr__subcmd__help__subcmd__ledger__subcmd__init"
+                ;;
             payqr__subcmd__help__subcmd__ledger,repair)
                 cmd="payqr__subcmd__help__subcmd__ledger__subcmd__repair"
                 ;;
@@ -214,8 +223,17 @@ _payqr() {
             payqr__subcmd__ledger,check)
                 cmd="payqr__subcmd__ledger__subcmd__check"
                 ;;
+            payqr__subcmd__ledger,export)
+                cmd="payqr__subcmd__ledger__subcmd__export"
+                ;;
             payqr__subcmd__ledger,help)
                 cmd="payqr__subcmd__ledger__subcmd__help"
+                ;;
+            payqr__subcmd__ledger,import)
+                cmd="payqr__subcmd__ledger__subcmd__import"
+                ;;
+            payqr__subcmd__ledger,init)
+                cmd="payqr__subcmd__ledger__subcmd__init"
                 ;;
             payqr__subcmd__ledger,repair)
                 cmd="payqr__subcmd__ledger__subcmd__repair"
@@ -223,8 +241,17 @@ _payqr() {
             payqr__subcmd__ledger__subcmd__help,check)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__check"
                 ;;
+            payqr__subcmd__ledger__subcmd__help,export)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__export"
+                ;;
             payqr__subcmd__ledger__subcmd__help,help)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__help"
+                ;;
+            payqr__subcmd__ledger__subcmd__help,import)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__import"
+                ;;
+            payqr__subcmd__ledger__subcmd__help,init)
+                cmd="payqr__subcmd__ledger__subcmd__help__subcmd__init"
                 ;;
             payqr__subcmd__ledger__subcmd__help,repair)
                 cmd="payqr__subcmd__ledger__subcmd__help__subcmd__repair"
@@ -862,7 +889,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger)
-            opts="check repair"
+            opts="check repair init export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +903,48 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__help__subcmd__ledger__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__help__subcmd__ledger__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1358,7 +1427,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger)
-            opts="-h -V --config --help --version check repair help"
+            opts="-h -V --config --help --version check repair init export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1397,8 +1466,34 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__ledger__subcmd__export)
+            opts="-h -V --to --ledger --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__ledger__subcmd__help)
-            opts="check repair help"
+            opts="check repair init export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1412,6 +1507,20 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__ledger__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1439,6 +1548,34 @@ _payqr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         payqr__subcmd__ledger__subcmd__help__subcmd__repair)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1446,6 +1583,54 @@ _payqr() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__import)
+            opts="-h -V --from --ledger --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        payqr__subcmd__ledger__subcmd__init)
+            opts="-h -V --ledger --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ledger)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

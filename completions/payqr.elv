@@ -232,7 +232,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --skew 'Tolerated clock difference between issuer and verifier (at most 1h)'
             cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --trust 'Trust list of accepted issuers and keys'
-            cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist)'
+            cand --ledger 'Also report codes already redeemed in this ledger (read only; it must exist): a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
@@ -246,7 +246,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --key 'The issuer''s secret key (signs the cancellations)'
             cand --all-before 'Cancel every code of this key issued before this time'
             cand --reason 'Why (shown by verify and redeem; 1-200 bytes)'
-            cand --ledger 'The ledger the codes were issued in'
+            cand --ledger 'The ledger the codes were issued in: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
             cand --tz 'Offset for --all-before without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'Print each signed cancellation as one JSON line'
@@ -262,7 +262,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --stale-after 'Age past which a trust list from a bundle is reported stale'
             cand --txn 'Your transaction reference (receipt number), stored with the redemption'
             cand --trust 'Trust list of accepted issuers and keys'
-            cand --ledger 'The ledger that records redemptions (JSON lines, or CSV if *.csv)'
+            cand --ledger 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME'
             cand --tz 'Offset for displayed times and times without one (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'One JSON object per code'
@@ -293,10 +293,13 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;check'= {
-            cand --ledger 'ledger'
+            cand --ledger 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --json 'Print the result as JSON'
             cand -h 'Print help'
@@ -305,9 +308,35 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;ledger;repair'= {
-            cand --ledger 'ledger'
+            cand --ledger 'The file ledger (a PostgreSQL URL is refused: see `ledger check`)'
             cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --record-loss 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;init'= {
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;export'= {
+            cand --to 'The new JSON-lines ledger (must not exist)'
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'payqr;ledger;import'= {
+            cand --from 'The JSON-lines ledger to copy'
+            cand --ledger 'A postgres:// or postgresql:// connection string'
+            cand --config 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -316,11 +345,20 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;ledger;help'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'payqr;ledger;help;check'= {
         }
         &'payqr;ledger;help;repair'= {
+        }
+        &'payqr;ledger;help;init'= {
+        }
+        &'payqr;ledger;help;export'= {
+        }
+        &'payqr;ledger;help;import'= {
         }
         &'payqr;ledger;help;help'= {
         }
@@ -441,7 +479,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --manifest 'Batch: write a CSV manifest of every code issued'
             cand --now 'Issue time (default: now); a fixed time makes a batch reproducible'
             cand --emv-config 'EMV profile: the issuer''s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md'
-            cand --ledger 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)'
+            cand --ledger 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
             cand --tz 'Offset for times without one and for display (default: this machine''s)'
             cand --kind 'fine or bill (default fine, for single codes and batch rows without a kind)'
             cand --format 'Batch: formats, comma-separated: png, svg (QR images), notice-svg (printable A6 notice with the QR code and the fine''s details)'
@@ -465,7 +503,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'
             cand --at 'Judge open/expired as of this time instead of now'
             cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
-            cand --ledger 'ledger'
+            cand --ledger 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
             cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
             cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
             cand --encoding 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK'
@@ -541,10 +579,19 @@ set edit:completion:arg-completer[payqr] = {|@words|
         &'payqr;help;ledger'= {
             cand check 'Check every record, its checksum and the hash chain; report counts or the first bad line'
             cand repair 'Cut off an incomplete last line left by an interrupted write; record lost records'
+            cand init 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+            cand export 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+            cand import 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
         }
         &'payqr;help;ledger;check'= {
         }
         &'payqr;help;ledger;repair'= {
+        }
+        &'payqr;help;ledger;init'= {
+        }
+        &'payqr;help;ledger;export'= {
+        }
+        &'payqr;help;ledger;import'= {
         }
         &'payqr;help;emv'= {
             cand parse 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'

@@ -152,7 +152,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand verify" -l at -d 'Judge as o
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l skew -d 'Tolerated clock difference between issuer and verifier (at most 1h)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l trust -d 'Trust list of accepted issuers and keys' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger (read only; it must exist)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand verify" -l ledger -d 'Also report codes already redeemed in this ledger (read only; it must exist): a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand verify" -l json -d 'One JSON object per code'
@@ -162,7 +162,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d '
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l key -d 'The issuer\'s secret key (signs the cancellations)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l all-before -d 'Cancel every code of this key issued before this time' -r
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l reason -d 'Why (shown by verify and redeem; 1-200 bytes)' -r
-complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l ledger -d 'The ledger the codes were issued in' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l ledger -d 'The ledger the codes were issued in: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l tz -d 'Offset for --all-before without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l json -d 'Print each signed cancellation as one JSON line'
@@ -174,7 +174,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l skew -d 'Tolerate
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l stale-after -d 'Age past which a trust list from a bundle is reported stale' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l txn -d 'Your transaction reference (receipt number), stored with the redemption' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l trust -d 'Trust list of accepted issuers and keys' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l ledger -d 'The ledger that records redemptions: a file (JSON lines, or CSV if *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l tz -d 'Offset for displayed times and times without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON object per code'
@@ -192,24 +192,44 @@ complete -c payqr -n "__fish_payqr_using_subcommand notice" -l tz -d 'Offset the
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s h -l help -d 'Print help'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l ledger -d 'A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -l json -d 'Print the result as JSON'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l ledger -d 'The file ledger (a PostgreSQL URL is refused: see `ledger check`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -l record-loss -d 'Record the loss that the index shows as a `lost` record in the ledger, so that writing can resume'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from init" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -l to -d 'The new JSON-lines ledger (must not exist)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -l from -d 'The JSON-lines ledger to copy' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -l ledger -d 'A postgres:// or postgresql:// connection string' -r
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c payqr -n "__fish_payqr_using_subcommand emv; and not __fish_seen_subcommand_from parse help" -l config -d 'Config file giving defaults for --trust, --ledger and --tz (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand emv; and not __fish_seen_subcommand_from parse help" -s h -l help -d 'Print help'
@@ -275,7 +295,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l out-dir -d 'Batch:
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l manifest -d 'Batch: write a CSV manifest of every code issued' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l now -d 'Issue time (default: now); a fixed time makes a batch reproducible' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l emv-config -d 'EMV profile: the issuer\'s EMV settings (merchant account, MCC, country, name, city), JSON; see docs/FORMAT.md' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger (JSON lines, or CSV if *.csv)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand issue" -l ledger -d 'Record issued codes in this ledger: a file (JSON lines, or CSV if *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l tz -d 'Offset for times without one and for display (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -l kind -d 'fine or bill (default fine, for single codes and batch rows without a kind)' -r -f -a "fine\t''
 bill\t''"
@@ -301,7 +321,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Wri
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l html -d 'Write a one-page HTML report (totals, payments per hour, discrepancies)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l at -d 'Judge open/expired as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fail-on -d 'Statuses that make the exit status 1 (default: all discrepancies)' -r
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -d 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine\'s for display)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt052, camt053 or camt054' -r -f -a "auto\t''
 generic\t''
@@ -345,6 +365,9 @@ complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcom
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from trust" -f -a "revoke" -d 'Revoke a key: every code it signed is refused from now on'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "check" -d 'Check every record, its checksum and the hash chain; report counts or the first bad line'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "repair" -d 'Cut off an incomplete last line left by an interrupted write; record lost records'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "init" -d 'Create or update the schema of a PostgreSQL ledger (idempotent)'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "export" -d 'Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain'
+complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from ledger" -f -a "import" -d 'Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from emv" -f -a "parse" -d 'Parse and check an EMV MPM payload: every object with its field name, nested templates, CRC'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from release" -f -a "sign" -d 'Write FILE.sig: FILE signed with a payqr key (scripts/release.sh)'
 complete -c payqr -n "__fish_payqr_using_subcommand help; and __fish_seen_subcommand_from release" -f -a "verify" -d 'Check FILE.sig against FILE and a release public key'

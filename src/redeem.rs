@@ -24,6 +24,10 @@
 //! [`RedeemSession`], two small traits, so a second backend (a database
 //! shared by many counters) plugs in beside the file [`Ledger`].
 
+mod backend;
+
+pub use backend::BackendSession;
+
 use std::collections::HashSet;
 
 use rayon::prelude::*;
@@ -83,6 +87,16 @@ pub trait RedeemLedger {
     /// ledger says about `codes` (the valid codes of one group). Held until
     /// the session is dropped; sessions of two callers never overlap.
     fn begin(&self, codes: &[CodeKey]) -> Result<Self::Session<'_>, LedgerError>;
+
+    /// Whether `error`, just returned by a session of this ledger, means
+    /// only that the session lost its exclusive right before it wrote (a
+    /// database connection lost and made again, its lock released by the
+    /// server meanwhile) and found a code changed since it was judged: the
+    /// group is then judged again from its first item not yet committed.
+    /// A file's lock is never lost under its holder: never, by default.
+    fn judged_stale(&self, _error: &LedgerError) -> bool {
+        false
+    }
 }
 
 /// One exclusive session of a [`RedeemLedger`].
@@ -165,8 +179,13 @@ pub fn redeem<L: RedeemLedger + ?Sized>(
     }
 }
 
+/// How often a group is judged again after its session went stale.
+const STALE_RETRIES: u32 = 5;
+
 /// Step 2 and 3 of [`redeem`]; `committed` counts the leading verdicts
-/// whose records are durable.
+/// whose records are durable. A session that went stale before writing
+/// ([`RedeemLedger::judged_stale`]) wrote nothing: the items after
+/// `committed` get their first verdicts back and are judged again.
 fn record<L: RedeemLedger + ?Sized>(
     ledger: &L,
     items: &[Item],
@@ -174,7 +193,30 @@ fn record<L: RedeemLedger + ?Sized>(
     verdicts: &mut [Verdict],
     committed: &mut usize,
 ) -> Result<(), LedgerError> {
-    let keys: Vec<CodeKey> = verdicts
+    let first: Vec<Verdict> = verdicts.to_vec();
+    let mut tries = 0;
+    loop {
+        match record_from(ledger, items, counter, verdicts, committed) {
+            Err(e) if tries < STALE_RETRIES && ledger.judged_stale(&e) => {
+                tries += 1;
+                let from = *committed;
+                verdicts[from..].clone_from_slice(&first[from..]);
+            }
+            done => return done,
+        }
+    }
+}
+
+/// One session over the items from `committed` on.
+fn record_from<L: RedeemLedger + ?Sized>(
+    ledger: &L,
+    items: &[Item],
+    counter: &Counter,
+    verdicts: &mut [Verdict],
+    committed: &mut usize,
+) -> Result<(), LedgerError> {
+    let start = *committed;
+    let keys: Vec<CodeKey> = verdicts[start..]
         .iter()
         .filter(|v| v.status == Status::Valid)
         .filter_map(|v| {
@@ -197,7 +239,7 @@ fn record<L: RedeemLedger + ?Sized>(
     // Records of this group, and the verdicts they acknowledge.
     let mut records = Vec::new();
     let mut in_group = HashSet::new();
-    for i in 0..items.len() {
+    for i in start..items.len() {
         if verdicts[i].status != Status::Valid {
             continue;
         }

@@ -14,7 +14,7 @@ use payqr::issue::issuance::Formats;
 use payqr::issue::run::{self, Batch};
 use payqr::issue::single::SingleError;
 use payqr::issue::{Request, Single, issue_single, run_batch};
-use payqr::ledger::{CodeKey, Ledger, LedgerError, LedgerState, Record};
+use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError, LedgerState, Record};
 use payqr::redeem::{Counter, FileSession, Item, RedeemLedger, RedeemSession, redeem};
 use payqr::trust::TrustList;
 use payqr::trust::keys::IssuerKey;
@@ -85,13 +85,15 @@ fn redeem_as_a_library_over_a_pluggable_ledger() {
     let d = tempfile::tempdir().unwrap();
     let key = key();
     let ledger = Ledger::new(&d.path().join("l.jsonl"));
+    // The issuing entry points take either backend.
+    let file = Backend::File(Ledger::new(ledger.path()));
     let single = Single {
         key: &key,
         issued_at: NOW,
         emv: None,
         png: None,
         svg: None,
-        ledger: Some(&ledger),
+        ledger: Some(&file),
     };
     let texts: Vec<String> = ["京A1", "京A2", "京A3"]
         .iter()
@@ -169,13 +171,15 @@ fn single_issuance_obeys_the_batch_rules_and_the_ledger() {
     let d = tempfile::tempdir().unwrap();
     let key = key();
     let ledger = Ledger::new(&d.path().join("l.jsonl"));
+    // The issuing entry points take either backend.
+    let file = Backend::File(Ledger::new(ledger.path()));
     let single = Single {
         key: &key,
         issued_at: NOW,
         emv: None,
         png: Some(&d.path().join("a.png")),
         svg: None,
-        ledger: Some(&ledger),
+        ledger: Some(&file),
     };
     let req = |amount| Request {
         reference: Some(" 京A12345 "),
@@ -207,6 +211,8 @@ fn batch_run_as_a_library_validates_first_then_issues() {
     let key = key();
     let csv = d.path().join("f.csv");
     let ledger = Ledger::new(&d.path().join("l.jsonl"));
+    // The issuing entry points take either backend.
+    let file = Backend::File(Ledger::new(ledger.path()));
     let out = d.path().join("out");
     let mut b = Batch {
         csv: &csv,
@@ -223,7 +229,7 @@ fn batch_run_as_a_library_validates_first_then_issues() {
             ..Formats::default()
         },
         emv: None,
-        ledger: Some(&ledger),
+        ledger: Some(&file),
         manifest: None,
         reissue: false,
         dry_run: false,

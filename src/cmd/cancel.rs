@@ -4,7 +4,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use payqr::code::CodeId;
-use payqr::ledger::{CodeKey, Ledger, What, rule_key};
+use payqr::ledger::{Backend, CodeKey, Ledger, What, rule_key};
 use payqr::trust::bundle::cancel_hash;
 use payqr::trust::cancel::{Cancellation, Target};
 use payqr::trust::keys::IssuerKey;
@@ -42,8 +42,9 @@ pub struct Args {
     /// Why (shown by verify and redeem; 1-200 bytes).
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
-    /// The ledger the codes were issued in.
-    #[arg(long, value_name = "FILE")]
+    /// The ledger the codes were issued in: a file, or PostgreSQL
+    /// (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: PathBuf,
     /// Offset for --all-before without one (default: this machine's).
     #[arg(long, value_name = "OFFSET")]
@@ -89,15 +90,17 @@ pub fn run(a: Args) -> CmdResult {
             Target::Before(_) => rule_key(&key.issuer, key.key_id),
         })
         .collect();
-    let ledger = Ledger::new(&a.ledger);
-    let lock = ledger.lock()?;
-    let mut state = ledger.load_codes(&lock, &ids)?;
-    ledger.append(
-        &lock,
-        &mut state,
-        signed.iter().map(|c| c.to_record()).collect(),
-    )?;
-    drop(lock);
+    let records = signed.iter().map(|c| c.to_record()).collect();
+    match Backend::open(&a.ledger)? {
+        // The same checks as the file's append, in one transaction under
+        // the chain head's lock (a redemption cannot slip in between).
+        Backend::Postgres(pg) => pg.append(records)?,
+        Backend::File(ledger) => {
+            let lock = ledger.lock()?;
+            let mut state = ledger.load_codes(&lock, &ids)?;
+            ledger.append(&lock, &mut state, records)?;
+        }
+    }
     let mut out = std::io::stdout().lock();
     for c in &signed {
         if a.json {

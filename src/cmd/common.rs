@@ -122,6 +122,8 @@ pub fn check_outputs(inputs: &Files, outputs: &Files) -> Result<(), Failure> {
     let present = |v: &Files<'_>| -> Vec<(String, PathBuf)> {
         v.iter()
             .filter_map(|(f, p)| Some((f.to_string(), (*p)?.to_path_buf())))
+            // A PostgreSQL ledger is a URL, not a file that can collide.
+            .filter(|(_, p)| !p.to_str().is_some_and(payqr::ledger::postgres::is_url))
             .collect()
     };
     let ins = present(inputs);

@@ -215,7 +215,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<(&'static str, String)>, Fai
         if out.iter().any(|(key, _)| *key == setting.key) {
             return Err(bad(&format!("{k} given twice")));
         }
-        let value = if setting.is_path && Path::new(value).is_relative() {
+        // A PostgreSQL URL is not a path: never joined to the file's folder.
+        let value = if setting.is_path
+            && Path::new(value).is_relative()
+            && !payqr::ledger::postgres::is_url(value)
+        {
             base.join(value).display().to_string()
         } else {
             value.to_string()

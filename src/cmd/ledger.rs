@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde_json::json;
 
-use payqr::ledger::{Ledger, LedgerError};
+use payqr::ledger::{Backend, Ledger, LedgerError, LedgerState, PgLedger};
 
 use super::{CmdResult, Failure, Outcome};
 
@@ -32,7 +32,8 @@ loss recorded in the ledger (reported always; it does not fail the check).
 Exit status 0 when the ledger is sound, 1 when a line is bad, the last line is
 torn, records are missing, or a reference was paid twice.")]
     Check {
-        #[arg(long, value_name = "FILE")]
+        /// A file ledger, or a PostgreSQL one (postgres://USER@HOST/DB?schema=NAME).
+        #[arg(long, value_name = "FILE|URL")]
         ledger: PathBuf,
         /// Print the result as JSON.
         #[arg(long)]
@@ -60,12 +61,61 @@ run. Restore the lost records from a backup first if you can.
 
 Exit status 0 when the ledger is whole afterwards, 1 otherwise.")]
     Repair {
+        /// The file ledger (a PostgreSQL URL is refused: see `ledger check`).
         #[arg(long, value_name = "FILE")]
         ledger: PathBuf,
         /// Record the loss that the index shows as a `lost` record in the
         /// ledger, so that writing can resume.
         #[arg(long)]
         record_loss: bool,
+    },
+    /// Create or update the schema of a PostgreSQL ledger (idempotent).
+    #[command(after_help = "\
+Example:
+  payqr ledger init --ledger 'postgres://payqr@localhost/bureau?schema=payqr'
+  payqr ledger init --ledger 'postgresql:///bureau?host=/run/postgresql'
+
+Creates the schema (default `payqr`, or ?schema=NAME) and runs every migration
+not yet applied, each once, recorded in SCHEMA.migrations. Running it again
+changes nothing. payqr connects without TLS: over a Unix socket or loopback,
+or to another host only with sslmode=disable on a trusted network.")]
+    Init {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+    },
+    /// Copy a PostgreSQL ledger into a new JSON-lines file ledger: the same lines, the same chain.
+    #[command(after_help = "\
+Example:
+  payqr ledger export --ledger 'postgres://payqr@localhost/bureau' --to ledger.jsonl
+
+Every record is read and checked (as `ledger check` does) from one snapshot
+and written to a new file, renamed into place only when complete; the file is
+then read back as a file ledger and must end in the same hash.")]
+    Export {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+        /// The new JSON-lines ledger (must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Copy a JSON-lines file ledger into an empty PostgreSQL ledger: the same lines, the same chain.
+    #[command(after_help = "\
+Example:
+  payqr ledger import --ledger 'postgres://payqr@localhost/bureau' --from ledger.jsonl
+
+The file is checked whole first (checksums, chain, index evidence); then every
+line goes in unchanged, with its seq and hash, in one transaction: all or
+nothing. The PostgreSQL ledger must be empty. Stop the counters writing to the
+file first: records added to it afterwards are not copied.")]
+    Import {
+        /// A postgres:// or postgresql:// connection string.
+        #[arg(long, value_name = "URL")]
+        ledger: String,
+        /// The JSON-lines ledger to copy.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
     },
 }
 
@@ -76,7 +126,57 @@ pub fn run(a: Args) -> CmdResult {
             ledger,
             record_loss,
         } => repair(&ledger, record_loss),
+        Action::Init { ledger } => {
+            let pg = pg(&ledger)?;
+            let applied = pg.init()?;
+            let mut out = std::io::stdout().lock();
+            if applied.is_empty() {
+                writeln!(out, "{}: schema {} is up to date", pg.shown(), pg.schema())?;
+            } else {
+                let v: Vec<String> = applied.iter().map(ToString::to_string).collect();
+                writeln!(
+                    out,
+                    "{}: schema {}: applied migration(s) {}",
+                    pg.shown(),
+                    pg.schema(),
+                    v.join(", ")
+                )?;
+            }
+            Ok(Outcome::Success)
+        }
+        Action::Export { ledger, to } => {
+            let pg = pg(&ledger)?;
+            let n = pg.export(&to)?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{}: exported {n} record(s) to {}; same lines, same hash chain",
+                pg.shown(),
+                payqr::sanitize::path_for_terminal(&to)
+            )?;
+            Ok(Outcome::Success)
+        }
+        Action::Import { ledger, from } => {
+            let pg = pg(&ledger)?;
+            let n = pg.import(&from)?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{}: imported {n} record(s) from {}; same lines, same hash chain",
+                pg.shown(),
+                payqr::sanitize::path_for_terminal(&from)
+            )?;
+            Ok(Outcome::Success)
+        }
     }
+}
+
+fn pg(url: &str) -> Result<PgLedger, Failure> {
+    if !payqr::ledger::postgres::is_url(url) {
+        return Err(Failure::new(format!(
+            "--ledger: {}: not a postgres:// or postgresql:// connection string",
+            payqr::sanitize::for_terminal(url)
+        )));
+    }
+    Ok(PgLedger::open(url)?)
 }
 
 fn existing(path: &Path) -> Result<Ledger, Failure> {
@@ -87,13 +187,24 @@ fn existing(path: &Path) -> Result<Ledger, Failure> {
 }
 
 fn check(ledger: &Path, json: bool) -> CmdResult {
-    let l = existing(ledger)?;
-    let lock = l.lock_shared()?;
+    let backend = Backend::open(ledger)?;
+    let name = backend.name();
+    let loaded = match backend {
+        Backend::Postgres(p) => p.load(),
+        Backend::File(_) => {
+            let l = existing(ledger)?;
+            let lock = l.lock_shared()?;
+            l.load_unchecked(&lock)
+                .and_then(|st| l.check_index(&lock, &st).map(|()| st))
+        }
+    };
+    report(&name, json, loaded)
+}
+
+/// What `ledger check` says of a ledger loaded (or not), named `ledger`.
+fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) -> CmdResult {
     let mut out = std::io::stdout().lock();
-    match l
-        .load_unchecked(&lock)
-        .and_then(|st| l.check_index(&lock, &st).map(|()| st))
-    {
+    match loaded {
         Ok(st) => {
             let redeemed = st.redeemed.len();
             let twice = st.double_payments();
@@ -139,7 +250,7 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 writeln!(
                     out,
                     "{}: {} records, {} issued, {} redeemed{}; checksums and hash chain verified",
-                    ledger.display(),
+                    payqr::sanitize::for_terminal(ledger),
                     st.records,
                     st.issued.len(),
                     redeemed,
@@ -149,11 +260,11 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                     }
                 )?;
                 for t in twice_text.iter().chain(&loss_text) {
-                    writeln!(out, "{}: {t}", ledger.display())?;
+                    writeln!(out, "{}: {t}", payqr::sanitize::for_terminal(ledger))?;
                 }
             }
             if st.torn_tail {
-                let ledger = payqr::sanitize::path_for_terminal(ledger);
+                let ledger = payqr::sanitize::for_terminal(ledger);
                 eprintln!(
                     "payqr: {ledger}: last line is incomplete (an interrupted write); it is ignored"
                 );
@@ -172,7 +283,7 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
                 eprintln!(
                     "  hint: restore the lost records from a backup, or record the loss: \
                      payqr ledger repair --record-loss --ledger {}",
-                    payqr::sanitize::for_terminal(&ledger.display().to_string())
+                    payqr::sanitize::for_terminal(ledger)
                 );
             }
             Ok(Outcome::Negative)
@@ -181,6 +292,20 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
 }
 
 fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
+    if Backend::is_postgres(ledger) {
+        // Nothing to cut or index: every write is one transaction, so a
+        // PostgreSQL ledger has no torn line, and its rows are append-only.
+        let pg = pg(&ledger.to_string_lossy())?;
+        return Err(Failure::new(format!(
+            "{}: ledger repair is for file ledgers: a PostgreSQL ledger is written in \
+             transactions (never a partial record) and its records are append-only",
+            pg.shown()
+        ))
+        .hint(
+            "`payqr ledger check --ledger URL` reads every record and proves the chain; if it \
+             reports lost records, restore the database from its backup (pg_dump / PITR)",
+        ));
+    }
     let l = existing(ledger)?;
     let lock = l.lock_for_repair()?;
     let mut out = std::io::stdout().lock();

@@ -7,7 +7,7 @@ use chrono::FixedOffset;
 use serde_json::json;
 
 use payqr::input::encoding::TextEncoding;
-use payqr::ledger::{CodeKey, Ledger, LedgerError};
+use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError};
 use payqr::reconcile::settlement::{self, ColumnMap, Format, Options, Settlement};
 use payqr::reconcile::{self, Book, Status};
 
@@ -28,7 +28,8 @@ already_redeemed, unknown, refunded, repeated (settlement rows); unpaid_open,
 unpaid_expired, redeemed_elsewhere (issued codes without a payment). Exit 1
 when any row has a status listed in --fail-on (default: every discrepancy).")]
 pub struct Args {
-    #[arg(long, value_name = "FILE")]
+    /// The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: PathBuf,
     /// Settlement file from the payment provider or bank; repeat for several
     /// days (a transaction listed in two files counts once).
@@ -127,21 +128,30 @@ pub fn run(a: Args) -> CmdResult {
         Ok(files)
     };
     let ledger = Ledger::new(&a.ledger);
+    let pg = Backend::is_postgres(&a.ledger);
     // --apply writes, so it takes the exclusive lock for check-and-record.
+    // A PostgreSQL ledger is read from one snapshot, and --apply records
+    // through a redemption transaction, which refuses what a counter
+    // redeemed meanwhile.
     let load = || {
+        if pg {
+            let db = Backend::open(&a.ledger)?;
+            let book = Book::load_backend(&db)?;
+            return Ok::<_, LedgerError>((None, Some(db), book));
+        }
         let lock = if a.apply {
             ledger.lock()?
         } else {
             ledger.lock_shared()?
         };
         let book = Book::load(&ledger, &lock)?;
-        Ok::<_, LedgerError>((lock, book))
+        Ok::<_, LedgerError>((Some(lock), None, book))
     };
     // The settlement files and the ledger are read at the same time; a
     // bad settlement file is still the error reported first.
     let (files, loaded) = rayon::join(parse_all, load);
     let files = files?;
-    let (lock, book) = loaded?;
+    let (lock, db, book) = loaded?;
     // Records the ledger says were lost: whatever they held (redemptions,
     // codes) this report cannot see, so it says so every time.
     let losses: Vec<serde_json::Value> = book
@@ -171,7 +181,7 @@ pub fn run(a: Args) -> CmdResult {
     } else {
         Vec::new()
     };
-    let applied = records.len();
+    let mut applied = records.len();
     let summary = report.summary.clone();
     let breakdown = report.breakdown(show_tz);
     let failed = report.has_discrepancy(&fail_on);
@@ -210,15 +220,45 @@ pub fn run(a: Args) -> CmdResult {
     }
     outputs.commit()?;
     drop(report);
-    if a.apply && !records.is_empty() {
+    if let (true, Some(db)) = (a.apply && !records.is_empty(), &db) {
+        // The same check-and-record as the file's, in one transaction
+        // under the chain head's lock: a code a counter redeemed (or its
+        // issuer cancelled) while this report was made is not marked.
+        use payqr::redeem::{RedeemLedger, RedeemSession};
+        let ids: Vec<CodeKey> = records
+            .iter()
+            .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
+            .collect();
+        let mut session = db.begin(&ids)?;
+        let st = session.state();
+        let total = records.len();
+        let fresh: Vec<_> = records
+            .into_iter()
+            .zip(&ids)
+            .filter(|(_, k)| {
+                st.redemption(k).is_none()
+                    && st.replaced_by(k).is_none()
+                    && !st.cancelled.contains_key(k)
+            })
+            .map(|(r, _)| r)
+            .collect();
+        applied = fresh.len();
+        session.append(fresh)?;
+        if applied < total {
+            eprintln!(
+                "payqr: note: {} code(s) were redeemed at a counter while this ran; not marked again",
+                total - applied
+            );
+        }
+    } else if let (true, Some(lock)) = (a.apply && !records.is_empty(), &lock) {
         // The state of just the codes to mark, under the same lock: what
         // an append checks the new records against.
         let ids: Vec<_> = records
             .iter()
             .filter_map(|r| Some(CodeKey::of(&r.issuer, r.code_id.parse().ok()?)))
             .collect();
-        let mut state = ledger.load_codes(&lock, &ids)?;
-        ledger.append(&lock, &mut state, records)?;
+        let mut state = ledger.load_codes(lock, &ids)?;
+        ledger.append(lock, &mut state, records)?;
     }
     drop(lock);
     // Millions of small allocations (settlement rows) are not freed one by

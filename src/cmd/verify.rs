@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use payqr::ledger::{CodeKey, Ledger};
+use payqr::ledger::{Backend, CodeKey, Ledger, PgLedger};
 use payqr::verify::{Status, Verdict, verify_text};
 
 use super::{CmdResult, Failure, Outcome};
@@ -33,8 +33,9 @@ or stdin held no code, 2 when an input or the ledger could not be read
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// Also report codes already redeemed in this ledger (read only; it must exist).
-    #[arg(long, value_name = "FILE")]
+    /// Also report codes already redeemed in this ledger (read only; it must
+    /// exist): a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: Option<PathBuf>,
 }
 
@@ -46,10 +47,19 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve()?;
-    if let Some(path) = &a.ledger {
+    // A PostgreSQL ledger is asked per code, as the file's index is.
+    let pg = match a.ledger.as_deref() {
+        Some(p) if Backend::is_postgres(p) => Some(PgLedger::open(&p.to_string_lossy())?),
+        _ => None,
+    };
+    if let (Some(path), None) = (&a.ledger, &pg) {
         must_exist(path)?;
     }
-    let ledger = a.ledger.as_deref().map(Ledger::new);
+    let ledger = a
+        .ledger
+        .as_deref()
+        .filter(|_| pg.is_none())
+        .map(Ledger::new);
     let mut out = std::io::stdout().lock();
     let mut all_valid = true;
     let mut read = 0usize;
@@ -63,15 +73,21 @@ pub fn run(a: Args) -> CmdResult {
         // through the index (which `redeem` and `issue` keep) that is a few
         // milliseconds on a million-code ledger, where loading the whole
         // ledger took ~1 s and ~220 MB for every call of `payqr verify`.
-        if let (Some(ledger), Some(code), Some(text)) = (&ledger, &v.code, &item.text)
+        if let (Some(code), Some(text)) = (&v.code, &item.text)
             && v.status == Status::Valid
+            && (ledger.is_some() || pg.is_some())
         {
             let c = &code.code;
             let key = CodeKey::of(&c.issuer, c.code_id);
             let rule = payqr::ledger::rule_key(&c.issuer, c.key_id);
-            let lock = ledger.lock_shared()?;
-            let state = ledger.lookup_codes(&lock, &[key, rule])?;
-            drop(lock);
+            let state = match (&ledger, &pg) {
+                (Some(ledger), _) => {
+                    let lock = ledger.lock_shared()?;
+                    ledger.lookup_codes(&lock, &[key, rule])?
+                }
+                (None, Some(pg)) => pg.lookup(&[key, rule])?,
+                (None, None) => unreachable!("checked above"),
+            };
             if state.redemption(&key).is_some()
                 || state.replaced_by(&key).is_some()
                 || state
@@ -85,7 +101,7 @@ pub fn run(a: Args) -> CmdResult {
             }
         }
         all_valid &= v.status == Status::Valid;
-        let checked = ledger.is_some();
+        let checked = ledger.is_some() || pg.is_some();
         output::emit(&mut out, json, &item.source, &v, checked, clock.at, tz)
     })?;
     if errors > 0 {

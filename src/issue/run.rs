@@ -12,7 +12,7 @@ use crate::emv;
 use crate::issue::batch::{self, BatchError, Defaults, RowError};
 use crate::issue::issuance::{self, Formats, IssueError, Job, LedgerSession, Manifest, Tally};
 use crate::issue::notice::NoticeStyle;
-use crate::ledger::{Ledger, LedgerError, LedgerState};
+use crate::ledger::{Backend, LedgerError, LedgerState};
 use crate::trust::keys::IssuerKey;
 
 /// Everything that decides a batch run.
@@ -28,7 +28,8 @@ pub struct Batch<'a> {
     pub formats: Formats,
     /// The EMV profile's settings; `None` issues `PQ1:` texts.
     pub emv: Option<&'a emv::config::Config>,
-    pub ledger: Option<&'a Ledger>,
+    /// The ledger that records the codes: a file, or PostgreSQL.
+    pub ledger: Option<&'a Backend>,
     pub manifest: Option<&'a Path>,
     /// Issue new codes for references the ledger holds (needs a ledger).
     pub reissue: bool,
@@ -127,7 +128,10 @@ pub fn run_batch(b: &Batch, stop: &AtomicBool, watch: &dyn Watch) -> Result<Outc
         check_emv_fits(b, &rows_of)?;
     }
     let mut held = match b.ledger {
-        Some(l) => {
+        // PostgreSQL: each chunk asks for its references and records its
+        // codes in one transaction, which checks them again.
+        Some(Backend::Postgres(_)) | None => None,
+        Some(Backend::File(l)) => {
             let lock = if b.dry_run {
                 l.lock_shared()?
             } else {
@@ -138,10 +142,14 @@ pub fn run_batch(b: &Batch, stop: &AtomicBool, watch: &dyn Watch) -> Result<Outc
             let state = l.load_references(&lock)?;
             Some((lock, state))
         }
-        None => None,
     };
     if b.dry_run {
-        return dry_run(b, total, held.as_ref().map(|h| &h.1), &rows_of);
+        let known = match (b.ledger, &held) {
+            (Some(Backend::Postgres(pg)), _) => Known::Postgres(pg),
+            (_, Some((_, state))) => Known::File(state),
+            _ => Known::Nothing,
+        };
+        return dry_run(b, total, known, &rows_of);
     }
     std::fs::create_dir_all(b.out_dir).map_err(|source| RunError::OutDir {
         path: b.out_dir.to_path_buf(),
@@ -169,11 +177,12 @@ pub fn run_batch(b: &Batch, stop: &AtomicBool, watch: &dyn Watch) -> Result<Outc
     watch.started(total);
     let rows = batch::rows(csv, d, now, tz).map_err(rows_of)?;
     let session = match (b.ledger, held.as_mut()) {
-        (Some(ledger), Some((lock, state))) => Some(LedgerSession {
+        (Some(Backend::File(ledger)), Some((lock, state))) => Some(LedgerSession::File {
             ledger,
             lock,
             state,
         }),
+        (Some(Backend::Postgres(pg)), _) => Some(LedgerSession::Postgres(pg)),
         _ => None,
     };
     let result = issuance::issue(&job, rows, session, manifest.as_mut(), stop, &|| {
@@ -208,22 +217,53 @@ fn check_emv_fits(b: &Batch, rows_of: &dyn Fn(BatchError) -> RunError) -> Result
     })
 }
 
+/// What a dry run asks which references have a code.
+enum Known<'a> {
+    Nothing,
+    File(&'a LedgerState),
+    Postgres(&'a crate::ledger::PgLedger),
+}
+
+/// References asked of PostgreSQL at a time by a dry run.
+const DRY_RUN_CHUNK: usize = 10_000;
+
 /// A dry run's counts: rows whose reference the ledger holds are skipped
 /// (or, with `reissue`, issued again).
 fn dry_run(
     b: &Batch,
     total: u64,
-    state: Option<&LedgerState>,
+    known_in: Known,
     rows_of: &dyn Fn(BatchError) -> RunError,
 ) -> Result<Outcome, RunError> {
     let mut known = 0u64;
-    if let Some(st) = state {
+    let mut pending: Vec<String> = Vec::new();
+    let ask = |pending: &mut Vec<String>, pg: &crate::ledger::PgLedger| {
+        let refs: Vec<&str> = pending.iter().map(String::as_str).collect();
+        let found = pg.references(&b.key.issuer, &refs)?;
+        pending.clear();
+        Ok::<_, RunError>(found.iter().filter(|f| f.0.is_some()).count() as u64)
+    };
+    if !matches!(known_in, Known::Nothing) {
         for row in batch::rows(b.csv, b.defaults, b.issued_at, b.tz).map_err(rows_of)? {
             let row = row.map_err(RunError::Changed)?;
-            known += u64::from(
-                st.code_for_reference(&b.key.issuer, &row.reference)
-                    .is_some(),
-            );
+            match &known_in {
+                Known::File(st) => {
+                    known += u64::from(
+                        st.code_for_reference(&b.key.issuer, &row.reference)
+                            .is_some(),
+                    )
+                }
+                Known::Postgres(pg) => {
+                    pending.push(row.reference);
+                    if pending.len() == DRY_RUN_CHUNK {
+                        known += ask(&mut pending, pg)?;
+                    }
+                }
+                Known::Nothing => {}
+            }
+        }
+        if let Known::Postgres(pg) = &known_in {
+            known += ask(&mut pending, pg)?;
         }
     }
     let (would_issue, would_skip) = if b.reissue {

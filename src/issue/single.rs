@@ -13,7 +13,7 @@ use crate::issue::batch::Defaults;
 use crate::issue::issuance::MODULE_PX;
 use crate::issue::render::{self, RenderError, Symbol};
 use crate::issue::request::{FieldError, Request};
-use crate::ledger::{Ledger, LedgerError, Record};
+use crate::ledger::{Backend, LedgerError, Record};
 use crate::trust::keys::IssuerKey;
 
 /// Everything besides the request that decides a single code.
@@ -26,7 +26,9 @@ pub struct Single<'a> {
     pub png: Option<&'a Path>,
     pub svg: Option<&'a Path>,
     /// The ledger that records the code; it refuses a reference it holds.
-    pub ledger: Option<&'a Ledger>,
+    /// A file, or PostgreSQL (the reference is checked again, atomically,
+    /// when the code is recorded).
+    pub ledger: Option<&'a Backend>,
 }
 
 /// A code issued: signed, its payload text, its QR symbol.
@@ -73,8 +75,17 @@ pub fn issue_single(
     code.code_id = CodeId::random();
     let (signed, text) = emv::profile::sign_payload(&code, &s.key.signing_key, s.emv)?;
     let symbol = render::encode(&text)?;
+    if let Some(Backend::Postgres(pg)) = s.ledger
+        && let Some((Some(prev), _)) = pg.references(&s.key.issuer, &[&row.reference])?.first()
+    {
+        return Err(SingleError::AlreadyIssued {
+            reference: row.reference,
+            code: *prev,
+        });
+    }
     let guard = match s.ledger {
-        Some(l) => {
+        Some(Backend::Postgres(_)) | None => None,
+        Some(Backend::File(l)) => {
             let lock = l.lock()?;
             // Only references matter here: a big ledger costs ~50 bytes a code.
             let state = l.load_references(&lock)?;
@@ -86,7 +97,6 @@ pub fn issue_single(
             }
             Some((l, lock, state))
         }
-        None => None,
     };
     let quiet = render::DEFAULT_QUIET_MODULES;
     let mut images = Staged::default();
@@ -97,10 +107,12 @@ pub fn issue_single(
         images.add(p, symbol.to_svg(MODULE_PX, quiet).as_bytes())?;
     }
     images.commit()?;
-    if let Some((l, lock, mut state)) = guard {
-        let mut record = Record::issued(&signed, s.issued_at);
-        record.payload = Some(text.clone()); // for `payqr notice`
-        l.append(&lock, &mut state, vec![record])?;
+    let mut record = Record::issued(&signed, s.issued_at);
+    record.payload = Some(text.clone()); // for `payqr notice`
+    match (guard, s.ledger) {
+        (Some((l, lock, mut state)), _) => l.append(&lock, &mut state, vec![record])?,
+        (None, Some(Backend::Postgres(pg))) => pg.append(vec![record])?,
+        _ => {}
     }
     Ok(IssuedCode {
         signed,

@@ -25,6 +25,7 @@
 //! - a code replaced by a reissue cannot be redeemed, and a redeemed code
 //!   cannot be replaced ([`Ledger::append`] refuses both).
 
+mod backend;
 mod chain;
 mod checked;
 mod error;
@@ -33,7 +34,9 @@ mod index;
 mod line;
 mod lock;
 mod loss;
+mod partial;
 pub mod payload;
+pub mod postgres;
 mod probe;
 mod record;
 mod state;
@@ -44,12 +47,15 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::fs::durable as disk;
+use probe::Probe;
 
+pub use backend::Backend;
 pub use checked::{
     Cancelled, Checked, CodeKey, IssuedFields, Loss, Redemption, What, issuer_tag, rule_key,
 };
 pub use error::LedgerError;
 pub use lock::LockGuard;
+pub use postgres::PgLedger;
 pub use record::{Event, LedgerFormat, Record};
 pub use state::{Issued, LedgerState, Replacement};
 
@@ -424,7 +430,7 @@ impl Ledger {
         }
         // Check the whole batch first, so a conflict (second redemption,
         // duplicate id) writes nothing at all.
-        let mut probe = probe::Probe::default();
+        let mut probe = Probe::default();
         for r in &records {
             probe.check(state, r).map_err(|e| self.conflict(e))?;
         }

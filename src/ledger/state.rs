@@ -7,9 +7,9 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::chain::{GENESIS, Hash};
-use super::checked::{
-    Cancelled, Checked, CodeKey, Loss, Redemption, What, cancel_what, check, rule_key,
-};
+use super::checked::{Cancelled, Loss, Redemption, cancel_what, check};
+// Named through the state by the database backend (ledger/postgres/) too.
+pub(super) use super::checked::{Checked, CodeKey, What, rule_key};
 use super::record::{RawRecord, Record};
 use crate::code::currency::Currency;
 use crate::code::{CodeId, KeyId, Kind};

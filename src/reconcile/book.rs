@@ -121,13 +121,31 @@ impl Book {
     /// [`Ledger::load_each`]) and keeps what reconciliation needs: the
     /// issued codes and every redemption.
     pub fn load(ledger: &Ledger, lock: &LockGuard) -> Result<Book, LedgerError> {
+        let path = ledger.path().display().to_string();
+        Book::load_with(&path, |each| ledger.load_each(lock, each))
+    }
+
+    /// The book of any ledger ([`crate::ledger::Backend`]): a PostgreSQL
+    /// ledger streams its records through in bounded memory, as a file's
+    /// are read.
+    pub fn load_backend(ledger: &crate::ledger::Backend) -> Result<Book, LedgerError> {
+        Book::load_with(&ledger.name(), |each| ledger.load_each(each))
+    }
+
+    /// The book of the records `load` hands to its callback, in order.
+    fn load_with(
+        name: &str,
+        load: impl FnOnce(
+            &mut (dyn FnMut(&crate::ledger::Checked) + Send),
+        ) -> Result<LedgerState, LedgerError>,
+    ) -> Result<Book, LedgerError> {
         let mut book = Book::default();
         let mut failed = None;
         let mut replaced = HashMap::new();
         // (position, key, issue time) of every code, for all-before
         // cancellations, which may come after the codes they cancel.
         let mut keyed: Vec<(u32, Option<KeyId>, u64)> = Vec::new();
-        let mut state = ledger.load_each(lock, |c| {
+        let mut state = load(&mut |c: &crate::ledger::Checked| {
             if let (What::Issued(f), None) = (&c.what, &failed) {
                 failed = book.push(c.code_id, &c.issuer, f).err();
                 keyed.push((
@@ -142,7 +160,7 @@ impl Book {
         })?;
         if let Some(e) = failed {
             return Err(LedgerError::Conflict {
-                path: ledger.path().to_path_buf(),
+                path: name.into(),
                 reason: e,
             });
         }

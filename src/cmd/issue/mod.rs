@@ -20,7 +20,7 @@ use payqr::issue::batch::Defaults;
 use payqr::issue::issuance::{self, Tally};
 use payqr::issue::run::{self, Batch, Watch};
 use payqr::issue::single::{IssuedCode, Single, issue_single};
-use payqr::ledger::Ledger;
+use payqr::ledger::Backend;
 use payqr::trust::keys::IssuerKey;
 
 use super::flags::{self, OutFormat};
@@ -124,8 +124,9 @@ pub struct Args {
     /// reissued (reported; exit 1).
     #[arg(long, requires_all = ["from", "ledger"])]
     pub reissue: bool,
-    /// Record issued codes in this ledger (JSON lines, or CSV if *.csv).
-    #[arg(long, value_name = "FILE")]
+    /// Record issued codes in this ledger: a file (JSON lines, or CSV if
+    /// *.csv), or PostgreSQL (postgres://USER@HOST/DB?schema=NAME).
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: Option<PathBuf>,
     /// Issue time (default: now); a fixed time makes a batch reproducible.
     #[arg(long, value_name = "TIME")]
@@ -230,7 +231,7 @@ fn run_single(a: &Args, key: &IssuerKey, d: &Defaults, now: u64, tz: FixedOffset
         amount: Some(a.amount.as_deref().ok_or(Error::NeedFlag("--amount"))?),
         ..Request::default()
     };
-    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    let ledger = a.ledger.as_deref().map(Backend::open).transpose()?;
     let single = Single {
         key,
         issued_at: now,
@@ -315,7 +316,7 @@ fn run_batch(
         .as_ref()
         .expect("clap requires --out-dir with --from");
     let emv = emv_config(a)?;
-    let ledger = a.ledger.as_ref().map(|p| Ledger::new(p));
+    let ledger = a.ledger.as_deref().map(Backend::open).transpose()?;
     let batch = Batch {
         csv,
         defaults: d,

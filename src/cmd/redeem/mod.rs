@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use payqr::ledger::Ledger;
+use payqr::ledger::Backend;
 use payqr::redeem::{Counter, Item, redeem};
 use payqr::verify::{Status, Verdict};
 
@@ -30,6 +30,13 @@ and code id. A code replaced by a reissue (issue --reissue) is refused as
 redeemed, 1 when any was refused, 2 when the ledger shows lost records (see
 `payqr ledger repair --record-loss`).
 
+With a PostgreSQL ledger (--ledger postgres://..., set up by `payqr ledger
+init`), each group is one transaction holding the chain head's lock, and
+success is printed only after COMMIT; the database refuses a second
+redemption of a code. A lost connection (server restart, killed backend) is
+tried again for up to 20 s (PAYQR_PG_RETRY_SECS) and never records a code
+twice.
+
 --at judges the codes as of another time (e.g. payments taken while a counter
 was offline). The ledger then records both times: `time`, the wall clock of
 the write, and `judged_at`, the time given, so a code redeemed after it
@@ -37,8 +44,9 @@ expired shows as such. --skew is at most 1h.")]
 pub struct Args {
     #[command(flatten)]
     pub check: CheckArgs,
-    /// The ledger that records redemptions (JSON lines, or CSV if *.csv).
-    #[arg(long, value_name = "FILE")]
+    /// The ledger that records redemptions: a file (JSON lines, or CSV if
+    /// *.csv), or PostgreSQL: postgres://USER@HOST/DB?schema=NAME.
+    #[arg(long, value_name = "FILE|URL")]
     pub ledger: PathBuf,
     /// Your transaction reference (receipt number), stored with the redemption.
     #[arg(long, value_name = "REF")]
@@ -62,7 +70,7 @@ pub fn run(a: Args) -> CmdResult {
         tz,
         json,
     } = a.check.resolve().map_err(Error::Check)?;
-    let ledger = Ledger::new(&a.ledger);
+    let ledger = Backend::open(&a.ledger).map_err(Error::Ledger)?;
     // A time given with --at is a claim: recorded beside the wall clock,
     // never instead of it.
     let counter = Counter {
@@ -83,7 +91,23 @@ pub fn run(a: Args) -> CmdResult {
     let mut read = 0usize;
     let errors = output::for_each_batch(&inputs, BATCH, |items| {
         read += items.len();
-        match redeem(&ledger, &items, &counter) {
+        let redeemed = redeem(&ledger, &items, &counter);
+        let retries = ledger.take_retries();
+        if retries > 0 {
+            eprintln!(
+                "payqr: note: {}: the connection was lost and made again ({retries} time(s)); \
+                 nothing was recorded twice",
+                payqr::sanitize::for_terminal(&ledger.name())
+            );
+        }
+        if ledger.take_recovered() > 0 {
+            eprintln!(
+                "payqr: note: {}: the connection was lost while committing; the redemptions had \
+                 been committed by this same request, and are not recorded twice",
+                payqr::sanitize::for_terminal(&ledger.name())
+            );
+        }
+        match redeemed {
             Ok(verdicts) => {
                 all_ok &= verdicts.iter().all(|v| v.status == Status::Valid);
                 emit_all(&mut out, json, &items, &verdicts, clock.at, tz)

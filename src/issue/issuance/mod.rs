@@ -28,7 +28,7 @@ use crate::fs::{atomic, durable};
 use crate::issue::batch::{BatchRow, RowError, Rows};
 use crate::issue::notice::{self, NoticeStyle};
 use crate::issue::render;
-use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, Record};
+use crate::ledger::{CodeKey, Ledger, LedgerError, LedgerState, LockGuard, PgLedger, Record};
 use crate::trust::keys::IssuerKey;
 
 /// Rows per chunk by default: large enough that the per-chunk costs (two file-system
@@ -119,11 +119,51 @@ pub struct Tally {
     pub versions: BTreeMap<u8, u64>,
 }
 
-/// The ledger a batch records into, held locked for the whole run.
-pub struct LedgerSession<'a> {
-    pub ledger: &'a Ledger,
-    pub lock: &'a LockGuard,
-    pub state: &'a mut LedgerState,
+/// The ledger a batch records into: a file held locked for the whole run,
+/// or PostgreSQL, where each chunk is one transaction under the chain
+/// head's lock (writers take turns, so the chain cannot fork) that checks
+/// the chunk's references again before it records them.
+pub enum LedgerSession<'a> {
+    File {
+        ledger: &'a Ledger,
+        lock: &'a LockGuard,
+        state: &'a mut LedgerState,
+    },
+    Postgres(&'a PgLedger),
+}
+
+impl LedgerSession<'_> {
+    /// For each reference of `issuer`: the latest code issued for it, and
+    /// whether that code was redeemed.
+    fn references(
+        &self,
+        issuer: &str,
+        references: &[&str],
+    ) -> Result<Vec<(Option<CodeId>, bool)>, LedgerError> {
+        match self {
+            LedgerSession::File { state, .. } => Ok(references
+                .iter()
+                .map(|r| {
+                    let prev = state.code_for_reference(issuer, r);
+                    let paid = prev.is_some_and(|id| state.is_redeemed(&CodeKey::of(issuer, id)));
+                    (prev, paid)
+                })
+                .collect()),
+            LedgerSession::Postgres(pg) => pg.references(issuer, references),
+        }
+    }
+
+    /// Records a chunk's codes, all or none.
+    fn append(&mut self, records: Vec<Record>) -> Result<(), LedgerError> {
+        match self {
+            LedgerSession::File {
+                ledger,
+                lock,
+                state,
+            } => ledger.append(lock, state, records),
+            LedgerSession::Postgres(pg) => pg.append(records),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -366,16 +406,8 @@ fn produce<R: Read>(
         let prev: Vec<(Option<CodeId>, bool)> = match ledger {
             Some(l) => {
                 let l = l.lock().unwrap_or_else(|p| p.into_inner());
-                let issuer = &job.key.issuer;
-                chunk
-                    .iter()
-                    .map(|r| {
-                        let prev = l.state.code_for_reference(issuer, &r.reference);
-                        let paid =
-                            prev.is_some_and(|id| l.state.is_redeemed(&CodeKey::of(issuer, id)));
-                        (prev, paid)
-                    })
-                    .collect()
+                let refs: Vec<&str> = chunk.iter().map(|r| r.reference.as_str()).collect();
+                l.references(&job.key.issuer, &refs)?
             }
             None => vec![(None, false); chunk.len()],
         };
@@ -487,12 +519,7 @@ fn commit_all(
                 })
                 .collect();
             let mut l = l.lock().unwrap_or_else(|p| p.into_inner());
-            let LedgerSession {
-                ledger,
-                lock,
-                state,
-            } = &mut *l;
-            ledger.append(lock, state, records)?;
+            l.append(records)?;
         }
         // Listed only once recorded: the manifest never names a code the
         // ledger lacks (a failed append would otherwise leave it listed).

@@ -63,7 +63,7 @@ fn run(dir: &Path, csv: &Path, reissue: bool, stop_after: u64) -> Result<Tally, 
             stop.store(true, Ordering::Relaxed);
         }
     };
-    let session = LedgerSession {
+    let session = LedgerSession::File {
         ledger: &ledger,
         lock: &lock,
         state: &mut state,

@@ -1,0 +1,156 @@
+//! Issue into and reconcile against a PostgreSQL ledger (a real server,
+//! tests/pg_support): one code per reference, reconcile reads the same
+//! book as from a file ledger with the same records, and `--apply` marks
+//! paid codes once, never a code a counter redeemed meanwhile.
+
+mod common;
+mod pg_support;
+
+use common::*;
+use pg_support::PgServer;
+
+const NEXT_MORNING: &str = "2026-11-24T09:00:00+08:00";
+
+fn reconcile(d: &std::path::Path, ledger: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "reconcile",
+        "--ledger",
+        ledger,
+        "--settlement",
+        "s.csv",
+        "--at",
+        NEXT_MORNING,
+        "--tz",
+        "+08:00",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let r = payqr(d, &args);
+    assert!(matches!(r.code, 0 | 1), "{}", r.stderr);
+    json(&r)
+}
+
+#[test]
+fn issue_then_reconcile_with_apply_on_postgres() {
+    let Some(pg) = PgServer::start() else { return };
+    let d = setup();
+    let p = d.path();
+    let url = pg.url("payqr");
+    payqr(p, &["ledger", "init", "--ledger", &url]).expect(0);
+    let mut ids = Vec::new();
+    let mut texts = Vec::new();
+    for i in 0..3 {
+        let issued = issue_one(p, &format!("PG{i}"), &["--ledger", &url, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&issued).unwrap();
+        ids.push(v["code_id"].as_str().unwrap().to_string());
+        texts.push(v["payload"].as_str().unwrap().to_string());
+    }
+    // One code per reference, as with a file ledger.
+    let mut again = vec![
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--amount",
+        "200.00",
+        "--currency",
+        "CNY",
+        "--payee",
+        "110000-FINES",
+        "--ref",
+        "PG1",
+        "--expires-in",
+        "4h",
+        "--now",
+        ISSUED,
+    ];
+    again.extend(["--ledger", &url]);
+    let r = payqr(p, &again).expect(2);
+    assert!(
+        r.stderr.contains(&format!(
+            "reference \"PG1\" was already issued as code {}",
+            ids[1]
+        )),
+        "{}",
+        r.stderr
+    );
+    // The first code is paid at a counter.
+    payqr_stdin(
+        p,
+        &[
+            "redeem",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            &url,
+            "-",
+        ],
+        &format!("{}\n", texts[0]),
+    )
+    .expect(0);
+    let check = payqr(p, &["ledger", "check", "--ledger", &url]).expect(0);
+    assert!(
+        check.stdout.contains("4 records, 3 issued, 1 redeemed"),
+        "{}",
+        check.stdout
+    );
+    // A handheld asks whether a code was paid: from the database.
+    let verify = |text: &str, want: i32| {
+        let args = [
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--json",
+            "--ledger",
+            &url,
+            "--text",
+            text,
+        ];
+        json(&payqr(p, &args).expect(want))
+    };
+    assert_eq!(verify(&texts[0], 1)["status"], "already_redeemed");
+    assert_eq!(verify(&texts[1], 0)["status"], "valid");
+    // The provider says all three were paid.
+    let rows: String = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("{id},200.00,CNY,2026-11-23 09:1{i}:00,TX{i}\n"))
+        .collect();
+    std::fs::write(
+        p.join("s.csv"),
+        format!("code_id,amount,currency,paid_at,txn_id\n{rows}"),
+    )
+    .unwrap();
+    // The same report from PostgreSQL as from a file holding the same
+    // records.
+    payqr(
+        p,
+        &["ledger", "export", "--ledger", &url, "--to", "copy.jsonl"],
+    )
+    .expect(0);
+    let from_pg = reconcile(p, &url, &[]);
+    let from_file = reconcile(p, "copy.jsonl", &[]);
+    assert_eq!(from_pg["summary"], from_file["summary"]);
+    assert!(
+        from_pg["summary"].to_string().contains("already_redeemed"),
+        "{from_pg}"
+    );
+    // --apply marks the two codes paid through the provider, once.
+    let applied = reconcile(p, &url, &["--apply"]);
+    assert_eq!(applied["applied"], 2, "{applied}");
+    let check = payqr(p, &["ledger", "check", "--ledger", &url]).expect(0);
+    assert!(
+        check.stdout.contains("6 records, 3 issued, 3 redeemed"),
+        "{}",
+        check.stdout
+    );
+    let again = reconcile(p, &url, &["--apply"]);
+    assert_eq!(again["applied"], 0, "{again}");
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM payqr.records WHERE event = 'redeemed'"),
+        "3"
+    );
+}
