@@ -140,8 +140,13 @@ pub enum Ask<'a> {
     Pin { token: &'a str },
 }
 
+/// Why the caller has no secret to give, as its own error: the library
+/// never prompts, so only the caller knows why (no terminal, an unreadable
+/// passphrase file, a vault that refused); [`KeyError::Unlock`] carries it.
+pub type NoSecret = Box<dyn std::error::Error + Send + Sync>;
+
 /// The caller's answer to an [`Ask`]: the secret, or why it has none.
-pub type Answer = Result<Zeroizing<Vec<u8>>, String>;
+pub type Answer = Result<Zeroizing<Vec<u8>>, NoSecret>;
 
 /// An issuer's signing key, loaded.
 pub struct IssuerKey {
@@ -350,9 +355,9 @@ impl IssuerKey {
             payqr: String,
         }
         let tag: Tag = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let unlock = |reason: String| KeyError::Unlock {
+        let unlock = |source| KeyError::Unlock {
             path: path.to_path_buf(),
-            reason,
+            source,
         };
         match tag.payqr.as_str() {
             SECRET_TAG => {
@@ -512,7 +517,7 @@ fn write_pair(
 /// the other, never a half. The key, and so every code and trust entry,
 /// stays the same.
 pub fn encrypt_file(path: &Path, passphrase: &[u8]) -> Result<(), KeyError> {
-    let key = IssuerKey::open(path, &mut |_| Err(String::new())).map_err(|e| match e {
+    let key = IssuerKey::load(path).map_err(|e| match e {
         KeyError::Unlock { path, .. } => KeyError::AlreadyEncrypted(path),
         e => e,
     })?;

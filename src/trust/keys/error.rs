@@ -36,8 +36,11 @@ pub enum KeyError {
     Crypt { path: PathBuf, source: CryptError },
     /// The passphrase or PIN could not be had (no terminal, unreadable
     /// passphrase file, none given where one is needed).
-    #[error("{path}: {reason}")]
-    Unlock { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Unlock {
+        path: PathBuf,
+        source: super::NoSecret,
+    },
     #[error("{path}: {source}")]
     Token { path: PathBuf, source: TokenError },
     #[error("{0}: is already encrypted (or held in a token)")]
