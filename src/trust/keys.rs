@@ -32,7 +32,7 @@ mod error;
 mod public;
 
 use error::io_err;
-pub use error::{KeyError, PublicKeyError};
+pub use error::{KeyError, NoSecret, PublicKeyError};
 use public::{PUBLIC_TAG, check_public};
 pub use public::{PublicKeyFile, decode_public};
 
@@ -139,11 +139,6 @@ pub enum Ask<'a> {
     /// The user PIN of this token.
     Pin { token: &'a str },
 }
-
-/// Why the caller has no secret to give, as its own error: the library
-/// never prompts, so only the caller knows why (no terminal, an unreadable
-/// passphrase file, a vault that refused); [`KeyError::Unlock`] carries it.
-pub type NoSecret = Box<dyn std::error::Error + Send + Sync>;
 
 /// The caller's answer to an [`Ask`]: the secret, or why it has none.
 pub type Answer = Result<Zeroizing<Vec<u8>>, NoSecret>;

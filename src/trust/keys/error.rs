@@ -8,6 +8,11 @@ use crate::code;
 use crate::trust::keyfile_crypt::CryptError;
 use crate::trust::pkcs11::TokenError;
 
+/// Why the caller has no secret to give, as its own error: the library
+/// never prompts, so only the caller knows why (no terminal, an unreadable
+/// passphrase file, a vault that refused); [`KeyError::Unlock`] carries it.
+pub type NoSecret = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("{path}: {source}")]
@@ -37,10 +42,7 @@ pub enum KeyError {
     /// The passphrase or PIN could not be had (no terminal, unreadable
     /// passphrase file, none given where one is needed).
     #[error("{path}: {source}")]
-    Unlock {
-        path: PathBuf,
-        source: super::NoSecret,
-    },
+    Unlock { path: PathBuf, source: NoSecret },
     #[error("{path}: {source}")]
     Token { path: PathBuf, source: TokenError },
     #[error("{0}: is already encrypted (or held in a token)")]
