@@ -483,7 +483,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__cancel)
-            opts="-h -V --key --all-before --reason --json --ledger --tz --config --lang --help --version"
+            opts="-h -V --key --all-before --reason --json --passphrase-file --passphrase-fd --pin-file --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -498,6 +498,18 @@ _payqr() {
                     return 0
                     ;;
                 --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-fd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

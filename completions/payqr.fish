@@ -192,6 +192,9 @@ complete -c payqr -n "__fish_payqr_using_subcommand verify" -s V -l version -d '
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l key -d 'The issuer\'s secret key (signs the cancellations)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l all-before -d 'Cancel every code of this key issued before this time' -r
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l reason -d 'Why (shown by verify and redeem; 1-200 bytes)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l passphrase-file -d 'Read the key passphrase from the first line of FILE instead of the terminal (also: $PAYQR_PASSPHRASE_FILE). Never give it as an argument' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l passphrase-fd -d 'Read the key passphrase from open file descriptor N (e.g. 3, with 3<FILE)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l pin-file -d 'Read a PKCS#11 token\'s user PIN from the first line of FILE instead of the terminal (also: $PAYQR_PIN_FILE)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l ledger -d 'The ledger the codes were issued in: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l tz -d 'Offset for --all-before without one (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand cancel" -l config -d 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F

@@ -1,6 +1,8 @@
 //! The test vectors published in docs/FORMAT.md, computed from fixed inputs.
 //! A test checks that the document shows exactly what the code produces.
 
+pub mod trust;
+
 use sha2::{Digest, Sha256};
 
 use crate::code::currency::Currency;

@@ -39,20 +39,7 @@ fn code(key: &IssuerKey, id: CodeId, reference: &str) -> String {
 
 /// Two trusted issuers (the test key's bj-traffic and a new sh-water).
 fn two_issuers(d: &Path) -> (IssuerKey, IssuerKey) {
-    payqr(
-        d,
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "sh-water",
-            "--name",
-            "Water",
-            "--out",
-            "sh",
-        ],
-    )
-    .expect(0);
+    keygen(d, "sh-water", "Water", "sh", &[]).expect(0);
     payqr(d, &["trust", "add", "sh.pub", "--trust", "trust.json"]).expect(0);
     let bj = IssuerKey::load(&d.join("test-issuer.key")).unwrap();
     let sh = IssuerKey::load(&d.join("sh.key")).unwrap();

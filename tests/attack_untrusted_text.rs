@@ -252,20 +252,7 @@ fn issue_refuses_hidden_characters_in_signed_fields() {
         r.stderr
     );
     // A display name shown to verifiers: same rules.
-    let r = payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "evil",
-            "--name",
-            "Beijing\u{202e}",
-            "--out",
-            "evil",
-        ],
-    )
-    .expect(2);
+    let r = keygen(d.path(), "evil", "Beijing\u{202e}", "evil", &[]).expect(2);
     assert!(r.stderr.contains("name"), "{}", r.stderr);
 }
 

@@ -6,39 +6,11 @@ mod common;
 use common::*;
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 const NEXT_MORNING: &str = "2026-11-24T09:00:00+08:00";
 
-/// Issues fixtures/fines.csv as tests/settlement_formats.rs does, so the
-/// code ids below are the fines 675be34eff20121e (200.00 CNY) and
-/// ae2a878b07694fcc (100.00 CNY).
-fn issue_fixture_fines(d: &Path) {
-    let fines = fixtures().join("fines.csv");
-    payqr(
-        d,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(0);
-}
+// The code ids below are fines that issue_fixture_fines (tests/common)
+// issues: 675be34eff20121e (200.00 CNY) and ae2a878b07694fcc (100.00 CNY).
 
 fn entry(amount: &str, code: &str) -> String {
     format!(

@@ -10,29 +10,12 @@ use common::*;
 
 use std::path::Path;
 
-/// One fine issued at `now` (issue_one issues at ISSUED).
+/// One fine issued at `now`, recorded in `ledger` when given.
 fn issue_at(d: &Path, reference: &str, now: &str, ledger: Option<&str>) -> String {
-    let mut args = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--amount",
-        "200.00",
-        "--currency",
-        "CNY",
-        "--payee",
-        "110000-FINES",
-        "--ref",
-        reference,
-        "--expires-in",
-        "4h",
-        "--now",
-        now,
-    ];
-    if let Some(l) = ledger {
-        args.extend(["--ledger", l]);
+    match ledger {
+        Some(l) => issue_one_at(d, reference, now, &["--ledger", l]),
+        None => issue_one_at(d, reference, now, &[]),
     }
-    payqr(d, &args).expect(0).stdout.trim().to_string()
 }
 
 fn code_id(d: &Path, payload: &str) -> String {

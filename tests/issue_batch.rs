@@ -83,20 +83,7 @@ fn files_under(out: &std::path::Path) -> Vec<(String, String)> {
 #[test]
 fn keygen_writes_private_key_and_never_overwrites() {
     let d = tempfile::tempdir().unwrap();
-    let r = payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "sh-water",
-            "--name",
-            "上海水务",
-            "--out",
-            "k",
-        ],
-    )
-    .expect(0);
+    let r = keygen(d.path(), "sh-water", "上海水务", "k", &[]).expect(0);
     assert!(r.stdout.starts_with("key_id "));
     // Mode bits are Unix's; a Windows key's access list: tests/windows_key_acl.rs.
     #[cfg(unix)]
@@ -110,56 +97,16 @@ fn keygen_writes_private_key_and_never_overwrites() {
         assert_eq!(mode, 0o600);
     }
     let before = std::fs::read(d.path().join("k.key")).unwrap();
-    let r = payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "sh-water",
-            "--name",
-            "x",
-            "--out",
-            "k",
-        ],
-    )
-    .expect(2);
+    let r = keygen(d.path(), "sh-water", "x", "k", &[]).expect(2);
     assert!(
         r.stderr.contains("already exists") && r.stderr.contains("hint"),
         "{}",
         r.stderr
     );
     assert_eq!(std::fs::read(d.path().join("k.key")).unwrap(), before);
-    payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "sh-water",
-            "--name",
-            "x",
-            "--out",
-            "k",
-            "--force",
-        ],
-    )
-    .expect(0);
+    keygen(d.path(), "sh-water", "x", "k", &["--force"]).expect(0);
     assert_ne!(std::fs::read(d.path().join("k.key")).unwrap(), before);
-    let r = payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "Bad Issuer",
-            "--name",
-            "x",
-            "--out",
-            "b",
-        ],
-    )
-    .expect(2);
+    let r = keygen(d.path(), "Bad Issuer", "x", "b", &[]).expect(2);
     assert!(r.stderr.contains("issuer"), "{}", r.stderr);
 }
 
@@ -175,25 +122,7 @@ fn readable_secret_key_is_refused() {
         std::fs::Permissions::from_mode(0o644),
     )
     .unwrap();
-    let r = payqr(
-        d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--amount",
-            "1",
-            "--currency",
-            "CNY",
-            "--payee",
-            "P",
-            "--ref",
-            "R",
-            "--expires-in",
-            "1h",
-        ],
-    )
-    .expect(2);
+    let r = payqr(d.path(), &quick_issue("test-issuer.key", &[])).expect(2);
     assert!(
         r.stderr.contains("readable by group or others") && r.stderr.contains("chmod 600"),
         "{}",
@@ -204,34 +133,8 @@ fn readable_secret_key_is_refused() {
 #[test]
 fn trust_list_holds_rotation_keys_of_several_issuers() {
     let d = setup();
-    payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "bj-traffic",
-            "--name",
-            "BJ 2027",
-            "--out",
-            "bj2027",
-        ],
-    )
-    .expect(0);
-    payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "sh-water",
-            "--name",
-            "SH",
-            "--out",
-            "sh",
-        ],
-    )
-    .expect(0);
+    keygen(d.path(), "bj-traffic", "BJ 2027", "bj2027", &[]).expect(0);
+    keygen(d.path(), "sh-water", "SH", "sh", &[]).expect(0);
     payqr(
         d.path(),
         &[
@@ -628,26 +531,7 @@ fn single_issue_refuses_a_reference_already_in_the_ledger() {
 #[test]
 fn terminal_drawing_is_printed_after_the_payload() {
     let d = setup();
-    let r = payqr(
-        d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--amount",
-            "1",
-            "--currency",
-            "CNY",
-            "--payee",
-            "P",
-            "--ref",
-            "R",
-            "--expires-in",
-            "1h",
-            "--terminal",
-        ],
-    )
-    .expect(0);
+    let r = payqr(d.path(), &quick_issue("test-issuer.key", &["--terminal"])).expect(0);
     let mut lines = r.stdout.lines();
     assert!(lines.next().unwrap().starts_with("PQ1:"));
     let art: Vec<&str> = lines.collect();

@@ -64,20 +64,7 @@ fn rotation_keeps_old_codes_and_refuses_the_old_key_after_its_window() {
     // setup(): the TEST key (bj-traffic, 555a6599) trusted with no window.
     let d = setup();
     let dir = d.path();
-    let r = payqr(
-        dir,
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "bj-traffic",
-            "--name",
-            "BJ 2027",
-            "--out",
-            "bj-2027",
-        ],
-    )
-    .expect(0);
+    let r = keygen(dir, "bj-traffic", "BJ 2027", "bj-2027", &[]).expect(0);
     let new_id = r
         .stdout
         .lines()

@@ -29,39 +29,11 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 700;
 
 /// Library files allowed past [`MAX_LINES`], each with the reason.
-const LONG_FILES: &[(&str, &str)] = &[
-    (
-        "ledger/index.rs",
-        "grew with the cancellations' index entries (PAYQRIX3, issue 15); split next",
-    ),
-    (
-        "ledger/mod.rs",
-        "grew with cancellations and the payload of issued records (issues 15, 17); split next",
-    ),
-    (
-        "ledger/state.rs",
-        "grew with cancellation state and all-before rules (issue 15); split next",
-    ),
-    (
-        "trust/keys.rs",
-        "grew with encrypted and token keys (issue 15); its tests move out next",
-    ),
-];
+const LONG_FILES: &[(&str, &str)] = &[];
 
 /// Cycles allowed, as "level: {members}" the way the test prints them, each
 /// with the reason.
 const ALLOWED_CYCLES: &[(&str, &str)] = &[
-    (
-        "payqr: {trust, vectors, verify}",
-        "DEBT (issue 15's merge, this stop): trust/vectors.rs (bundle test vectors) uses \
-         crate::vectors and trust/local.rs names verify; move the bundle vectors under \
-         crate::vectors and the freshness type out of verify's reach, then delete this entry",
-    ),
-    (
-        "trust: {bundle, local, mod.rs}",
-        "DEBT (issue 15's merge, this stop): the bundle, the local list and TrustList name \
-         each other; the bundle format should stand alone below the list, then delete this entry",
-    ),
     (
         "ledger: {index, mod.rs}",
         "the index is half of loading a Ledger: Ledger::load_codes asks the index, \

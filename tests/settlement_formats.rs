@@ -10,33 +10,6 @@ use std::path::Path;
 
 const NEXT_MORNING: &str = "2026-11-24T09:00:00+08:00";
 
-fn issue_fixture_fines(d: &Path) {
-    let fines = fixtures().join("fines.csv");
-    payqr(
-        d,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(0);
-}
-
 fn fixture(name: &str) -> String {
     fixtures()
         .join("settlement")

@@ -5,8 +5,6 @@
 mod common;
 use common::*;
 
-use std::path::Path;
-
 fn rfc3339(v: &serde_json::Value, field: &str) {
     let s = v[field]
         .as_str()
@@ -106,33 +104,6 @@ fn verify_issue_and_redeem_json_times_are_rfc3339() {
         "{}",
         h.stdout
     );
-}
-
-fn issue_fixture_fines(d: &Path) {
-    let fines = fixtures().join("fines.csv");
-    payqr(
-        d,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(0);
 }
 
 #[test]

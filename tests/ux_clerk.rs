@@ -8,20 +8,7 @@ use common::*;
 #[test]
 fn keygen_creates_the_missing_key_folder_owner_only() {
     let d = tempfile::tempdir().unwrap();
-    let r = payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--issuer",
-            "bj-traffic",
-            "--name",
-            "BJ",
-            "--out",
-            "keys/bj-2026",
-            "--unencrypted",
-        ],
-    )
-    .expect(0);
+    let r = keygen(d.path(), "bj-traffic", "BJ", "keys/bj-2026", &[]).expect(0);
     assert!(d.path().join("keys/bj-2026.key").is_file(), "{}", r.stderr);
     assert!(d.path().join("keys/bj-2026.pub").is_file());
     // Mode bits are Unix's (Windows: the key file's own access list, tests/windows_key_acl.rs).
@@ -39,25 +26,7 @@ fn keygen_creates_the_missing_key_folder_owner_only() {
 #[test]
 fn a_public_key_given_as_key_is_named_a_public_key() {
     let d = setup();
-    let r = payqr(
-        d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.pub",
-            "--amount",
-            "1",
-            "--currency",
-            "CNY",
-            "--payee",
-            "P",
-            "--ref",
-            "R",
-            "--expires-in",
-            "1h",
-        ],
-    )
-    .expect(2);
+    let r = payqr(d.path(), &quick_issue("test-issuer.pub", &[])).expect(2);
     assert!(r.stderr.contains("is a public key"), "{}", r.stderr);
     assert!(r.stderr.contains("test-issuer.key"), "{}", r.stderr);
     assert!(!r.stderr.contains("chmod"), "{}", r.stderr);

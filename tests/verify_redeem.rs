@@ -89,20 +89,7 @@ fn changed_character_is_rejected() {
 #[test]
 fn untrusted_key_is_unknown_issuer() {
     let d = setup();
-    payqr(
-        d.path(),
-        &[
-            "keygen",
-            "--unencrypted",
-            "--issuer",
-            "bj-traffic",
-            "--name",
-            "Fraudster",
-            "--out",
-            "fake",
-        ],
-    )
-    .expect(0);
+    keygen(d.path(), "bj-traffic", "Fraudster", "fake", &[]).expect(0);
     let r = payqr(
         d.path(),
         &[

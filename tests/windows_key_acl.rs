@@ -17,24 +17,7 @@ const EVERYONE: [u8; 12] = [1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0];
 const WRITE_DAC: u32 = 0x0004_0000;
 
 fn issue(d: &std::path::Path) -> Run {
-    payqr(
-        d,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--amount",
-            "1",
-            "--currency",
-            "CNY",
-            "--payee",
-            "P",
-            "--ref",
-            "R",
-            "--expires-in",
-            "1h",
-        ],
-    )
+    payqr(d, &quick_issue("test-issuer.key", &[]))
 }
 
 #[test]

@@ -7,7 +7,6 @@ use payqr::code::CodeId;
 use payqr::ledger::{Backend, CodeKey, Ledger, What, rule_key};
 use payqr::trust::bundle::cancel_hash;
 use payqr::trust::cancel::{Cancellation, Target};
-use payqr::trust::keys::IssuerKey;
 use payqr::trust::{CancelRule, TrustList};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
@@ -52,6 +51,8 @@ pub struct Args {
     /// Print each signed cancellation as one JSON line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub unlock: super::unlock::UnlockArgs,
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -76,7 +77,9 @@ pub fn run(a: Args) -> CmdResult {
             })
             .collect::<Result<_, _>>()?,
     };
-    let key = IssuerKey::load(&a.key)?;
+    // Unlocked like every signing command's key: keys are encrypted by
+    // default, and a cancellation is signed like a code.
+    let key = super::unlock::load_key(&a.key, &a.unlock)?;
     let now = payqr::code::time::now();
     let signed: Vec<Cancellation> = targets
         .iter()

@@ -88,7 +88,7 @@ fn read_secret_file(path: &Path) -> Answer {
     let bytes = Zeroizing::new(
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?,
     );
-    first_line(&bytes).ok_or_else(|| format!("{} holds an empty first line", path.display()))
+    first_line(&bytes).ok_or_else(|| format!("{} holds an empty first line", path.display()).into())
 }
 
 fn read_fd(fd: u32) -> Answer {
@@ -99,13 +99,15 @@ fn read_fd(fd: u32) -> Answer {
             std::fs::read(format!("/dev/fd/{fd}"))
                 .map_err(|e| format!("cannot read file descriptor {fd}: {e}"))?,
         );
-        first_line(&bytes).ok_or_else(|| format!("file descriptor {fd} gave an empty first line"))
+        first_line(&bytes)
+            .ok_or_else(|| format!("file descriptor {fd} gave an empty first line").into())
     }
     #[cfg(not(unix))]
     {
-        Err(format!(
-            "--passphrase-fd {fd}: not available on this system; use --passphrase-file"
-        ))
+        Err(
+            format!("--passphrase-fd {fd}: not available on this system; use --passphrase-file")
+                .into(),
+        )
     }
 }
 

@@ -2,6 +2,12 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 
+/// The most clock difference tolerated, in seconds. Skew widens a code's
+/// validity at both ends; a clock off by more than an hour is wrong (a
+/// bad time zone, a dead battery) and is to be fixed, not tolerated:
+/// unbounded, `--skew` made a 2026 code valid in 1970 and in 2099.
+pub const MAX_SKEW: u64 = 3600;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TimeError {
     #[error("{0:?} is not a duration (examples: 90s, 15m, 4h, 7d, 1h30m)")]

@@ -15,18 +15,57 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_mode(path, bytes, None)
 }
 
+/// [`write_atomic`] for a file rebuilt from others when it is lost (the
+/// ledger's index): synced before the rename, so its name never holds a
+/// half-written file, but its directory is not synced, so a crash may
+/// undo the rename and lose only a file that is rebuilt.
+pub fn write_atomic_rebuildable(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, None, false)
+}
+
+/// A fresh temporary name beside `path` (`.NAME.RANDOM.tmp`), so two
+/// writers of one target never share it.
 fn temp_path(path: &Path) -> PathBuf {
+    let mut rnd = [0u8; 6];
+    let _ = getrandom::fill(&mut rnd);
+    let tag: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+    temp_named(path, &format!(".{tag}"))
+}
+
+/// The temporary name of `path` that a rerun reuses (`.NAME.tmp`): batch
+/// outputs, where a run killed midway leaves no half-written file under a
+/// real name and the next run overwrites what it left.
+pub fn stable_temp_path(path: &Path) -> PathBuf {
+    temp_named(path, "")
+}
+
+fn temp_named(path: &Path, tag: &str) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut rnd = [0u8; 6];
-    let _ = getrandom::fill(&mut rnd);
-    let tag: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-    path.with_file_name(format!(".{name}.{tag}.tmp"))
+    path.with_file_name(format!(".{name}{tag}.tmp"))
+}
+
+/// Creates the temporary file `tmp` afresh: what an interrupted run left
+/// there is removed first, and a symlink planted at the name is removed,
+/// never written through (create_new does not follow one).
+pub fn create_fresh(tmp: &Path) -> io::Result<File> {
+    match fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    new_file(tmp, None)
 }
 
 fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result<()> {
+    replace(path, bytes, mode, true)
+}
+
+/// The one temp-file-and-rename: write, sync, close (Windows renames a
+/// closed file more readily), rename over `path`, and sync the directory
+/// when `sync_dir`. On failure the temporary file is removed.
+fn replace(path: &Path, bytes: &[u8], mode: Option<u32>, sync_dir: bool) -> io::Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
         let mut f = new_file(&tmp, mode)?;
@@ -34,7 +73,10 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> io::Result
         durable::sync_all(&f)?;
         drop(f);
         durable::rename(&tmp, path)?;
-        durable::sync_parent(path)
+        if sync_dir {
+            durable::sync_parent(path)?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

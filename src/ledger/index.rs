@@ -29,27 +29,18 @@
 
 use crate::fs::platform::read_exact_at;
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::fs::File;
+use std::io;
 use std::path::Path;
 
-use super::chain::{self, Hash};
+use super::chain::Hash;
+use super::checked::{Checked, CodeKey, What, issuer_tag, rule_key};
+use super::evidence::{self, HEADER, Header, MAGIC, header_bytes};
 use super::line;
 use super::record::{Event, Record};
-use super::state::{Checked, CodeKey, What, issuer_tag, rule_key};
-use super::{Ledger, LedgerError, LedgerState, disk};
+use super::{Ledger, LedgerError, LedgerState};
 use crate::code::CodeId;
 
-const MAGIC: &[u8; 8] = b"PAYQRIX3";
-/// The index before cancellations (40-byte entries): evidence only.
-const MAGIC_V2: &[u8; 8] = b"PAYQRIX2";
-/// The index of payqr 0.1 (keyed by code id alone): its header is read as
-/// evidence, its entries never.
-const MAGIC_V1: &[u8; 8] = b"PAYQRIX1";
-/// `<ledger>.ckpt`: an index header with no entries, rewritten after
-/// every append (see [`checkpoint`]).
-const MAGIC_CHECKPOINT: &[u8; 8] = b"PAYQRCK1";
-const HEADER: u64 = 64;
 const ENTRY: u64 = 48;
 const NONE: u64 = u64::MAX;
 /// Entries read at a time when the whole index is gone through (768 KB).
@@ -177,58 +168,6 @@ pub(super) fn limits() -> (u64, usize) {
     // (24 MB) every 1,000 redemptions costs well under 1 ms each.
     (10_000, 1_000)
 }
-
-/// What an index header says the ledger held when it was written.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Header {
-    pub end: u64,
-    pub records: u64,
-    pub last_hash: Hash,
-    count: u64,
-    current: bool,
-}
-
-impl Header {
-    /// An intact header (its CRC matches) of either index version.
-    fn read(file: &mut File) -> Option<Header> {
-        let mut h = [0u8; HEADER as usize];
-        file.read_exact(&mut h).ok()?;
-        let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
-        let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
-        let current = &h[..8] == MAGIC;
-        let known =
-            current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_V2 || &h[..8] == MAGIC_CHECKPOINT;
-        if !known || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
-            return None;
-        }
-        Some(Header {
-            end: u(8),
-            records: u(16),
-            last_hash: h[24..40].try_into().expect("16 bytes"),
-            count: u(40),
-            current,
-        })
-    }
-
-    /// Whether the ledger (`None`: missing) still ends the covered part
-    /// with the line whose hash the index recorded.
-    pub(super) fn matches(&self, ledger: Option<&File>, ledger_len: u64) -> bool {
-        let Some(ledger) = ledger else {
-            return false;
-        };
-        self.end <= ledger_len
-            && line_before(ledger, self.end)
-                .ok()
-                .flatten()
-                .is_some_and(|l| chain::hash(&l) == self.last_hash)
-    }
-}
-
-/// The intact header of the index at `path`, if there is one.
-pub(super) fn header(path: &Path) -> Option<Header> {
-    Header::read(&mut File::open(path).ok()?)
-}
-
 /// An index of the current version whose header and size are intact.
 struct Index {
     file: File,
@@ -436,28 +375,6 @@ impl Tail {
         }
     }
 }
-
-/// The line that ends at `end` (exclusive of its newline at `end - 1`).
-fn line_before(file: &File, end: u64) -> io::Result<Option<Vec<u8>>> {
-    let mut want = 1024u64;
-    loop {
-        let start = end.saturating_sub(want);
-        let mut b = vec![0u8; (end - start) as usize];
-        read_exact_at(file, &mut b, start)?;
-        if b.last() != Some(&b'\n') {
-            return Ok(None);
-        }
-        b.pop();
-        if let Some(i) = b.iter().rposition(|&c| c == b'\n') {
-            return Ok(Some(b.split_off(i + 1)));
-        }
-        if start == 0 {
-            return Ok(Some(b));
-        }
-        want *= 4;
-    }
-}
-
 /// The line that starts at `offset`, if it ends (with a newline) by `end`.
 fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
     let mut want = 1024u64;
@@ -478,99 +395,6 @@ fn line_at(file: &File, offset: u64, end: u64) -> io::Result<Option<Vec<u8>>> {
         want *= 4;
     }
 }
-
-/// The 64-byte header of an index covering `end` bytes and `records`
-/// records whose last line hashes to `last_hash`, with `count` entries.
-fn header_bytes(magic: &[u8; 8], end: u64, records: u64, last_hash: &Hash, count: u64) -> Vec<u8> {
-    let mut b = Vec::with_capacity(HEADER as usize);
-    b.extend_from_slice(magic);
-    b.extend_from_slice(&end.to_le_bytes());
-    b.extend_from_slice(&records.to_le_bytes());
-    b.extend_from_slice(last_hash);
-    b.extend_from_slice(&count.to_le_bytes());
-    let crc = crc32fast::hash(&b);
-    b.extend_from_slice(&crc.to_le_bytes());
-    b.resize(HEADER as usize, 0);
-    b
-}
-
-/// Notes, after an append is on disk, how long the ledger is and how its
-/// last line hashes, in `<ledger>.ckpt`: the index covers only what it
-/// had folded in (up to 1,000 records fewer), a ledger under 10,000
-/// records has none, and records cut off after that point would go
-/// unseen. One write of 64 bytes in place, not synced: after a crash it
-/// may be older than the ledger (which was synced first), never newer;
-/// a torn one fails its CRC and is no evidence. Best effort: an
-/// acknowledged record never fails for want of it.
-pub(super) fn checkpoint(ledger: &Ledger, end: u64, records: u64, last_hash: &Hash) {
-    let b = header_bytes(MAGIC_CHECKPOINT, end, records, last_hash, 0);
-    let _ = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(ledger.checkpoint_path())
-        .and_then(|f| crate::fs::platform::write_all_at(&f, &b, 0));
-}
-
-/// The evidence files beside a ledger: the index and the checkpoint.
-pub(super) fn evidence_paths(ledger: &Ledger) -> [std::path::PathBuf; 2] {
-    [ledger.index_path(), ledger.checkpoint_path()]
-}
-
-/// Evidence of lost records: the index (any version, header intact) or
-/// the checkpoint covers more than the ledger (`None`: missing) holds, or
-/// the ledger no longer ends that part with the line it recorded. `now`
-/// is what is left (records, bytes) when known.
-pub(super) fn evidence(
-    ledger: &Ledger,
-    file: Option<&File>,
-    len: u64,
-    now: Option<(u64, u64)>,
-) -> Result<(), LedgerError> {
-    // A damaged or foreign file is no evidence about the ledger.
-    let Some((path, h)) = evidence_paths(ledger)
-        .into_iter()
-        .filter_map(|p| Some((header(&p)?, p)))
-        .filter(|(h, _)| !h.matches(file, len))
-        .max_by_key(|(h, _)| h.end)
-        .map(|(h, p)| (p, h))
-    else {
-        return Ok(());
-    };
-    let now = match (file, now) {
-        (None, _) => "is missing".to_string(),
-        (_, Some((records, end))) => format!("now has {records} records and {end} bytes"),
-        (_, None) => format!("now has {len} bytes"),
-    };
-    Err(LedgerError::Lost {
-        path: ledger.path().to_path_buf(),
-        reason: format!(
-            "{} covered {} records and {} bytes of the ledger, which {now} and does not end \
-             that part with the line it recorded: records were removed from the end or the \
-             ledger was rewritten. Nothing is written to it until `payqr ledger repair \
-             --record-loss` records the loss in the ledger",
-            path.display(),
-            h.records,
-            h.end,
-        ),
-    })
-}
-
-/// See [`Ledger::check_index`].
-pub(super) fn check(ledger: &Ledger, state: &LedgerState) -> Result<(), LedgerError> {
-    let file = match File::open(ledger.path()) {
-        Ok(f) => Some(f),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(ledger.io(e)),
-    };
-    evidence(
-        ledger,
-        file.as_ref(),
-        state.end,
-        Some((state.records, state.end)),
-    )
-}
-
 /// See [`Ledger::load_codes`].
 pub(super) fn load_codes(
     ledger: &Ledger,
@@ -584,7 +408,7 @@ pub(super) fn load_codes(
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             // A missing ledger whose index survives lost every record.
-            evidence(ledger, None, 0, None)?;
+            evidence::evidence(ledger.path(), ledger.evidence_paths(), None, 0, None)?;
             return Ok(state);
         }
         Err(e) => return Err(ledger.io(e)),
@@ -592,7 +416,13 @@ pub(super) fn load_codes(
     let len = file.metadata().map_err(|e| ledger.io(e))?.len();
     // Before anything is read or rebuilt: an index covering more than
     // the file holds is kept, and stops every writer and reader here.
-    evidence(ledger, Some(&file), len, None)?;
+    evidence::evidence(
+        ledger.path(),
+        ledger.evidence_paths(),
+        Some(&file),
+        len,
+        None,
+    )?;
     let path = ledger.index_path();
     let (min, tail_max) = ledger.limits;
     let only = state.only.as_ref().expect("set above");
@@ -603,11 +433,7 @@ pub(super) fn load_codes(
         let seen = cache.take().filter(|t| {
             t.base == (ix.end, ix.last_hash)
                 && t.end <= len
-                && line_before(&file, t.end)
-                    .ok()
-                    .flatten()
-                    .map(|l| chain::hash(&l))
-                    == Some(t.last_hash)
+                && evidence::ends_with(&file, t.end, &t.last_hash)
         });
         let reused = seen.is_some();
         let mut tail = seen.unwrap_or(Tail {
@@ -705,7 +531,7 @@ fn write(
                     // matched the ledger, so no evidence of a loss goes
                     // with it.
                     drop(ix);
-                    let _ = fs::remove_file(ledger.index_path());
+                    let _ = std::fs::remove_file(ledger.index_path());
                     return Ok(());
                 }
                 while let Some(e) = new.next_if(|e| e.key < old.key) {
@@ -730,33 +556,11 @@ fn write(
     let header = header_bytes(MAGIC, state.end, state.records, &state.last_hash, count);
     b[..HEADER as usize].copy_from_slice(&header);
     let path = ledger.index_path();
-    let index_err = |source| LedgerError::Io {
-        path: path.clone(),
-        source,
-    };
-    // Not atomic::write_atomic: these writes go through the fault layer.
-    // Synced before the rename so a crash never leaves a renamed index
-    // with missing data; the directory is not synced because losing the
-    // rename only loses the index, which is rebuilt.
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = std::path::PathBuf::from(tmp_name);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        disk::write(&mut f, &b)?;
-        disk::sync_data(&f)?;
-        // Closed before the rename, as Windows prefers.
-        drop(f);
-        disk::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(index_err)
+    // Through the fault layer like every durable write; the directory is
+    // not synced because losing the rename only loses the index, which is
+    // rebuilt.
+    crate::fs::atomic::write_atomic_rebuildable(&path, &b)
+        .map_err(|source| LedgerError::Io { path, source })
 }
 
 /// Adds `e` to the entries being written (sorted by key): into `last` if

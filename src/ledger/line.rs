@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use std::borrow::Cow;
 
 use super::chain::{CHAIN_BROKEN, Hash, hash};
+use super::checked::{self, Checked};
 use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
-use super::state::{self, Checked};
 use crate::code::Kind;
 use crate::code::hex::{lower_hex, to_hex};
 
@@ -291,11 +291,11 @@ impl Read {
         };
         let record = match format {
             LedgerFormat::Jsonl => match fast_json(record) {
-                Some(raw) => Ok((raw.seq, state::check(raw))),
+                Some(raw) => Ok((raw.seq, checked::check(raw))),
                 None => parse_json_checked(record),
             },
             LedgerFormat::Csv => {
-                parse(format, record).map(|r| (r.seq, state::check(RawRecord::from(r))))
+                parse(format, record).map(|r| (r.seq, checked::check(RawRecord::from(r))))
             }
         };
         Read::Framed {
@@ -542,7 +542,7 @@ fn parse_json_checked(record: &[u8]) -> Result<(u64, Result<Checked, String>), S
         json.push(b'}');
         let raw: RawRecord =
             serde_json::from_slice(json).map_err(|e| format!("not a ledger record: {e}"))?;
-        Ok((raw.seq, state::check(raw)))
+        Ok((raw.seq, checked::check(raw)))
     })
 }
 

@@ -12,9 +12,10 @@ impl Ledger {
         let state = self.load_unchecked(lock)?;
         let file = File::open(&self.path).map_err(|e| self.io(e))?;
         // The evidence that covers the most: the index or the checkpoint.
-        let found = index::evidence_paths(self)
+        let found = self
+            .evidence_paths()
             .into_iter()
-            .filter_map(|p| Some((index::header(&p)?, p)))
+            .filter_map(|p| Some((evidence::header(&p)?, p)))
             .filter(|(h, _)| !h.matches(Some(&file), state.end))
             .max_by_key(|(h, _)| h.end);
         let Some((h, path)) = found else {
@@ -54,9 +55,9 @@ impl Ledger {
         self.append(lock, &mut state, vec![record])?;
         loss.seq = state.records;
         loss.time = now;
-        for path in index::evidence_paths(self) {
+        for path in self.evidence_paths() {
             let stale = match File::open(&self.path) {
-                Ok(f) => index::header(&path).is_some_and(|h| !h.matches(Some(&f), state.end)),
+                Ok(f) => evidence::header(&path).is_some_and(|h| !h.matches(Some(&f), state.end)),
                 Err(e) => return Err(self.io(e)),
             };
             if stale {

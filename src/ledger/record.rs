@@ -94,15 +94,38 @@ pub struct Record {
 }
 
 impl Record {
+    /// A record of `event` naming only its time, issuer and code id, every
+    /// other field empty (seq assigned on append): what each kind of
+    /// record starts from, filling in the fields it carries.
+    pub fn new(event: Event, time: String, issuer: String, code_id: String) -> Record {
+        Record {
+            seq: 0,
+            time,
+            event,
+            issuer,
+            code_id,
+            key_id: None,
+            kind: None,
+            amount: None,
+            currency: None,
+            payee: None,
+            reference: None,
+            issued_at: None,
+            expires_at: None,
+            payload_sha256: None,
+            txn: None,
+            channel: None,
+            source: None,
+            replaces: None,
+            judged_at: None,
+            payload: None,
+        }
+    }
+
     /// The record of a freshly issued code (seq assigned on append).
     pub fn issued(code: &SignedCode, now: u64) -> Record {
         let c = &code.code;
         Record {
-            seq: 0,
-            time: time::format_utc(now),
-            event: Event::Issued,
-            issuer: c.issuer.clone(),
-            code_id: c.code_id.to_string(),
             key_id: Some(c.key_id.to_string()),
             kind: Some(c.kind),
             amount: Some(c.amount),
@@ -112,12 +135,12 @@ impl Record {
             issued_at: Some(time::format_utc(c.issued_at)),
             expires_at: Some(time::format_utc(c.expires_at)),
             payload_sha256: Some(code.digest_hex()),
-            txn: None,
-            channel: None,
-            source: None,
-            replaces: None,
-            judged_at: None,
-            payload: None,
+            ..Record::new(
+                Event::Issued,
+                time::format_utc(now),
+                c.issuer.clone(),
+                c.code_id.to_string(),
+            )
         }
     }
 
@@ -131,26 +154,15 @@ impl Record {
         source: Option<String>,
     ) -> Record {
         Record {
-            seq: 0,
-            time: time::format_utc(now),
-            event: Event::Redeemed,
-            issuer: issuer.to_string(),
-            code_id: code_id.to_string(),
-            key_id: None,
-            kind: None,
-            amount: None,
-            currency: None,
-            payee: None,
-            reference: None,
-            issued_at: None,
-            expires_at: None,
-            payload_sha256: None,
             txn,
             channel: Some(channel.to_string()),
             source,
-            replaces: None,
-            judged_at: None,
-            payload: None,
+            ..Record::new(
+                Event::Redeemed,
+                time::format_utc(now),
+                issuer.to_string(),
+                code_id.to_string(),
+            )
         }
     }
 }

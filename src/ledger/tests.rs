@@ -1,6 +1,6 @@
 use super::*;
 use crate::code::currency::Currency;
-use crate::code::{Code, KeyId, Kind, SignedCode};
+use crate::code::{Code, CodeId, KeyId, Kind, SignedCode};
 use ed25519_dalek::SigningKey;
 
 fn code(n: u16) -> SignedCode {

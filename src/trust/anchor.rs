@@ -14,6 +14,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use super::keys::PublicKeyError;
 use crate::code::KeyId;
 use crate::code::time;
 use crate::fs::atomic;
@@ -214,8 +215,8 @@ fn endorse_message(from: &AnchorPub, next: &[u8; 32]) -> Vec<u8> {
 }
 
 impl AnchorPub {
-    pub fn from_base64(b64: &str) -> Result<AnchorPub, String> {
-        let key = super::keys::decode_public(b64).map_err(|e| e.to_string())?;
+    pub fn from_base64(b64: &str) -> Result<AnchorPub, PublicKeyError> {
+        let key = super::keys::decode_public(b64)?;
         Ok(AnchorPub {
             key,
             key_id: KeyId::of(&key),
@@ -240,7 +241,7 @@ impl AnchorPub {
         if f.payqr != PUBLIC_TAG {
             return Err(bad(format!("tag {:?}", f.payqr)));
         }
-        let p = AnchorPub::from_base64(&f.public_key).map_err(bad)?;
+        let p = AnchorPub::from_base64(&f.public_key).map_err(|e| bad(e.to_string()))?;
         if p.key_id.to_string() != f.key_id {
             return Err(bad(format!("key_id {} does not match the key", f.key_id)));
         }
@@ -259,6 +260,21 @@ impl AnchorPub {
     }
 }
 
+/// Why an endorsement does not carry trust to the next anchor.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndorsementError {
+    /// Signed (it says) by another anchor than the one pinned.
+    #[error("endorsement is by anchor {by}, not {anchor}")]
+    NotBy { by: String, anchor: KeyId },
+    /// The next anchor's public key is not a usable key.
+    #[error(transparent)]
+    Key(#[from] PublicKeyError),
+    #[error("endorsement signature is not 64 bytes of base64")]
+    Signature,
+    #[error("endorsement of anchor {next} does not verify with anchor {anchor}")]
+    Forged { next: KeyId, anchor: KeyId },
+}
+
 /// The current anchor (`from`, by key id) vouching for the next one's
 /// public key: lets a verifier that pins `from` move to `next`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -270,28 +286,28 @@ pub struct Endorsement {
 
 impl Endorsement {
     /// The next anchor, if `from` (the anchor this names) signed it.
-    pub fn check(&self, from: &AnchorPub) -> Result<AnchorPub, String> {
+    pub fn check(&self, from: &AnchorPub) -> Result<AnchorPub, EndorsementError> {
         if self.from != from.key_id.to_string() {
-            return Err(format!(
-                "endorsement is by anchor {}, not {}",
-                self.from, from.key_id
-            ));
+            return Err(EndorsementError::NotBy {
+                by: self.from.clone(),
+                anchor: from.key_id,
+            });
         }
         let next = AnchorPub::from_base64(&self.next)?;
         let sig: [u8; 64] = B64
             .decode(&self.signature)
             .ok()
             .and_then(|v| v.try_into().ok())
-            .ok_or("endorsement signature is not 64 bytes of base64")?;
+            .ok_or(EndorsementError::Signature)?;
         if !from.verify(
             ENDORSE_DOMAIN,
             &endorse_message(from, next.key.as_bytes()),
             &sig,
         ) {
-            return Err(format!(
-                "endorsement of anchor {} does not verify with anchor {}",
-                next.key_id, from.key_id
-            ));
+            return Err(EndorsementError::Forged {
+                next: next.key_id,
+                anchor: from.key_id,
+            });
         }
         Ok(next)
     }

@@ -23,8 +23,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::anchor::{AnchorKey, AnchorPub, Endorsement};
-use super::{CancelRule, TrustedKey};
+use super::anchor::{AnchorKey, AnchorPub, Endorsement, EndorsementError};
+use super::entry::{CancelRule, TrustedKey};
 use crate::code::CodeId;
 use crate::code::time;
 
@@ -45,7 +45,7 @@ pub enum BundleError {
     )]
     WrongAnchor { signed_by: String, pinned: String },
     #[error("{0}")]
-    Endorsement(String),
+    Endorsement(EndorsementError),
     #[error("bundle signature does not verify with anchor {0}: the file was altered")]
     BadSignature(String),
     #[error("bundle expired at {expires_at} (now {now}); ask for a fresh bundle")]

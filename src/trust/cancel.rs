@@ -202,26 +202,17 @@ impl Cancellation {
     /// The `cancelled` ledger record carrying this cancellation.
     pub fn to_record(&self) -> Record {
         Record {
-            seq: 0,
-            time: self.time.clone(),
-            event: Event::Cancelled,
-            issuer: self.issuer.clone(),
-            code_id: self.code_id.clone().unwrap_or_default(),
             key_id: Some(self.key_id.clone()),
-            kind: None,
-            amount: None,
-            currency: None,
-            payee: None,
-            reference: None,
             issued_at: self.before.clone(),
-            expires_at: None,
-            payload_sha256: None,
             txn: Some(self.reason.clone()),
             channel: Some("cancel".into()),
             source: Some(self.signature.clone()),
-            replaces: None,
-            judged_at: None,
-            payload: None,
+            ..Record::new(
+                Event::Cancelled,
+                self.time.clone(),
+                self.issuer.clone(),
+                self.code_id.clone().unwrap_or_default(),
+            )
         }
     }
 

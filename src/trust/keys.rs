@@ -25,8 +25,16 @@ use zeroize::Zeroizing;
 use crate::code::time;
 use crate::code::{self, KeyId};
 use crate::fs::atomic;
-use crate::trust::keyfile_crypt::{self, CryptError, KdfCost, Sealed};
+use crate::trust::keyfile_crypt::{self, KdfCost, Sealed};
 use crate::trust::pkcs11::{TokenError, TokenRef, TokenSigner};
+
+mod error;
+mod public;
+
+use error::io_err;
+pub use error::{KeyError, NoSecret, PublicKeyError};
+use public::{PUBLIC_TAG, check_public};
+pub use public::{PublicKeyFile, decode_public};
 
 /// The clear form (v1): kept readable, written only when asked for.
 const SECRET_TAG: &str = "payqr secret key v1";
@@ -34,67 +42,6 @@ const SECRET_TAG: &str = "payqr secret key v1";
 const SEALED_TAG: &str = "payqr secret key v2";
 /// A reference to a key held in a PKCS#11 token.
 const TOKEN_TAG: &str = "payqr token key v1";
-const PUBLIC_TAG: &str = "payqr public key v1";
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{0}: already exists (use --force to replace it)")]
-    Exists(PathBuf),
-    #[error("{path}: is readable by group or others (mode {mode:o}); run: chmod 600 {path}")]
-    TooOpen { path: PathBuf, mode: u32 },
-
-    #[error("{path}: not a payqr {what} file: {reason}")]
-    Format {
-        path: PathBuf,
-        what: &'static str,
-        reason: String,
-    },
-    #[error("invalid issuer id: {0}")]
-    Issuer(code::FormatError),
-    /// The display name verifiers are shown: same rules as signed text.
-    #[error("invalid issuer name: {0}")]
-    Name(code::FormatError),
-    /// A wrong passphrase, an altered file, hostile KDF costs.
-    #[error("{path}: {source}")]
-    Crypt { path: PathBuf, source: CryptError },
-    /// The passphrase or PIN could not be had (no terminal, unreadable
-    /// passphrase file, none given where one is needed).
-    #[error("{path}: {reason}")]
-    Unlock { path: PathBuf, reason: String },
-    #[error("{path}: {source}")]
-    Token { path: PathBuf, source: TokenError },
-    #[error("{0}: is already encrypted (or held in a token)")]
-    AlreadyEncrypted(PathBuf),
-}
-
-/// A public key that fails its checks (a `.pub` file, a trust list entry).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PublicKeyError {
-    #[error("tag {0:?}")]
-    Tag(String),
-    #[error("{0}")]
-    Issuer(String),
-    #[error("public_key is not 32 bytes of base64")]
-    Encoding,
-    #[error("public_key is not a valid Ed25519 point")]
-    Point,
-    #[error("public_key is a weak (small-order) key")]
-    Weak,
-    #[error("key_id {0} does not match the key")]
-    KeyId(String),
-}
-
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
-    move |source| KeyError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
 
 #[derive(Serialize, Deserialize)]
 struct SecretFile {
@@ -130,17 +77,6 @@ struct TokenFile {
     created: String,
     public_key: String,
     pkcs11: TokenRef,
-}
-
-/// A public key file's content.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PublicKeyFile {
-    pub payqr: String,
-    pub issuer: String,
-    pub name: String,
-    pub key_id: String,
-    pub created: String,
-    pub public_key: String,
 }
 
 /// What signs: a seed in memory (from a clear or an encrypted file), or a
@@ -205,7 +141,7 @@ pub enum Ask<'a> {
 }
 
 /// The caller's answer to an [`Ask`]: the secret, or why it has none.
-pub type Answer = Result<Zeroizing<Vec<u8>>, String>;
+pub type Answer = Result<Zeroizing<Vec<u8>>, NoSecret>;
 
 /// An issuer's signing key, loaded.
 pub struct IssuerKey {
@@ -414,9 +350,9 @@ impl IssuerKey {
             payqr: String,
         }
         let tag: Tag = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        let unlock = |reason: String| KeyError::Unlock {
+        let unlock = |source| KeyError::Unlock {
             path: path.to_path_buf(),
-            reason,
+            source,
         };
         match tag.payqr.as_str() {
             SECRET_TAG => {
@@ -576,7 +512,7 @@ fn write_pair(
 /// the other, never a half. The key, and so every code and trust entry,
 /// stays the same.
 pub fn encrypt_file(path: &Path, passphrase: &[u8]) -> Result<(), KeyError> {
-    let key = IssuerKey::open(path, &mut |_| Err(String::new())).map_err(|e| match e {
+    let key = IssuerKey::load(path).map_err(|e| match e {
         KeyError::Unlock { path, .. } => KeyError::AlreadyEncrypted(path),
         e => e,
     })?;
@@ -633,15 +569,6 @@ fn check_names(issuer: &str, name: &str) -> Result<(), KeyError> {
     Ok(())
 }
 
-/// The public key of a file, checked against its key id.
-fn check_public(b64: &str, key_id: &str) -> Result<VerifyingKey, PublicKeyError> {
-    let key = decode_public(b64)?;
-    if KeyId::of(&key).to_string() != key_id {
-        return Err(PublicKeyError::KeyId(key_id.to_string()));
-    }
-    Ok(key)
-}
-
 /// A token key's code-id secret: the hash of its signature over a fixed
 /// message. Ed25519 signatures are deterministic, so every run with this
 /// key gets the same ids (a resumed batch relies on it); a token that
@@ -666,50 +593,6 @@ fn token_id_secret(t: &TokenSigner) -> Result<Zeroizing<[u8; 32]>, TokenError> {
     h.update(b"payqr/token-code-id-key/v1\0");
     h.update(a);
     Ok(Zeroizing::new(h.finalize().into()))
-}
-
-impl PublicKeyFile {
-    pub fn load(path: &Path) -> Result<PublicKeyFile, KeyError> {
-        let text = std::fs::read_to_string(path).map_err(io_err(path))?;
-        let f: PublicKeyFile = serde_json::from_str(&text).map_err(|e| KeyError::Format {
-            path: path.to_path_buf(),
-            what: "public key",
-            reason: e.to_string(),
-        })?;
-        f.check().map_err(|e| KeyError::Format {
-            path: path.to_path_buf(),
-            what: "public key",
-            reason: e.to_string(),
-        })?;
-        Ok(f)
-    }
-
-    /// Consistency: tag, issuer syntax, key bytes, key id matches the key.
-    pub fn check(&self) -> Result<(), PublicKeyError> {
-        if self.payqr != PUBLIC_TAG {
-            return Err(PublicKeyError::Tag(self.payqr.clone()));
-        }
-        code::check_issuer(&self.issuer).map_err(|e| PublicKeyError::Issuer(e.to_string()))?;
-        check_public(&self.public_key, &self.key_id)?;
-        Ok(())
-    }
-
-    pub fn verifying_key(&self) -> Result<VerifyingKey, PublicKeyError> {
-        decode_public(&self.public_key)
-    }
-}
-
-pub fn decode_public(b64: &str) -> Result<VerifyingKey, PublicKeyError> {
-    let bytes: [u8; 32] = B64
-        .decode(b64.trim())
-        .ok()
-        .and_then(|v| v.try_into().ok())
-        .ok_or(PublicKeyError::Encoding)?;
-    let key = VerifyingKey::from_bytes(&bytes).map_err(|_| PublicKeyError::Point)?;
-    if key.is_weak() {
-        return Err(PublicKeyError::Weak);
-    }
-    Ok(key)
 }
 
 /// Whether `path` is an existing payqr key file, secret or public: named
@@ -747,160 +630,6 @@ fn with_suffix(prefix: &Path, ext: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn save_load_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let prefix = dir.path().join("bj");
-        let k = IssuerKey::generate("bj-traffic", "北京交管", 1_795_000_000).unwrap();
-        let (kp, pp) = k.save(&prefix, false).unwrap();
-        let back = IssuerKey::load(&kp).unwrap();
-        assert_eq!(back.key_id, k.key_id);
-        assert_eq!(back.name, "北京交管");
-        let p = PublicKeyFile::load(&pp).unwrap();
-        assert_eq!(p.verifying_key().unwrap(), k.signing_key.verifying_key());
-        assert!(matches!(k.save(&prefix, false), Err(KeyError::Exists(_))));
-    }
-
-    // Unix only: Windows warns about a readable key (src/fs/winacl.rs says why).
-    #[cfg(unix)]
-    #[test]
-    fn open_secret_refused() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let k = IssuerKey::generate("x", "X", 0).unwrap();
-        let (kp, _) = k.save(&dir.path().join("x"), false).unwrap();
-        std::fs::set_permissions(&kp, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(
-            IssuerKey::load(&kp),
-            Err(KeyError::TooOpen { .. })
-        ));
-    }
-
-    #[test]
-    fn tampered_public_file_rejected() {
-        let k = IssuerKey::generate("x", "X", 0).unwrap();
-        let other = IssuerKey::generate("x", "X", 0).unwrap();
-        let mut p = k.public();
-        p.public_key = other.public().public_key;
-        assert!(p.check().is_err());
-    }
-}
-
+mod tests;
 #[cfg(test)]
-mod tests_encrypted {
-    use super::*;
-
-    const PASS: &[u8] = b"correct horse battery staple";
-
-    /// The JSON block of docs/FORMAT.md §2.1's test vector.
-    fn doc_vector() -> &'static str {
-        let doc = include_str!("../../docs/FORMAT.md");
-        let from = doc
-            .find("Test vector (checked by `trust::keys::tests_encrypted")
-            .expect("vector section");
-        let rest = &doc[from..];
-        let start = rest.find("```json\n").expect("json block") + 8;
-        let end = start + rest[start..].find("```").expect("block end");
-        &rest[start..end]
-    }
-
-    #[test]
-    fn format_md_encrypted_vector() {
-        let text = doc_vector();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v.key");
-        atomic::write_secret(&path, text.as_bytes(), false).unwrap();
-        let k = IssuerKey::open(&path, &mut |_| Ok(Zeroizing::new(PASS.to_vec()))).unwrap();
-        let seed: [u8; 32] = std::array::from_fn(|i| i as u8);
-        assert_eq!(k.id_secret(), &seed);
-        assert_eq!(k.key_id.to_string(), "77e071e8");
-        assert_eq!(k.storage, Storage::Encrypted);
-        // And sealing again with the stated salt and nonce gives the file.
-        let mut f: SealedFile = serde_json::from_str(text).unwrap();
-        let sealed = keyfile_crypt::seal_with(
-            &seed,
-            PASS,
-            &f.aad(),
-            f.encryption.cost(),
-            [0x11; 16],
-            [0x22; 24],
-        )
-        .unwrap();
-        assert_eq!(sealed, f.encryption);
-        f.encryption = sealed;
-        let mut again = serde_json::to_string_pretty(&f).unwrap();
-        again.push('\n');
-        assert_eq!(again, text);
-    }
-
-    #[test]
-    fn every_field_is_authenticated() {
-        let text = doc_vector();
-        let dir = tempfile::tempdir().unwrap();
-        for (from, to) in [
-            ("\"TEST VECTOR\"", "\"TEST VECTOS\""),
-            ("2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"),
-            ("\"t\": 1,", "\"t\": 2,"),
-            ("\"m_kib\": 64,", "\"m_kib\": 128,"),
-            ("SlgZ", "SlgY"),
-        ] {
-            assert!(text.contains(from), "{from}");
-            let path = dir.path().join(format!("{}.key", from.len()));
-            let _ = std::fs::remove_file(&path);
-            atomic::write_secret(&path, text.replace(from, to).as_bytes(), false).unwrap();
-            let e = IssuerKey::open(&path, &mut |_| Ok(Zeroizing::new(PASS.to_vec())))
-                .err()
-                .unwrap_or_else(|| panic!("{from} -> {to} was accepted"));
-            assert!(
-                matches!(
-                    e,
-                    KeyError::Crypt {
-                        source: CryptError::Authentication,
-                        ..
-                    }
-                ),
-                "{from}: {e}"
-            );
-        }
-    }
-
-    #[test]
-    fn clear_loader_refuses_encrypted_and_wrong_passphrase_is_one_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v.key");
-        atomic::write_secret(&path, doc_vector().as_bytes(), false).unwrap();
-        assert!(matches!(
-            IssuerKey::load(&path),
-            Err(KeyError::Unlock { .. })
-        ));
-        let e = IssuerKey::open(&path, &mut |_| Ok(Zeroizing::new(b"wrong".to_vec())))
-            .err()
-            .unwrap();
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "{}: wrong passphrase, or the file was altered (authentication failed)",
-                path.display()
-            )
-        );
-    }
-
-    #[test]
-    fn encrypt_file_keeps_the_key() {
-        let dir = tempfile::tempdir().unwrap();
-        let k = IssuerKey::from_seed("x", "X", [4; 32], 0).unwrap();
-        let (kp, _) = k.save(&dir.path().join("x"), false).unwrap();
-        encrypt_file(&kp, b"pw").unwrap();
-        assert!(!std::fs::read_to_string(&kp).unwrap().contains("seed"));
-        let back = IssuerKey::open(&kp, &mut |_| Ok(Zeroizing::new(b"pw".to_vec()))).unwrap();
-        assert_eq!(back.key_id, k.key_id);
-        assert_eq!(back.id_secret(), &[4; 32]);
-        assert!(matches!(
-            encrypt_file(&kp, b"pw"),
-            Err(KeyError::AlreadyEncrypted(_))
-        ));
-    }
-}
+mod tests_encrypted;

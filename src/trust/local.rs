@@ -1,72 +1,18 @@
 //! The trust list as a signed bundle left it: which bundle (sequence,
-//! times, pinned anchor), the cancelled codes beside it, freshness, and
-//! the update that replaces the list ([`TrustList::update`]) and the
-//! bundle made from a list ([`TrustList::make_bundle`]).
-//!
-//! The cancelled-code hashes of a bundle live in a file beside the list,
-//! `<list>.<sequence>.cancelled` ("PAYQRCX1", count u64 BE, sorted 16-byte
-//! hashes): a million as JSON would take ~40 MB and a second to parse. The
-//! list names that file and its count, and is replaced (atomically) only
-//! after the file is on disk, so a reader sees the old list with its old
-//! file or the new list with its new one; the file before is kept one
-//! update longer for a reader that read the old list just before.
+//! times, pinned anchor), the cancelled codes beside it ([`super::cancelled`]),
+//! freshness, and the update that replaces the list ([`TrustList::update`])
+//! and the bundle made from a list ([`TrustList::make_bundle`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
+use super::TrustList;
 use super::anchor::{AnchorKey, AnchorPub, Endorsement};
 use super::bundle::{self, Bundle, Contents};
-use super::{Entry, TrustError, TrustList};
+use super::cancelled;
+use super::entry::{BundleInfo, CancelRule, Entry};
+use super::error::{ListError, TrustError};
 use crate::code::time;
 use crate::code::{CodeId, KeyId};
-use crate::fs::atomic;
-
-const CX_MAGIC: &[u8; 8] = b"PAYQRCX1";
-
-/// Which signed bundle a trust list came from.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct BundleInfo {
-    pub sequence: u64,
-    pub issued_at: String,
-    pub expires_at: String,
-    /// The pinned anchor's public key (base64) and key id.
-    pub anchor: String,
-    pub anchor_id: String,
-    /// Anchors pinned before a rotation (key ids).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub former_anchors: Vec<String>,
-    pub received_at: String,
-    /// How many cancelled codes, and the file beside the list holding them.
-    pub cancelled: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelled_file: Option<String>,
-}
-
-/// "Every code of key `key_id` of `issuer` issued before `before` is
-/// cancelled" (`payqr cancel --all-before`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CancelRule {
-    pub issuer: String,
-    pub key_id: String,
-    pub before: String,
-}
-
-impl CancelRule {
-    /// Checks the fields; returns the bound in UTC seconds.
-    pub fn check(&self) -> Result<u64, String> {
-        crate::code::check_issuer(&self.issuer).map_err(|e| e.to_string())?;
-        self.key_id
-            .parse::<KeyId>()
-            .map_err(|e| format!("key_id: {e}"))?;
-        time::parse_time(
-            &self.before,
-            0,
-            chrono::FixedOffset::east_opt(0).expect("utc"),
-        )
-        .map_err(|e| format!("before: {e}"))
-    }
-}
 
 /// How old the list is, for verify and redeem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,99 +45,6 @@ pub struct UpdateOutcome {
     /// Set when the bundle rotated the pinned anchor.
     pub rotated_from: Option<String>,
     pub expires_at: String,
-}
-
-fn sidecar_name(list: &Path, sequence: u64) -> String {
-    let name = list
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "trust".into());
-    format!("{name}.{sequence}.cancelled")
-}
-
-/// The cancelled-code file of a list, searched in place: a million
-/// hashes are 16 MB, and reading them all cost ~100 ms per verify where a
-/// binary search reads ~20 entries of 16 bytes.
-#[derive(Debug, Default)]
-pub struct CancelSet {
-    file: Option<(std::fs::File, PathBuf)>,
-    count: u64,
-}
-
-impl CancelSet {
-    pub fn len(&self) -> u64 {
-        self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// Whether `h` is in the set; `Err` when the file cannot be read.
-    fn contains(&self, h: &[u8; 16]) -> Result<bool, String> {
-        let Some((file, path)) = &self.file else {
-            return Ok(false);
-        };
-        let (mut lo, mut hi) = (0u64, self.count);
-        let mut e = [0u8; 16];
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            crate::fs::platform::read_exact_at(file, &mut e, 16 + mid * 16)
-                .map_err(|err| format!("{}: {err}", path.display()))?;
-            match e.cmp(h) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(true),
-            }
-        }
-        Ok(false)
-    }
-}
-
-/// Opens the cancelled-code file a list names (none when it names none),
-/// checking its header and length against the list. Its entries were
-/// checked (sorted, signed) when `trust update` wrote them.
-pub(super) fn open_cancelled(
-    list: &Path,
-    info: Option<&BundleInfo>,
-) -> Result<CancelSet, TrustError> {
-    let Some(info) = info else {
-        return Ok(CancelSet::default());
-    };
-    let Some(name) = &info.cancelled_file else {
-        return Ok(CancelSet::default());
-    };
-    let path = list.with_file_name(name);
-    let bad = |reason: String| TrustError::Cancelled {
-        path: path.clone(),
-        reason,
-    };
-    if name.contains(['/', '\\']) {
-        return Err(bad("the list names a file outside its folder".into()));
-    }
-    let io = |source| TrustError::Io {
-        path: path.clone(),
-        source,
-    };
-    let file = std::fs::File::open(&path).map_err(io)?;
-    let len = file.metadata().map_err(io)?.len();
-    let mut head = [0u8; 16];
-    crate::fs::platform::read_exact_at(&file, &mut head, 0)
-        .map_err(|_| bad("no PAYQRCX1 header".into()))?;
-    if &head[..8] != CX_MAGIC {
-        return Err(bad("no PAYQRCX1 header".into()));
-    }
-    let n = u64::from_be_bytes(head[8..16].try_into().expect("8"));
-    if n != info.cancelled || n.checked_mul(16).and_then(|b| b.checked_add(16)) != Some(len) {
-        return Err(bad(format!(
-            "{len} bytes for {n} hashes; the list says {} codes",
-            info.cancelled
-        )));
-    }
-    Ok(CancelSet {
-        file: Some((file, path)),
-        count: n,
-    })
 }
 
 impl TrustList {
@@ -256,7 +109,7 @@ impl TrustList {
                 expires_at: b.expires_at.clone(),
             };
         }
-        if now + crate::verify::MAX_SKEW < issued {
+        if now + time::MAX_SKEW < issued {
             return Freshness::Stale {
                 age: 0,
                 why: format!(
@@ -336,7 +189,7 @@ impl TrustList {
         for (i, meta) in b.header.keys.iter().enumerate() {
             let e = Entry::from_meta(meta.clone()).map_err(|r| TrustError::Format {
                 path: bundle_path.to_path_buf(),
-                reason: super::ListError::Key {
+                reason: ListError::Key {
                     index: i + 1,
                     source: r,
                 }
@@ -345,9 +198,13 @@ impl TrustList {
             list.entries.push(e);
         }
         for (i, rule) in b.header.cancel_rules.iter().enumerate() {
-            let before = rule.check().map_err(|r| TrustError::Format {
+            let before = rule.check().map_err(|source| TrustError::Format {
                 path: bundle_path.to_path_buf(),
-                reason: format!("cancel rule #{}: {r}", i + 1),
+                reason: ListError::Rule {
+                    index: i + 1,
+                    source,
+                }
+                .to_string(),
             })?;
             list.rules.push((rule.clone(), before));
         }
@@ -363,7 +220,7 @@ impl TrustList {
             former.push(old.clone());
         }
         let count = b.cancelled.len() as u64;
-        let file = (count > 0).then(|| sidecar_name(&real, b.header.sequence));
+        let file = (count > 0).then(|| cancelled::sidecar_name(&real, b.header.sequence));
         list.made_sequence = current.made_sequence;
         list.bundle = Some(BundleInfo {
             sequence: b.header.sequence,
@@ -379,14 +236,7 @@ impl TrustList {
         // The cancelled codes first, under a new name: the list that names
         // them is replaced only once they are on disk.
         if let Some(name) = &file {
-            let p = real.with_file_name(name);
-            let mut out = Vec::with_capacity(16 + b.cancelled.len() * 16);
-            out.extend_from_slice(CX_MAGIC);
-            out.extend_from_slice(&count.to_be_bytes());
-            for h in &b.cancelled {
-                out.extend_from_slice(h);
-            }
-            atomic::write_atomic(&p, &out).map_err(|source| TrustError::Io { path: p, source })?;
+            cancelled::write(&real.with_file_name(name), &b.cancelled)?;
         }
         list.save(&real)?;
         // Keep the new file and the one before (a reader may have read the
@@ -395,7 +245,7 @@ impl TrustList {
             .bundle
             .as_ref()
             .and_then(|x| x.cancelled_file.clone());
-        remove_old_sidecars(&real, &[file.as_deref(), keep_prev.as_deref()]);
+        cancelled::remove_old_sidecars(&real, &[file.as_deref(), keep_prev.as_deref()]);
         Ok(UpdateOutcome {
             sequence: b.header.sequence,
             previous,
@@ -455,29 +305,5 @@ impl TrustList {
             list.made_sequence = Some(seq);
             Ok(seq)
         })
-    }
-}
-
-fn remove_old_sidecars(list: &Path, keep: &[Option<&str>]) {
-    let Some(dir) = list.parent() else { return };
-    let Some(name) = list.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let Ok(rd) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        let ours = n
-            .strip_prefix(&format!("{name}."))
-            .and_then(|r| r.strip_suffix(".cancelled"))
-            .is_some_and(|seq| seq.bytes().all(|b| b.is_ascii_digit()) && !seq.is_empty());
-        if ours && !keep.contains(&Some(n.as_str())) {
-            let _ = std::fs::remove_file(PathBuf::from(dir).join(&n));
-        }
     }
 }

@@ -8,17 +8,20 @@
 pub mod anchor;
 pub mod bundle;
 pub mod cancel;
+mod cancelled;
+mod entry;
+mod error;
 pub mod keyfile_crypt;
 pub mod keys;
 mod local;
 pub mod pkcs11;
-pub mod vectors;
 
-pub use local::{BundleInfo, CancelRule, Freshness, UpdateOutcome};
+pub use entry::{BundleInfo, CancelRule, Entry, EntryError, RuleError, TrustedKey};
+pub use error::{ListError, TrustError};
+pub use local::{Freshness, UpdateOutcome};
 
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
 use crate::code::KeyId;
@@ -27,120 +30,6 @@ use crate::fs::atomic;
 use crate::trust::keys::PublicKeyFile;
 
 const TAG: &str = "payqr trust list v1";
-
-#[derive(Debug, thiserror::Error)]
-pub enum TrustError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: bad trust list: {reason}")]
-    Format { path: PathBuf, reason: String },
-    #[error(
-        "not_before {not_before} is later than not_after {not_after}: the key would accept no code"
-    )]
-    InvertedWindow {
-        not_before: String,
-        not_after: String,
-    },
-    #[error("{path}: cannot lock {lock}: {source}")]
-    Lock {
-        path: PathBuf,
-        lock: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("key {key_id} of issuer {issuer} is already trusted")]
-    Duplicate { issuer: String, key_id: String },
-    #[error("no key {0} in the trust list")]
-    NoSuchKey(String),
-    #[error("key id {0} matches keys of several issuers; give --issuer")]
-    Ambiguous(String),
-    #[error("key {0} is already revoked")]
-    AlreadyRevoked(String),
-    /// Closing a window only narrows it: a later end would widen trust.
-    #[error("key {key_id} already refuses codes issued after {not_after}")]
-    AlreadyClosed { key_id: String, not_after: String },
-    #[error(transparent)]
-    Key(#[from] keys::KeyError),
-    #[error(transparent)]
-    Anchor(#[from] anchor::AnchorError),
-    #[error("{path}: {source}")]
-    Bundle {
-        path: PathBuf,
-        source: bundle::BundleError,
-    },
-    #[error(
-        "{path}: the trust list pins no anchor yet: give --anchor ANCHOR.pub (the anchor's public key, obtained out of band)"
-    )]
-    NoAnchor { path: PathBuf },
-    #[error(
-        "--anchor {given} is not the anchor this trust list pins ({pinned}) nor one it pinned before"
-    )]
-    AnchorMismatch { given: String, pinned: String },
-    #[error("{path}: bad cancelled-code file: {reason}")]
-    Cancelled { path: PathBuf, reason: String },
-    #[error("--sequence {got} is not greater than the last bundle's ({have})")]
-    Sequence { got: u64, have: u64 },
-}
-
-/// Why a trust list's text is not a trust list.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum ListError {
-    #[error("{0}")]
-    Json(String),
-    #[error("tag {0:?}")]
-    Tag(String),
-    #[error("key #{index}: {source}")]
-    Key { index: usize, source: EntryError },
-    #[error("key #{index}: duplicate key {key_id} for {issuer}")]
-    Duplicate {
-        index: usize,
-        issuer: String,
-        key_id: String,
-    },
-    #[error("cancel rule #{index}: {reason}")]
-    Rule { index: usize, reason: String },
-}
-
-/// Why one key entry of a trust list (or a bundle) is refused.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-pub enum EntryError {
-    #[error("{0}")]
-    PublicKey(String),
-    #[error("key_id {0} does not match its public_key")]
-    KeyIdMismatch(String),
-    #[error("{0}")]
-    Issuer(String),
-    #[error("{field}: {reason}")]
-    Time { field: &'static str, reason: String },
-    /// An inverted window accepts no code.
-    #[error(
-        "key {key_id} of {issuer}: not_before {not_before} is later than not_after {not_after}"
-    )]
-    Inverted {
-        key_id: String,
-        issuer: String,
-        not_before: String,
-        not_after: String,
-    },
-}
-
-/// One trusted key. Times are UTC RFC 3339 strings in the file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct TrustedKey {
-    pub issuer: String,
-    pub name: String,
-    pub key_id: String,
-    pub public_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<String>,
-    pub added_at: String,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct TrustFile {
@@ -154,17 +43,6 @@ struct TrustFile {
     keys: Vec<TrustedKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     cancel_rules: Vec<CancelRule>,
-}
-
-/// A trusted key ready for verification.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub meta: TrustedKey,
-    pub key: VerifyingKey,
-    pub key_id: KeyId,
-    pub not_before: Option<u64>,
-    pub not_after: Option<u64>,
-    pub revoked_at: Option<u64>,
 }
 
 /// What the trust list says about (issuer, key id).
@@ -184,59 +62,7 @@ pub struct TrustList {
     rules: Vec<(CancelRule, u64)>,
     /// Cancelled-code hashes of the bundle: the sorted file beside the
     /// list, opened by [`TrustList::load`] and searched in place.
-    cancelled: std::sync::Arc<local::CancelSet>,
-}
-
-fn parse_stamp(field: &'static str, s: &Option<String>) -> Result<Option<u64>, EntryError> {
-    s.as_deref()
-        .map(|t| {
-            time::parse_time(t, 0, chrono::FixedOffset::east_opt(0).expect("utc")).map_err(|e| {
-                EntryError::Time {
-                    field,
-                    reason: e.to_string(),
-                }
-            })
-        })
-        .transpose()
-}
-
-impl Entry {
-    fn from_meta(meta: TrustedKey) -> Result<Entry, EntryError> {
-        let key = keys::decode_public(&meta.public_key)
-            .map_err(|e| EntryError::PublicKey(e.to_string()))?;
-        let key_id = KeyId::of(&key);
-        if key_id.to_string() != meta.key_id {
-            return Err(EntryError::KeyIdMismatch(meta.key_id));
-        }
-        crate::code::check_issuer(&meta.issuer).map_err(|e| EntryError::Issuer(e.to_string()))?;
-        let not_before = parse_stamp("not_before", &meta.not_before)?;
-        let not_after = parse_stamp("not_after", &meta.not_after)?;
-        // An inverted window accepts no code: almost surely a typo in a
-        // date, which would otherwise show up only as refused payments.
-        if let (Some(nb), Some(na)) = (not_before, not_after)
-            && nb > na
-        {
-            return Err(EntryError::Inverted {
-                key_id: meta.key_id.clone(),
-                issuer: meta.issuer.clone(),
-                not_before: meta.not_before.clone().unwrap_or_default(),
-                not_after: meta.not_after.clone().unwrap_or_default(),
-            });
-        }
-        Ok(Entry {
-            not_before,
-            not_after,
-            revoked_at: parse_stamp("revoked_at", &meta.revoked_at)?,
-            meta,
-            key,
-            key_id,
-        })
-    }
-
-    /// Whether a code issued at `t` falls in the key's validity window.
-    pub fn valid_at(&self, t: u64) -> bool {
-        self.not_before.is_none_or(|nb| t >= nb) && self.not_after.is_none_or(|na| t <= na)
-    }
+    cancelled: std::sync::Arc<cancelled::CancelSet>,
 }
 
 impl TrustList {
@@ -251,7 +77,8 @@ impl TrustList {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        list.cancelled = std::sync::Arc::new(local::open_cancelled(path, list.bundle.as_ref())?);
+        list.cancelled =
+            std::sync::Arc::new(cancelled::open_cancelled(path, list.bundle.as_ref())?);
         Ok(list)
     }
 
@@ -276,9 +103,9 @@ impl TrustList {
             ..TrustList::default()
         };
         for (i, rule) in f.cancel_rules.into_iter().enumerate() {
-            let before = rule.check().map_err(|reason| ListError::Rule {
+            let before = rule.check().map_err(|source| ListError::Rule {
                 index: i + 1,
-                reason,
+                source,
             })?;
             list.rules.push((rule, before));
         }

@@ -72,11 +72,9 @@ impl Status {
     }
 }
 
-/// The most clock difference tolerated, in seconds. Skew widens a code's
-/// validity at both ends; a clock off by more than an hour is wrong (a
-/// bad time zone, a dead battery) and is to be fixed, not tolerated:
-/// unbounded, `--skew` made a 2026 code valid in 1970 and in 2099.
-pub const MAX_SKEW: u64 = 3600;
+/// Defined with the time rules, below both verify and the trust list
+/// (whose freshness check uses it too).
+pub use crate::code::time::MAX_SKEW;
 
 /// When and how strictly to judge time.
 #[derive(Debug, Clone, Copy)]

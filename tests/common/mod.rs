@@ -108,6 +108,11 @@ pub fn setup() -> tempfile::TempDir {
 
 /// Issues one fine with the test key; returns the payload text.
 pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
+    issue_one_at(dir, reference, ISSUED, extra)
+}
+
+/// [`issue_one`] issued at `now`.
+pub fn issue_one_at(dir: &Path, reference: &str, now: &str, extra: &[&str]) -> String {
     let mut args = vec![
         "issue",
         "--key",
@@ -123,11 +128,82 @@ pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
         "--expires-in",
         "4h",
         "--now",
-        ISSUED,
+        now,
     ];
     args.extend_from_slice(extra);
     let r = payqr(dir, &args).expect(0);
     r.stdout.trim().to_string()
+}
+
+/// `payqr issue` of one code with `key` and the fewest arguments
+/// (1 CNY to P, reference R, for 1h), then `extra`: for tests about what
+/// happens before anything is signed (the key refused, the flags).
+pub fn quick_issue<'a>(key: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "--key",
+        key,
+        "--amount",
+        "1",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--ref",
+        "R",
+        "--expires-in",
+        "1h",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Issues fixtures/fines.csv with the test key at [`ISSUED`] into `out/`
+/// and `ledger.jsonl` (CNY, payee BJ-FINES): among its codes are the fines
+/// 675be34eff20121e (200.00 CNY) and ae2a878b07694fcc (100.00 CNY).
+pub fn issue_fixture_fines(dir: &Path) {
+    let fines = fixtures().join("fines.csv");
+    payqr(
+        dir,
+        &[
+            "issue",
+            "--key",
+            "test-issuer.key",
+            "--from",
+            fines.to_str().unwrap(),
+            "--out-dir",
+            "out",
+            "--ledger",
+            "ledger.jsonl",
+            "--kind",
+            "fine",
+            "--currency",
+            "CNY",
+            "--payee",
+            "BJ-FINES",
+            "--now",
+            ISSUED,
+        ],
+    )
+    .expect(0);
+}
+
+/// `payqr keygen --unencrypted` (no passphrase to give in a test) of
+/// `issuer` named `name` to `out`.key/.pub, then `extra`; the caller
+/// checks the exit code.
+pub fn keygen(dir: &Path, issuer: &str, name: &str, out: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "keygen",
+        "--unencrypted",
+        "--issuer",
+        issuer,
+        "--name",
+        name,
+        "--out",
+        out,
+    ];
+    args.extend_from_slice(extra);
+    payqr(dir, &args)
 }
 
 /// The single JSON line of a `--json` run.

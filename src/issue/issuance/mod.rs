@@ -12,7 +12,7 @@
 //! [`crate::fs::durable`], so fault tests reach each of them.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, BufWriter, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -24,7 +24,7 @@ use thiserror::Error;
 use crate::code::time;
 use crate::code::{Code, CodeId, SignedCode};
 use crate::emv::profile::ProfileError;
-use crate::fs::durable;
+use crate::fs::{atomic, durable};
 use crate::issue::batch::{BatchRow, RowError, Rows};
 use crate::issue::notice::{self, NoticeStyle};
 use crate::issue::render;
@@ -235,34 +235,9 @@ impl Made {
     }
 }
 
-/// Where a file is written before it is renamed into place: a name no
-/// code file has, so a run killed midway leaves no half-written file
-/// under a real name; the next run overwrites it.
-fn temp_of(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp"))
-}
-
-/// Creates the temporary file `tmp` afresh: what an interrupted run left
-/// there is removed first, and a symlink planted at the name is removed,
-/// never written through (create_new does not follow one).
-fn create_temp(tmp: &Path) -> io::Result<File> {
-    match fs::remove_file(tmp) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(tmp)
-}
-
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<(), IssueError> {
-    let tmp = temp_of(path);
-    let mut f = create_temp(&tmp).map_err(io_err(&tmp))?;
+    let tmp = atomic::stable_temp_path(path);
+    let mut f = atomic::create_fresh(&tmp).map_err(io_err(&tmp))?;
     durable::write(&mut f, bytes).map_err(io_err(&tmp))?;
     // Without syncfs, each file is made durable on its own.
     if durable::PER_FILE_SYNC {
@@ -498,7 +473,7 @@ fn produce<R: Read>(
             // The first failing row in file order is reported; the chunk's
             // temporary files go.
             for p in ok.iter().flat_map(Made::files) {
-                let _ = fs::remove_file(temp_of(p));
+                let _ = fs::remove_file(atomic::stable_temp_path(p));
             }
             return Err(e);
         }
@@ -531,7 +506,7 @@ fn commit_all(
         if !chunk.shards.is_empty() {
             sync_fs(job.out_dir, &chunk.shards)?;
             for p in made.iter().flat_map(Made::files) {
-                durable::rename(&temp_of(p), p).map_err(io_err(p))?;
+                durable::rename(&atomic::stable_temp_path(p), p).map_err(io_err(p))?;
             }
             sync_fs(job.out_dir, &chunk.shards)?;
         }
@@ -578,8 +553,8 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn create(path: &Path) -> Result<Manifest, IssueError> {
-        let tmp = temp_of(path);
-        let f = create_temp(&tmp).map_err(io_err(&tmp))?;
+        let tmp = atomic::stable_temp_path(path);
+        let f = atomic::create_fresh(&tmp).map_err(io_err(&tmp))?;
         let f = durable::Writer::new(f);
         let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, f));
         w.write_record(MANIFEST_COLUMNS)

@@ -3,12 +3,12 @@
 
 use sha2::{Digest, Sha256};
 
-use super::anchor::AnchorKey;
-use super::bundle::{self, Contents};
-use super::cancel::{Cancellation, Target};
-use super::{CancelRule, TrustList};
+use super::test_key;
 use crate::code::CodeId;
-use crate::vectors::test_key;
+use crate::trust::anchor::AnchorKey;
+use crate::trust::bundle::{self, Contents};
+use crate::trust::cancel::{Cancellation, Target};
+use crate::trust::{CancelRule, TrustList};
 
 /// The public test anchor's seed: SHA-256 of this text.
 pub const TEST_ANCHOR_TEXT: &str = "payqr test anchor key - NOT FOR PRODUCTION";
