@@ -23,6 +23,10 @@ wine=$(command -v wine64 || command -v wine || true)
 export WINEDEBUG=-all
 # A scratch prefix per checkout: never the user's ~/.wine.
 export WINEPREFIX=${WINEPREFIX:-$PWD/target/wine-prefix}
+# Wine cannot create a prefix whose parent folder is missing (a fresh clone
+# has no target/ yet): the first `wine cmd` would fail and the DLL below
+# could not be written.
+mkdir -p "$(dirname "$WINEPREFIX")"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$wine
 
 # Wine 8 (Debian bookworm) lacks bcryptprimitives.dll, from which Rust's
