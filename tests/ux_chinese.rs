@@ -587,3 +587,144 @@ fn untrusted_text_stays_escaped_in_chinese() {
         r.stderr
     );
 }
+
+/// Issue 17 review, item 1: the reasons of malformed and cancelled codes
+/// (verify and redeem, text output) are Chinese; in English they are the
+/// library's reason, the one JSON carries.
+#[test]
+fn malformed_and_cancelled_reasons_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    let text = issue_one(p, "京A1", &["--ledger", "l.jsonl"]);
+    let id = json(&run(
+        p,
+        &[&verify_args(&text)[..], &["--json"]].concat(),
+        &[],
+    ))["code_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = run(
+        p,
+        &[
+            "cancel",
+            "--key",
+            "test-issuer.key",
+            "--ledger",
+            "l.jsonl",
+            "--reason",
+            "开错了",
+            &id,
+        ],
+        &[],
+    )
+    .expect(0);
+    assert!(r.stdout.contains(&id), "{}", r.stdout);
+    let old = issue_one(p, "京A2", &[]);
+    // Every code of the key issued before 08:30 (+08:00); 京A2 was at 08:00.
+    std::fs::copy(p.join("l.jsonl"), p.join("l2.jsonl")).unwrap();
+    let all = [
+        "cancel",
+        "--key",
+        "test-issuer.key",
+        "--ledger",
+        "l2.jsonl",
+        "--reason",
+        "密钥泄露",
+        "--all-before",
+        "2026-11-23T08:30:00+08:00",
+    ];
+    run(p, &all, &[]).expect(0);
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "hello",
+            "-",
+            "拒收：格式错误（malformed）：不是 payqr 码（文本不以 \"PQ1:\" 开头）",
+        ),
+        (
+            "PQ1:abc",
+            "-",
+            "拒收：格式错误（malformed）：base45 文本有误：偏移量 0 处的字符 'a' 不在 base45 字符集中",
+        ),
+        ("000201", "-", "拒收：格式错误（malformed）：EMV 结构有误："),
+        (
+            &text,
+            "l.jsonl",
+            "拒收：已被签发方作废（cancelled）：签发方已于 ",
+        ),
+        (&old, "l2.jsonl", "拒收：已被签发方作废（cancelled）：密钥 "),
+    ];
+    for (payload, ledger, want) in cases {
+        for cmd in ["verify", "redeem"] {
+            let mut args = vec![
+                cmd,
+                "--trust",
+                "trust.json",
+                "--at",
+                DURING,
+                "--text",
+                payload,
+            ];
+            if ledger != "-" {
+                args.extend(["--ledger", ledger]);
+            } else if cmd == "redeem" {
+                args.extend(["--ledger", "empty.jsonl"]);
+            }
+            let zh = run(p, &args, &[ZH]).expect(1);
+            let head = first_line(&zh);
+            assert!(head.starts_with(want), "{cmd} {payload}: {head}");
+            assert!(
+                !head.contains("cancelled by") && !head.contains("not a payqr"),
+                "{head}"
+            );
+            let en = run(p, &args, &[("LANG", "C")]).expect(1);
+            args.push("--json");
+            let reason = json(&run(p, &args, &[]).expect(1))["reason"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let status = first_line(&en).split(": ").nth(1).unwrap().to_owned();
+            assert_eq!(
+                first_line(&en),
+                format!("REFUSED: {status}: {reason}"),
+                "{cmd} {payload}"
+            );
+        }
+    }
+    let zh = run(
+        p,
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            "l.jsonl",
+            "--text",
+            &text,
+        ],
+        &[ZH],
+    );
+    assert!(zh.stdout.contains("：开错了"), "{}", zh.stdout);
+    let zh = run(
+        p,
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            "l2.jsonl",
+            "--text",
+            &old,
+        ],
+        &[ZH],
+    );
+    assert!(
+        zh.stdout.contains(" 之前签发的码已于 ") && zh.stdout.contains("全部作废：密钥泄露"),
+        "{}",
+        zh.stdout
+    );
+}

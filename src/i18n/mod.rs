@@ -16,6 +16,7 @@
 #[macro_use]
 pub mod lang;
 pub mod cli;
+pub mod errors;
 pub mod notice;
 pub mod report;
 pub mod verdict;
@@ -23,10 +24,11 @@ pub mod verdict;
 pub use lang::{Entry, Lang};
 
 /// Every catalog, by module name.
-pub fn catalogs() -> [(&'static str, &'static [Entry]); 4] {
+pub fn catalogs() -> [(&'static str, &'static [Entry]); 5] {
     [
         ("verdict", verdict::CATALOG),
         ("cli", cli::CATALOG),
+        ("errors", errors::CATALOG),
         ("notice", notice::CATALOG),
         ("report", report::CATALOG),
     ]
