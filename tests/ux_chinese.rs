@@ -728,3 +728,107 @@ fn malformed_and_cancelled_reasons_in_chinese() {
         zh.stdout
     );
 }
+
+/// Issue 17 review, item 2: a batch's bad rows are listed in Chinese (the
+/// library's typed problems rendered through the catalog), the file,
+/// line, column names and cells as they are; English unchanged.
+#[test]
+fn batch_row_errors_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    std::fs::write(
+        p.join("bad.csv"),
+        "reference,amount,expires_in\n\
+         京A1,200,00,4h\n\
+         ,10.00,4h\n\
+         京A3,1,000.00,4h\n\
+         京A4,12.345,4h\n\
+         京A5,10.00,4x\n\
+         京A6,0,4h\n\
+         京A5,10.00,4h\n",
+    )
+    .unwrap();
+    let args = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        "bad.csv",
+        "--out-dir",
+        "out",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--now",
+        ISSUED,
+    ];
+    let zh = run(p, &args, &[ZH]).expect(2);
+    let want = [
+        "payqr: 错误：bad.csv：6 行有误；未开具任何码",
+        "  bad.csv:2：行：本行有 4 个单元格，表头有 3 个：金额 \"200,00\" 像是用了小数逗号；请写作 200.00（'.' 才是小数点）",
+        "  bad.csv:3：reference：为空",
+        "  bad.csv:4：行：本行有 4 个单元格，表头有 3 个（单元格里有 ','？请给该单元格加引号）",
+        "  bad.csv:5：amount：\"12.345\" 有 3 位小数，而该币种只有 2 位",
+        "  bad.csv:6：expires_in：\"4x\" 不是时长（例如：90s、15m、4h、7d、1h30m）",
+        "  bad.csv:7：amount：必须大于零",
+    ];
+    // (The test key is not encrypted: payqr warns about it first.)
+    let got: Vec<&str> = zh
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("payqr: 警告："))
+        .collect();
+    assert_eq!(got, want, "{}", zh.stderr);
+    let en = run(p, &args, &[("LANG", "C")]).expect(2);
+    assert!(
+        en.stderr
+            .contains("payqr: error: bad.csv: 6 bad row(s); nothing was issued\n")
+            && en.stderr.contains("  bad.csv:3: reference: empty\n")
+            && en
+                .stderr
+                .contains("  bad.csv:7: amount: must be greater than zero\n"),
+        "{}",
+        en.stderr
+    );
+    // A repeated reference, and a header the batch does not know.
+    std::fs::write(
+        p.join("rep.csv"),
+        "reference,amount,expires_in\nR1,1,4h\nR1,2,4h\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("col.csv"), "reference,amout\nR1,1\n").unwrap();
+    let mut a = args;
+    a[4] = "rep.csv";
+    let zh = run(p, &a, &[ZH]).expect(2);
+    assert!(
+        zh.stderr
+            .contains("  rep.csv:3：reference：\"R1\" 与第 2 行重复\n"),
+        "{}",
+        zh.stderr
+    );
+    a[4] = "col.csv";
+    let zh = run(p, &a, &[ZH]).expect(2);
+    assert!(
+        zh.stderr
+            .contains("  col.csv:1：表头：未知的列 \"amout\"（可用的列："),
+        "{}",
+        zh.stderr
+    );
+    // One code: the flag's problem in Chinese too.
+    let r = run(
+        p,
+        &quick_issue("test-issuer.key", &["--now", ISSUED])
+            .iter()
+            .map(|s| if *s == "1" { "1,5" } else { s })
+            .collect::<Vec<_>>(),
+        &[ZH],
+    )
+    .expect(2);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "payqr: 错误：--amount 无效：\"1,5\"：',' 不是小数点（是否用了小数逗号？）：请写作 1.5",
+        "{}",
+        r.stderr
+    );
+}

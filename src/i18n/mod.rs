@@ -18,17 +18,19 @@ pub mod lang;
 pub mod cli;
 pub mod errors;
 pub mod notice;
+pub mod problems;
 pub mod report;
 pub mod verdict;
 
 pub use lang::{Entry, Lang};
 
 /// Every catalog, by module name.
-pub fn catalogs() -> [(&'static str, &'static [Entry]); 5] {
+pub fn catalogs() -> [(&'static str, &'static [Entry]); 6] {
     [
         ("verdict", verdict::CATALOG),
         ("cli", cli::CATALOG),
         ("errors", errors::CATALOG),
+        ("problems", problems::CATALOG),
         ("notice", notice::CATALOG),
         ("report", report::CATALOG),
     ]
