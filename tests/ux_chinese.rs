@@ -832,3 +832,201 @@ fn batch_row_errors_in_chinese() {
         r.stderr
     );
 }
+
+/// Issue 17 review, item 3: issue's dry run, keygen's note, the trust
+/// list's changes and listing, `ledger check`, and the errors of cancel,
+/// anchor, release, emv and reconcile speak Chinese; English unchanged.
+#[test]
+fn admin_commands_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    let zh = |args: &[&str]| run(p, args, &[ZH]);
+    let en = |args: &[&str]| run(p, args, &[("LANG", "C")]);
+    // issue --dry-run
+    std::fs::write(p.join("ok.csv"), "reference,amount\n京A1,200.00\n京A2,50\n").unwrap();
+    let dry = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        "ok.csv",
+        "--out-dir",
+        "out",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--expires-in",
+        "4h",
+        "--dry-run",
+    ];
+    let r = zh(&dry).expect(0);
+    assert!(
+        r.stderr.contains(
+            "payqr: ok.csv：2 行均无误；将开具 2 个码，跳过台账中已有的 0 个；未写入任何内容（--dry-run）"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = en(&dry).expect(0);
+    assert!(
+        r.stderr.contains("payqr: ok.csv: 2 row(s) OK; would issue 2, skip 0 already in the ledger; nothing written (--dry-run)"),
+        "{}",
+        r.stderr
+    );
+    // keygen into a new folder: the note; stdout stays KEY VALUE lines.
+    let r = zh(&[
+        "keygen",
+        "--unencrypted",
+        "--issuer",
+        "sh-water",
+        "--name",
+        "上海水务",
+        "--out",
+        "keys/sh",
+    ])
+    .expect(0);
+    assert!(
+        r.stderr.contains("payqr: 注意：已创建文件夹 keys"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.starts_with("key_id "), "{}", r.stdout);
+    // trust add / add again / list / revoke
+    let add = ["trust", "add", "keys/sh.pub", "--trust", "t.json"];
+    let r = zh(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("已信任 sh-water 的密钥 "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with("（上海水务）\n"), "{}", r.stdout);
+    let r = zh(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("已在信任列表中：sh-water 的密钥 "),
+        "{}",
+        r.stdout
+    );
+    let r = en(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("already trusted: sh-water key "),
+        "{}",
+        r.stdout
+    );
+    let key_id = r.stdout.split_whitespace().nth(4).unwrap().to_owned();
+    let r = zh(&["trust", "list", "--trust", "t.json"]).expect(0);
+    assert!(r.stdout.contains("\t已信任\t"), "{}", r.stdout);
+    let r = zh(&["trust", "revoke", &key_id, "--trust", "t.json"]).expect(0);
+    assert_eq!(r.stdout, format!("已吊销 sh-water 的密钥 {key_id}\n"));
+    let r = zh(&[
+        "trust",
+        "add",
+        "keys/sh.pub",
+        "--trust",
+        "t2.json",
+        "--not-before",
+        "2026-12-01T00:00:00Z",
+        "--not-after",
+        "2026-11-01T00:00:00Z",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：--not-before 2026-12-01T00:00:00Z 晚于 --not-after 2026-11-01T00:00:00Z：该密钥将不接受任何码"),
+        "{}",
+        r.stderr
+    );
+    // ledger check
+    issue_one(p, "京B1", &["--ledger", "l.jsonl"]);
+    let r = zh(&["ledger", "check", "--ledger", "l.jsonl"]).expect(0);
+    assert_eq!(
+        r.stdout,
+        "l.jsonl：共 1 条记录，已开具 1 个，已核销 0 个；校验和与哈希链均已核实\n"
+    );
+    let r = en(&["ledger", "check", "--ledger", "l.jsonl"]).expect(0);
+    assert_eq!(
+        r.stdout,
+        "l.jsonl: 1 records, 1 issued, 0 redeemed; checksums and hash chain verified\n"
+    );
+    // cancel with nothing to cancel
+    let r = zh(&[
+        "cancel",
+        "--key",
+        "test-issuer.key",
+        "--ledger",
+        "l.jsonl",
+        "--reason",
+        "x",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：没有要作废的码\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("payqr: 提示：请给出识别码，或用 --all-before"),
+        "{}",
+        r.stderr
+    );
+    // anchor endorse of itself
+    zh(&["anchor", "keygen", "--out", "a1"]).expect(0);
+    let r = zh(&[
+        "anchor", "endorse", "--anchor", "a1.key", "--next", "a1.pub", "--out", "e.json",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr
+            .contains("payqr: 错误：--next 与 --anchor 是同一个信任锚"),
+        "{}",
+        r.stderr
+    );
+    // emv: not a payload, and a bad CRC
+    let r = zh(&["emv", "parse", "000201"]).expect(1);
+    assert!(
+        r.stderr.contains("payqr: 错误：text：EMV 结构有误："),
+        "{}",
+        r.stderr
+    );
+    // reconcile: a bad --map, a settlement file that is not there
+    let rec = |map: &str| {
+        vec![
+            "reconcile",
+            "--ledger",
+            "l.jsonl",
+            "--settlement",
+            "none.csv",
+            "--map",
+            map,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let args = rec("code_id=id,colour=red");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = zh(&args).expect(2);
+    assert!(
+        r.stderr.contains(
+            "payqr: 错误：--map 无效：列映射：未知的键 \"colour\"（可用的键：code_id, amount,"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = en(&args).expect(2);
+    assert!(
+        r.stderr.contains(
+            "payqr: error: --map: column map: unknown key \"colour\" (keys: code_id, amount,"
+        ),
+        "{}",
+        r.stderr
+    );
+    let args = rec("code_id=id");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = zh(&args).expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：文件 none.csv："),
+        "{}",
+        r.stderr
+    );
+}

@@ -15,7 +15,10 @@ pub static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new
 
 #[derive(Debug, Clone)]
 pub struct TrustNote {
+    /// In English: what JSON carries.
     pub why: String,
+    /// In the reader's language: what the terminal shows.
+    pub shown: String,
     /// Expired, and judged anyway because of --allow-stale.
     pub allow_stale: bool,
 }
@@ -245,7 +248,7 @@ pub fn render(
         s.push_str(&l);
         s.push('\n');
     }
-    if let Some(note) = TRUST_NOTE.get().map(|n| n.why.clone()) {
+    if let Some(note) = TRUST_NOTE.get().map(|n| n.shown.clone()) {
         s.push_str(&format!("  [{}]\n", payqr::sanitize::for_terminal(&note)));
     }
     s

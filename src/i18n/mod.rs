@@ -15,6 +15,7 @@
 
 #[macro_use]
 pub mod lang;
+pub mod admin;
 pub mod cli;
 pub mod errors;
 pub mod notice;
@@ -25,8 +26,9 @@ pub mod verdict;
 pub use lang::{Entry, Lang};
 
 /// Every catalog, by module name.
-pub fn catalogs() -> [(&'static str, &'static [Entry]); 6] {
+pub fn catalogs() -> [(&'static str, &'static [Entry]); 7] {
     [
+        ("admin", admin::CATALOG),
         ("verdict", verdict::CATALOG),
         ("cli", cli::CATALOG),
         ("errors", errors::CATALOG),
