@@ -91,7 +91,8 @@ fi
 # scripts/release.sh made it (CI does, before this), else the debug build.
 shim=$(mktemp -d)
 trap 'rm -rf "$shim"' EXIT
-zip=$(ls dist/payqr-*-x86_64-windows.zip 2>/dev/null | head -1)
+# (no dist/ yet: ls fails, and under pipefail that would end the script)
+zip=$(ls dist/payqr-*-x86_64-windows.zip 2>/dev/null | head -1 || true)
 if [ -n "$zip" ] && command -v unzip >/dev/null; then
     unzip -q -d "$shim" "$zip"
     exe=$(ls "$shim"/*/payqr.exe)
