@@ -8,23 +8,13 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Runs payqr with a clean locale: none of the variables that choose the
 /// language is inherited, then `env` is applied.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = command();
     cmd.current_dir(dir).args(args);
-    for k in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "LANGUAGE",
-        "PAYQR_LANG",
-        "PAYQR_CONFIG",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for k in ["NO_COLOR", "CLICOLOR_FORCE"] {
         cmd.env_remove(k);
     }
     // No user config file of the machine running the tests.
@@ -1028,5 +1018,42 @@ fn admin_commands_in_chinese() {
         r.stderr.contains("payqr: 错误：文件 none.csv："),
         "{}",
         r.stderr
+    );
+}
+
+/// Issue 17 review, item 5: the suite's one way to start payqr clears
+/// every variable that chooses the language (so English-asserting tests
+/// pass on a zh_CN machine), and no test starts the binary another way.
+#[test]
+fn the_suite_starts_payqr_without_the_machines_language() {
+    let cmd = command();
+    let removed: Vec<String> = cmd
+        .get_envs()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.to_string_lossy().into_owned())
+        .collect();
+    for k in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "PAYQR_LANG",
+        "PAYQR_CONFIG",
+    ] {
+        assert!(removed.iter().any(|r| r == k), "command() keeps {k}");
+    }
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let direct = ["Command::new(env!(", "\"CARGO_BIN_EXE_payqr\"))"].concat();
+    let mut offenders = Vec::new();
+    for e in std::fs::read_dir(&tests).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "rs")
+            && std::fs::read_to_string(&p).unwrap().contains(&direct)
+        {
+            offenders.push(p.display().to_string());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "start payqr with common::command(), not directly: {offenders:?}"
     );
 }
