@@ -1057,3 +1057,54 @@ fn the_suite_starts_payqr_without_the_machines_language() {
         "start payqr with common::command(), not directly: {offenders:?}"
     );
 }
+
+/// Issue 17 review, item 6: `--help` of the counter commands is Chinese
+/// with `--lang zh-CN` (before or after the subcommand) or a Chinese
+/// locale; English stays the default; man pages and completions, made by
+/// generate-docs, stay English whatever the locale.
+#[test]
+fn help_in_chinese() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let en = run(p, &["verify", "--help"], &[]).expect(0).stdout;
+    assert!(
+        en.contains("Check codes from images") && en.contains("Trust list of accepted issuers"),
+        "{en}"
+    );
+    for (args, env) in [
+        (&["--lang", "zh-CN", "verify", "--help"][..], &[][..]),
+        (&["verify", "--help", "--lang=zh"][..], &[][..]),
+        (&["verify", "--help"][..], &[ZH][..]),
+        (&["verify", "--help"][..], &[("PAYQR_LANG", "zh-CN")][..]),
+    ] {
+        let zh = run(p, args, env).expect(0).stdout;
+        assert!(
+            zh.starts_with("核验码：来自图片、码文本或标准输入（每行一个码）\n"),
+            "{args:?} {env:?}: {zh}"
+        );
+        assert!(zh.contains("列有可接受签发方和密钥的信任列表"), "{zh}");
+        assert!(!zh.contains("Trust list of accepted issuers"), "{zh}");
+    }
+    // --lang en beats the locale; LC_ALL=C too.
+    let r = run(p, &["verify", "--help", "--lang", "en"], &[ZH]).expect(0);
+    assert_eq!(r.stdout, en);
+    let r = run(p, &["verify", "--help"], &[ZH, ("LC_ALL", "C")]).expect(0);
+    assert_eq!(r.stdout, en);
+    // A config file's lang.
+    std::fs::write(p.join("c.toml"), "lang = \"zh-CN\"\n").unwrap();
+    let r = run(p, &["--config", "c.toml", "trust", "add", "--help"], &[]).expect(0);
+    assert!(r.stdout.starts_with("信任某签发方的公钥"), "{}", r.stdout);
+    // The root: about and exit statuses.
+    let r = run(p, &["--help"], &[ZH]).expect(0);
+    assert!(
+        r.stdout.starts_with("签发、核验和对账带签名的缴费二维码")
+            && r.stdout.contains("退出状态："),
+        "{}",
+        r.stdout
+    );
+    // generate-docs under a Chinese locale: the man pages stay English.
+    run(p, &["generate-docs", "docs"], &[ZH]).expect(0);
+    let man = std::fs::read_to_string(p.join("docs/man/payqr-verify.1")).unwrap();
+    assert!(man.contains("Trust list of accepted issuers"), "{man}");
+    assert!(!man.contains("信任列表"));
+}
