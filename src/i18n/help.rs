@@ -2,7 +2,7 @@
 //! argument, keyed by the command's path (`verify`, `trust add`; the root
 //! is `payqr`) and, for an argument, `path:id` (`verify:trust`). English
 //! is clap's own text (the doc comments in src/cmd/). The CLI's test
-//! (src/cmd/help_zh.rs) fails when a help text of the counter commands
+//! (src/cmd/help_zh.rs) fails when a help text of any visible command
 //! has no entry here, or when an entry names nothing.
 
 /// The root's closing text (exit statuses), as `EXIT_CODES` in English.
@@ -402,4 +402,107 @@ pub const HELP: &[(&str, &str)] = &[
         "显示生效的设置：`--trust`、`--ledger`、`--tz`、`--lang` 的默认值",
     ),
     ("config show", "打印每项设置的值及其来源"),
+    ("key", "处理已有的私钥文件（为明文私钥加密）"),
+    ("key encrypt", "用新口令就地加密明文私钥文件"),
+    ("key encrypt:key", "明文私钥文件（PREFIX.key）"),
+    (
+        "key encrypt:passphrase_file",
+        "从 FILE 的第一行读取密钥口令，而不是从终端输入（也可用 $PAYQR_PASSPHRASE_FILE）。切勿把口令写在命令行参数里",
+    ),
+    (
+        "key encrypt:passphrase_fd",
+        "从已打开的文件描述符 N 读取密钥口令（例如 3，配合 3<FILE）",
+    ),
+    (
+        "key encrypt:pin_file",
+        "从 FILE 的第一行读取 PKCS#11 令牌的用户 PIN，而不是从终端输入（也可用 $PAYQR_PIN_FILE）",
+    ),
+    ("anchor", "信任锚密钥：为信任包签名的离线密钥"),
+    (
+        "anchor keygen",
+        "生成信任锚密钥对（PREFIX.key，权限 0600；以及 PREFIX.pub）",
+    ),
+    (
+        "anchor keygen:out",
+        "输出路径前缀：写入 PREFIX.key 和 PREFIX.pub",
+    ),
+    (
+        "anchor endorse",
+        "为下一个信任锚背书（轮换）：由当前信任锚为其公钥签名",
+    ),
+    ("anchor endorse:anchor", "当前信任锚的私钥"),
+    ("anchor endorse:next", "下一个信任锚的公钥"),
+    ("anchor endorse:out", "背书的写入位置（从不覆盖）"),
+    (
+        "cancel",
+        "作废码：在台账中写入一条签名记录；verify、redeem 和 reconcile 都将拒收这些码",
+    ),
+    ("cancel:key", "签发方的私钥（为作废记录签名）"),
+    ("cancel:codes", "要作废的识别码（16 位十六进制数）"),
+    ("cancel:all_before", "作废此密钥在此时间之前签发的所有码"),
+    (
+        "cancel:reason",
+        "原因（verify 和 redeem 会显示；1–200 字节）",
+    ),
+    (
+        "cancel:ledger",
+        "开具这些码时所用的台账：文件或 PostgreSQL（postgres://USER@HOST/DB?schema=NAME）",
+    ),
+    (
+        "cancel:tz",
+        "未带时差的 --all-before 时间所用的时差（默认：本机时差）",
+    ),
+    ("cancel:json", "每条签名的作废记录输出为一行 JSON"),
+    (
+        "cancel:passphrase_file",
+        "从 FILE 的第一行读取密钥口令，而不是从终端输入（也可用 $PAYQR_PASSPHRASE_FILE）。切勿把口令写在命令行参数里",
+    ),
+    (
+        "cancel:passphrase_fd",
+        "从已打开的文件描述符 N 读取密钥口令（例如 3，配合 3<FILE）",
+    ),
+    (
+        "cancel:pin_file",
+        "从 FILE 的第一行读取 PKCS#11 令牌的用户 PIN，而不是从终端输入（也可用 $PAYQR_PIN_FILE）",
+    ),
+    (
+        "emv",
+        "读取 EMV 商户主扫二维码内容（任何方案，不限于 payqr）",
+    ),
+    (
+        "emv parse",
+        "解析并检查 EMV MPM 码内容：列出每个对象及其字段名、嵌套模板和 CRC",
+    ),
+    (
+        "emv parse:input",
+        "码文本、含 EMV 二维码的图片，或用 - 从标准输入逐行读取",
+    ),
+    ("emv parse:json", "每个码输出一个 JSON 对象"),
+    ("release", "为发布文件（SHA256SUMS）签名或检查其签名"),
+    (
+        "release sign",
+        "写出 FILE.sig：用 payqr 密钥为 FILE 签名（见 scripts/release.sh）",
+    ),
+    (
+        "release sign:key",
+        "发布签名密钥（由 payqr keygen 生成；权限 0600）",
+    ),
+    ("release sign:file", "要签名的文件"),
+    ("release sign:out", "签名的写入位置（默认：FILE.sig）"),
+    (
+        "release sign:passphrase_file",
+        "从 FILE 的第一行读取密钥口令，而不是从终端输入（也可用 $PAYQR_PASSPHRASE_FILE）。切勿把口令写在命令行参数里",
+    ),
+    (
+        "release sign:passphrase_fd",
+        "从已打开的文件描述符 N 读取密钥口令（例如 3，配合 3<FILE）",
+    ),
+    (
+        "release sign:pin_file",
+        "从 FILE 的第一行读取 PKCS#11 令牌的用户 PIN，而不是从终端输入（也可用 $PAYQR_PIN_FILE）",
+    ),
+    ("release verify", "用发布公钥核对 FILE.sig 与 FILE"),
+    ("release verify:public", "随 payqr 发布的发布公钥（.pub）"),
+    ("release verify:file", "已签名的文件"),
+    ("release verify:sig", "签名文件（默认：FILE.sig）"),
 ];
