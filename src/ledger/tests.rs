@@ -229,16 +229,36 @@ fn a_failed_write_never_cuts_bytes_it_did_not_write() {
         let mut changed_last = base.clone();
         let at = changed_last.len() - 10;
         changed_last[at] ^= 1;
+        let (len, wrote) = (base.len() as u64, ours.len() as u64);
         let cases = [
-            (with(&theirs), "not the ones"),
-            (with(&[&ours[..], b"x"].concat()), "more than"),
-            (base[..base.len() - 1].to_vec(), "shorter"),
-            ([&changed_last[..], &ours[..]].concat(), "last line"),
+            (with(&theirs), NotCutBack::NotOurs, "not the ones"),
+            (
+                with(&[&ours[..], b"x"].concat()),
+                NotCutBack::Longer {
+                    extra: wrote + 1,
+                    wrote,
+                },
+                "more than",
+            ),
+            (
+                base[..base.len() - 1].to_vec(),
+                NotCutBack::Shorter {
+                    len: len - 1,
+                    start: len,
+                },
+                "shorter",
+            ),
+            (
+                [&changed_last[..], &ours[..]].concat(),
+                NotCutBack::LineBefore,
+                "last line",
+            ),
         ];
-        for (bytes, why) in cases {
+        for (bytes, want, why) in cases {
             std::fs::write(l.path(), &bytes).unwrap();
             let e = l.cut_back(&f(), &st, &ours).unwrap_err();
-            assert!(e.contains(why), "{why}: {e}");
+            assert_eq!(e, want);
+            assert!(e.to_string().contains(why), "{why}: {e}");
             assert_eq!(std::fs::read(l.path()).unwrap(), bytes);
         }
     }

@@ -48,7 +48,7 @@ use super::checked::{CodeKey, issuer_tag, rule_key};
 use super::evidence::{self, HEADER, Header, MAGIC, header_bytes, seal};
 use super::line;
 use super::record::{Event, Record};
-use super::{Ledger, LedgerError, LedgerState};
+use super::{Ledger, LedgerError, LedgerState, StateError};
 use crate::code::CodeId;
 use entry::{ENTRY, Entry, NONE, put};
 
@@ -537,7 +537,8 @@ fn merge(
 ) -> Result<(), LedgerError> {
     match last {
         Some(m) if m.key == e.key => {
-            let twice = |what: &str| ledger.conflict(format!("code {} {what} twice", e.key.id));
+            let code = e.key.id;
+            let twice = |what| ledger.conflict(StateError::Twice { code, what });
             for (mine, theirs, what) in [
                 (&mut m.issued, e.issued, "issued"),
                 (&mut m.redeemed, e.redeemed, "redeemed"),
