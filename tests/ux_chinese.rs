@@ -1108,3 +1108,46 @@ fn help_in_chinese() {
     assert!(man.contains("Trust list of accepted issuers"), "{man}");
     assert!(!man.contains("信任列表"));
 }
+
+/// `ledger check` / `ledger repair` of a torn ledger, and an image that
+/// cannot be read, in Chinese.
+#[test]
+fn ledger_repair_and_unreadable_images_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    issue_one(p, "京C1", &["--ledger", "l.jsonl"]);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p.join("l.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"{\"v\":1,\"seq\":").unwrap();
+    drop(f);
+    let r = run(p, &["ledger", "check", "--ledger", "l.jsonl"], &[ZH]).expect(1);
+    assert!(
+        r.stderr
+            .contains("payqr: l.jsonl：最后一行不完整（写入被中断）；已忽略\n")
+            && r.stderr
+                .contains("  提示：payqr ledger repair --ledger l.jsonl 可将其截去\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(p, &["ledger", "repair", "--ledger", "l.jsonl"], &[ZH]).expect(0);
+    assert!(
+        r.stdout
+            .starts_with("l.jsonl：已截去不完整末行的 13 个字节\n")
+            && r.stdout.ends_with("l.jsonl：完整，无需修复\n"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        p,
+        &["ledger", "repair", "--ledger", "l.jsonl"],
+        &[("LANG", "C")],
+    )
+    .expect(0);
+    assert_eq!(r.stdout, "l.jsonl: whole, nothing to repair\n");
+    // An image that is not there: the error framed in Chinese.
+    let r = run(p, &["verify", "--trust", "trust.json", "nope.png"], &[ZH]);
+    assert!(r.stderr.contains("payqr: 错误：nope.png: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("payqr: error:"), "{}", r.stderr);
+}
