@@ -51,6 +51,10 @@ pub fn run(a: Args) -> CmdResult {
     match a.action {
         Action::Keygen { out: prefix } => {
             let key = AnchorKey::generate(payqr::code::time::now());
+            // Like keygen: `--out offline/anchor` in a fresh checkout.
+            if let Some(dir) = super::keyfile::make_key_dir(&prefix)? {
+                eprintln!("payqr: note: created folder {} (owner only)", dir.display());
+            }
             let (k, p) = key.save(&prefix).map_err(|e| match e {
                 AnchorError::Exists(_) => {
                     Failure::new(e).hint("an anchor key is never replaced: choose another --out")
