@@ -7,6 +7,7 @@ pub mod cli;
 mod common;
 pub mod config;
 pub mod emv;
+pub mod errtext;
 pub mod flags;
 pub mod gendocs;
 pub mod group;

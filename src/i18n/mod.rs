@@ -15,18 +15,24 @@
 
 #[macro_use]
 pub mod lang;
+pub mod admin;
 pub mod cli;
+pub mod errors;
 pub mod notice;
+pub mod problems;
 pub mod report;
 pub mod verdict;
 
 pub use lang::{Entry, Lang};
 
 /// Every catalog, by module name.
-pub fn catalogs() -> [(&'static str, &'static [Entry]); 4] {
+pub fn catalogs() -> [(&'static str, &'static [Entry]); 7] {
     [
+        ("admin", admin::CATALOG),
         ("verdict", verdict::CATALOG),
         ("cli", cli::CATALOG),
+        ("errors", errors::CATALOG),
+        ("problems", problems::CATALOG),
         ("notice", notice::CATALOG),
         ("report", report::CATALOG),
     ]
