@@ -15,7 +15,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -93,7 +93,7 @@ fn sigkill_at_random_moments_loses_nothing_acknowledged() {
             acked.clear();
             issued_refs.clear();
         }
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

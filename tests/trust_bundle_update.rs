@@ -158,7 +158,7 @@ fn stale_lists_are_reported_and_expired_ones_refused_unless_allowed() {
     // The same in Chinese (issue 17): the warning is Chinese, JSON's
     // trust_warning stays English.
     let verify_zh = |extra: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d)
             .args(["verify", "--trust", "local.json", "--at", DURING, "--text"])
             .arg(&code)

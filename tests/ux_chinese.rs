@@ -8,23 +8,13 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Runs payqr with a clean locale: none of the variables that choose the
 /// language is inherited, then `env` is applied.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = command();
     cmd.current_dir(dir).args(args);
-    for k in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "LANGUAGE",
-        "PAYQR_LANG",
-        "PAYQR_CONFIG",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for k in ["NO_COLOR", "CLICOLOR_FORCE"] {
         cmd.env_remove(k);
     }
     // No user config file of the machine running the tests.
@@ -1029,4 +1019,92 @@ fn admin_commands_in_chinese() {
         "{}",
         r.stderr
     );
+}
+
+/// Issue 17 review, item 5: the suite's one way to start payqr clears
+/// every variable that chooses the language (so English-asserting tests
+/// pass on a zh_CN machine), and no test starts the binary another way.
+#[test]
+fn the_suite_starts_payqr_without_the_machines_language() {
+    let cmd = command();
+    let removed: Vec<String> = cmd
+        .get_envs()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.to_string_lossy().into_owned())
+        .collect();
+    for k in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "PAYQR_LANG",
+        "PAYQR_CONFIG",
+    ] {
+        assert!(removed.iter().any(|r| r == k), "command() keeps {k}");
+    }
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let direct = ["Command::new(env!(", "\"CARGO_BIN_EXE_payqr\"))"].concat();
+    let mut offenders = Vec::new();
+    for e in std::fs::read_dir(&tests).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "rs")
+            && std::fs::read_to_string(&p).unwrap().contains(&direct)
+        {
+            offenders.push(p.display().to_string());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "start payqr with common::command(), not directly: {offenders:?}"
+    );
+}
+
+/// Issue 17 review, item 6: `--help` of the counter commands is Chinese
+/// with `--lang zh-CN` (before or after the subcommand) or a Chinese
+/// locale; English stays the default; man pages and completions, made by
+/// generate-docs, stay English whatever the locale.
+#[test]
+fn help_in_chinese() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let en = run(p, &["verify", "--help"], &[]).expect(0).stdout;
+    assert!(
+        en.contains("Check codes from images") && en.contains("Trust list of accepted issuers"),
+        "{en}"
+    );
+    for (args, env) in [
+        (&["--lang", "zh-CN", "verify", "--help"][..], &[][..]),
+        (&["verify", "--help", "--lang=zh"][..], &[][..]),
+        (&["verify", "--help"][..], &[ZH][..]),
+        (&["verify", "--help"][..], &[("PAYQR_LANG", "zh-CN")][..]),
+    ] {
+        let zh = run(p, args, env).expect(0).stdout;
+        assert!(
+            zh.starts_with("核验码：来自图片、码文本或标准输入（每行一个码）\n"),
+            "{args:?} {env:?}: {zh}"
+        );
+        assert!(zh.contains("列有可接受签发方和密钥的信任列表"), "{zh}");
+        assert!(!zh.contains("Trust list of accepted issuers"), "{zh}");
+    }
+    // --lang en beats the locale; LC_ALL=C too.
+    let r = run(p, &["verify", "--help", "--lang", "en"], &[ZH]).expect(0);
+    assert_eq!(r.stdout, en);
+    let r = run(p, &["verify", "--help"], &[ZH, ("LC_ALL", "C")]).expect(0);
+    assert_eq!(r.stdout, en);
+    // A config file's lang.
+    std::fs::write(p.join("c.toml"), "lang = \"zh-CN\"\n").unwrap();
+    let r = run(p, &["--config", "c.toml", "trust", "add", "--help"], &[]).expect(0);
+    assert!(r.stdout.starts_with("信任某签发方的公钥"), "{}", r.stdout);
+    // The root: about and exit statuses.
+    let r = run(p, &["--help"], &[ZH]).expect(0);
+    assert!(
+        r.stdout.starts_with("签发、核验和对账带签名的缴费二维码")
+            && r.stdout.contains("退出状态："),
+        "{}",
+        r.stdout
+    );
+    // generate-docs under a Chinese locale: the man pages stay English.
+    run(p, &["generate-docs", "docs"], &[ZH]).expect(0);
+    let man = std::fs::read_to_string(p.join("docs/man/payqr-verify.1")).unwrap();
+    assert!(man.contains("Trust list of accepted issuers"), "{man}");
+    assert!(!man.contains("信任列表"));
 }

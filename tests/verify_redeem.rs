@@ -361,7 +361,7 @@ fn concurrent_redemptions_exactly_one_wins() {
         // Spawn truly concurrently.
         let procs: Vec<_> = (0..6)
             .map(|i| {
-                std::process::Command::new(env!("CARGO_BIN_EXE_payqr"))
+                common::command()
                     .current_dir(d.path())
                     .args([
                         "redeem",
@@ -488,7 +488,7 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
         .map(|r| issue_one(d.path(), r, &["--ledger", "l.jsonl"]))
         .collect();
     let redeem = |text: &str, txn: &str, index: &str| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .args(["redeem", "--trust", "trust.json", "--at", DURING])
             .args(["--ledger", "l.jsonl", "--txn", txn, "--text", text])
@@ -505,7 +505,7 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
         std::fs::read(&idx).unwrap(),
     );
     let verdicts = |env_index: &str| -> Vec<serde_json::Value> {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .args(["verify", "--trust", "trust.json", "--at", DURING, "--json"])
             .args(["--ledger", "l.jsonl", "-"])

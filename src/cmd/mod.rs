@@ -11,6 +11,7 @@ pub mod errtext;
 pub mod flags;
 pub mod gendocs;
 pub mod group;
+pub mod help_zh;
 pub mod issue;
 pub mod key;
 pub mod keyfile;

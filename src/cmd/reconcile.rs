@@ -39,7 +39,10 @@ pub struct Args {
     /// auto, generic, wechat, alipay, camt052, camt053 or camt054.
     #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = flags::settlement_format)]
     pub format: flags::SettlementFormat,
-    /// Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names).
+    /// Generic files: column mapping KEY=COLUMN,... with keys code_id, amount, currency,
+    /// paid_at, txn_id, fee, e.g. code_id=out_trade_no,amount=total (default: same names);
+    /// add grouping=comma|dot|apostrophe when amounts group digits (1,234.50 / 1.234,50 /
+    /// 1'234.50; docs/FORMAT.md section 11).
     #[arg(long, value_name = "MAP")]
     pub map: Option<String>,
     /// Generic files: the column with the provider's fee, deducted from the amount column.
