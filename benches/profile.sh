@@ -12,7 +12,8 @@
 #   PROFILE_ISSUE=20000      fines issued by each binary with --ledger (its own format: the
 #                            newer one keeps each payload), then `ledger check`ed
 #   PROFILE_RECONCILE=50000  codes x settlement rows (benches/gen_reconcile.py, seed 6)
-#   PROFILE_STEPS="redeem load reconcile"
+#   PROFILE_BATCH=2000       fines issued by `issue --from` in the batch step (PNG, then SVG)
+#   PROFILE_STEPS="redeem load reconcile"   (add "batch" for batch issuance)
 #
 # What is measured, per binary (each run on its own fresh copy of the data):
 #   redeem     `redeem -` of PROFILE_BULK lines against an indexed ledger
@@ -20,6 +21,9 @@
 #   load       `ledger check` of the fixture ledger (the same file for both),
 #              and of the ledger each binary wrote for the same fines
 #   reconcile  `reconcile --json` as in benches/compare.sh
+#   batch      `issue --from` of PROFILE_BATCH fines to PNG and to SVG, each
+#              with a manifest and a fresh ledger (sign, render, write; the
+#              syncfs at the end is one call, its wait is not counted)
 # Instructions are callgrind's total Ir (every thread; valgrind runs them
 # one at a time). Valgrind hides SHA-NI, so SHA-256 runs in software there:
 # hashing weighs more in these counts than on the CPU.
@@ -35,6 +39,7 @@ CODES=${PROFILE_CODES:-200000}
 BULK=${PROFILE_BULK:-10000}
 ISSUE=${PROFILE_ISSUE:-20000}
 RECN=${PROFILE_RECONCILE:-50000}
+BATCH=${PROFILE_BATCH:-2000}
 STEPS=${PROFILE_STEPS:-redeem load reconcile}
 WORK=${1:-target/bench-profile}
 NOW=2026-11-23T08:00:00+08:00
@@ -141,5 +146,31 @@ if has reconcile; then
   done
   row "reconcile ${RECN}x$RECN: instructions" "${C_IR[before]}" "${C_IR[after]}"
   row "reconcile: peak heap" "${C_HEAP[before]}" "${C_HEAP[after]}"
+fi
+if has batch; then
+  BCSV=$WORK/fines-$BATCH.csv
+  [ -s "$BCSV" ] || python3 benches/gen_fines.py "$BATCH" "$BCSV"
+  cp fixtures/test-issuer.key "$RUN/k.key"
+  chmod 600 "$RUN/k.key"
+  declare -A B_IR B_HEAP
+  for fmt in png svg; do
+    for w in before after; do
+      bcmd() { # OUT-SUFFIX: a fresh output folder and ledger each run
+        rm -rf "$RUN/b-$w-$1" && mkdir -p "$RUN/b-$w-$1"
+        echo "${BIN[$w]}" issue --key "$RUN/k.key" --from "$BCSV" --out-dir "$RUN/b-$w-$1/out" \
+          --format "$fmt" --manifest "$RUN/b-$w-$1/manifest.csv" --ledger "$RUN/b-$w-$1/ledger.jsonl" \
+          --kind fine --currency CNY --payee 110000-FINES --now "$NOW"
+      }
+      # shellcheck disable=SC2046
+      B_IR[$fmt-$w]=$(ir "$RUN/cg-batch-$fmt-$w" $(bcmd ir))
+      n=$(find "$RUN/b-$w-ir/out" -name "*.$fmt" | wc -l)
+      [ "$n" = "$BATCH" ] || { echo "profile: $w wrote $n of $BATCH $fmt codes" >&2; exit 1; }
+      # shellcheck disable=SC2046
+      B_HEAP[$fmt-$w]=$(peak "$RUN/hp-batch-$fmt-$w" $(bcmd heap))
+      rm -rf "$RUN/b-$w-ir" "$RUN/b-$w-heap"
+    done
+    row "issue --from $BATCH fines, $fmt: instructions" "${B_IR[$fmt-before]}" "${B_IR[$fmt-after]}"
+    row "issue $fmt: peak heap" "${B_HEAP[$fmt-before]}" "${B_HEAP[$fmt-after]}"
+  done
 fi
 echo "callgrind and heaptrack files: $RUN (callgrind_annotate FILE; heaptrack_print FILE.zst)"

@@ -601,7 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
         }
         'payqr;reconcile' {
             [CompletionResult]::new('--settlement', '--settlement', [CompletionResultType]::ParameterName, 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)')
-            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)')
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Generic files: column mapping KEY=COLUMN,... with keys code_id, amount, currency, paid_at, txn_id, fee, e.g. code_id=out_trade_no,amount=total (default: same names); add grouping=comma|dot|apostrophe when amounts group digits (1,234.50 / 1.234,50 / 1''234.50; docs/FORMAT.md section 11)')
             [CompletionResult]::new('--fee-column', '--fee-column', [CompletionResultType]::ParameterName, 'Generic files: the column with the provider''s fee, deducted from the amount column')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl')
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Write a one-page HTML report (totals, payments per hour, discrepancies)')

@@ -533,7 +533,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
         }
         &'payqr;reconcile'= {
             cand --settlement 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)'
-            cand --map 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)'
+            cand --map 'Generic files: column mapping KEY=COLUMN,... with keys code_id, amount, currency, paid_at, txn_id, fee, e.g. code_id=out_trade_no,amount=total (default: same names); add grouping=comma|dot|apostrophe when amounts group digits (1,234.50 / 1.234,50 / 1''234.50; docs/FORMAT.md section 11)'
             cand --fee-column 'Generic files: the column with the provider''s fee, deducted from the amount column'
             cand --report 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl'
             cand --html 'Write a one-page HTML report (totals, payments per hour, discrepancies)'

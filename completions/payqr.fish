@@ -384,7 +384,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand issue" -l json -d 'Print the
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l settlement -d 'Settlement file from the payment provider or bank; repeat for several days (a transaction listed in two files counts once)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l map -d 'Generic files: column mapping KEY=COLUMN,... with keys code_id, amount, currency, paid_at, txn_id, fee, e.g. code_id=out_trade_no,amount=total (default: same names); add grouping=comma|dot|apostrophe when amounts group digits (1,234.50 / 1.234,50 / 1\'234.50; docs/FORMAT.md section 11)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fee-column -d 'Generic files: the column with the provider\'s fee, deducted from the amount column' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l report -d 'Write the per-row report: CSV, or JSON lines when FILE ends in .json/.jsonl' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l html -d 'Write a one-page HTML report (totals, payments per hour, discrepancies)' -r -F

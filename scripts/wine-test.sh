@@ -23,6 +23,10 @@ wine=$(command -v wine64 || command -v wine || true)
 export WINEDEBUG=-all
 # A scratch prefix per checkout: never the user's ~/.wine.
 export WINEPREFIX=${WINEPREFIX:-$PWD/target/wine-prefix}
+# Wine cannot create a prefix whose parent folder is missing (a fresh clone
+# has no target/ yet): the first `wine cmd` would fail and the DLL below
+# could not be written.
+mkdir -p "$(dirname "$WINEPREFIX")"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=$wine
 
 # Wine 8 (Debian bookworm) lacks bcryptprimitives.dll, from which Rust's
@@ -87,7 +91,8 @@ fi
 # scripts/release.sh made it (CI does, before this), else the debug build.
 shim=$(mktemp -d)
 trap 'rm -rf "$shim"' EXIT
-zip=$(ls dist/payqr-*-x86_64-windows.zip 2>/dev/null | head -1)
+# (no dist/ yet: ls fails, and under pipefail that would end the script)
+zip=$(ls dist/payqr-*-x86_64-windows.zip 2>/dev/null | head -1 || true)
 if [ -n "$zip" ] && command -v unzip >/dev/null; then
     unzip -q -d "$shim" "$zip"
     exe=$(ls "$shim"/*/payqr.exe)

@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -31,7 +30,7 @@ const ROWS: &str = "reference,amount\nF1,10.00\nF2,20.00\nF3,30.50\n";
 const CODES: usize = 3;
 
 fn batch(dir: &Path, fault: Option<String>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .args(["issue", "--key", "test-issuer.key", "--from", "rows.csv"])
         .args(["--out-dir", "out", "--kind", "fine", "--currency", "CNY"])
@@ -222,7 +221,7 @@ fn single_issue_images_are_whole_or_absent_under_every_fault() {
                 let _ = std::fs::remove_file(d.path().join(f));
             }
             let fault = format!("{op}:{n}:{kind}");
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+            let mut cmd = common::command();
             cmd.current_dir(d.path())
                 .args(["issue", "--key", "test-issuer.key", "--amount", "5.00"])
                 .args(["--currency", "CNY", "--payee", "X", "--ref", "S1"])

@@ -8,7 +8,6 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 use payqr::code::currency::Currency;
 use payqr::code::{Code, CodeId, Kind};
@@ -48,7 +47,7 @@ fn two_issuers(d: &Path) -> (IssuerKey, IssuerKey) {
 }
 
 fn redeem(d: &Path, ledger: &str, payloads: &[&str], index: bool) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(d).args([
         "redeem",
         "--trust",

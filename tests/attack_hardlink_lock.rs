@@ -19,7 +19,7 @@ use common::*;
 use payqr::ledger::{Ledger, Record};
 
 fn redeem(dir: &Path, ledger: &str, txn: &str) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])
         .args(["--txn", txn, "--ledger", ledger, "-"])

@@ -14,7 +14,7 @@ use common::*;
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// Peak resident memory allowed to one `payqr verify` in these tests. The
 /// release build stays under 256 MB (benches/hostile_images.sh); this is
@@ -31,7 +31,7 @@ struct Measured {
 
 /// Runs payqr in `dir` and reports its exit code, output and peak RSS.
 fn payqr_measured(dir: &Path, args: &[&str]) -> Measured {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let mut child = common::command()
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())

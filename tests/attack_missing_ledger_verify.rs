@@ -80,7 +80,11 @@ fn as_reader(dir: &Path, args: &[&str]) -> Option<Run> {
     if !root {
         return Some(payqr(dir, args));
     }
-    let out = Command::new("setpriv")
+    let mut setpriv = Command::new("setpriv");
+    for k in LANGUAGE_ENV {
+        setpriv.env_remove(k);
+    }
+    let out = setpriv
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(env!("CARGO_BIN_EXE_payqr"))
         .args(args)

@@ -5,8 +5,9 @@
 //! file, and a command that fails leaves every old output whole
 //! (issue 13, route 6).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 struct Run {
     code: i32,
@@ -14,7 +15,7 @@ struct Run {
 }
 
 fn payqr(dir: &Path, args: &[&str]) -> Run {
-    let o = Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let o = common::command()
         .current_dir(dir)
         .args(args)
         .output()

@@ -57,7 +57,7 @@ fn issue(d: &Path, ledger: &str, run: &str, reissue: bool) -> (Run, Option<[Stri
 }
 
 fn redeem(d: &Path, ledger: &str, payload: &str, env: &[(&str, &str)]) -> Run {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(d).args([
         "redeem",
         "--trust",

@@ -17,7 +17,7 @@ use common::*;
 const ROWS: usize = 400;
 
 fn batch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .args(["issue", "--key", "test-issuer.key", "--from", "rows.csv"])
         .args(["--out-dir", "out", "--kind", "fine", "--currency", "CNY"])

@@ -8,14 +8,13 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Small limits so a test-sized ledger keeps an index, folded after every
 /// command (debug builds only): the index always covers the whole ledger.
 const INDEX: (&str, &str) = ("PAYQR_TEST_INDEX", "10,0");
 
 fn run(d: &Path, args: &[&str], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(d).args(args).env(INDEX.0, INDEX.1);
     run_cmd(cmd, input)
 }
@@ -251,7 +250,7 @@ fn records_cut_past_the_index_or_without_one_are_seen() {
         let p = d.path();
         let codes = issue(p, ledger, 5);
         let plain = |args: &[&str], input: &str| {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+            let mut cmd = common::command();
             cmd.current_dir(p).args(args).env_remove("PAYQR_TEST_INDEX");
             run_cmd(cmd, input)
         };

@@ -8,13 +8,15 @@
 // the suite runs on Windows under Wine (scripts/wine-test.sh).
 #![cfg(unix)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 const ROUNDS: usize = 40;
 
 fn payqr(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_payqr"))
+    common::command()
         .current_dir(dir)
         .args(args)
         .output()
@@ -22,7 +24,7 @@ fn payqr(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_payqr"))
+    common::command()
         .current_dir(dir)
         .args(args)
         .stdout(Stdio::piped())

@@ -3,11 +3,12 @@
 //! refused when added, and a trust list holding one is refused on load,
 //! naming the file and the key (issue 13, route 5).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 fn payqr(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let o = common::command()
         .current_dir(dir)
         .args(args)
         .output()

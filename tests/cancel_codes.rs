@@ -102,7 +102,7 @@ fn one_ledger(ledger: &str, index: bool) {
     let t = setup();
     let d = t.path();
     let run = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d).args(args);
         if index {
             // Debug builds: keep an index from 2 records, fold every record.

@@ -2,6 +2,8 @@
 //! fails when the committed copies are stale. Regenerate with:
 //!     cargo run -- generate-docs .
 
+mod common;
+
 use std::path::Path;
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -22,7 +24,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn man_pages_and_completions_are_fresh() {
     let tmp = tempfile::tempdir().unwrap();
-    let st = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let st = common::command()
         .arg("generate-docs")
         .arg(tmp.path())
         .status()

@@ -8,7 +8,6 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 const PASS: &str = "a long passphrase for tests\n";
 
@@ -153,7 +152,7 @@ fn passphrase_from_env_or_descriptor_never_from_an_argument() {
     let dir = d.path();
     keygen(dir, "sh").expect(0);
     // The environment names a file.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .env("PAYQR_PASSPHRASE_FILE", dir.join("pass"))
         .args(["release", "sign", "--key", "sh.key", "pass"]);
@@ -164,7 +163,10 @@ fn passphrase_from_env_or_descriptor_never_from_an_argument() {
     // --passphrase-fd is refused with a hint (src/cmd/unlock.rs).
     #[cfg(unix)]
     {
-        let mut cmd = Command::new("sh");
+        let mut cmd = std::process::Command::new("sh");
+        for k in LANGUAGE_ENV {
+            cmd.env_remove(k);
+        }
         cmd.current_dir(dir).arg("-c").arg(format!(
             "{} release sign --key sh.key --out fd.sig --passphrase-fd 3 pass 3<pass",
             env!("CARGO_BIN_EXE_payqr")
@@ -202,7 +204,7 @@ fn without_a_terminal_or_a_file_the_error_says_how_to_give_one() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     keygen(dir, "sh").expect(0);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .env_remove("PAYQR_PASSPHRASE_FILE")
         .args(["release", "sign", "--key", "sh.key", "pass"]);

@@ -85,7 +85,7 @@ impl Hsm {
     }
 
     fn payqr(&self, args: &[&str], input: &str) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(self.path())
             .env("SOFTHSM2_CONF", &self.conf)
             .args(args);
@@ -188,7 +188,7 @@ fn softhsm_keygen_batch_of_10000_signed_in_the_token_all_verify() {
     // Fed from a file: 10,000 verdicts would fill a pipe we are still writing.
     let input = hsm.path().join("payloads.txt");
     std::fs::write(&input, p.join("\n") + "\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let o = common::command()
         .current_dir(hsm.path())
         .args(["verify", "--trust", "trust.json", "--at", DURING, "-"])
         .stdin(std::fs::File::open(&input).unwrap())

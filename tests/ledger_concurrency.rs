@@ -7,7 +7,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use common::*;
 use payqr::ledger::Ledger;
@@ -34,7 +34,7 @@ fn rounds(ext: &str) {
                 for i in (1..mine.len()).rev() {
                     mine.swap(i, rng.below(i as u64 + 1) as usize);
                 }
-                let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+                let mut cmd = common::command();
                 cmd.current_dir(d.path())
                     .args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])
                     .args(["--txn", &format!("P{p}"), "--ledger"])

@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use payqr::ledger::{Ledger, LedgerState};
@@ -24,7 +23,7 @@ const FAULTS: [(&str, &str); 7] = [
 ];
 
 fn run_with(dir: &Path, args: &[&str], stdin: &str, fault: Option<String>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .args(args)
         // Keep an index from the first record and rewrite it whenever its

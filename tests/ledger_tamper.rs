@@ -14,7 +14,7 @@ fn ledger(d: &std::path::Path, name: &str) -> Vec<String> {
         .collect();
     // Redeem with an index kept from the first record (debug builds), so
     // `ledger check` has something to compare the ledger's end with.
-    let mut redeem = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut redeem = common::command();
     redeem
         .current_dir(d)
         .args(["redeem", "--trust", "trust.json", "--at", DURING])

@@ -50,7 +50,7 @@ fn at_once(d: &Path, runs: &[Vec<&str>]) -> Vec<Run> {
     let children: Vec<_> = runs
         .iter()
         .map(|args| {
-            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+            let mut cmd = common::command();
             // Debug builds: small chunks, so the two runs' transactions
             // interleave.
             cmd.current_dir(d)
@@ -354,7 +354,7 @@ fn the_url_comes_from_the_config_file_and_the_environment() {
     )
     .expect(0);
     // PAYQR_LEDGER, with no flag and no file.
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(p).env("PAYQR_LEDGER", &url).args([
         "redeem",
         "--trust",

@@ -10,7 +10,7 @@ mod pg_support;
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -42,7 +42,7 @@ fn run_counters(
             for i in (1..order.len()).rev() {
                 order.swap(i, rng.below(i as u64 + 1) as usize);
             }
-            let mut child = Command::new(env!("CARGO_BIN_EXE_payqr"))
+            let mut child = common::command()
                 .current_dir(dir)
                 .env("PAYQR_PG_RETRY_SECS", "60")
                 .args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])

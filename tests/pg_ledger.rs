@@ -290,7 +290,7 @@ fn an_unreachable_server_is_one_clear_line_and_nothing_acknowledged() {
         d.path().join("nosock").display()
     );
     let input = format!("{}\n", texts[0]);
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(d.path())
         .env("PAYQR_PG_RETRY_SECS", "1")
         .args([
@@ -336,7 +336,7 @@ fn a_commit_whose_answer_was_lost_is_retried_without_a_second_redemption() {
     // The first COMMIT succeeds on the server, and the client never
     // hears it (debug builds inject this): the retry must find its own
     // records, acknowledge them, and write nothing again.
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(d.path())
         .env("PAYQR_TEST_PG_LOSE_COMMIT", "1")
         .args(["redeem", "--trust", "trust.json", "--at", DURING, "--json"])

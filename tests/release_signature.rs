@@ -2,11 +2,13 @@
 //! signature refuses a changed file, another key and a payment-code key
 //! confusion (the domain prefix).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn payqr(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_payqr"))
+    common::command()
         .args(args)
         .current_dir(dir)
         .output()

@@ -155,6 +155,20 @@ fn stale_lists_are_reported_and_expired_ones_refused_unless_allowed() {
         args.extend_from_slice(extra);
         payqr(d, &args)
     };
+    // The same in Chinese (issue 17): the warning is Chinese, JSON's
+    // trust_warning stays English.
+    let verify_zh = |extra: &[&str]| {
+        let mut cmd = common::command();
+        cmd.current_dir(d)
+            .args(["verify", "--trust", "local.json", "--at", DURING, "--text"])
+            .arg(&code)
+            .args(extra)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("PAYQR_LANG")
+            .env("LANG", "zh_CN.UTF-8");
+        run_cmd(cmd, "")
+    };
     // Fresh: no word about staleness.
     bundle(d, "a.key", "trust.json", "s1.pqt", &[]).expect(0);
     update(d, "s1.pqt", Some("a.pub")).expect(0);
@@ -174,6 +188,18 @@ fn stale_lists_are_reported_and_expired_ones_refused_unless_allowed() {
     let j = json(&verify(&["--json"]).expect(0));
     assert_eq!(j["trust_stale"], true);
     assert_eq!(j["allow_stale"], false);
+    let r = verify_zh(&[]).expect(0);
+    assert!(
+        r.stderr
+            .contains("payqr: 警告：信任列表已过时：信任包 2 签发于 2天0小时前（")
+            && r.stderr.contains("）；请运行 payqr trust update")
+            && r.stdout.contains("  [信任列表已过时："),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let zh = json(&verify_zh(&["--json"]).expect(0));
+    assert_eq!(zh["trust_warning"], j["trust_warning"]);
     let r = verify(&["--json", "--stale-after", "72h"]).expect(0);
     assert!(json(&r).get("trust_stale").is_none());
 
@@ -187,6 +213,18 @@ fn stale_lists_are_reported_and_expired_ones_refused_unless_allowed() {
     assert!(r.stdout.is_empty());
     let r = verify(&["--allow-stale"]).expect(0);
     assert!(r.stdout.contains("--allow-stale"), "{}", r.stdout);
+    let r = verify_zh(&[]).expect(2);
+    assert!(
+        r.stderr.contains("local.json：信任包 3 已于 ") && r.stderr.contains(" 过期；未核验任何码"),
+        "{}",
+        r.stderr
+    );
+    let r = verify_zh(&["--allow-stale"]).expect(0);
+    assert!(
+        r.stdout.contains("过期；仍照常核验（--allow-stale）]"),
+        "{}",
+        r.stdout
+    );
     let j = json(&verify(&["--allow-stale", "--json"]).expect(0));
     assert_eq!(j["allow_stale"], true);
     assert_eq!(j["status"], "valid");

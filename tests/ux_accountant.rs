@@ -166,3 +166,29 @@ fn report_csv_times_are_rfc3339_and_html_lists_every_unmatched_row() {
     }
     assert!(!table.contains("<td>matched</td>"));
 }
+
+/// `reconcile --help` names every key a column map takes (the library's
+/// list) and the grouping values (issue 17 review: it did not mention
+/// grouping=comma|dot|apostrophe).
+#[test]
+fn reconcile_help_names_every_map_key_and_grouping() {
+    let d = tempfile::tempdir().unwrap();
+    let help = payqr(d.path(), &["reconcile", "--help"]).expect(0).stdout;
+    let map = help
+        .split("--map <MAP>")
+        .nth(1)
+        .and_then(|s| s.split("\n      --").next())
+        .unwrap_or_else(|| panic!("no --map in:\n{help}"));
+    let map = map.split_whitespace().collect::<Vec<_>>().join(" ");
+    for key in payqr::reconcile::settlement::generic::KEYS.split(", ") {
+        assert!(map.contains(key), "--map help lacks {key}: {map}");
+    }
+    let names: Vec<&str> = payqr::code::amount::Grouping::NAMES
+        .split(", ")
+        .map(|n| n.split(' ').next().unwrap())
+        .collect();
+    assert!(
+        map.contains(&format!("grouping={}", names.join("|"))),
+        "{map}"
+    );
+}

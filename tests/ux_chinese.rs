@@ -8,23 +8,13 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Runs payqr with a clean locale: none of the variables that choose the
 /// language is inherited, then `env` is applied.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = command();
     cmd.current_dir(dir).args(args);
-    for k in [
-        "LANG",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "LANGUAGE",
-        "PAYQR_LANG",
-        "PAYQR_CONFIG",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for k in ["NO_COLOR", "CLICOLOR_FORCE"] {
         cmd.env_remove(k);
     }
     // No user config file of the machine running the tests.
@@ -586,4 +576,535 @@ fn untrusted_text_stays_escaped_in_chinese() {
         "{}",
         r.stderr
     );
+}
+
+/// Issue 17 review, item 1: the reasons of malformed and cancelled codes
+/// (verify and redeem, text output) are Chinese; in English they are the
+/// library's reason, the one JSON carries.
+#[test]
+fn malformed_and_cancelled_reasons_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    let text = issue_one(p, "京A1", &["--ledger", "l.jsonl"]);
+    let id = json(&run(
+        p,
+        &[&verify_args(&text)[..], &["--json"]].concat(),
+        &[],
+    ))["code_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = run(
+        p,
+        &[
+            "cancel",
+            "--key",
+            "test-issuer.key",
+            "--ledger",
+            "l.jsonl",
+            "--reason",
+            "开错了",
+            &id,
+        ],
+        &[],
+    )
+    .expect(0);
+    assert!(r.stdout.contains(&id), "{}", r.stdout);
+    let old = issue_one(p, "京A2", &[]);
+    // Every code of the key issued before 08:30 (+08:00); 京A2 was at 08:00.
+    std::fs::copy(p.join("l.jsonl"), p.join("l2.jsonl")).unwrap();
+    let all = [
+        "cancel",
+        "--key",
+        "test-issuer.key",
+        "--ledger",
+        "l2.jsonl",
+        "--reason",
+        "密钥泄露",
+        "--all-before",
+        "2026-11-23T08:30:00+08:00",
+    ];
+    run(p, &all, &[]).expect(0);
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "hello",
+            "-",
+            "拒收：格式错误（malformed）：不是 payqr 码（文本不以 \"PQ1:\" 开头）",
+        ),
+        (
+            "PQ1:abc",
+            "-",
+            "拒收：格式错误（malformed）：base45 文本有误：偏移量 0 处的字符 'a' 不在 base45 字符集中",
+        ),
+        ("000201", "-", "拒收：格式错误（malformed）：EMV 结构有误："),
+        (
+            &text,
+            "l.jsonl",
+            "拒收：已被签发方作废（cancelled）：签发方已于 ",
+        ),
+        (&old, "l2.jsonl", "拒收：已被签发方作废（cancelled）：密钥 "),
+    ];
+    for (payload, ledger, want) in cases {
+        for cmd in ["verify", "redeem"] {
+            let mut args = vec![
+                cmd,
+                "--trust",
+                "trust.json",
+                "--at",
+                DURING,
+                "--text",
+                payload,
+            ];
+            if ledger != "-" {
+                args.extend(["--ledger", ledger]);
+            } else if cmd == "redeem" {
+                args.extend(["--ledger", "empty.jsonl"]);
+            }
+            let zh = run(p, &args, &[ZH]).expect(1);
+            let head = first_line(&zh);
+            assert!(head.starts_with(want), "{cmd} {payload}: {head}");
+            assert!(
+                !head.contains("cancelled by") && !head.contains("not a payqr"),
+                "{head}"
+            );
+            let en = run(p, &args, &[("LANG", "C")]).expect(1);
+            args.push("--json");
+            let reason = json(&run(p, &args, &[]).expect(1))["reason"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let status = first_line(&en).split(": ").nth(1).unwrap().to_owned();
+            assert_eq!(
+                first_line(&en),
+                format!("REFUSED: {status}: {reason}"),
+                "{cmd} {payload}"
+            );
+        }
+    }
+    let zh = run(
+        p,
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            "l.jsonl",
+            "--text",
+            &text,
+        ],
+        &[ZH],
+    );
+    assert!(zh.stdout.contains("：开错了"), "{}", zh.stdout);
+    let zh = run(
+        p,
+        &[
+            "verify",
+            "--trust",
+            "trust.json",
+            "--at",
+            DURING,
+            "--ledger",
+            "l2.jsonl",
+            "--text",
+            &old,
+        ],
+        &[ZH],
+    );
+    assert!(
+        zh.stdout.contains(" 之前签发的码已于 ") && zh.stdout.contains("全部作废：密钥泄露"),
+        "{}",
+        zh.stdout
+    );
+}
+
+/// Issue 17 review, item 2: a batch's bad rows are listed in Chinese (the
+/// library's typed problems rendered through the catalog), the file,
+/// line, column names and cells as they are; English unchanged.
+#[test]
+fn batch_row_errors_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    std::fs::write(
+        p.join("bad.csv"),
+        "reference,amount,expires_in\n\
+         京A1,200,00,4h\n\
+         ,10.00,4h\n\
+         京A3,1,000.00,4h\n\
+         京A4,12.345,4h\n\
+         京A5,10.00,4x\n\
+         京A6,0,4h\n\
+         京A5,10.00,4h\n",
+    )
+    .unwrap();
+    let args = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        "bad.csv",
+        "--out-dir",
+        "out",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--now",
+        ISSUED,
+    ];
+    let zh = run(p, &args, &[ZH]).expect(2);
+    let want = [
+        "payqr: 错误：bad.csv：6 行有误；未开具任何码",
+        "  bad.csv:2：行：本行有 4 个单元格，表头有 3 个：金额 \"200,00\" 像是用了小数逗号；请写作 200.00（'.' 才是小数点）",
+        "  bad.csv:3：reference：为空",
+        "  bad.csv:4：行：本行有 4 个单元格，表头有 3 个（单元格里有 ','？请给该单元格加引号）",
+        "  bad.csv:5：amount：\"12.345\" 有 3 位小数，而该币种只有 2 位",
+        "  bad.csv:6：expires_in：\"4x\" 不是时长（例如：90s、15m、4h、7d、1h30m）",
+        "  bad.csv:7：amount：必须大于零",
+    ];
+    // (The test key is not encrypted: payqr warns about it first.)
+    let got: Vec<&str> = zh
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("payqr: 警告："))
+        .collect();
+    assert_eq!(got, want, "{}", zh.stderr);
+    let en = run(p, &args, &[("LANG", "C")]).expect(2);
+    assert!(
+        en.stderr
+            .contains("payqr: error: bad.csv: 6 bad row(s); nothing was issued\n")
+            && en.stderr.contains("  bad.csv:3: reference: empty\n")
+            && en
+                .stderr
+                .contains("  bad.csv:7: amount: must be greater than zero\n"),
+        "{}",
+        en.stderr
+    );
+    // A repeated reference, and a header the batch does not know.
+    std::fs::write(
+        p.join("rep.csv"),
+        "reference,amount,expires_in\nR1,1,4h\nR1,2,4h\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("col.csv"), "reference,amout\nR1,1\n").unwrap();
+    let mut a = args;
+    a[4] = "rep.csv";
+    let zh = run(p, &a, &[ZH]).expect(2);
+    assert!(
+        zh.stderr
+            .contains("  rep.csv:3：reference：\"R1\" 与第 2 行重复\n"),
+        "{}",
+        zh.stderr
+    );
+    a[4] = "col.csv";
+    let zh = run(p, &a, &[ZH]).expect(2);
+    assert!(
+        zh.stderr
+            .contains("  col.csv:1：表头：未知的列 \"amout\"（可用的列："),
+        "{}",
+        zh.stderr
+    );
+    // One code: the flag's problem in Chinese too.
+    let r = run(
+        p,
+        &quick_issue("test-issuer.key", &["--now", ISSUED])
+            .iter()
+            .map(|s| if *s == "1" { "1,5" } else { s })
+            .collect::<Vec<_>>(),
+        &[ZH],
+    )
+    .expect(2);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "payqr: 错误：--amount 无效：\"1,5\"：',' 不是小数点（是否用了小数逗号？）：请写作 1.5",
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 17 review, item 3: issue's dry run, keygen's note, the trust
+/// list's changes and listing, `ledger check`, and the errors of cancel,
+/// anchor, release, emv and reconcile speak Chinese; English unchanged.
+#[test]
+fn admin_commands_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    let zh = |args: &[&str]| run(p, args, &[ZH]);
+    let en = |args: &[&str]| run(p, args, &[("LANG", "C")]);
+    // issue --dry-run
+    std::fs::write(p.join("ok.csv"), "reference,amount\n京A1,200.00\n京A2,50\n").unwrap();
+    let dry = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        "ok.csv",
+        "--out-dir",
+        "out",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+        "--expires-in",
+        "4h",
+        "--dry-run",
+    ];
+    let r = zh(&dry).expect(0);
+    assert!(
+        r.stderr.contains(
+            "payqr: ok.csv：2 行均无误；将开具 2 个码，跳过台账中已有的 0 个；未写入任何内容（--dry-run）"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = en(&dry).expect(0);
+    assert!(
+        r.stderr.contains("payqr: ok.csv: 2 row(s) OK; would issue 2, skip 0 already in the ledger; nothing written (--dry-run)"),
+        "{}",
+        r.stderr
+    );
+    // keygen into a new folder: the note; stdout stays KEY VALUE lines.
+    let r = zh(&[
+        "keygen",
+        "--unencrypted",
+        "--issuer",
+        "sh-water",
+        "--name",
+        "上海水务",
+        "--out",
+        "keys/sh",
+    ])
+    .expect(0);
+    assert!(
+        r.stderr.contains("payqr: 注意：已创建文件夹 keys"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.starts_with("key_id "), "{}", r.stdout);
+    // trust add / add again / list / revoke
+    let add = ["trust", "add", "keys/sh.pub", "--trust", "t.json"];
+    let r = zh(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("已信任 sh-water 的密钥 "),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with("（上海水务）\n"), "{}", r.stdout);
+    let r = zh(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("已在信任列表中：sh-water 的密钥 "),
+        "{}",
+        r.stdout
+    );
+    let r = en(&add).expect(0);
+    assert!(
+        r.stdout.starts_with("already trusted: sh-water key "),
+        "{}",
+        r.stdout
+    );
+    let key_id = r.stdout.split_whitespace().nth(4).unwrap().to_owned();
+    let r = zh(&["trust", "list", "--trust", "t.json"]).expect(0);
+    assert!(r.stdout.contains("\t已信任\t"), "{}", r.stdout);
+    let r = zh(&["trust", "revoke", &key_id, "--trust", "t.json"]).expect(0);
+    assert_eq!(r.stdout, format!("已吊销 sh-water 的密钥 {key_id}\n"));
+    let r = zh(&[
+        "trust",
+        "add",
+        "keys/sh.pub",
+        "--trust",
+        "t2.json",
+        "--not-before",
+        "2026-12-01T00:00:00Z",
+        "--not-after",
+        "2026-11-01T00:00:00Z",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：--not-before 2026-12-01T00:00:00Z 晚于 --not-after 2026-11-01T00:00:00Z：该密钥将不接受任何码"),
+        "{}",
+        r.stderr
+    );
+    // ledger check
+    issue_one(p, "京B1", &["--ledger", "l.jsonl"]);
+    let r = zh(&["ledger", "check", "--ledger", "l.jsonl"]).expect(0);
+    assert_eq!(
+        r.stdout,
+        "l.jsonl：共 1 条记录，已开具 1 个，已核销 0 个；校验和与哈希链均已核实\n"
+    );
+    let r = en(&["ledger", "check", "--ledger", "l.jsonl"]).expect(0);
+    assert_eq!(
+        r.stdout,
+        "l.jsonl: 1 records, 1 issued, 0 redeemed; checksums and hash chain verified\n"
+    );
+    // cancel with nothing to cancel
+    let r = zh(&[
+        "cancel",
+        "--key",
+        "test-issuer.key",
+        "--ledger",
+        "l.jsonl",
+        "--reason",
+        "x",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：没有要作废的码\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("payqr: 提示：请给出识别码，或用 --all-before"),
+        "{}",
+        r.stderr
+    );
+    // anchor endorse of itself
+    zh(&["anchor", "keygen", "--out", "a1"]).expect(0);
+    let r = zh(&[
+        "anchor", "endorse", "--anchor", "a1.key", "--next", "a1.pub", "--out", "e.json",
+    ])
+    .expect(2);
+    assert!(
+        r.stderr
+            .contains("payqr: 错误：--next 与 --anchor 是同一个信任锚"),
+        "{}",
+        r.stderr
+    );
+    // emv: not a payload, and a bad CRC
+    let r = zh(&["emv", "parse", "000201"]).expect(1);
+    assert!(
+        r.stderr.contains("payqr: 错误：text：EMV 结构有误："),
+        "{}",
+        r.stderr
+    );
+    // reconcile: a bad --map, a settlement file that is not there
+    let rec = |map: &str| {
+        vec![
+            "reconcile",
+            "--ledger",
+            "l.jsonl",
+            "--settlement",
+            "none.csv",
+            "--map",
+            map,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    let args = rec("code_id=id,colour=red");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = zh(&args).expect(2);
+    assert!(
+        r.stderr.contains(
+            "payqr: 错误：--map 无效：列映射：未知的键 \"colour\"（可用的键：code_id, amount,"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = en(&args).expect(2);
+    assert!(
+        r.stderr.contains(
+            "payqr: error: --map: column map: unknown key \"colour\" (keys: code_id, amount,"
+        ),
+        "{}",
+        r.stderr
+    );
+    let args = rec("code_id=id");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = zh(&args).expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：文件 none.csv："),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 17 review, item 5: the suite's one way to start payqr clears
+/// every variable that chooses the language (so English-asserting tests
+/// pass on a zh_CN machine), and no test starts the binary another way.
+#[test]
+fn the_suite_starts_payqr_without_the_machines_language() {
+    let cmd = command();
+    let removed: Vec<String> = cmd
+        .get_envs()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.to_string_lossy().into_owned())
+        .collect();
+    for k in [
+        "LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "PAYQR_LANG",
+        "PAYQR_CONFIG",
+    ] {
+        assert!(removed.iter().any(|r| r == k), "command() keeps {k}");
+    }
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let direct = ["Command::new(env!(", "\"CARGO_BIN_EXE_payqr\"))"].concat();
+    let mut offenders = Vec::new();
+    for e in std::fs::read_dir(&tests).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "rs")
+            && std::fs::read_to_string(&p).unwrap().contains(&direct)
+        {
+            offenders.push(p.display().to_string());
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "start payqr with common::command(), not directly: {offenders:?}"
+    );
+}
+
+/// Issue 17 review, item 6: `--help` of the counter commands is Chinese
+/// with `--lang zh-CN` (before or after the subcommand) or a Chinese
+/// locale; English stays the default; man pages and completions, made by
+/// generate-docs, stay English whatever the locale.
+#[test]
+fn help_in_chinese() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let en = run(p, &["verify", "--help"], &[]).expect(0).stdout;
+    assert!(
+        en.contains("Check codes from images") && en.contains("Trust list of accepted issuers"),
+        "{en}"
+    );
+    for (args, env) in [
+        (&["--lang", "zh-CN", "verify", "--help"][..], &[][..]),
+        (&["verify", "--help", "--lang=zh"][..], &[][..]),
+        (&["verify", "--help"][..], &[ZH][..]),
+        (&["verify", "--help"][..], &[("PAYQR_LANG", "zh-CN")][..]),
+    ] {
+        let zh = run(p, args, env).expect(0).stdout;
+        assert!(
+            zh.starts_with("核验码：来自图片、码文本或标准输入（每行一个码）\n"),
+            "{args:?} {env:?}: {zh}"
+        );
+        assert!(zh.contains("列有可接受签发方和密钥的信任列表"), "{zh}");
+        assert!(!zh.contains("Trust list of accepted issuers"), "{zh}");
+    }
+    // --lang en beats the locale; LC_ALL=C too.
+    let r = run(p, &["verify", "--help", "--lang", "en"], &[ZH]).expect(0);
+    assert_eq!(r.stdout, en);
+    let r = run(p, &["verify", "--help"], &[ZH, ("LC_ALL", "C")]).expect(0);
+    assert_eq!(r.stdout, en);
+    // A config file's lang.
+    std::fs::write(p.join("c.toml"), "lang = \"zh-CN\"\n").unwrap();
+    let r = run(p, &["--config", "c.toml", "trust", "add", "--help"], &[]).expect(0);
+    assert!(r.stdout.starts_with("信任某签发方的公钥"), "{}", r.stdout);
+    // The root: about and exit statuses.
+    let r = run(p, &["--help"], &[ZH]).expect(0);
+    assert!(
+        r.stdout.starts_with("签发、核验和对账带签名的缴费二维码")
+            && r.stdout.contains("退出状态："),
+        "{}",
+        r.stdout
+    );
+    // generate-docs under a Chinese locale: the man pages stay English.
+    run(p, &["generate-docs", "docs"], &[ZH]).expect(0);
+    let man = std::fs::read_to_string(p.join("docs/man/payqr-verify.1")).unwrap();
+    assert!(man.contains("Trust list of accepted issuers"), "{man}");
+    assert!(!man.contains("信任列表"));
 }

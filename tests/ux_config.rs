@@ -6,12 +6,11 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// Runs payqr with only the given PAYQR_* variables and a private config
 /// folder (never the user's own).
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir).args(args);
     for k in [
         "PAYQR_CONFIG",

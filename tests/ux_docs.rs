@@ -3,6 +3,8 @@
 //! twice; every --help example is a whole command whose flags exist; man
 //! pages have the sections readers look for; completions offer values.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -11,7 +13,12 @@ fn root() -> &'static Path {
 }
 
 fn demo(out: &Path) -> (i32, String) {
-    let o = Command::new("bash")
+    let mut bash = Command::new("bash");
+    // demo.sh's checks read English: no inherited locale or config.
+    for k in common::LANGUAGE_ENV {
+        bash.env_remove(k);
+    }
+    let o = bash
         .arg(root().join("demo.sh"))
         .env("PAYQR_BIN", env!("CARGO_BIN_EXE_payqr"))
         .env("PAYQR_DEMO_OUT", out)
@@ -49,11 +56,7 @@ fn demo_runs_on_the_fixtures_and_prints_the_same_twice() {
 }
 
 fn help(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_payqr"))
-        .args(args)
-        .arg("--help")
-        .output()
-        .unwrap();
+    let o = common::command().args(args).arg("--help").output().unwrap();
     assert!(o.status.success(), "{args:?}");
     String::from_utf8(o.stdout).unwrap()
 }

@@ -6,12 +6,11 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 #[cfg(target_os = "linux")]
 use std::process::Stdio;
 
 fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = common::command();
     cmd.current_dir(dir)
         .args(args)
         .env_remove("NO_COLOR")
@@ -145,7 +144,7 @@ fn a_terminal_gets_colour_unless_no_color() {
         assert_eq!(rc, 0, "openpty");
         let (master, slave) =
             unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .args([
                 "verify",

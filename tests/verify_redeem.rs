@@ -320,7 +320,7 @@ fn concurrent_redemptions_exactly_one_wins() {
         // Spawn truly concurrently.
         let procs: Vec<_> = (0..6)
             .map(|i| {
-                std::process::Command::new(env!("CARGO_BIN_EXE_payqr"))
+                common::command()
                     .current_dir(d.path())
                     .args(judge_args(
                         "redeem",
@@ -445,7 +445,7 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
         .map(|r| issue_one(d.path(), r, &["--ledger", "l.jsonl"]))
         .collect();
     let redeem = |text: &str, txn: &str, index: &str| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .args(judge_args("redeem", &["--ledger", "l.jsonl"]))
             .args(["--txn", txn, "--text", text])
@@ -462,7 +462,7 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
         std::fs::read(&idx).unwrap(),
     );
     let verdicts = |env_index: &str| -> Vec<serde_json::Value> {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"));
+        let mut cmd = common::command();
         cmd.current_dir(d.path())
             .args(judge_args("verify", &["--ledger", "l.jsonl"]))
             .args(["--json", "-"])

@@ -35,7 +35,7 @@ fn chinese_names_come_back_as_utf8() {
         &["trust", "add", "缴费.pub", "--trust", "信任.json"],
     )
     .expect(0);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_payqr"))
+    let out = common::command()
         .current_dir(d.path())
         .args(["trust", "list", "--trust", "信任.json"])
         .output()

@@ -47,14 +47,14 @@ that pins the old anchor accepts bundles signed by the new one and pins it.")]
 }
 
 pub fn run(a: Args) -> CmdResult {
+    use crate::cmd::lang;
+    use payqr::i18n::{admin, problems};
     let mut out = std::io::stdout().lock();
     match a.action {
         Action::Keygen { out: prefix } => {
             let key = AnchorKey::generate(payqr::code::time::now());
             let (k, p) = key.save(&prefix).map_err(|e| match e {
-                AnchorError::Exists(_) => {
-                    Failure::new(e).hint("an anchor key is never replaced: choose another --out")
-                }
+                AnchorError::Exists(_) => Failure::new(e).hint(admin::anchor_exists_hint(lang())),
                 e => Failure::new(e),
             })?;
             writeln!(out, "anchor_id {}", key.key_id)?;
@@ -73,17 +73,21 @@ pub fn run(a: Args) -> CmdResult {
             let key = AnchorKey::load(&anchor)?;
             let next = AnchorPub::load(&next)?;
             if next.key_id == key.key_id {
-                return Err(Failure::new("--next is the same anchor as --anchor"));
+                return Err(Failure::new(admin::next_is_same(lang())));
             }
             let e = key.endorse(&next);
             let mut json = serde_json::to_string_pretty(&e).expect("serializable");
             json.push('\n');
             if path.exists() {
-                return Err(Failure::new(format!("{}: already exists", path.display())));
+                return Err(Failure::new(admin::already_exists(lang(), &path.display())));
             }
             payqr::fs::atomic::write_atomic(&path, json.as_bytes())
-                .map_err(|e| Failure::new(format!("{}: {e}", path.display())))?;
-            writeln!(out, "anchor {} endorses anchor {}", key.key_id, next.key_id)?;
+                .map_err(|e| Failure::new(problems::file_error(lang(), &path.display(), &e)))?;
+            writeln!(
+                out,
+                "{}",
+                admin::endorses(lang(), &key.key_id, &next.key_id)
+            )?;
         }
     }
     Ok(Outcome::Success)

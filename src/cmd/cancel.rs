@@ -4,6 +4,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use payqr::code::CodeId;
+use payqr::i18n::admin;
 use payqr::ledger::{Backend, CodeKey, Ledger, What, rule_key};
 use payqr::trust::bundle::cancel_hash;
 use payqr::trust::cancel::{Cancellation, Target};
@@ -62,8 +63,9 @@ pub fn run(a: Args) -> CmdResult {
     let targets: Vec<Target> = match &a.all_before {
         Some(t) => vec![Target::Before(time_or_now(Some(t), tz)?)],
         None if a.codes.is_empty() => {
-            return Err(Failure::new("nothing to cancel")
-                .hint("give code ids, or --all-before TIME for every code of the key"));
+            let lang = crate::cmd::lang();
+            return Err(Failure::new(admin::nothing_to_cancel(lang))
+                .hint(admin::nothing_to_cancel_hint(lang)));
         }
         None => a
             .codes
@@ -73,7 +75,13 @@ pub fn run(a: Args) -> CmdResult {
                     .to_ascii_lowercase()
                     .parse::<CodeId>()
                     .map(Target::Code)
-                    .map_err(|e| Failure::new(format!("code id {c:?}: {e}")))
+                    .map_err(|e| {
+                        Failure::new(admin::bad_code_id(
+                            crate::cmd::lang(),
+                            &format!("{c:?}"),
+                            &e,
+                        ))
+                    })
             })
             .collect::<Result<_, _>>()?,
     };
@@ -109,12 +117,12 @@ pub fn run(a: Args) -> CmdResult {
         if a.json {
             writeln!(out, "{}", serde_json::to_string(c).expect("serializable"))?;
         } else {
-            writeln!(
-                out,
-                "cancelled {}: {}",
-                c.what(),
-                payqr::sanitize::for_terminal(&c.reason)
-            )?;
+            let line = admin::cancelled(
+                crate::cmd::lang(),
+                &c.what(),
+                &payqr::sanitize::for_terminal(&c.reason),
+            );
+            writeln!(out, "{line}")?;
         }
     }
     Ok(Outcome::Success)
@@ -157,7 +165,10 @@ pub fn collect(
     for path in ledgers {
         let ledger = Ledger::new(path);
         if !path.exists() {
-            return Err(Failure::new(format!("{}: no such ledger", path.display())));
+            return Err(Failure::new(payqr::i18n::cli::notice_no_ledger(
+                crate::cmd::lang(),
+                &path.display(),
+            )));
         }
         let lock = ledger.lock_shared()?;
         let mut seen = Vec::new();
@@ -188,7 +199,7 @@ fn read_file(trust: &TrustList, path: &Path, found: &mut Found) -> Result<(), Fa
             continue;
         }
         let c: Cancellation = serde_json::from_str(&line)
-            .map_err(|e| Failure::new(format!("{}: not a cancellation: {e}", at())))?;
+            .map_err(|e| Failure::new(admin::not_a_cancellation(crate::cmd::lang(), &at(), &e)))?;
         let t = c
             .verify(trust)
             .map_err(|e| Failure::new(format!("{}: {e}", at())))?;

@@ -277,7 +277,11 @@ fn apply(mut cmd: clap::Command, file: &FileValues) -> clap::Command {
 pub fn matches(cli: clap::Command) -> Result<clap::ArgMatches, Failure> {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let file = load(config_flag(&args).as_deref())?;
-    Ok(command(cli, &file).get_matches_from(args))
+    // --help is shown before any command runs: its language is read here.
+    let lang =
+        super::help_zh::lang_before_parse(&args, file.get("lang"), |k| std::env::var(k).ok());
+    let cmd = super::help_zh::localize(command(cli, &file), lang);
+    Ok(cmd.get_matches_from(args))
 }
 
 /// `payqr config show`.

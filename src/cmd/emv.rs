@@ -7,9 +7,11 @@ use clap::Subcommand;
 use serde_json::{Value, json};
 
 use payqr::emv::tlv::{self, Object, Payload};
+use payqr::i18n::{Lang, admin, problems};
 use payqr::sanitize::for_terminal;
 
 use super::{CmdResult, Failure, Outcome};
+use crate::cmd::errtext;
 use crate::cmd::output::{self, Inputs};
 
 pub type Args = super::group::Group<Action>;
@@ -50,26 +52,33 @@ pub fn run(a: Args) -> CmdResult {
         // Not a payload (every payload starts with "00" and ends with a
         // hexadecimal CRC): a file that is not there, said as such rather
         // than parsed as TLV.
+        let lang = crate::cmd::lang();
         let why = match std::fs::metadata(&input) {
-            Ok(m) if m.is_dir() => "is a directory".to_string(),
-            Ok(_) => "is not a regular file".to_string(),
+            Ok(m) if m.is_dir() => admin::is_directory(lang),
+            Ok(_) => admin::not_regular_file(lang),
             Err(e) => e.to_string(),
         };
-        return Err(Failure::new(format!("{}: {why}", for_terminal(&input))));
+        let input = for_terminal(&input);
+        return Err(Failure::new(problems::file_error(lang, &input, &why)));
     } else {
         Inputs::Text(input)
     };
     let mut out = std::io::stdout().lock();
+    let lang = crate::cmd::lang();
     let mut all_valid = true;
     let errors = output::for_each_item(&inputs, |item| {
+        // JSON keeps the English error; the terminal gets the reader's.
         let parsed = match &item.text {
-            Some(t) => tlv::parse(t).map_err(|e| e.to_string()),
-            None => Err("no QR code found in the image".to_string()),
+            Some(t) => tlv::parse(t).map_err(|e| (e.to_string(), errtext::emv_error(lang, &e))),
+            None => Err((
+                payqr::i18n::verdict::why_no_code(Lang::En),
+                payqr::i18n::verdict::why_no_code(lang),
+            )),
         };
         all_valid &= parsed.is_ok();
         match (&parsed, json) {
             (Ok(p), true) => writeln!(out, "{}", payload_json(&item.source, p))?,
-            (Err(e), true) => writeln!(
+            (Err((e, _)), true) => writeln!(
                 out,
                 "{}",
                 json!({ "source": item.source, "valid": false, "error": e })
@@ -80,14 +89,16 @@ pub fn run(a: Args) -> CmdResult {
                 }
                 write_tree(&mut out, &p.objects, 0)?;
                 for w in &p.warnings {
-                    eprintln!("payqr: warning: {}: {w}", for_terminal(&item.source));
+                    eprintln!(
+                        "{}",
+                        admin::emv_warning(lang, &for_terminal(&item.source), w)
+                    );
                 }
             }
-            (Err(e), false) => {
+            (Err((_, e)), false) => {
                 eprintln!(
-                    "payqr: error: {}: {}",
-                    for_terminal(&item.source),
-                    for_terminal(e)
+                    "{}",
+                    admin::emv_error(lang, &for_terminal(&item.source), &for_terminal(e))
                 )
             }
         }
@@ -95,7 +106,9 @@ pub fn run(a: Args) -> CmdResult {
         Ok(())
     })?;
     if errors > 0 {
-        return Err(Failure::new(format!("{errors} input(s) could not be read")));
+        return Err(Failure::new(payqr::i18n::cli::unreadable_inputs(
+            lang, &errors,
+        )));
     }
     Ok(Outcome::from_ok(all_valid))
 }

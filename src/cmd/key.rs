@@ -39,7 +39,10 @@ pub fn run(a: Args) -> CmdResult {
                 e => key_failure(e),
             })?;
             let pw = unlock
-                .passphrase("New passphrase for the key: ", true)
+                .passphrase(
+                    &payqr::i18n::admin::new_passphrase_prompt(super::lang()),
+                    true,
+                )
                 .map_err(|e| Failure::new(format!("passphrase: {e}")))?;
             payqr::trust::keys::encrypt_file(&key, &pw).map_err(key_failure)?;
             writeln!(

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use payqr::i18n::admin;
 use payqr::trust::keys::{IssuerKey, KeyError};
 
 use super::unlock::{UnlockArgs, key_failure};
@@ -75,7 +76,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     let key = IssuerKey::generate(&a.issuer, &a.name, now).map_err(bad_issuer)?;
     if let Some(dir) = super::keyfile::make_key_dir(&a.out)? {
-        eprintln!("payqr: note: created folder {} (owner only)", dir.display());
+        eprintln!("{}", admin::created_folder(super::lang(), &dir.display()));
     }
     // Refuse an existing file before asking for a passphrase twice.
     if !a.force {
@@ -93,8 +94,8 @@ pub fn run(a: Args) -> CmdResult {
     } else {
         let pw = a
             .unlock
-            .passphrase("New passphrase for the key: ", true)
-            .map_err(|e| Failure::new(format!("passphrase: {e}")))?;
+            .passphrase(&admin::new_passphrase_prompt(super::lang()), true)
+            .map_err(|e| Failure::new(admin::passphrase_failed(super::lang(), &e)))?;
         key.save_encrypted(&a.out, a.force, &pw)
     }
     .map_err(exists_hint)?;
@@ -113,16 +114,16 @@ fn run_token(a: &Args, module: &std::path::Path, token: &str, now: u64) -> CmdRe
             .out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Failure::new("--out has no file name to label the key with"))?,
+            .ok_or_else(|| Failure::new(admin::no_label(super::lang())))?,
     };
     let pin = a
         .unlock
         .pin(token)
-        .map_err(|e| Failure::new(format!("PIN: {e}")))?;
+        .map_err(|e| Failure::new(admin::pin_failed(super::lang(), &e)))?;
     let (r, public) = payqr::trust::pkcs11::generate(module, token, &pin, &label)
         .map_err(|e| Failure::new(e).hint(payqr::i18n::cli::token_hint(super::lang())))?;
     if let Some(dir) = super::keyfile::make_key_dir(&a.out)? {
-        eprintln!("payqr: note: created folder {} (owner only)", dir.display());
+        eprintln!("{}", admin::created_folder(super::lang(), &dir.display()));
     }
     let (key_id, key_path, pub_path) =
         IssuerKey::save_token_ref(&a.issuer, &a.name, &r, &public, now, &a.out, a.force)

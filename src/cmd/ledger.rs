@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde_json::json;
 
+use payqr::i18n::{Lang, admin};
 use payqr::ledger::{Backend, Ledger, LedgerError, LedgerState, PgLedger};
 
 use super::{CmdResult, Failure, Outcome};
@@ -199,42 +200,47 @@ fn check(ledger: &Path, json: bool) -> CmdResult {
 /// What `ledger check` says of a ledger loaded (or not), named `ledger`.
 fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) -> CmdResult {
     let mut out = std::io::stdout().lock();
+    let lang = crate::cmd::lang();
     match loaded {
         Ok(st) => {
             let redeemed = st.redeemed.len();
             let twice = st.double_payments();
             let ok = !st.torn_tail && twice.is_empty();
-            let twice_text: Vec<String> = twice
-                .iter()
-                .map(|chain| {
-                    let codes: Vec<String> = chain
-                        .iter()
-                        .map(|c| format!("code {} (issued at seq {})", c.code_id, c.seq))
-                        .collect();
-                    format!(
-                        "reference {:?} of {} was paid twice through a reissue: {} all redeemed",
-                        chain[0].reference,
-                        chain[0].issuer,
-                        codes.join(", ")
-                    )
-                })
-                .collect();
-            let loss_text: Vec<String> = st
-                .losses
-                .iter()
-                .map(|x| {
-                    format!(
-                        "seq {} records a loss ({}): {} record(s), {} byte(s) of {} were lost \
-                         (the last line then hashed {})",
-                        x.seq,
-                        payqr::code::time::format_utc(x.time),
-                        x.records,
-                        x.bytes,
-                        x.covered,
-                        payqr::code::to_hex(&x.hash)
-                    )
-                })
-                .collect();
+            // JSON keeps English; the text is in the reader's language.
+            let twice_in = |lang: Lang| -> Vec<String> {
+                twice
+                    .iter()
+                    .map(|chain| {
+                        let codes: Vec<String> = chain
+                            .iter()
+                            .map(|c| admin::code_at_seq(lang, &c.code_id, &c.seq))
+                            .collect();
+                        admin::paid_twice(
+                            lang,
+                            &format!("{:?}", chain[0].reference),
+                            &chain[0].issuer,
+                            &codes.join(&admin::list_sep(lang)),
+                        )
+                    })
+                    .collect()
+            };
+            let loss_in = |lang: Lang| -> Vec<String> {
+                st.losses
+                    .iter()
+                    .map(|x| {
+                        admin::loss(
+                            lang,
+                            &x.seq,
+                            &payqr::code::time::format_utc(x.time),
+                            &x.records,
+                            &x.bytes,
+                            &x.covered,
+                            &payqr::code::to_hex(&x.hash),
+                        )
+                    })
+                    .collect()
+            };
+            let (twice_text, loss_text) = (twice_in(Lang::En), loss_in(Lang::En));
             if json {
                 let v = json!({"ok": ok, "records": st.records, "issued": st.issued.len(),
                     "redeemed": redeemed, "cancelled": st.cancelled.len(),
@@ -242,28 +248,26 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
                     "double_payments": twice_text, "losses": loss_text});
                 writeln!(out, "{v}")?;
             } else {
-                writeln!(
-                    out,
-                    "{}: {} records, {} issued, {} redeemed{}; checksums and hash chain verified",
-                    payqr::sanitize::for_terminal(ledger),
-                    st.records,
-                    st.issued.len(),
-                    redeemed,
-                    match st.cancelled.len() {
+                let line = admin::check_ok(
+                    lang,
+                    &payqr::sanitize::for_terminal(ledger),
+                    &st.records,
+                    &st.issued.len(),
+                    &redeemed,
+                    &match st.cancelled.len() {
                         0 => String::new(),
-                        n => format!(", {n} cancellations"),
-                    }
-                )?;
-                for t in twice_text.iter().chain(&loss_text) {
+                        n => admin::n_cancellations(lang, &n),
+                    },
+                );
+                writeln!(out, "{line}")?;
+                for t in twice_in(lang).iter().chain(&loss_in(lang)) {
                     writeln!(out, "{}: {t}", payqr::sanitize::for_terminal(ledger))?;
                 }
             }
             if st.torn_tail {
                 let ledger = payqr::sanitize::for_terminal(ledger);
-                eprintln!(
-                    "payqr: {ledger}: last line is incomplete (an interrupted write); it is ignored"
-                );
-                eprintln!("  hint: payqr ledger repair --ledger {ledger} cuts it off");
+                eprintln!("{}", admin::torn_tail(lang, &ledger));
+                eprintln!("{}", admin::torn_tail_hint(lang, &ledger));
             }
             Ok(Outcome::from_ok(ok))
         }
@@ -276,9 +280,8 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
             }
             if matches!(e, LedgerError::Lost { .. }) {
                 eprintln!(
-                    "  hint: restore the lost records from a backup, or record the loss: \
-                     payqr ledger repair --record-loss --ledger {}",
-                    payqr::sanitize::for_terminal(ledger)
+                    "{}",
+                    admin::lost_hint(lang, &payqr::sanitize::for_terminal(ledger))
                 );
             }
             Ok(Outcome::Negative)

@@ -53,6 +53,7 @@ pub struct CheckArgs {
 }
 
 use crate::cmd::verdict::{TRUST_NOTE, TrustNote};
+use payqr::i18n::{Lang, admin};
 
 /// [`CheckArgs`] parsed and loaded.
 pub struct Check {
@@ -78,32 +79,32 @@ impl CheckArgs {
         let trust = TrustList::load(&self.trust).map_err(CheckError::Trust)?;
         let stale_after =
             payqr::code::time::parse_duration(&self.stale_after).map_err(CheckError::StaleAfter)?;
+        let lang = crate::cmd::lang();
         // Freshness is about the wall clock, not --at: a list is as old as
         // it is now, whatever time the codes are judged as of.
         let note = match trust.freshness(payqr::code::time::now(), stale_after) {
             Freshness::HandMade | Freshness::Fresh { .. } => None,
-            Freshness::Stale { why, .. } => Some(TrustNote {
+            Freshness::Stale { why, age } => Some(TrustNote {
+                shown: stale_why(lang, &trust, &why, age, payqr::code::time::now()),
                 why,
                 allow_stale: false,
             }),
             Freshness::Expired { expires_at } => {
-                let why = format!(
-                    "{}: trust bundle {} expired at {expires_at}",
-                    self.trust.display(),
-                    trust.bundle().map_or(0, |b| b.sequence)
-                );
+                let seq = trust.bundle().map_or(0, |b| b.sequence);
+                let path = self.trust.display();
+                let why = |lang| admin::bundle_expired(lang, &path, &seq, &expires_at);
                 if !self.allow_stale {
-                    return Err(CheckError::Expired(why));
+                    return Err(CheckError::Expired(why(lang)));
                 }
                 Some(TrustNote {
-                    why: format!("{why}; judged anyway (--allow-stale)"),
+                    why: admin::judged_anyway(Lang::En, &why(Lang::En)),
+                    shown: admin::judged_anyway(lang, &why(lang)),
                     allow_stale: true,
                 })
             }
         };
         if let Some(n) = &note {
-            let lang = crate::cmd::lang();
-            let line = payqr::i18n::cli::warning_line(lang, &for_terminal(&n.why));
+            let line = payqr::i18n::cli::warning_line(lang, &for_terminal(&n.shown));
             eprintln!("{line}");
             let _ = TRUST_NOTE.set(n.clone());
         }
@@ -412,4 +413,26 @@ pub fn emit(
     // Line by line: a counter clerk with a scanner gun waits for this line.
     out.flush()?;
     Ok(())
+}
+
+/// Why a trust list is stale, in `lang`: English is the library's `why`
+/// as it is; otherwise rebuilt from the bundle (issued in this machine's
+/// future when `age` is 0, else `age` old).
+pub fn stale_why(
+    lang: Lang,
+    list: &payqr::trust::TrustList,
+    why: &str,
+    age: u64,
+    now: u64,
+) -> String {
+    let Some(b) = list.bundle().filter(|_| lang != Lang::En) else {
+        return why.to_string();
+    };
+    if age == 0 {
+        let now = payqr::code::time::format_utc(now);
+        admin::stale_future(lang, &b.sequence, &b.issued_at, &now)
+    } else {
+        let ago = payqr::i18n::duration(lang, age);
+        admin::stale(lang, &b.sequence, &ago, &b.issued_at)
+    }
 }

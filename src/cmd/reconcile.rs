@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use chrono::FixedOffset;
 use serde_json::json;
 
+use payqr::i18n::admin;
 use payqr::input::encoding::TextEncoding;
 use payqr::ledger::{Backend, CodeKey, Ledger, LedgerError};
-use payqr::reconcile::settlement::{self, ColumnMap, Format, Options, Settlement};
+use payqr::reconcile::settlement::{self, ColumnMap, ColumnMapError, Format, Options, Settlement};
 use payqr::reconcile::{self, Book, Status};
 
 use super::{CmdResult, Failure, Outcome, check_outputs, flags, time_or_now};
@@ -38,7 +39,10 @@ pub struct Args {
     /// auto, generic, wechat, alipay, camt052, camt053 or camt054.
     #[arg(long, value_name = "FORMAT", default_value = "auto", value_parser = flags::settlement_format)]
     pub format: flags::SettlementFormat,
-    /// Generic files: column mapping, e.g. code_id=out_trade_no,amount=total (default: same names).
+    /// Generic files: column mapping KEY=COLUMN,... with keys code_id, amount, currency,
+    /// paid_at, txn_id, fee, e.g. code_id=out_trade_no,amount=total (default: same names);
+    /// add grouping=comma|dot|apostrophe when amounts group digits (1,234.50 / 1.234,50 /
+    /// 1'234.50; docs/FORMAT.md section 11).
     #[arg(long, value_name = "MAP")]
     pub map: Option<String>,
     /// Generic files: the column with the provider's fee, deducted from the amount column.
@@ -90,7 +94,10 @@ pub fn run(a: Args) -> CmdResult {
     let show_tz = tz.unwrap_or_else(payqr::code::time::local_offset);
     let at = time_or_now(a.at.as_deref(), show_tz)?;
     let mut map = match &a.map {
-        Some(m) => ColumnMap::parse(m).map_err(|e| Failure::new(format!("--map: {e}")))?,
+        Some(m) => ColumnMap::parse(m).map_err(|e| {
+            let lang = crate::cmd::lang();
+            Failure::new(admin::bad_map(lang, &map_error(lang, &e)))
+        })?,
         None => ColumnMap::default(),
     };
     map.fee = a.fee_column.clone();
@@ -105,7 +112,7 @@ pub fn run(a: Args) -> CmdResult {
         .as_deref()
         .map(TextEncoding::parse)
         .transpose()
-        .map_err(|e| Failure::new(format!("--encoding: {e}")))?;
+        .map_err(|e| Failure::new(admin::bad_encoding(crate::cmd::lang(), &e)))?;
     let opts = Options {
         format,
         map,
@@ -117,10 +124,10 @@ pub fn run(a: Args) -> CmdResult {
         for path in &a.settlement {
             let s = settlement::parse_settlement(path, &opts).map_err(settlement_failure)?;
             if a.fee_column.is_some() && s.format != Format::Generic {
-                return Err(Failure::new(format!(
-                    "--fee-column: {} is a {} file, which names its own fee column",
-                    path.display(),
-                    s.format
+                return Err(Failure::new(admin::fee_column_unused(
+                    crate::cmd::lang(),
+                    &path.display(),
+                    &s.format,
                 )));
             }
             files.push(s);
@@ -164,16 +171,16 @@ pub fn run(a: Args) -> CmdResult {
         })
         .collect();
     for l in &book.losses {
-        eprintln!(
-            "payqr: warning: {}: the ledger records a loss (seq {}, {}): {} record(s), {} byte(s) \
-             after byte {} were lost; this report cannot account for them",
-            payqr::sanitize::for_terminal(&a.ledger.display().to_string()),
-            l.seq,
-            payqr::code::time::format_utc(l.time),
-            l.records,
-            l.bytes,
-            l.covered - l.bytes.min(l.covered),
+        let line = admin::ledger_loss(
+            crate::cmd::lang(),
+            &payqr::sanitize::for_terminal(&a.ledger.display().to_string()),
+            &l.seq,
+            &payqr::code::time::format_utc(l.time),
+            &l.records,
+            &l.bytes,
+            &(l.covered - l.bytes.min(l.covered)),
         );
+        eprintln!("{line}");
     }
     let report = reconcile::reconcile(&book, &files, at).map_err(Failure::new)?;
     let records = if a.apply {
@@ -196,7 +203,13 @@ pub fn run(a: Args) -> CmdResult {
         } else {
             report.to_csv(&mut buf, show_tz)
         };
-        written.map_err(|e| Failure::new(format!("{}: {e}", p.display())))?;
+        written.map_err(|e| {
+            Failure::new(payqr::i18n::problems::file_error(
+                crate::cmd::lang(),
+                &p.display(),
+                &e,
+            ))
+        })?;
         outputs.add(p, &buf)?;
     }
     if let Some(p) = &a.html {
@@ -246,8 +259,8 @@ pub fn run(a: Args) -> CmdResult {
         session.append(fresh)?;
         if applied < total {
             eprintln!(
-                "payqr: note: {} code(s) were redeemed at a counter while this ran; not marked again",
-                total - applied
+                "{}",
+                admin::redeemed_meanwhile(crate::cmd::lang(), &(total - applied))
             );
         }
     } else if let (true, Some(lock)) = (a.apply && !records.is_empty(), &lock) {
@@ -286,16 +299,35 @@ pub fn run(a: Args) -> CmdResult {
     Ok(Outcome::from_ok(!failed))
 }
 
+/// A bad `--map`, in the reader's language (English: the library's words).
+fn map_error(lang: payqr::i18n::Lang, e: &ColumnMapError) -> String {
+    use payqr::reconcile::settlement::generic::KEYS;
+    let q = |s: &str| format!("{s:?}");
+    match e {
+        ColumnMapError::NotPair(t) => admin::map_not_pair(lang, &q(t)),
+        ColumnMapError::UnknownKey(k) => admin::map_unknown_key(lang, &q(k), &KEYS),
+        ColumnMapError::Repeated(k) => admin::map_repeated(lang, k),
+        ColumnMapError::EmptyColumn(k) => admin::map_empty_column(lang, k),
+        ColumnMapError::Grouping(t) => {
+            admin::map_grouping(lang, &q(t), &payqr::code::amount::Grouping::NAMES)
+        }
+    }
+}
+
 fn settlement_failure(e: settlement::SettlementError) -> Failure {
     match e {
+        settlement::SettlementError::Io { path, source } => Failure::new(
+            payqr::i18n::problems::file_error(crate::cmd::lang(), &path.display(), &source),
+        ),
         settlement::SettlementError::Rows(rows) => {
             let file = rows
                 .first()
                 .map(|r| r.path.display().to_string())
                 .unwrap_or_default();
-            Failure::new(format!(
-                "{file}: {} bad settlement row(s); nothing was reconciled",
-                rows.len()
+            Failure::new(admin::bad_settlement_rows(
+                crate::cmd::lang(),
+                &file,
+                &rows.len(),
             ))
             .details(rows.iter().map(ToString::to_string).collect())
         }

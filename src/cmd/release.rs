@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use payqr::i18n::{admin, problems};
 use payqr::trust::keys::PublicKeyFile;
 
-use super::{CmdResult, Failure, Outcome};
+use super::{CmdResult, Failure, Outcome, lang};
 
 pub type Args = super::group::Group<Action>;
 
@@ -62,7 +63,7 @@ fn sig_path(file: &Path, given: Option<PathBuf>) -> PathBuf {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::new(format!("{}: {e}", path.display())))
+    std::fs::read(path).map_err(|e| Failure::new(problems::file_error(lang(), &path.display(), &e)))
 }
 
 pub fn run(a: Args) -> CmdResult {
@@ -77,28 +78,32 @@ pub fn run(a: Args) -> CmdResult {
             let text = payqr::release::sign(&key, &read(&file)?).map_err(Failure::new)?;
             let out = sig_path(&file, out);
             payqr::fs::atomic::write_atomic(&out, text.as_bytes())
-                .map_err(|e| Failure::new(format!("{}: {e}", out.display())))?;
-            writeln!(std::io::stdout().lock(), "signed {}", out.display())?;
+                .map_err(|e| Failure::new(problems::file_error(lang(), &out.display(), &e)))?;
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                admin::release_signed(lang(), &out.display())
+            )?;
             Ok(Outcome::Success)
         }
         Action::Verify { public, file, sig } => {
             let key = PublicKeyFile::load(&public)?
                 .verifying_key()
-                .map_err(|e| Failure::new(format!("{}: {e}", public.display())))?;
+                .map_err(|e| Failure::new(problems::file_error(lang(), &public.display(), &e)))?;
             let sig = sig_path(&file, sig);
             let text = String::from_utf8(read(&sig)?)
-                .map_err(|_| Failure::new(format!("{}: not UTF-8 text", sig.display())))?;
+                .map_err(|_| Failure::new(admin::not_utf8_text(lang(), &sig.display())))?;
             match payqr::release::verify(&key, &read(&file)?, &text) {
                 Ok(()) => {
                     writeln!(
                         std::io::stdout().lock(),
-                        "good signature {}",
-                        file.display()
+                        "{}",
+                        admin::good_signature(lang(), &file.display())
                     )?;
                     Ok(Outcome::Success)
                 }
                 Err(why) => {
-                    eprintln!("payqr: BAD signature {}: {why}", file.display());
+                    eprintln!("{}", admin::bad_signature(lang(), &file.display(), &why));
                     Ok(Outcome::Negative)
                 }
             }

@@ -7,10 +7,11 @@ use clap::Subcommand;
 use serde_json::json;
 
 use payqr::fs::clobber;
+use payqr::i18n::{Lang, admin, problems};
 use payqr::sanitize::for_terminal;
-use payqr::trust::TrustList;
 use payqr::trust::anchor::{AnchorKey, AnchorPub, Endorsement};
 use payqr::trust::keys::{PublicKeyFile, is_key_file};
+use payqr::trust::{Freshness, TrustList};
 
 use super::{CmdResult, Failure, Outcome, time_or_now, tz_or_local};
 
@@ -148,6 +149,7 @@ Example:
 pub fn run(a: Args) -> CmdResult {
     let now = payqr::code::time::now();
     let mut out = std::io::stdout().lock();
+    let lang = crate::cmd::lang();
     match a.action {
         Action::Add {
             pubfile,
@@ -162,10 +164,10 @@ pub fn run(a: Args) -> CmdResult {
             if let (Some(b), Some(a)) = (nb, na)
                 && b > a
             {
-                return Err(Failure::new(format!(
-                    "--not-before {} is later than --not-after {}: the key would accept no code",
-                    payqr::code::time::format_utc(b),
-                    payqr::code::time::format_utc(a)
+                return Err(Failure::new(admin::window_inverted(
+                    lang,
+                    &payqr::code::time::format_utc(b),
+                    &payqr::code::time::format_utc(a),
                 )));
             }
             clobber::check(
@@ -189,8 +191,8 @@ pub fn run(a: Args) -> CmdResult {
             // Printed once saved: "trusted" is a promise about the file.
             writeln!(
                 out,
-                "trusted {issuer} key {key_id} ({})",
-                for_terminal(&name)
+                "{}",
+                admin::trusted(lang, &issuer, &key_id, &for_terminal(&name))
             )?;
         }
         Action::Bundle {
@@ -249,14 +251,17 @@ pub fn run(a: Args) -> CmdResult {
                     })
                 },
             )?;
-            writeln!(
-                out,
-                "bundle {} sequence {seq}: {} keys, {codes} cancelled codes, {rules} all-before cancellations, signed by anchor {}, expires {}",
-                path.display(),
-                list.entries().len(),
-                key.key_id,
-                payqr::code::time::format_utc(now.saturating_add(valid_for)),
-            )?;
+            let line = admin::bundle_made(
+                lang,
+                &path.display(),
+                &seq,
+                &list.entries().len(),
+                &codes,
+                &rules,
+                &key.key_id,
+                &payqr::code::time::format_utc(now.saturating_add(valid_for)),
+            );
+            writeln!(out, "{line}")?;
         }
         Action::Update {
             bundle,
@@ -268,33 +273,40 @@ pub fn run(a: Args) -> CmdResult {
             super::check_outputs(&ins, &[("--trust", Some(&trust))])?;
             let pinned = anchor.as_deref().map(AnchorPub::load).transpose()?;
             let bytes = std::fs::read(&bundle)
-                .map_err(|e| Failure::new(format!("{}: {e}", bundle.display())))?;
+                .map_err(|e| Failure::new(problems::file_error(lang, &bundle.display(), &e)))?;
             let o = TrustList::update(&trust, &bundle, &bytes, pinned.as_ref(), now)?;
             if let Some(old) = &o.rotated_from {
-                writeln!(out, "anchor rotated: {old} -> {} (now pinned)", o.anchor_id)?;
+                writeln!(out, "{}", admin::anchor_rotated(lang, old, &o.anchor_id))?;
             }
-            writeln!(
-                out,
-                "updated {} to bundle sequence {} (was {}): {} keys, {} cancelled codes, {} all-before cancellations; anchor {}; expires {}",
-                trust.display(),
-                o.sequence,
-                o.previous.map_or("none".to_string(), |p| p.to_string()),
-                o.keys,
-                o.cancelled,
-                o.rules,
-                o.anchor_id,
-                o.expires_at,
-            )?;
+            let line = admin::updated(
+                lang,
+                &trust.display(),
+                &o.sequence,
+                &o.previous.map_or(admin::none(lang), |p| p.to_string()),
+                &o.keys,
+                &o.cancelled,
+                &o.rules,
+                &o.anchor_id,
+                &o.expires_at,
+            );
+            writeln!(out, "{line}")?;
         }
         Action::List { trust, json } => {
             let list = TrustList::load(&trust)?;
             if let Some(b) = list.bundle() {
-                let age = match list.freshness(now, u64::MAX) {
-                    payqr::trust::Freshness::Expired { .. } => "EXPIRED".to_string(),
-                    payqr::trust::Freshness::Stale { why, .. } => why,
-                    payqr::trust::Freshness::Fresh { age } => payqr::code::time::humanize(age),
-                    payqr::trust::Freshness::HandMade => String::new(),
+                // JSON keeps the English words; the text, the reader's.
+                let age_in = |lang: Lang| match list.freshness(now, u64::MAX) {
+                    Freshness::Expired { .. } => admin::expired_word(lang),
+                    Freshness::Stale { age, why } => {
+                        crate::cmd::output::stale_why(lang, &list, &why, age, now)
+                    }
+                    Freshness::Fresh { age } if lang == Lang::En => {
+                        payqr::code::time::humanize(age)
+                    }
+                    Freshness::Fresh { age } => payqr::i18n::duration(lang, age),
+                    Freshness::HandMade => String::new(),
                 };
+                let age = age_in(Lang::En);
                 if json {
                     let v = json!({
                         "bundle": {
@@ -307,16 +319,17 @@ pub fn run(a: Args) -> CmdResult {
                     });
                     writeln!(out, "{v}")?;
                 } else {
-                    writeln!(
-                        out,
-                        "# bundle sequence {}, anchor {}, issued {} (age {age}), expires {}, {} cancelled codes, {} all-before cancellations",
-                        b.sequence,
-                        b.anchor_id,
-                        b.issued_at,
-                        b.expires_at,
-                        b.cancelled,
-                        list.cancel_rules().count(),
-                    )?;
+                    let line = admin::list_bundle(
+                        lang,
+                        &b.sequence,
+                        &b.anchor_id,
+                        &b.issued_at,
+                        &age_in(lang),
+                        &b.expires_at,
+                        &b.cancelled,
+                        &list.cancel_rules().count(),
+                    );
+                    writeln!(out, "{line}")?;
                 }
             }
             for e in list.entries() {
@@ -332,8 +345,8 @@ pub fn run(a: Args) -> CmdResult {
                     writeln!(out, "{v}")?;
                 } else {
                     let state = match &m.revoked_at {
-                        Some(t) => format!("REVOKED {t}"),
-                        None => "trusted".to_string(),
+                        Some(t) => admin::state_revoked(lang, t),
+                        None => admin::state_trusted(lang),
                     };
                     writeln!(
                         out,
@@ -366,10 +379,7 @@ pub fn run(a: Args) -> CmdResult {
                     e.meta.not_after.clone().unwrap_or_default(),
                 ))
             })?;
-            writeln!(
-                out,
-                "closed {issuer} key {key_id}: codes issued after {na} are refused"
-            )?;
+            writeln!(out, "{}", admin::closed(lang, &issuer, &key_id, &na))?;
         }
         Action::Revoke {
             keyid,
@@ -381,7 +391,7 @@ pub fn run(a: Args) -> CmdResult {
                 let e = list.revoke(&keyid, issuer.as_deref(), now)?;
                 Ok((e.meta.issuer.clone(), e.meta.key_id.clone()))
             })?;
-            writeln!(out, "revoked {issuer} key {key_id}")?;
+            writeln!(out, "{}", admin::revoked(lang, &issuer, &key_id))?;
         }
     }
     Ok(Outcome::Success)
@@ -413,11 +423,11 @@ fn already_trusted(
             && m.not_after == fmt(na)
     });
     Ok(same.map(|e| {
-        format!(
-            "already trusted: {} key {} ({})",
-            e.meta.issuer,
-            e.meta.key_id,
-            for_terminal(&e.meta.name)
+        admin::already_trusted(
+            crate::cmd::lang(),
+            &e.meta.issuer,
+            &e.meta.key_id,
+            &for_terminal(&e.meta.name),
         )
     }))
 }

@@ -4,8 +4,9 @@
 //! [`crate::cmd::lang`]. The words are in the catalog
 //! ([`payqr::i18n::verdict`]); a refusal's reason is rebuilt from the
 //! verdict's facts where they are all there (expired, not yet valid,
-//! already redeemed, unknown issuer or key, bad signature, no code), and
-//! is otherwise the library's English text.
+//! already redeemed, unknown issuer or key, bad signature, no code) or
+//! from its typed detail (malformed, tampered, cancelled: [`errtext`]),
+//! and is otherwise the library's English text.
 
 /// What every verdict says about the trust list's freshness: set once when
 /// the trust list is loaded (output::CheckArgs::resolve), shown by
@@ -14,7 +15,10 @@ pub static TRUST_NOTE: std::sync::OnceLock<TrustNote> = std::sync::OnceLock::new
 
 #[derive(Debug, Clone)]
 pub struct TrustNote {
+    /// In English: what JSON carries.
     pub why: String,
+    /// In the reader's language: what the terminal shows.
+    pub shown: String,
     /// Expired, and judged anyway because of --allow-stale.
     pub allow_stale: bool,
 }
@@ -27,6 +31,8 @@ use payqr::code::{Kind, time};
 use payqr::i18n::{Lang, verdict as msg};
 use payqr::sanitize::for_terminal;
 use payqr::verify::{Detail, Status, Verdict};
+
+use crate::cmd::errtext;
 
 /// What the command did with a code, for the first line's word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +132,10 @@ fn reason(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
 /// of it. In English it is the library's reason word for word (tested), so
 /// the two cannot drift apart.
 fn rebuilt(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
+    // Malformed, tampered, cancelled: worded from the typed detail.
+    if let Some(why) = v.detail.as_ref().and_then(|d| errtext::refusal(lang, d)) {
+        return Some(for_terminal(&why));
+    }
     let Some(c) = v.code.as_ref().map(|sc| &sc.code) else {
         return match v.status {
             Status::NoCode => Some(msg::why_no_code(lang)),
@@ -238,7 +248,7 @@ pub fn render(
         s.push_str(&l);
         s.push('\n');
     }
-    if let Some(note) = TRUST_NOTE.get().map(|n| n.why.clone()) {
+    if let Some(note) = TRUST_NOTE.get().map(|n| n.shown.clone()) {
         s.push_str(&format!("  [{}]\n", payqr::sanitize::for_terminal(&note)));
     }
     s
@@ -366,6 +376,55 @@ mod tests {
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{zh}"
+            );
+        }
+    }
+
+    /// Malformed and tampered codes (PQ1 and EMV profile): each reason
+    /// rebuilt from the typed detail reads as the library's in English and
+    /// is Chinese in Chinese.
+    #[test]
+    fn malformed_and_tampered_reasons_from_the_typed_detail() {
+        use payqr::emv::config::Config;
+        use payqr::emv::profile::sign_emv;
+        let k = IssuerKey::from_seed("bj-traffic", "Beijing", [9; 32], 0).unwrap();
+        let mut trust = TrustList::default();
+        trust.add(&k.public(), None, None, 0).unwrap();
+        let config = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/emv-config.json"
+        ))
+        .unwrap();
+        let config = Config::from_json(&config, "emv-config.json").unwrap();
+        let (_, emv) = sign_emv(&code(&k).code, &k.signing_key, &config).unwrap();
+        let pq1 = code(&k).to_text();
+        let edit = |from: &str, to: &str| {
+            // Re-sealed with a right CRC so that the edit is what is judged.
+            let t = emv.replacen(from, to, 1);
+            let body = &t[..t.len() - 4];
+            format!("{body}{:04X}", payqr::emv::crc16(body.as_bytes()))
+        };
+        let texts = [
+            ("hello".to_string(), Status::Malformed),
+            ("PQ1:abc".into(), Status::Malformed),
+            ("PQ1:ABCD".into(), Status::Malformed),
+            (pq1[..pq1.len() - 6].to_string(), Status::Malformed),
+            (format!("{}0000", &emv[..emv.len() - 4]), Status::Malformed),
+            ("000201".into(), Status::Malformed),
+            (edit("5406200.00", "5406900.00"), Status::Tampered),
+            (edit("5303156", "5303840"), Status::Tampered),
+            (edit("R-1", "R-9"), Status::Tampered),
+        ];
+        let clock = Clock { at: T0, skew: 300 };
+        for (text, want) in texts {
+            let v = verify_text(&text, &trust, clock, None);
+            assert_eq!(v.status, want, "{text}: {:?}", v.reason);
+            let en = rebuilt(&v, T0, Lang::En).expect("rebuilt");
+            assert_eq!(Some(en), v.reason, "{text}");
+            let zh = rebuilt(&v, T0, Lang::ZhCn).unwrap();
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{text}: {zh}"
             );
         }
     }

@@ -35,7 +35,7 @@ use sha2::{Digest, Sha256};
 use super::config::Config;
 use super::tlv::{self, EmvError, MAX_VALUE_CHARS, Object, Payload};
 use crate::code::base45;
-use crate::code::currency::parse_minor;
+use crate::code::currency::{Currency, parse_minor};
 use crate::code::{Code, FormatError, KeyId, Kind, SignedCode};
 
 /// Globally Unique Identifier of payqr's templates: a reverse domain name,
@@ -59,7 +59,7 @@ const NUMERIC_FIRST: [u8; 5] = [0, 1, 52, 53, 54];
 /// Ids whose values the verifier derives from the signed body.
 const DERIVED: [u8; 3] = [53, 54, 62];
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
     #[error("{0}")]
     Emv(#[from] EmvError),
@@ -203,7 +203,44 @@ pub struct Carried {
     /// Digest of the bound objects (see the module documentation).
     pub digest: [u8; 32],
     /// How the payload's 53/54/62 differ from the signed code, if they do.
-    pub disagreement: Option<String>,
+    pub disagreement: Option<Disagreement>,
+}
+
+/// How an EMV payload's own 53, 54 or 62 differs from the signed code
+/// (the first that does). Values are as written in the payload (`None`:
+/// absent); the Display is the English reason a verdict gives.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Disagreement {
+    #[error(
+        "EMV 53 Transaction Currency is {}, the signed code says {signed} ({:03})",
+        given.as_deref().unwrap_or("absent"),
+        signed.numeric
+    )]
+    Currency {
+        given: Option<String>,
+        signed: Currency,
+    },
+    #[error(
+        "EMV 54 Transaction Amount is {}, the signed code says {signed}",
+        given.as_deref().unwrap_or("absent")
+    )]
+    Amount {
+        given: Option<String>,
+        /// The signed amount and currency, formatted ("200.00 CNY").
+        signed: String,
+    },
+    #[error(
+        "EMV 62 must hold only 62-{slot:02} {slot_name} = the signed reference {reference:?}; \
+         62-{slot:02} is {}",
+        shown.as_ref().map_or("absent".to_string(), |v| format!("{v:?}"))
+    )]
+    Reference {
+        slot: u8,
+        slot_name: &'static str,
+        reference: String,
+        /// What 62's slot holds.
+        shown: Option<String>,
+    },
 }
 
 /// Strict Ed25519 verification of an EMV profile signature, given the
@@ -268,42 +305,39 @@ pub fn extract(text: &str) -> Result<Carried, ProfileError> {
 }
 
 /// Compares the payload's 53, 54 and 62 with the signed code.
-fn disagreement(p: &Payload, c: &Code) -> Option<String> {
+fn disagreement(p: &Payload, c: &Code) -> Option<Disagreement> {
     let cur = c.currency;
     let value = |id: u8| p.get(id).map(|o| o.value.as_str());
-    let signed_amount = format!("{} {}", cur.format_amount(c.amount), cur);
+    let given = |id: u8| value(id).map(String::from);
     match value(53) {
         Some(v) if v == format!("{:03}", cur.numeric) => {}
-        v => {
-            return Some(format!(
-                "EMV 53 Transaction Currency is {}, the signed code says {} ({:03})",
-                v.unwrap_or("absent"),
-                cur,
-                cur.numeric
-            ));
+        _ => {
+            return Some(Disagreement::Currency {
+                given: given(53),
+                signed: cur,
+            });
         }
     }
     match value(54) {
         Some(v) if parse_minor(v, cur.exponent) == Ok(c.amount) => {}
-        v => {
-            return Some(format!(
-                "EMV 54 Transaction Amount is {}, the signed code says {signed_amount}",
-                v.unwrap_or("absent")
-            ));
+        _ => {
+            return Some(Disagreement::Amount {
+                given: given(54),
+                signed: format!("{} {}", cur.format_amount(c.amount), cur),
+            });
         }
     }
     let (slot, slot_name) = reference_slot(c.kind);
     if value(62) != Some(tlv::tlv(slot, &c.reference).as_str()) {
-        let shown = p
-            .get(62)
-            .and_then(|o| o.child(slot))
-            .map(|o| format!("{:?}", o.value))
-            .unwrap_or_else(|| "absent".into());
-        return Some(format!(
-            "EMV 62 must hold only 62-{slot:02} {slot_name} = the signed reference {:?}; \
-             62-{slot:02} is {shown}",
-            c.reference
-        ));
+        return Some(Disagreement::Reference {
+            slot,
+            slot_name,
+            reference: c.reference.clone(),
+            shown: p
+                .get(62)
+                .and_then(|o| o.child(slot))
+                .map(|o| o.value.clone()),
+        });
     }
     None
 }
@@ -371,6 +405,7 @@ mod tests {
             amount
                 .disagreement
                 .unwrap()
+                .to_string()
                 .contains("54 Transaction Amount is 900.00")
         );
 
@@ -379,6 +414,7 @@ mod tests {
             reference
                 .disagreement
                 .unwrap()
+                .to_string()
                 .contains("62-05 is \"BJ2611230009\"")
         );
 
@@ -387,6 +423,7 @@ mod tests {
             currency
                 .disagreement
                 .unwrap()
+                .to_string()
                 .contains("53 Transaction Currency is 840")
         );
 

@@ -8,25 +8,38 @@
 //! `{placeholder}`. The test below fails when a message lacks its Chinese
 //! text or its two texts name different placeholders.
 //!
+//! The library's typed errors are worded here too ([`errors`],
+//! [`problems`]) and rendered by the CLI matching on their variants; the
+//! library's own Display stays English (its API). `--help` of the counter
+//! commands has its Chinese in [`help`].
+//!
 //! What is not translated, on purpose: machine output (JSON keys and
-//! status values, CSV headers and values), which scripts parse; the
-//! library's error texts (they are data, quoted in the CLI's localized
-//! framing); and clap's own usage errors and `--help`.
+//! status values, CSV headers and values, `KEY VALUE` lines), which
+//! scripts parse; free text inside a library error (a file system's or
+//! CSV reader's words, a check's reason); clap's own words (Usage:,
+//! Options:, its parse errors) and the man pages and completions.
 
 #[macro_use]
 pub mod lang;
+pub mod admin;
 pub mod cli;
+pub mod errors;
+pub mod help;
 pub mod notice;
+pub mod problems;
 pub mod report;
 pub mod verdict;
 
 pub use lang::{Entry, Lang};
 
 /// Every catalog, by module name.
-pub fn catalogs() -> [(&'static str, &'static [Entry]); 4] {
+pub fn catalogs() -> [(&'static str, &'static [Entry]); 7] {
     [
+        ("admin", admin::CATALOG),
         ("verdict", verdict::CATALOG),
         ("cli", cli::CATALOG),
+        ("errors", errors::CATALOG),
+        ("problems", problems::CATALOG),
         ("notice", notice::CATALOG),
         ("report", report::CATALOG),
     ]

@@ -16,6 +16,7 @@ use chrono::FixedOffset;
 
 use crate::input::encoding::TextReader;
 use crate::input::quotes::QuoteScan;
+use crate::issue::problem::Problem;
 use crate::issue::request::Request;
 pub use crate::issue::row::{BatchRow, Defaults};
 
@@ -38,7 +39,7 @@ pub struct RowError {
     pub path: PathBuf,
     pub line: u64,
     pub field: String,
-    pub problem: String,
+    pub problem: Problem,
 }
 
 impl fmt::Display for RowError {
@@ -115,12 +116,12 @@ fn open_file(path: &Path) -> Result<BufReader<File>, BatchError> {
         })
 }
 
-fn err(path: &Path, line: u64, field: &str, problem: impl Into<String>) -> RowError {
+fn err(path: &Path, line: u64, field: &str, problem: Problem) -> RowError {
     RowError {
         path: path.to_path_buf(),
         line,
         field: field.to_string(),
-        problem: problem.into(),
+        problem,
     }
 }
 
@@ -172,7 +173,7 @@ fn validate_with<R: Read>(
             path,
             line,
             "file",
-            "unterminated quoted field",
+            Problem::UnterminatedQuote,
         )]));
     }
     drop(first_line);
@@ -215,7 +216,10 @@ fn duplicates<R: Read>(
             continue;
         }
         if let Some(first) = seen.get(&row.reference) {
-            let problem = format!("{:?} repeats line {first}", row.reference);
+            let problem = Problem::Repeats {
+                reference: row.reference.clone(),
+                first: *first,
+            };
             errors.push(err(path, row.line, "reference", problem));
         } else {
             seen.insert(row.reference, row.line);
@@ -262,18 +266,16 @@ impl<R: Read> Rows<R> {
             .collect::<Vec<_>>();
         for h in &headers {
             if !COLUMNS.contains(&h.as_str()) {
-                let problem = format!("unknown column {h:?} (known: {})", COLUMNS.join(", "));
+                let problem = Problem::UnknownColumn {
+                    column: h.clone(),
+                    known: COLUMNS.join(", "),
+                };
                 return Err(one(err(path, 1, "header", problem)));
             }
         }
         for need in ["reference", "amount"] {
             if !headers.iter().any(|h| h == need) {
-                return Err(one(err(
-                    path,
-                    1,
-                    "header",
-                    format!("missing required column {need:?}"),
-                )));
+                return Err(one(err(path, 1, "header", Problem::MissingColumn(need))));
             }
         }
         let col = |name: &str| headers.iter().position(|h| h == name);
@@ -354,14 +356,9 @@ impl<R: Read> Iterator for Rows<R> {
 fn csv_error(path: &Path, e: &csv::Error) -> RowError {
     let line = e.position().map_or(1, |p| p.line());
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => err(
-            path,
-            line,
-            "file",
-            "not valid UTF-8 (save the file as UTF-8, or pass --encoding gbk if it is GBK)",
-        ),
-        csv::ErrorKind::Io(io) => err(path, line, "file", io.to_string()),
-        _ => err(path, line, "row", e.to_string()),
+        csv::ErrorKind::Utf8 { .. } => err(path, line, "file", Problem::NotUtf8),
+        csv::ErrorKind::Io(io) => err(path, line, "file", Problem::Io(io.to_string())),
+        _ => err(path, line, "row", Problem::Csv(e.to_string())),
     }
 }
 

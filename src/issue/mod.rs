@@ -13,6 +13,7 @@ pub mod batch;
 mod csv_hint;
 pub mod issuance;
 pub mod notice;
+pub mod problem;
 pub mod render;
 pub mod request;
 pub mod row;

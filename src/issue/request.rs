@@ -8,6 +8,7 @@ use chrono::FixedOffset;
 use crate::code;
 use crate::code::currency::Currency;
 use crate::code::time;
+use crate::issue::problem::Problem;
 use crate::issue::row::{BatchRow, Defaults};
 
 /// The fields of one code as given (CSV cells or flags). `None`, an empty
@@ -35,7 +36,7 @@ pub struct Request<'a> {
 #[error("{field}: {problem}")]
 pub struct FieldError {
     pub field: &'static str,
-    pub problem: String,
+    pub problem: Problem,
 }
 
 impl<'a> Request<'a> {
@@ -51,55 +52,53 @@ impl<'a> Request<'a> {
         tz: FixedOffset,
     ) -> Result<BatchRow, FieldError> {
         let cell = |v: Option<&'a str>| v.map(str::trim).filter(|s| !s.is_empty());
-        let e = |field: &'static str, problem: String| FieldError { field, problem };
+        let e = |field: &'static str, problem: Problem| FieldError { field, problem };
         let reference = cell(self.reference)
-            .ok_or_else(|| e("reference", "empty".into()))?
+            .ok_or_else(|| e("reference", Problem::Empty))?
             .to_string();
         code::check_text("reference", &reference, code::MAX_REFERENCE_LEN)
-            .map_err(|x| e("reference", strip_field(x)))?;
+            .map_err(|x| e("reference", Problem::Text(x)))?;
         let kind = match cell(self.kind) {
             Some(k) => k
                 .parse()
-                .map_err(|m: code::ParseKindError| e("kind", m.to_string()))?,
+                .map_err(|m: code::ParseKindError| e("kind", Problem::Kind(m)))?,
             None => d
                 .kind
-                .ok_or_else(|| e("kind", "empty and no --kind given".into()))?,
+                .ok_or_else(|| e("kind", Problem::NoDefault { flag: "--kind" }))?,
         };
         let currency = match cell(self.currency) {
             Some(c) => Currency::from_code(c)
-                .ok_or_else(|| e("currency", format!("{c:?} is not an ISO 4217 currency")))?,
+                .ok_or_else(|| e("currency", Problem::Currency(c.to_string())))?,
             None => d
                 .currency
-                .ok_or_else(|| e("currency", "empty and no --currency given".into()))?,
+                .ok_or_else(|| e("currency", Problem::NoDefault { flag: "--currency" }))?,
         };
-        let amount_text = cell(self.amount).ok_or_else(|| e("amount", "empty".into()))?;
+        let amount_text = cell(self.amount).ok_or_else(|| e("amount", Problem::Empty))?;
         let amount = currency
             .parse_amount(amount_text)
-            .map_err(|x| e("amount", x.to_string()))?;
+            .map_err(|x| e("amount", Problem::Amount(x)))?;
         if amount == 0 {
-            return Err(e("amount", "must be greater than zero".into()));
+            return Err(e("amount", Problem::Zero));
         }
         let payee = match cell(self.payee) {
             Some(p) => p.to_string(),
             None => d
                 .payee
                 .clone()
-                .ok_or_else(|| e("payee", "empty and no --payee given".into()))?,
+                .ok_or_else(|| e("payee", Problem::NoDefault { flag: "--payee" }))?,
         };
         code::check_text("payee", &payee, code::MAX_PAYEE_LEN)
-            .map_err(|x| e("payee", strip_field(x)))?;
+            .map_err(|x| e("payee", Problem::Text(x)))?;
         let expires_at = match (cell(self.expires_at), cell(self.expires_in)) {
             (Some(_), Some(_)) => {
-                return Err(e(
-                    "expires_at",
-                    "give expires_at or expires_in, not both".into(),
-                ));
+                return Err(e("expires_at", Problem::BothExpiries));
             }
             (Some(t), None) => {
-                time::parse_time(t, issued_at, tz).map_err(|x| e("expires_at", x.to_string()))?
+                time::parse_time(t, issued_at, tz).map_err(|x| e("expires_at", Problem::Time(x)))?
             }
             (None, Some(dur)) => {
-                issued_at + time::parse_duration(dur).map_err(|x| e("expires_in", x.to_string()))?
+                issued_at
+                    + time::parse_duration(dur).map_err(|x| e("expires_in", Problem::Time(x)))?
             }
             (None, None) => match (d.expires_at, d.expires_in) {
                 (Some(t), _) => t,
@@ -107,32 +106,25 @@ impl<'a> Request<'a> {
                 (None, None) => {
                     return Err(e(
                         "expires_in",
-                        "empty and no --expires-in/--expires-at given".into(),
+                        Problem::NoDefault {
+                            flag: "--expires-in/--expires-at",
+                        },
                     ));
                 }
             },
         };
         if expires_at <= issued_at {
-            return Err(e(
-                "expires_at",
-                format!(
-                    "{} is not after the issue time",
-                    time::format_utc(expires_at)
-                ),
-            ));
+            return Err(e("expires_at", Problem::NotAfterIssue(expires_at)));
         }
         if expires_at - issued_at > code::MAX_VALIDITY_SECS {
-            return Err(e(
-                "expires_at",
-                "more than ten years after the issue time".into(),
-            ));
+            return Err(e("expires_at", Problem::TooLate));
         }
         let description = cell(self.description)
             .map(String::from)
             .or_else(|| d.description.clone());
         if let Some(desc) = &description {
             code::check_text("description", desc, code::MAX_DESCRIPTION_LEN)
-                .map_err(|x| e("description", strip_field(x)))?;
+                .map_err(|x| e("description", Problem::Text(x)))?;
         }
         Ok(BatchRow {
             line,
@@ -144,13 +136,5 @@ impl<'a> Request<'a> {
             expires_at,
             description,
         })
-    }
-}
-
-/// "field reference: control character" → "control character".
-fn strip_field(e: code::FormatError) -> String {
-    match e {
-        code::FormatError::Invalid { reason, .. } => reason,
-        other => other.to_string(),
     }
 }

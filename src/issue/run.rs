@@ -77,12 +77,12 @@ pub enum RunError {
         path: PathBuf,
         errors: Vec<RowError>,
     },
-    /// Rows the EMV profile cannot carry (`FILE:LINE: problem` each);
-    /// nothing was issued.
+    /// Rows the EMV profile cannot carry (line and why, each); nothing was
+    /// issued.
     #[error("{}: {} row(s) do not fit the EMV profile; nothing was issued", .path.display(), .problems.len())]
     NotEmv {
         path: PathBuf,
-        problems: Vec<String>,
+        problems: Vec<(u64, emv::profile::ProfileError)>,
     },
     /// The file could not be read.
     #[error(transparent)]
@@ -206,7 +206,7 @@ fn check_emv_fits(b: &Batch, rows_of: &dyn Fn(BatchError) -> RunError) -> Result
     for row in batch::rows(b.csv, b.defaults, b.issued_at, b.tz).map_err(rows_of)? {
         let row = row.map_err(RunError::Changed)?;
         if let Err(e) = emv::profile::check_fits(&row.to_code(b.key, b.issued_at)) {
-            problems.push(format!("{}:{}: {e}", b.csv.display(), row.line));
+            problems.push((row.line, e));
         }
     }
     if problems.is_empty() {

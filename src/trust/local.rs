@@ -33,6 +33,21 @@ pub enum Freshness {
     },
 }
 
+/// Why the trust list refuses a code as cancelled; the Display is the
+/// English reason a verdict gives.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TrustCancellation {
+    /// Every code of the key issued before `before` (RFC 3339, as signed).
+    #[error("every code of key {key_id} issued before {before} was cancelled (trust list)")]
+    Rule { key_id: String, before: String },
+    /// This code, listed in the bundle's cancelled codes.
+    #[error("cancelled by its issuer (trust bundle {sequence})")]
+    Code { sequence: u64 },
+    /// The bundle's cancelled codes could not be read: refused (fail closed).
+    #[error("cannot read the cancelled codes of trust bundle {sequence} ({error}): refused")]
+    Unreadable { sequence: u64, error: String },
+}
+
 /// What `trust update` did.
 #[derive(Debug, Clone)]
 pub struct UpdateOutcome {
@@ -69,30 +84,31 @@ impl TrustList {
         key_id: KeyId,
         code_id: CodeId,
         issued_at: u64,
-    ) -> Option<String> {
+    ) -> Option<TrustCancellation> {
         let kid = key_id.to_string();
         for (r, before) in &self.rules {
             if r.issuer == issuer && r.key_id == kid && issued_at < *before {
-                return Some(format!(
-                    "every code of key {kid} issued before {} was cancelled (trust list)",
-                    r.before
-                ));
+                return Some(TrustCancellation::Rule {
+                    key_id: kid,
+                    before: r.before.clone(),
+                });
             }
         }
         if self.cancelled.is_empty() {
             return None;
         }
-        let seq = self.bundle.as_ref().map_or(0, |b| b.sequence);
+        let sequence = self.bundle.as_ref().map_or(0, |b| b.sequence);
         match self
             .cancelled
             .contains(&bundle::cancel_hash(issuer, code_id))
         {
-            Ok(true) => Some(format!("cancelled by its issuer (trust bundle {seq})")),
+            Ok(true) => Some(TrustCancellation::Code { sequence }),
             Ok(false) => None,
             // Fail closed: a code that cannot be checked is not paid.
-            Err(e) => Some(format!(
-                "cannot read the cancelled codes of trust bundle {seq} ({e}): refused"
-            )),
+            Err(e) => Some(TrustCancellation::Unreadable {
+                sequence,
+                error: e.to_string(),
+            }),
         }
     }
 

@@ -18,7 +18,7 @@ pub mod pkcs11;
 
 pub use entry::{BundleInfo, CancelRule, Entry, EntryError, RuleError, TrustedKey};
 pub use error::{ListError, TrustError};
-pub use local::{Freshness, UpdateOutcome};
+pub use local::{Freshness, TrustCancellation, UpdateOutcome};
 
 use std::path::{Path, PathBuf};
 

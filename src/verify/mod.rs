@@ -117,6 +117,26 @@ pub enum Detail {
     },
     /// Replaced by a reissue: pay `by` instead (ledger line `seq`).
     Replaced { by: crate::code::CodeId, seq: u64 },
+    /// Not a code: why the text did not parse (`PQ1:` or EMV profile).
+    Malformed(Malformed),
+    /// The EMV payload's own fields differ from the signed code.
+    Tampered(emv::profile::Disagreement),
+    /// Cancelled in the ledger (`payqr cancel`): when, why (as signed),
+    /// and for an all-before cancellation the key and its bound.
+    CancelledInLedger {
+        time: String,
+        reason: String,
+        before: Option<(crate::code::KeyId, String)>,
+    },
+    /// Cancelled by the trust list (a rule or the bundle's cancelled codes).
+    CancelledInTrust(crate::trust::TrustCancellation),
+}
+
+/// Why a payload is not a code, by profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Malformed {
+    Code(crate::code::FormatError),
+    Emv(emv::profile::ProfileError),
 }
 
 impl Verdict {
@@ -166,13 +186,23 @@ pub fn verify_text(
                     ledger,
                 )
             }
-            Err(e) => Verdict::new(Status::Malformed, None).because(e.to_string()),
+            Err(e) => malformed(Malformed::Emv(e)),
         };
     }
     match SignedCode::parse_text(text) {
         Ok(code) => verify_code(code, trust, clock, ledger),
-        Err(e) => Verdict::new(Status::Malformed, None).because(e.to_string()),
+        Err(e) => malformed(Malformed::Code(e)),
     }
+}
+
+fn malformed(why: Malformed) -> Verdict {
+    let text = match &why {
+        Malformed::Code(e) => e.to_string(),
+        Malformed::Emv(e) => e.to_string(),
+    };
+    let mut v = Verdict::new(Status::Malformed, None).because(text);
+    v.detail = Some(Detail::Malformed(why));
+    v
 }
 
 /// Judges a `PQ1:` code.
@@ -192,7 +222,7 @@ pub fn verify_code(
 fn judge(
     code: SignedCode,
     signature_ok: &dyn Fn(&SignedCode, &VerifyingKey) -> bool,
-    disagreement: Option<String>,
+    disagreement: Option<emv::profile::Disagreement>,
     trust: &TrustList,
     clock: Clock,
     ledger: Option<&LedgerState>,
@@ -226,8 +256,10 @@ fn judge(
         let why = format!("signature does not match key {} of {}", c.key_id, c.issuer);
         return verdict(Status::BadSignature, code, Some(why));
     }
-    if let Some(why) = disagreement {
-        return verdict(Status::Tampered, code, Some(why));
+    if let Some(d) = disagreement {
+        let mut v = verdict(Status::Tampered, code, Some(d.to_string()));
+        v.detail = Some(Detail::Tampered(d));
+        return v;
     }
     if let Some(t) = entry.revoked_at {
         let why = format!("key {} was revoked at {}", c.key_id, time::format_utc(t));
@@ -253,16 +285,30 @@ fn judge(
     // has expired, and saying so explains a refusal best.
     let cancelled = ledger
         .and_then(|l| l.cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at))
-        .map(|x| match &x.before {
-            Some((_, b)) => format!(
-                "every code of key {} issued before {b} was cancelled at {}: {}",
-                x.key_id, x.time, x.reason
-            ),
-            None => format!("cancelled by its issuer at {}: {}", x.time, x.reason),
+        .map(|x| {
+            let why = match &x.before {
+                Some((_, b)) => format!(
+                    "every code of key {} issued before {b} was cancelled at {}: {}",
+                    x.key_id, x.time, x.reason
+                ),
+                None => format!("cancelled by its issuer at {}: {}", x.time, x.reason),
+            };
+            let detail = Detail::CancelledInLedger {
+                time: x.time.clone(),
+                reason: x.reason.clone(),
+                before: x.before.as_ref().map(|(_, b)| (x.key_id, b.clone())),
+            };
+            (why, detail)
         })
-        .or_else(|| trust.cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at));
-    if let Some(why) = cancelled {
-        return verdict(Status::Cancelled, code, Some(why));
+        .or_else(|| {
+            trust
+                .cancellation(&c.issuer, c.key_id, c.code_id, c.issued_at)
+                .map(|t| (t.to_string(), Detail::CancelledInTrust(t)))
+        });
+    if let Some((why, detail)) = cancelled {
+        let mut v = verdict(Status::Cancelled, code, Some(why));
+        v.detail = Some(detail);
+        return v;
     }
     let skew = clock.skew.min(MAX_SKEW);
     if c.issued_at > clock.at.saturating_add(skew) {

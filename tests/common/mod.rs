@@ -35,9 +35,32 @@ impl Run {
     }
 }
 
+/// The variables that choose payqr's language or its config file (which
+/// may set the language): [`command`] clears them all.
+pub const LANGUAGE_ENV: [&str; 6] = [
+    "LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANGUAGE",
+    "PAYQR_LANG",
+    "PAYQR_CONFIG",
+];
+
+/// The payqr binary with none of [`LANGUAGE_ENV`] inherited: every test
+/// that asserts English text runs in English whatever the machine's
+/// locale (a zh_CN machine would otherwise get Chinese). Every helper
+/// here builds on it; a test that wants Chinese sets the variable itself.
+pub fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    for k in LANGUAGE_ENV {
+        cmd.env_remove(k);
+    }
+    cmd
+}
+
 pub fn payqr(dir: &Path, args: &[&str]) -> Run {
     Run::from(
-        Command::new(env!("CARGO_BIN_EXE_payqr"))
+        command()
             .current_dir(dir)
             .args(args)
             .output()
@@ -46,7 +69,7 @@ pub fn payqr(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn payqr_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = command();
     cmd.current_dir(dir).args(args);
     run_cmd(cmd, input)
 }

@@ -1,9 +1,12 @@
 //! What can stop `payqr issue`, each with what to do about it.
 
+use payqr::i18n::{Lang, problems as p};
+use payqr::issue::batch::{BatchError, MAX_ROW_ERRORS};
+use payqr::issue::issuance::IssueError;
 use payqr::issue::run::RunError;
 use payqr::issue::single::SingleError;
 
-use crate::cmd::Failure;
+use crate::cmd::{Failure, errtext};
 
 /// Exit status of a batch stopped by Ctrl-C (the shell's 128 + SIGINT).
 pub const EXIT_INTERRUPTED: u8 = 130;
@@ -44,28 +47,75 @@ impl From<Error> for Failure {
                     "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
                     other => format!("--{other}"),
                 };
-                Failure::new(msg::bad_flag(lang, &flag, &f.problem))
+                Failure::new(msg::bad_flag(
+                    lang,
+                    &flag,
+                    &errtext::problem(lang, &f.problem),
+                ))
             }
-            Error::Single(e @ SingleError::AlreadyIssued { .. }) => {
-                Failure::new(e).hint(msg::already_issued_hint(lang))
+            Error::Single(SingleError::AlreadyIssued { reference, code }) => {
+                Failure::new(p::already_issued(lang, &format!("{reference:?}"), &code))
+                    .hint(msg::already_issued_hint(lang))
+            }
+            Error::Single(SingleError::Profile(e)) => {
+                Failure::new(errtext::profile_error(lang, &e))
             }
             Error::Single(e) => Failure::new(e),
-            Error::Batch(RunError::Rows { path, errors }) => {
-                let details = errors.iter().map(ToString::to_string).collect();
-                Failure::new(RunError::Rows { path, errors }).details(details)
-            }
-            Error::Batch(RunError::NotEmv { path, problems }) => {
-                let details = problems.clone();
-                Failure::new(RunError::NotEmv { path, problems }).details(details)
-            }
-            Error::Batch(e @ RunError::Issue(_)) => {
-                Failure::new(e).hint(msg::issue_stopped_hint(lang))
-            }
-            Error::Batch(e) => Failure::new(e),
+            Error::Batch(e) => batch(lang, e),
             Error::Interrupted { done, total } => Failure {
                 code: EXIT_INTERRUPTED,
                 ..Failure::new(msg::interrupted(lang, &done, &total))
             },
         }
+    }
+}
+
+/// A batch run that stopped: each bad row in the reader's language.
+fn batch(lang: Lang, e: RunError) -> Failure {
+    use payqr::i18n::cli as msg;
+    let path = |p: &std::path::Path| p.display().to_string();
+    match e {
+        RunError::Rows { path: f, errors } => {
+            let stopped = if errors.len() >= MAX_ROW_ERRORS {
+                p::stopped_counting(lang)
+            } else {
+                String::new()
+            };
+            let details = errors.iter().map(|e| errtext::row_error(lang, e)).collect();
+            Failure::new(p::bad_rows(lang, &path(&f), &errors.len(), &stopped)).details(details)
+        }
+        RunError::NotEmv { path: f, problems } => {
+            let details = problems
+                .iter()
+                .map(|(line, e)| {
+                    p::emv_row(lang, &path(&f), line, &errtext::profile_error(lang, e))
+                })
+                .collect();
+            Failure::new(p::not_emv(lang, &path(&f), &problems.len())).details(details)
+        }
+        RunError::Read(BatchError::Io { path: f, source }) => {
+            Failure::new(p::file_error(lang, &path(&f), &source))
+        }
+        RunError::Read(BatchError::Rows(errors)) => {
+            let details = errors.iter().map(|e| errtext::row_error(lang, e)).collect();
+            Failure::new(RunError::Read(BatchError::Rows(errors))).details(details)
+        }
+        RunError::Changed(row) => Failure::new(p::changed(lang, &errtext::row_error(lang, &row))),
+        RunError::OutDir { path: f, source } => {
+            Failure::new(p::file_error(lang, &path(&f), &source))
+        }
+        RunError::Manifest(e) => Failure::new(issue_error(lang, e)),
+        RunError::Issue(e) => {
+            Failure::new(issue_error(lang, e)).hint(msg::issue_stopped_hint(lang))
+        }
+        e @ RunError::Ledger(_) => Failure::new(e),
+    }
+}
+
+fn issue_error(lang: Lang, e: IssueError) -> String {
+    match e {
+        IssueError::Io { path, source } => p::file_error(lang, &path.display(), &source),
+        IssueError::Changed(row) => p::changed(lang, &errtext::row_error(lang, &row)),
+        e => e.to_string(),
     }
 }

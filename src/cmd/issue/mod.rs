@@ -355,8 +355,14 @@ fn run_batch(
                 writeln!(std::io::stdout().lock(), "{v}")?;
             }
             eprintln!(
-                "payqr: {}: {rows} row(s) OK; would issue {would_issue}, skip {would_skip} already in the ledger; nothing written (--dry-run)",
-                payqr::sanitize::path_for_terminal(csv)
+                "{}",
+                payqr::i18n::admin::dry_run(
+                    super::lang(),
+                    &payqr::sanitize::path_for_terminal(csv),
+                    &rows,
+                    &would_issue,
+                    &would_skip
+                )
             );
             return Ok(Outcome::Success);
         }

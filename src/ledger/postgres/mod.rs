@@ -181,6 +181,18 @@ impl PgLedger {
         // socket or loopback only, unless told plainly that the network
         // path is trusted (sslmode=disable), so a password or a ledger
         // never crosses a network in clear by accident.
+        // On Windows the driver has no Unix sockets and reads `host=/dir`
+        // as a host name: say so rather than call a folder a remote host.
+        #[cfg(not(unix))]
+        if let Some(dir) = config.get_hosts().iter().find_map(|h| match h {
+            postgres::config::Host::Tcp(name) if name.starts_with('/') => Some(name),
+            _ => None,
+        }) {
+            return Err(bad(format!(
+                "host={dir} names a Unix socket folder, and Unix sockets are not available \
+                 on Windows: connect to localhost (or 127.0.0.1) instead"
+            )));
+        }
         let remote = config.get_hosts().iter().any(|h| match h {
             postgres::config::Host::Tcp(name) => !is_loopback(name),
             #[cfg(unix)]
@@ -455,6 +467,15 @@ mod tests {
         let e = e.to_string();
         assert!(e.contains("without TLS") && !e.contains("pw@"), "{e}");
         PgLedger::open("postgres://u@db.example/db?sslmode=disable").unwrap();
-        PgLedger::open("postgresql://u@localhost/db?host=/tmp/pgsock").unwrap();
+        let socket = PgLedger::open("postgresql://u@localhost/db?host=/tmp/pgsock");
+        #[cfg(unix)]
+        socket.unwrap();
+        // No Unix sockets on Windows: refused, and the error says why
+        // (before, it called the folder a remote host without TLS).
+        #[cfg(not(unix))]
+        {
+            let e = socket.err().unwrap().to_string();
+            assert!(e.contains("not available on Windows"), "{e}");
+        }
     }
 }

@@ -11,7 +11,8 @@ use crate::input::encoding::TextEncoding;
 use super::rows::{Currencies, Errors, Table, cell, cells, decode, parse_paid_at};
 use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowError, SettlementError};
 
-const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
+/// The keys of a column map (`--map`), as its errors list them.
+pub const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
 
 /// Which settlement column holds which field.
 ///
