@@ -15,7 +15,6 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 /// An index from 10 records on, its tail folded in only past 1,000 lines
 /// (debug builds): what the test writes into the index stays there.
@@ -23,7 +22,7 @@ const INDEX: (&str, &str) = ("PAYQR_TEST_INDEX", "10,1000");
 const LEDGER: &str = "l.jsonl";
 
 fn run(d: &Path, args: &[&str], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_payqr"));
+    let mut cmd = command();
     cmd.current_dir(d).args(args).env(INDEX.0, INDEX.1);
     run_cmd(cmd, input)
 }
