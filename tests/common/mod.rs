@@ -181,34 +181,46 @@ pub fn quick_issue<'a>(key: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// `payqr issue` of the fines in the CSV file `from` with the test key at
+/// [`ISSUED`] into `out/` (kind fine, CNY, payee BJ-FINES), then `extra`.
+pub fn fines_batch<'a>(from: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        from,
+        "--out-dir",
+        "out",
+        "--kind",
+        "fine",
+        "--currency",
+        "CNY",
+        "--payee",
+        "BJ-FINES",
+        "--now",
+        ISSUED,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// `payqr COMMAND` (verify or redeem) with the test trust list, judged at
+/// [`DURING`] (while codes issued at [`ISSUED`] for a few hours are
+/// valid), then `extra`.
+pub fn judge_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, "--trust", "trust.json", "--at", DURING];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Issues fixtures/fines.csv with the test key at [`ISSUED`] into `out/`
 /// and `ledger.jsonl` (CNY, payee BJ-FINES): among its codes are the fines
 /// 675be34eff20121e (200.00 CNY) and ae2a878b07694fcc (100.00 CNY).
 pub fn issue_fixture_fines(dir: &Path) {
     let fines = fixtures().join("fines.csv");
-    payqr(
-        dir,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(0);
+    let from = fines.to_str().unwrap();
+    payqr(dir, &fines_batch(from, &["--ledger", "ledger.jsonl"])).expect(0);
 }
 
 /// `payqr keygen --unencrypted` (no passphrase to give in a test) of
