@@ -1043,3 +1043,46 @@ fn ledger_repair_and_unreadable_images_in_chinese() {
     assert!(r.stderr.contains("payqr: 错误：nope.png: "), "{}", r.stderr);
     assert!(!r.stderr.contains("payqr: error:"), "{}", r.stderr);
 }
+
+/// A settlement file's bad amounts and times (reconcile) are listed in
+/// Chinese; other row problems, without a typed cause, stay the library's.
+#[test]
+fn settlement_row_errors_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    issue_one(p, "京D1", &["--ledger", "l.jsonl"]);
+    std::fs::write(
+        p.join("s2.csv"),
+        "code_id,amount,currency,paid_at,txn_id\n\
+         0123456789abcdef,\"1,000.00\",CNY,2026-11-23T09:15:00+08:00,T1\n\
+         0123456789abcdef,10.00,CNY,noon,T2\n",
+    )
+    .unwrap();
+    let args = ["reconcile", "--ledger", "l.jsonl", "--settlement", "s2.csv"];
+    let zh = run(p, &args, &[ZH]).expect(2);
+    assert!(
+        zh.stderr
+            .contains("payqr: 错误：s2.csv：结算文件有 2 行有误；未对账\n")
+            && zh
+                .stderr
+                .contains("  s2.csv:2：amount：\"1,000.00\"：金额不能带千位分隔符")
+            && zh
+                .stderr
+                .contains("；如果文件就是这样写金额的，请在列映射中声明：--map ...,grouping=comma")
+            && zh
+                .stderr
+                .contains("  s2.csv:3：paid_at：\"noon\" 不是时间（例如："),
+        "{}",
+        zh.stderr
+    );
+    let en = run(p, &args, &[("LANG", "C")]).expect(2);
+    assert!(
+        en.stderr
+            .contains("  s2.csv:2: amount: \"1,000.00\": amounts take no thousands separators")
+            && en
+                .stderr
+                .contains("  s2.csv:3: paid_at: \"noon\" is not a time"),
+        "{}",
+        en.stderr
+    );
+}

@@ -300,6 +300,28 @@ pub fn run(a: Args) -> CmdResult {
     Ok(Outcome::from_ok(!failed))
 }
 
+/// A bad settlement row in the reader's language: its typed cause worded
+/// from the catalog; a problem without one is the library's English.
+fn settlement_row(r: &settlement::RowError) -> String {
+    use payqr::reconcile::settlement::RowCause;
+    let lang = crate::cmd::lang();
+    let problem = match &r.cause {
+        Some(_) if lang == payqr::i18n::Lang::En => return r.to_string(),
+        None => return r.to_string(),
+        Some(RowCause::Amount(e)) => crate::cmd::errtext::amount_error(lang, e),
+        Some(RowCause::GenericAmount(e)) if e.is_comma() => {
+            admin::generic_amount_hint(lang, &crate::cmd::errtext::amount_error(lang, e))
+        }
+        Some(RowCause::GenericAmount(e)) => crate::cmd::errtext::amount_error(lang, e),
+        Some(RowCause::Time(e)) => crate::cmd::errtext::time_error(lang, e),
+    };
+    let (path, line) = (r.path.display(), r.line);
+    match r.field.as_deref() {
+        Some(field) => payqr::i18n::problems::row_error(lang, &path, &line, &field, &problem),
+        None => payqr::i18n::problems::emv_row(lang, &path, &line, &problem),
+    }
+}
+
 /// A bad `--map`, in the reader's language (English: the library's words).
 fn map_error(lang: payqr::i18n::Lang, e: &ColumnMapError) -> String {
     use payqr::reconcile::settlement::generic::KEYS;
@@ -330,7 +352,7 @@ fn settlement_failure(e: settlement::SettlementError) -> Failure {
                 &file,
                 &rows.len(),
             ))
-            .details(rows.iter().map(ToString::to_string).collect())
+            .details(rows.iter().map(settlement_row).collect())
         }
         other => Failure::new(other),
     }

@@ -197,6 +197,10 @@ catalog! {
         en: "--fee-column: {path} is a {format} file, which names its own fee column",
         zh: "--fee-column 无效：{path} 是 {format} 文件，它自带手续费列"
     }
+    generic_amount_hint(problem) {
+        en: "{problem}; or, if the file writes amounts so, declare it in the column map: --map ...,grouping=comma (1,234.50) or grouping=dot (1.234,50)",
+        zh: "{problem}；如果文件就是这样写金额的，请在列映射中声明：--map ...,grouping=comma（1,234.50）或 grouping=dot（1.234,50）"
+    }
     bad_settlement_rows(path, n) {
         en: "{path}: {n} bad settlement row(s); nothing was reconciled",
         zh: "{path}：结算文件有 {n} 行有误；未对账"

@@ -14,9 +14,9 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::rows::{
-    Errors, Header, Table, cell, decode_chinese, file_error, parse_paid_at, signed_units,
+    Errors, Header, Said, Table, cell, decode_chinese, file_error, parse_paid_at, signed_units,
 };
-use super::types::{Amount, CodeRef, Payment, SettlementError};
+use super::types::{Amount, CodeRef, Payment, RowCause, SettlementError};
 use crate::code::currency::{AmountError, Currency};
 use crate::input::encoding::TextEncoding;
 
@@ -146,11 +146,12 @@ pub fn parse(
             }
         };
         let mut ok = true;
-        let mut fail = |field: &str, problem: String| {
-            errors.push(line, Some(field), problem);
+        let mut fail = |field: &str, problem: Said| {
+            errors.push_said(line, Some(field), problem);
             ok = false;
         };
-        let received = fen(cell(record, cols.received)).map_err(|e| fail(RECEIVED, e.to_string()));
+        let received = fen(cell(record, cols.received))
+            .map_err(|e| fail(RECEIVED, RowCause::Amount(e).into()));
         // Amounts are signed from the merchant's side: a trade's 订单金额 is
         // positive and its 服务费 (charged) negative; a refund row is the
         // mirror image (money out, fee given back). Payments carry the
@@ -168,18 +169,18 @@ pub fn parse(
             Ok(Amount::parse(text.trim_start_matches('-'))?)
         };
         let amount = signed(cell(record, cols.total), !refund)
-            .map_err(|e| fail(TOTAL, e.to_string()))
+            .map_err(|e| fail(TOTAL, e.to_string().into()))
             .ok();
         let fee = cell(record, cols.fee);
         let fee = if fee.is_empty() {
             None
         } else {
             signed(fee, refund)
-                .map_err(|e| fail(FEE, e.to_string()))
+                .map_err(|e| fail(FEE, e.to_string().into()))
                 .ok()
         };
         let paid_at = parse_paid_at(cell(record, cols.finished), tz)
-            .map_err(|e| fail(FINISHED, e.to_string()))
+            .map_err(|e| fail(FINISHED, RowCause::Time(e).into()))
             .ok();
         let counter = if refund { &mut refunds } else { &mut trades };
         counter.0 += 1;

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use crate::code::currency::{AmountError, Grouping};
+use crate::code::currency::Grouping;
 use crate::input::encoding::TextEncoding;
 
-use super::rows::{Currencies, Errors, Table, cell, cells, decode, parse_paid_at};
-use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowError, SettlementError};
+use super::rows::{Currencies, Errors, Said, Table, cell, cells, decode, parse_paid_at};
+use super::types::{Amount, CodeRef, MAX_ROW_ERRORS, Payment, RowCause, RowError, SettlementError};
 
 /// The keys of a column map (`--map`), as its errors list them.
 pub const KEYS: &str = "code_id, amount, currency, paid_at, txn_id, fee, grouping";
@@ -400,20 +400,6 @@ impl FieldNames {
     }
 }
 
-/// An amount cell's problem; a ',' in it gets the way to declare the
-/// file's number format, since a bank export that groups digits is not
-/// wrong, only not read without being told how.
-fn amount_problem(e: &AmountError) -> String {
-    if e.is_comma() {
-        format!(
-            "{e}; or, if the file writes amounts so, declare it in the column map: \
-             --map ...,grouping=comma (1,234.50) or grouping=dot (1.234,50)"
-        )
-    } else {
-        e.to_string()
-    }
-}
-
 /// Checks one row; its problems go to `errors`.
 fn payment(
     record: &csv::ByteRecord,
@@ -426,33 +412,36 @@ fn payment(
 ) -> Option<Payment> {
     let optional = |i: Option<usize>| i.map(|i| cell(record, i)).filter(|s| !s.is_empty());
     let mut ok = true;
-    let mut fail = |field: &str, problem: String| {
-        errors.push(line, Some(field), problem);
+    let mut fail = |field: &str, problem: Said| {
+        errors.push_said(line, Some(field), problem);
         ok = false;
     };
     let amount = Amount::parse_grouped(cell(record, cols.amount), cols.grouping)
-        .map_err(|e| fail(&names.amount, amount_problem(&e)))
+        .map_err(|e| fail(&names.amount, RowCause::GenericAmount(e).into()))
         .ok();
     let fee = optional(cols.fee).and_then(|f| {
         Amount::parse_grouped(f, cols.grouping)
-            .map_err(|e| fail(&names.fee, amount_problem(&e)))
+            .map_err(|e| fail(&names.fee, RowCause::GenericAmount(e).into()))
             .ok()
     });
     let currency = optional(cols.currency).and_then(|c| {
         currencies
             .parse(c)
-            .map_err(|e| fail(&names.currency, e.to_string()))
+            .map_err(|e| fail(&names.currency, e.to_string().into()))
             .ok()
     });
     let paid_at = optional(cols.paid_at).and_then(|t| {
         parse_paid_at(t, tz)
-            .map_err(|e| fail(&names.paid_at, e.to_string()))
+            .map_err(|e| fail(&names.paid_at, RowCause::Time(e).into()))
             .ok()
     });
     // The amount column is net of the fee: the payer paid both.
     let gross = match (amount, fee) {
         (Some(a), Some(f)) => a.checked_add(f).or_else(|| {
-            fail(&names.amount, "amount plus fee is too large".into());
+            fail(
+                &names.amount,
+                "amount plus fee is too large".to_string().into(),
+            );
             None
         }),
         (a, _) => a,

@@ -28,8 +28,8 @@ use crate::input::encoding::TextEncoding;
 
 pub use generic::{ColumnMap, ColumnMapError};
 pub use types::{
-    Amount, CodeRef, Format, MAX_ROW_ERRORS, Payment, RowError, Settlement, SettlementError,
-    UnknownFormat,
+    Amount, CodeRef, Format, MAX_ROW_ERRORS, Payment, RowCause, RowError, Settlement,
+    SettlementError, UnknownFormat,
 };
 
 use rows::{UTF8_BOM, file_error};

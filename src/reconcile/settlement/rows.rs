@@ -5,7 +5,25 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use super::types::{Amount, MAX_ROW_ERRORS, RowError, SettlementError};
+use super::types::{Amount, MAX_ROW_ERRORS, RowCause, RowError, SettlementError};
+
+/// A row problem as a parser says it: words, or a typed cause.
+pub(super) enum Said {
+    Text(String),
+    Cause(RowCause),
+}
+
+impl From<String> for Said {
+    fn from(t: String) -> Said {
+        Said::Text(t)
+    }
+}
+
+impl From<RowCause> for Said {
+    fn from(c: RowCause) -> Said {
+        Said::Cause(c)
+    }
+}
 use crate::code::currency::{AmountError, Currency};
 use crate::code::time;
 use crate::input::encoding::{self, TextEncoding};
@@ -351,12 +369,22 @@ impl<'a> Errors<'a> {
 
     /// `problem` is a message or an error, shown after `FILE:LINE: FIELD: `.
     pub(super) fn push(&mut self, line: u64, field: Option<&str>, problem: impl ToString) {
+        self.push_said(line, field, Said::Text(problem.to_string()));
+    }
+
+    /// A problem said in words, or with its typed cause.
+    pub(super) fn push_said(&mut self, line: u64, field: Option<&str>, said: Said) {
         if self.rows.len() < MAX_ROW_ERRORS {
+            let (problem, cause) = match said {
+                Said::Text(t) => (t, None),
+                Said::Cause(c) => (c.to_string(), Some(c)),
+            };
             self.rows.push(RowError {
                 path: self.path.to_path_buf(),
                 line,
                 field: field.map(str::to_string),
-                problem: problem.to_string(),
+                problem,
+                cause,
             });
         }
     }

@@ -233,6 +233,33 @@ pub struct RowError {
     /// The field ("amount"), or `None` for a problem with the row as a whole.
     pub field: Option<String>,
     pub problem: String,
+    /// The typed cause of `problem`, when it has one: for a caller that
+    /// words it in another language (`problem` is its English text).
+    pub cause: Option<RowCause>,
+}
+
+/// A row problem's typed cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowCause {
+    #[error(transparent)]
+    Amount(AmountError),
+    /// An amount of a generic file: a ',' in it comes with how to declare
+    /// the file's grouping in the column map.
+    #[error("{}", grouped_amount(.0))]
+    GenericAmount(AmountError),
+    #[error(transparent)]
+    Time(crate::code::time::TimeError),
+}
+
+fn grouped_amount(e: &AmountError) -> String {
+    if e.is_comma() {
+        format!(
+            "{e}; or, if the file writes amounts so, declare it in the column map: \
+             --map ...,grouping=comma (1,234.50) or grouping=dot (1.234,50)"
+        )
+    } else {
+        e.to_string()
+    }
 }
 
 impl fmt::Display for RowError {

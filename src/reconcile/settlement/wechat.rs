@@ -18,10 +18,10 @@ use std::path::Path;
 use chrono::FixedOffset;
 
 use super::rows::{
-    Currencies, Errors, Header, Table, cell, cells, column, decode_chinese, file_error,
+    Currencies, Errors, Header, Said, Table, cell, cells, column, decode_chinese, file_error,
     parse_paid_at, signed_units,
 };
-use super::types::{Amount, CodeRef, Payment, SettlementError};
+use super::types::{Amount, CodeRef, Payment, RowCause, SettlementError};
 use crate::code::currency::AmountError;
 use crate::input::encoding::TextEncoding;
 
@@ -201,8 +201,8 @@ fn row(
     errors: &mut Errors,
 ) -> Option<Payment> {
     let mut ok = true;
-    let mut fail = |field: &str, problem: String| {
-        errors.push(line, Some(field), problem);
+    let mut fail = |field: &str, problem: Said| {
+        errors.push_said(line, Some(field), problem);
         ok = false;
     };
     sums.rows += 1;
@@ -210,7 +210,7 @@ fn row(
         if let Some(i) = detail {
             let name = SUMMARY[k].1;
             sums.columns[k] += signed(value(record, i))
-                .map_err(|e| fail(name, e.to_string()))
+                .map_err(|e| fail(name, RowCause::Amount(e).into()))
                 .unwrap_or(0);
         }
     }
@@ -222,7 +222,8 @@ fn row(
                 format!(
                     "{id:?} is an id a spreadsheet rewrote as a number (its digits are lost); \
                      use the bill as downloaded, not a copy re-saved by Excel"
-                ),
+                )
+                .into(),
             );
         }
     }
@@ -238,7 +239,9 @@ fn row(
         let Some(refunded) = cols.refunded else {
             fail(
                 STATE,
-                "a REFUND row, but the bill has no 退款金额 column".into(),
+                "a REFUND row, but the bill has no 退款金额 column"
+                    .to_string()
+                    .into(),
             );
             return None;
         };
@@ -247,7 +250,7 @@ fn row(
         (cols.paid, cols.txn_id)
     };
     let amount = Amount::parse(value(record, amount_col))
-        .map_err(|e| fail(cols.names[amount_col].as_str(), e.to_string()))
+        .map_err(|e| fail(cols.names[amount_col].as_str(), RowCause::Amount(e).into()))
         .ok();
     // A payment's fee is charged (positive); a refund gives its fee back
     // (negative). The payment carries the magnitude; a sign against the
@@ -269,14 +272,14 @@ fn row(
                 _ => Err("positive on a REFUND row (a refund gives the fee back)".to_string()),
             }),
     }
-    .map_err(|e| fail(FEE, e))
+    .map_err(|e| fail(FEE, e.into()))
     .ok();
     let currency = currencies
         .parse(value(record, cols.currency))
-        .map_err(|e| fail(CURRENCY, e.to_string()))
+        .map_err(|e| fail(CURRENCY, e.to_string().into()))
         .ok();
     let paid_at = parse_paid_at(value(record, cols.paid_at), tz)
-        .map_err(|e| fail(PAID_AT, e.to_string()))
+        .map_err(|e| fail(PAID_AT, RowCause::Time(e).into()))
         .ok();
     let txn_id = value(record, txn_col);
     if !ok {
