@@ -282,8 +282,8 @@ pub fn acknowledged(stdout: &str) -> Vec<String> {
 
 /// `CMD --trust trust.json --at DURING --text TEXT` (verify or redeem),
 /// with `--ledger LEDGER` when given.
-pub fn judge_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> Vec<&'a str> {
-    let mut args = vec![cmd, "--trust", "trust.json", "--at", DURING, "--text", text];
+pub fn judge_text_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> Vec<&'a str> {
+    let mut args = judge_args(cmd, &["--text", text]);
     if let Some(l) = ledger {
         args.extend(["--ledger", l]);
     }
@@ -292,7 +292,7 @@ pub fn judge_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> V
 
 /// The code id `verify --json` reads from a payload (the test key trusted).
 pub fn code_id_of(dir: &Path, text: &str) -> String {
-    let mut args = judge_args("verify", text, None);
+    let mut args = judge_text_args("verify", text, None);
     args.push("--json");
     json(&payqr(dir, &args))["code_id"]
         .as_str()
