@@ -343,7 +343,7 @@ fn typical_fines_fit_qr_version_12_at_ec_m() {
     std::fs::copy(fixtures().join("fines.csv"), d.path().join("fines.csv")).unwrap();
     let r = payqr(
         d.path(),
-        &fines_batch("fines.csv", &[EMV, &["--json"]].concat()),
+        &fines_batch("fines.csv", "out", &[EMV, &["--json"]].concat()),
     )
     .expect(0);
     let v = json(&r);
@@ -401,6 +401,7 @@ fn a_batch_with_a_reference_emv_cannot_carry_writes_nothing() {
         d.path(),
         &fines_batch(
             "f.csv",
+            "out",
             &[EMV, &["--expires-in", "4h", "--ledger", "l.jsonl"]].concat(),
         ),
     )

@@ -9,7 +9,7 @@ const NEXT_MORNING: &str = "2026-11-24T09:00:00+08:00";
 fn issue_fixture_fines(d: &std::path::Path) -> Vec<csv::StringRecord> {
     let fines = fixtures().join("fines.csv");
     let extra = ["--manifest", "m.csv", "--ledger", "ledger.jsonl"];
-    payqr(d, &fines_batch(fines.to_str().unwrap(), &extra)).expect(0);
+    payqr(d, &fines_batch(fines.to_str().unwrap(), "out", &extra)).expect(0);
     csv::Reader::from_path(d.join("m.csv"))
         .unwrap()
         .records()

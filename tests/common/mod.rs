@@ -182,8 +182,9 @@ pub fn quick_issue<'a>(key: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 /// `payqr issue` of the fines in the CSV file `from` with the test key at
-/// [`ISSUED`] into `out/` (kind fine, CNY, payee BJ-FINES), then `extra`.
-pub fn fines_batch<'a>(from: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+/// [`ISSUED`] into the folder `out` (kind fine, CNY, payee BJ-FINES), then
+/// `extra`.
+pub fn fines_batch<'a>(from: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "issue",
         "--key",
@@ -191,7 +192,7 @@ pub fn fines_batch<'a>(from: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
         "--from",
         from,
         "--out-dir",
-        "out",
+        out,
         "--kind",
         "fine",
         "--currency",
@@ -220,7 +221,11 @@ pub fn judge_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 pub fn issue_fixture_fines(dir: &Path) {
     let fines = fixtures().join("fines.csv");
     let from = fines.to_str().unwrap();
-    payqr(dir, &fines_batch(from, &["--ledger", "ledger.jsonl"])).expect(0);
+    payqr(
+        dir,
+        &fines_batch(from, "out", &["--ledger", "ledger.jsonl"]),
+    )
+    .expect(0);
 }
 
 /// `payqr keygen --unencrypted` (no passphrase to give in a test) of
