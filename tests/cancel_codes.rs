@@ -18,23 +18,6 @@ fn issue_at(d: &Path, reference: &str, now: &str, ledger: Option<&str>) -> Strin
     }
 }
 
-fn code_id(d: &Path, payload: &str) -> String {
-    let r = payqr(
-        d,
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--json",
-            "--text",
-            payload,
-        ],
-    );
-    json(&r)["code_id"].as_str().unwrap().to_string()
-}
-
 fn verify(d: &Path, trust: &str, ledger: Option<&str>, payload: &str) -> Run {
     let mut args = vec![
         "verify", "--trust", trust, "--at", DURING, "--json", "--text", payload,
@@ -46,17 +29,7 @@ fn verify(d: &Path, trust: &str, ledger: Option<&str>, payload: &str) -> Run {
 }
 
 fn cancel(d: &Path, ledger: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "cancel",
-        "--key",
-        "test-issuer.key",
-        "--ledger",
-        ledger,
-        "--reason",
-        "issued by mistake",
-    ];
-    args.extend_from_slice(extra);
-    payqr(d, &args)
+    payqr(d, &cancel_args(ledger, "issued by mistake", extra))
 }
 
 fn status(r: &Run) -> String {
@@ -113,7 +86,7 @@ fn one_ledger(ledger: &str, index: bool) {
     let codes: Vec<String> = (0..4)
         .map(|i| issue_one(d, &format!("R{i}"), &["--ledger", ledger]))
         .collect();
-    let ids: Vec<String> = codes.iter().map(|c| code_id(d, c)).collect();
+    let ids: Vec<String> = codes.iter().map(|c| code_id_of(d, c)).collect();
     let c = &codes[0];
 
     // Cancel code 0; the ledger grows by one line.
@@ -288,7 +261,7 @@ fn all_before_cancels_every_older_code_of_the_key() {
     let d = t.path();
     let old = issue_one(d, "OLD", &["--ledger", "l.jsonl"]);
     let new = issue_at(d, "NEW", "2026-11-23T08:30:00+08:00", Some("l.jsonl"));
-    let (old_id, new_id) = (code_id(d, &old), code_id(d, &new));
+    let (old_id, new_id) = (code_id_of(d, &old), code_id_of(d, &new));
     cancel(d, "l.jsonl", &["--all-before", "2026-11-23T08:15:00+08:00"]).expect(0);
     // A second all-before of the same key is refused.
     cancel(d, "l.jsonl", &["--all-before", "2026-11-23T08:20:00+08:00"]).expect(2);
@@ -384,7 +357,7 @@ fn a_forged_or_altered_cancellation_is_not_bundled() {
     let t = setup();
     let d = t.path();
     let code = issue_one(d, "R", &["--ledger", "l.jsonl"]);
-    let id = code_id(d, &code);
+    let id = code_id_of(d, &code);
     let r = cancel(d, "l.jsonl", &[&id, "--json"]).expect(0);
     payqr(d, &["anchor", "keygen", "--out", "a"]).expect(0);
     let altered = r.stdout.replace("issued by mistake", "issued by mistakf");

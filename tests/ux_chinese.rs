@@ -586,45 +586,14 @@ fn malformed_and_cancelled_reasons_in_chinese() {
     let d = setup();
     let p = d.path();
     let text = issue_one(p, "京A1", &["--ledger", "l.jsonl"]);
-    let id = json(&run(
-        p,
-        &[&verify_args(&text)[..], &["--json"]].concat(),
-        &[],
-    ))["code_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = run(
-        p,
-        &[
-            "cancel",
-            "--key",
-            "test-issuer.key",
-            "--ledger",
-            "l.jsonl",
-            "--reason",
-            "开错了",
-            &id,
-        ],
-        &[],
-    )
-    .expect(0);
+    let id = code_id_of(p, &text);
+    let r = run(p, &cancel_args("l.jsonl", "开错了", &[&id]), &[]).expect(0);
     assert!(r.stdout.contains(&id), "{}", r.stdout);
     let old = issue_one(p, "京A2", &[]);
     // Every code of the key issued before 08:30 (+08:00); 京A2 was at 08:00.
     std::fs::copy(p.join("l.jsonl"), p.join("l2.jsonl")).unwrap();
-    let all = [
-        "cancel",
-        "--key",
-        "test-issuer.key",
-        "--ledger",
-        "l2.jsonl",
-        "--reason",
-        "密钥泄露",
-        "--all-before",
-        "2026-11-23T08:30:00+08:00",
-    ];
-    run(p, &all, &[]).expect(0);
+    let all = ["--all-before", "2026-11-23T08:30:00+08:00"];
+    run(p, &cancel_args("l2.jsonl", "密钥泄露", &all), &[]).expect(0);
     let cases: [(&str, &str, &str); 5] = [
         (
             "hello",
@@ -646,20 +615,12 @@ fn malformed_and_cancelled_reasons_in_chinese() {
     ];
     for (payload, ledger, want) in cases {
         for cmd in ["verify", "redeem"] {
-            let mut args = vec![
-                cmd,
-                "--trust",
-                "trust.json",
-                "--at",
-                DURING,
-                "--text",
-                payload,
-            ];
-            if ledger != "-" {
-                args.extend(["--ledger", ledger]);
-            } else if cmd == "redeem" {
-                args.extend(["--ledger", "empty.jsonl"]);
-            }
+            let ledger = match ledger {
+                "-" if cmd == "redeem" => Some("empty.jsonl"),
+                "-" => None,
+                l => Some(l),
+            };
+            let mut args = judge_args(cmd, payload, ledger);
             let zh = run(p, &args, &[ZH]).expect(1);
             let head = first_line(&zh);
             assert!(head.starts_with(want), "{cmd} {payload}: {head}");
@@ -681,37 +642,9 @@ fn malformed_and_cancelled_reasons_in_chinese() {
             );
         }
     }
-    let zh = run(
-        p,
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--ledger",
-            "l.jsonl",
-            "--text",
-            &text,
-        ],
-        &[ZH],
-    );
+    let zh = run(p, &judge_args("verify", &text, Some("l.jsonl")), &[ZH]);
     assert!(zh.stdout.contains("：开错了"), "{}", zh.stdout);
-    let zh = run(
-        p,
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--ledger",
-            "l2.jsonl",
-            "--text",
-            &old,
-        ],
-        &[ZH],
-    );
+    let zh = run(p, &judge_args("verify", &old, Some("l2.jsonl")), &[ZH]);
     assert!(
         zh.stdout.contains(" 之前签发的码已于 ") && zh.stdout.contains("全部作废：密钥泄露"),
         "{}",
@@ -738,21 +671,7 @@ fn batch_row_errors_in_chinese() {
          京A5,10.00,4h\n",
     )
     .unwrap();
-    let args = [
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
-        "bad.csv",
-        "--out-dir",
-        "out",
-        "--currency",
-        "CNY",
-        "--payee",
-        "P",
-        "--now",
-        ISSUED,
-    ];
+    let args = issue_batch_args("bad.csv", &["--now", ISSUED]);
     let zh = run(p, &args, &[ZH]).expect(2);
     let want = [
         "payqr: 错误：bad.csv：6 行有误；未开具任何码",
@@ -788,17 +707,14 @@ fn batch_row_errors_in_chinese() {
     )
     .unwrap();
     std::fs::write(p.join("col.csv"), "reference,amout\nR1,1\n").unwrap();
-    let mut a = args;
-    a[4] = "rep.csv";
-    let zh = run(p, &a, &[ZH]).expect(2);
+    let zh = run(p, &issue_batch_args("rep.csv", &[]), &[ZH]).expect(2);
     assert!(
         zh.stderr
             .contains("  rep.csv:3：reference：\"R1\" 与第 2 行重复\n"),
         "{}",
         zh.stderr
     );
-    a[4] = "col.csv";
-    let zh = run(p, &a, &[ZH]).expect(2);
+    let zh = run(p, &issue_batch_args("col.csv", &[]), &[ZH]).expect(2);
     assert!(
         zh.stderr
             .contains("  col.csv:1：表头：未知的列 \"amout\"（可用的列："),
@@ -834,22 +750,7 @@ fn admin_commands_in_chinese() {
     let en = |args: &[&str]| run(p, args, &[("LANG", "C")]);
     // issue --dry-run
     std::fs::write(p.join("ok.csv"), "reference,amount\n京A1,200.00\n京A2,50\n").unwrap();
-    let dry = [
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
-        "ok.csv",
-        "--out-dir",
-        "out",
-        "--currency",
-        "CNY",
-        "--payee",
-        "P",
-        "--expires-in",
-        "4h",
-        "--dry-run",
-    ];
+    let dry = issue_batch_args("ok.csv", &["--expires-in", "4h", "--dry-run"]);
     let r = zh(&dry).expect(0);
     assert!(
         r.stderr.contains(
@@ -938,16 +839,7 @@ fn admin_commands_in_chinese() {
         "l.jsonl: 1 records, 1 issued, 0 redeemed; checksums and hash chain verified\n"
     );
     // cancel with nothing to cancel
-    let r = zh(&[
-        "cancel",
-        "--key",
-        "test-issuer.key",
-        "--ledger",
-        "l.jsonl",
-        "--reason",
-        "x",
-    ])
-    .expect(2);
+    let r = zh(&cancel_args("l.jsonl", "x", &[])).expect(2);
     assert!(
         r.stderr.contains("payqr: 错误：没有要作废的码\n"),
         "{}",
@@ -1107,4 +999,47 @@ fn help_in_chinese() {
     let man = std::fs::read_to_string(p.join("docs/man/payqr-verify.1")).unwrap();
     assert!(man.contains("Trust list of accepted issuers"), "{man}");
     assert!(!man.contains("信任列表"));
+}
+
+/// `ledger check` / `ledger repair` of a torn ledger, and an image that
+/// cannot be read, in Chinese.
+#[test]
+fn ledger_repair_and_unreadable_images_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    issue_one(p, "京C1", &["--ledger", "l.jsonl"]);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p.join("l.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"{\"v\":1,\"seq\":").unwrap();
+    drop(f);
+    let r = run(p, &["ledger", "check", "--ledger", "l.jsonl"], &[ZH]).expect(1);
+    assert!(
+        r.stderr
+            .contains("payqr: l.jsonl：最后一行不完整（写入被中断）；已忽略\n")
+            && r.stderr
+                .contains("  提示：payqr ledger repair --ledger l.jsonl 可将其截去\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(p, &["ledger", "repair", "--ledger", "l.jsonl"], &[ZH]).expect(0);
+    assert!(
+        r.stdout
+            .starts_with("l.jsonl：已截去不完整末行的 13 个字节\n")
+            && r.stdout.ends_with("l.jsonl：完整，无需修复\n"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        p,
+        &["ledger", "repair", "--ledger", "l.jsonl"],
+        &[("LANG", "C")],
+    )
+    .expect(0);
+    assert_eq!(r.stdout, "l.jsonl: whole, nothing to repair\n");
+    // An image that is not there: the error framed in Chinese.
+    let r = run(p, &["verify", "--trust", "trust.json", "nope.png"], &[ZH]);
+    assert!(r.stderr.contains("payqr: 错误：nope.png: "), "{}", r.stderr);
+    assert!(!r.stderr.contains("payqr: error:"), "{}", r.stderr);
 }

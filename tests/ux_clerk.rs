@@ -34,23 +34,7 @@ fn a_public_key_given_as_key_is_named_a_public_key() {
 
 fn batch(dir: &std::path::Path, csv: &str, extra: &[&str]) -> Run {
     std::fs::write(dir.join("b.csv"), csv).unwrap();
-    let mut args = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
-        "b.csv",
-        "--out-dir",
-        "out",
-        "--currency",
-        "CNY",
-        "--payee",
-        "P",
-        "--expires-in",
-        "4h",
-        "--now",
-        ISSUED,
-    ];
+    let mut args = issue_batch_args("b.csv", &["--expires-in", "4h", "--now", ISSUED]);
     args.extend_from_slice(extra);
     payqr(dir, &args)
 }

@@ -290,30 +290,20 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
 }
 
 fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
+    let lang = crate::cmd::lang();
     if Backend::is_postgres(ledger) {
         // Nothing to cut or index: every write is one transaction, so a
         // PostgreSQL ledger has no torn line, and its rows are append-only.
         let pg = pg(&ledger.to_string_lossy())?;
-        return Err(Failure::new(format!(
-            "{}: ledger repair is for file ledgers: a PostgreSQL ledger is written in \
-             transactions (never a partial record) and its records are append-only",
-            pg.shown()
-        ))
-        .hint(
-            "`payqr ledger check --ledger URL` reads every record and proves the chain; if it \
-             reports lost records, restore the database from its backup (pg_dump / PITR)",
-        ));
+        return Err(Failure::new(admin::repair_not_pg(lang, &pg.shown()))
+            .hint(admin::repair_not_pg_hint(lang)));
     }
     let l = existing(ledger)?;
     let lock = l.lock_for_repair()?;
     let mut out = std::io::stdout().lock();
     match l.repair(&lock) {
         Ok(0) => {}
-        Ok(n) => writeln!(
-            out,
-            "{}: cut {n} byte(s) of an incomplete last line",
-            ledger.display()
-        )?,
+        Ok(n) => writeln!(out, "{}", admin::repair_cut(lang, &ledger.display(), &n))?,
         // A bad complete line is a finding (exit 1); an I/O failure is not.
         Err(e @ LedgerError::Line { .. }) => {
             writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
@@ -324,50 +314,33 @@ fn repair(ledger: &Path, record_loss: bool) -> CmdResult {
     if record_loss {
         return match l.record_loss(&lock, payqr::code::time::now())? {
             Some(x) => {
-                writeln!(
-                    out,
-                    "{}: recorded at seq {}: {} record(s), {} byte(s) lost ({} covered {} byte(s) \
-                     ending in a line hashed {})",
-                    ledger.display(),
-                    x.seq,
-                    x.records,
-                    x.bytes,
-                    x.source,
-                    x.covered,
-                    payqr::code::to_hex(&x.hash)
-                )?;
+                let line = admin::loss_recorded(
+                    lang,
+                    &ledger.display(),
+                    &x.seq,
+                    &x.records,
+                    &x.bytes,
+                    &x.source,
+                    &x.covered,
+                    &payqr::code::to_hex(&x.hash),
+                );
+                writeln!(out, "{line}")?;
                 Ok(Outcome::Success)
             }
             None => {
-                writeln!(
-                    out,
-                    "{}: no evidence of lost records; nothing recorded",
-                    ledger.display()
-                )?;
+                writeln!(out, "{}", admin::no_loss(lang, &ledger.display()))?;
                 Ok(Outcome::Success)
             }
         };
     }
     if let Some(x) = l.find_loss(&lock)? {
-        writeln!(
-            out,
-            "{}: {} record(s), {} byte(s) are missing from what {} covered",
-            ledger.display(),
-            x.records,
-            x.bytes,
-            x.source
-        )?;
-        eprintln!(
-            "  hint: restore them from a backup, or record the loss: payqr ledger repair \
-             --record-loss --ledger {}",
-            payqr::sanitize::for_terminal(&ledger.display().to_string())
-        );
+        let line = admin::missing(lang, &ledger.display(), &x.records, &x.bytes, &x.source);
+        writeln!(out, "{line}")?;
+        let shown = payqr::sanitize::for_terminal(&ledger.display().to_string());
+        eprintln!("{}", admin::missing_hint(lang, &shown));
         return Ok(Outcome::Negative);
     }
-    writeln!(
-        out,
-        "{}: whole, nothing to repair",
-        payqr::sanitize::for_terminal(&ledger.display().to_string())
-    )?;
+    let shown = payqr::sanitize::for_terminal(&ledger.display().to_string());
+    writeln!(out, "{}", admin::whole(lang, &shown))?;
     Ok(Outcome::Success)
 }

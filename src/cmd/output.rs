@@ -227,7 +227,9 @@ pub fn for_each_item(
                     Err(e) => {
                         errors += 1;
                         let line = format!("{}: {e}", path.display());
-                        eprintln!("payqr: error: {}", for_terminal(&line));
+                        let line =
+                            payqr::i18n::cli::error_line(crate::cmd::lang(), &for_terminal(&line));
+                        eprintln!("{line}");
                     }
                 }
             }

@@ -133,7 +133,8 @@ pub fn load_key(path: &Path, u: &UnlockArgs) -> Result<IssuerKey, Failure> {
     // Windows: other accounts may read the key (a warning there, not a
     // refusal: src/fs/winacl.rs says why).
     if let Some(w) = IssuerKey::exposure_warning(path) {
-        eprintln!("payqr: warning: {}", payqr::sanitize::for_terminal(&w));
+        let w = payqr::sanitize::for_terminal(&w);
+        eprintln!("{}", msg::warning_line(lang(), &w));
     }
     if key.storage == Storage::Clear {
         eprintln!("{}", msg::key_in_clear(lang(), &path.display()));

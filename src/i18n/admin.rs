@@ -116,6 +116,47 @@ catalog! {
         zh: "  提示：请从备份恢复丢失的记录，或记下这次丢失：payqr ledger repair --record-loss --ledger {ledger}"
     }
 
+    // ledger repair
+    repair_not_pg(ledger) {
+        en: "{ledger}: ledger repair is for file ledgers: a PostgreSQL ledger is written in transactions (never a partial record) and its records are append-only",
+        zh: "{ledger}：ledger repair 只用于文件台账：PostgreSQL 台账按事务写入（不会有残缺记录），其记录只追加不修改"
+    }
+    repair_not_pg_hint() {
+        en: "`payqr ledger check --ledger URL` reads every record and proves the chain; if it reports lost records, restore the database from its backup (pg_dump / PITR)",
+        zh: "`payqr ledger check --ledger URL` 会读取每条记录并验证哈希链；如报告有记录丢失，请从备份恢复数据库（pg_dump / PITR）"
+    }
+    repair_cut(ledger, n) {
+        en: "{ledger}: cut {n} byte(s) of an incomplete last line",
+        zh: "{ledger}：已截去不完整末行的 {n} 个字节"
+    }
+    loss_recorded(ledger, seq, records, bytes, source, covered, hash) {
+        en: "{ledger}: recorded at seq {seq}: {records} record(s), {bytes} byte(s) lost ({source} covered {covered} byte(s) ending in a line hashed {hash})",
+        zh: "{ledger}：已记入第 {seq} 条：丢失 {records} 条记录、{bytes} 字节（{source} 覆盖了 {covered} 字节，最后一行的哈希为 {hash}）"
+    }
+    no_loss(ledger) {
+        en: "{ledger}: no evidence of lost records; nothing recorded",
+        zh: "{ledger}：没有记录丢失的迹象；未记入任何内容"
+    }
+    missing(ledger, records, bytes, source) {
+        en: "{ledger}: {records} record(s), {bytes} byte(s) are missing from what {source} covered",
+        zh: "{ledger}：{source} 所覆盖的内容中缺少 {records} 条记录、{bytes} 字节"
+    }
+    missing_hint(ledger) {
+        en: "  hint: restore them from a backup, or record the loss: payqr ledger repair --record-loss --ledger {ledger}",
+        zh: "  提示：请从备份恢复，或记下这次丢失：payqr ledger repair --record-loss --ledger {ledger}"
+    }
+    whole(ledger) { en: "{ledger}: whole, nothing to repair", zh: "{ledger}：完整，无需修复" }
+
+    // redeem into PostgreSQL
+    reconnected(ledger, n) {
+        en: "payqr: note: {ledger}: the connection was lost and made again ({n} time(s)); nothing was recorded twice",
+        zh: "payqr: 注意：{ledger}：连接中断后已重新连接（{n} 次）；没有任何记录被重复写入"
+    }
+    recovered_commit(ledger) {
+        en: "payqr: note: {ledger}: the connection was lost while committing; the redemptions had been committed by this same request, and are not recorded twice",
+        zh: "payqr: 注意：{ledger}：提交时连接中断；这些核销已由本次请求提交，不会重复记录"
+    }
+
     // cancel
     nothing_to_cancel() { en: "nothing to cancel", zh: "没有要作废的码" }
     nothing_to_cancel_hint() {

@@ -267,3 +267,58 @@ pub fn acknowledged(stdout: &str) -> Vec<String> {
         .map(|v| v["code_id"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// `CMD --trust trust.json --at DURING --text TEXT` (verify or redeem),
+/// with `--ledger LEDGER` when given.
+pub fn judge_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> Vec<&'a str> {
+    let mut args = vec![cmd, "--trust", "trust.json", "--at", DURING, "--text", text];
+    if let Some(l) = ledger {
+        args.extend(["--ledger", l]);
+    }
+    args
+}
+
+/// The code id `verify --json` reads from a payload (the test key trusted).
+pub fn code_id_of(dir: &Path, text: &str) -> String {
+    let mut args = judge_args("verify", text, None);
+    args.push("--json");
+    json(&payqr(dir, &args))["code_id"]
+        .as_str()
+        .expect("a code id")
+        .to_string()
+}
+
+/// `cancel --key test-issuer.key --ledger LEDGER --reason REASON`, then `extra`.
+pub fn cancel_args<'a>(ledger: &'a str, reason: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "cancel",
+        "--key",
+        "test-issuer.key",
+        "--ledger",
+        ledger,
+        "--reason",
+        reason,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// `issue` of the batch file `csv` with the test key into `out/` (CNY to
+/// payee P), then `extra`.
+pub fn issue_batch_args<'a>(csv: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        csv,
+        "--out-dir",
+        "out",
+        "--currency",
+        "CNY",
+        "--payee",
+        "P",
+    ];
+    args.extend_from_slice(extra);
+    args
+}

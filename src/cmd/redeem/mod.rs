@@ -93,18 +93,14 @@ pub fn run(a: Args) -> CmdResult {
         let redeemed = redeem(&ledger, &items, &counter);
         let retries = ledger.take_retries();
         if retries > 0 {
-            eprintln!(
-                "payqr: note: {}: the connection was lost and made again ({retries} time(s)); \
-                 nothing was recorded twice",
-                payqr::sanitize::for_terminal(&ledger.name())
-            );
+            let name = payqr::sanitize::for_terminal(&ledger.name());
+            let lang = crate::cmd::lang();
+            eprintln!("{}", payqr::i18n::admin::reconnected(lang, &name, &retries));
         }
         if ledger.take_recovered() > 0 {
-            eprintln!(
-                "payqr: note: {}: the connection was lost while committing; the redemptions had \
-                 been committed by this same request, and are not recorded twice",
-                payqr::sanitize::for_terminal(&ledger.name())
-            );
+            let name = payqr::sanitize::for_terminal(&ledger.name());
+            let lang = crate::cmd::lang();
+            eprintln!("{}", payqr::i18n::admin::recovered_commit(lang, &name));
         }
         match redeemed {
             Ok(verdicts) => {
