@@ -360,3 +360,38 @@ fn exit_markers_are_read() {
     assert_eq!((c[0].line, c[0].want), (3, 2));
     assert_eq!((c[1].line, c[1].want), (5, 0));
 }
+
+/// The runner itself: a command that exits other than its marker says stops
+/// the script, naming the README line and quoting the command's stderr;
+/// `cd` and variables carry over from one command to the next.
+#[test]
+fn a_failing_command_is_named_by_its_readme_line() {
+    let d = tempfile::tempdir().unwrap();
+    let f = Fence {
+        line: 1,
+        info: "sh".into(),
+        body: vec![
+            (2, "x=hello; mkdir sub && cd sub".into()),
+            (3, "test \"$x\" = hello && test \"${PWD##*/}\" = sub".into()),
+            (4, "false   # exit 1".into()),
+            (5, "(echo 'why it failed' >&2; exit 3)".into()),
+            (6, "touch never-reached".into()),
+        ],
+    };
+    let logs = d.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let path = d.path().join("t.sh");
+    std::fs::write(&path, script(&commands(&f), &logs)).unwrap();
+    let o = Command::new("bash")
+        .arg(&path)
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(100), "{err}");
+    assert!(
+        err.contains("README.md:5: exit 3, expected 0\nwhy it failed"),
+        "{err}"
+    );
+    assert!(!d.path().join("sub/never-reached").exists());
+}
