@@ -540,7 +540,7 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --at 'Judge open/expired as of this time instead of now'
             cand --fail-on 'Statuses that make the exit status 1 (default: all discrepancies)'
             cand --ledger 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)'
-            cand --tz 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine''s for display)'
+            cand --tz 'Offset of settlement times written without one (default: +08:00 for WeChat/Alipay bills, UTC for generic and camt files, whatever this machine''s zone) and of times shown (default: this machine''s offset)'
             cand --format 'auto, generic, wechat, alipay, camt052, camt053 or camt054'
             cand --encoding 'Encoding of CSV settlement files: utf-8 or gbk (gb18030). Default: utf-8 for generic files; WeChat Pay and Alipay bills are read as UTF-8 when valid, else GBK'
             cand --config 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'

@@ -391,7 +391,7 @@ complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l html -d 'Write
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l at -d 'Judge open/expired as of this time instead of now' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l fail-on -d 'Statuses that make the exit status 1 (default: all discrepancies)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l ledger -d 'The ledger: a file, or PostgreSQL (postgres://USER@HOST/DB?schema=NAME)' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset for times without one, and for times shown (default: +08:00 for WeChat/Alipay files, else UTC for files and this machine\'s for display)' -r
+complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l tz -d 'Offset of settlement times written without one (default: +08:00 for WeChat/Alipay bills, UTC for generic and camt files, whatever this machine\'s zone) and of times shown (default: this machine\'s offset)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand reconcile" -l format -d 'auto, generic, wechat, alipay, camt052, camt053 or camt054' -r -f -a "auto\t''
 generic\t''
 wechat\t''

@@ -120,3 +120,164 @@ fn amounts_text_and_release_signatures() {
         Err(VerifyError::NotThreeWords)
     );
 }
+
+/// The ledger's errors: why a line or an append is refused is a type
+/// ([`Reason`]) carrying the codes and numbers it names; the text is what
+/// the CLI printed when these were strings (tests/ledger_tamper.rs,
+/// tests/verify_redeem.rs and others assert it).
+mod ledger {
+    use payqr::code::{CodeId, ParseIdError};
+    use payqr::ledger::{
+        ConflictError, Event, Ledger, LedgerError, LineError, Reason, Record, RecordError,
+        StateError,
+    };
+
+    fn id(n: u8) -> CodeId {
+        CodeId([n; 8])
+    }
+
+    fn redeemed(n: u8) -> Record {
+        Record::redeemed("bj-traffic", id(n), 1_795_000_000, None, "counter", None)
+    }
+
+    /// A ledger holding the redemptions of codes 1 and 2; its lines.
+    fn ledger(d: &std::path::Path) -> (Ledger, Vec<String>) {
+        let l = Ledger::new(&d.join("l.jsonl"));
+        let lock = l.lock().unwrap();
+        let mut st = l.load(&lock).unwrap();
+        l.append(&lock, &mut st, vec![redeemed(1), redeemed(2)])
+            .unwrap();
+        let text = std::fs::read_to_string(l.path()).unwrap();
+        (l, text.lines().map(String::from).collect())
+    }
+
+    /// Writes `lines`, the last one edited by `edit` with its checksum
+    /// recomputed (the forger's edit a checksum alone does not catch),
+    /// and loads the ledger.
+    /// The line and reason of a refused line.
+    fn line(e: &LedgerError) -> (u64, &Reason) {
+        match e {
+            LedgerError::Line { line, reason, .. } => (*line, reason),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The reason of a refused append.
+    fn conflict(e: &LedgerError) -> &Reason {
+        match e {
+            LedgerError::Conflict { reason, .. } => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn load_edited(l: &Ledger, lines: &[String], edit: impl Fn(&str) -> String) -> LedgerError {
+        let last = edit(lines.last().unwrap());
+        let body = &last[..last.len() - 18];
+        let last = format!(
+            r#"{body},"crc":"{:08x}"}}"#,
+            crc32fast::hash(body.as_bytes())
+        );
+        let mut all = lines[..lines.len() - 1].to_vec();
+        all.push(last);
+        std::fs::write(l.path(), all.join("\n") + "\n").unwrap();
+        // The checkpoint remembers the old last line: not evidence here.
+        let _ = std::fs::remove_file(l.checkpoint_path());
+        let lock = l.lock().unwrap();
+        l.load(&lock).unwrap_err()
+    }
+
+    #[test]
+    fn appends_refused_name_the_conflict() {
+        let d = tempfile::tempdir().unwrap();
+        let (l, _) = ledger(d.path());
+        let lock = l.lock().unwrap();
+        let mut st = l.load(&lock).unwrap();
+        let e = l.append(&lock, &mut st, vec![redeemed(1)]).unwrap_err();
+        assert_eq!(
+            *conflict(&e),
+            Reason::Conflict(ConflictError::AlreadyRedeemed(id(1)))
+        );
+        assert!(
+            e.to_string()
+                .ends_with(": code 0101010101010101 is already redeemed"),
+            "{e}"
+        );
+        // A cancellation without its reason: the record's own fields.
+        let mut r = Record::new(
+            Event::Cancelled,
+            "2026-11-23T00:00:00Z".into(),
+            "bj-traffic".into(),
+            id(2).to_string(),
+        );
+        r.key_id = Some("555a6599".into());
+        let e = l.append(&lock, &mut st, vec![r]).unwrap_err();
+        assert_eq!(
+            *conflict(&e),
+            Reason::Conflict(ConflictError::Record(RecordError::NoReason))
+        );
+        assert!(
+            e.to_string().ends_with(": txn: missing (the reason)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn lines_refused_name_line_field_and_values() {
+        let d = tempfile::tempdir().unwrap();
+        let (l, lines) = ledger(d.path());
+        let (one, two) = (id(1).to_string(), id(2).to_string());
+
+        // Damaged: the checksum.
+        std::fs::write(
+            l.path(),
+            lines.join("\n").replacen("counter", "c0unter", 1) + "\n",
+        )
+        .unwrap();
+        let lock = l.lock().unwrap();
+        let e = l.load(&lock).unwrap_err();
+        assert_eq!(line(&e), (1, &Reason::Line(LineError::Checksum)));
+        drop(lock);
+
+        // Code 2's redemption made a second one of code 1.
+        let e = load_edited(&l, &lines, |s| s.replace(&two, &one));
+        let twice = StateError::RedeemedTwice {
+            code: id(1),
+            first_seq: 1,
+        };
+        assert_eq!(line(&e), (2, &Reason::State(twice)));
+        assert!(
+            e.to_string()
+                .ends_with(":2: code 0101010101010101 redeemed twice (first at seq 1)"),
+            "{e}"
+        );
+
+        // Out of order.
+        let e = load_edited(&l, &lines, |s| s.replace(r#""seq":2"#, r#""seq":7"#));
+        let seq = StateError::Seq {
+            found: 7,
+            expected: 2,
+        };
+        assert_eq!(line(&e), (2, &Reason::State(seq)));
+        assert!(
+            e.to_string()
+                .ends_with(":2: seq 7 out of order (expected 2)")
+        );
+
+        // A field that is not what it must be.
+        let e = load_edited(&l, &lines, |s| s.replace(&two, "xyz"));
+        let bad = RecordError::Id {
+            field: "code_id",
+            source: ParseIdError {
+                text: "xyz".into(),
+                what: "code id",
+                bytes: 8,
+            },
+        };
+        assert_eq!(line(&e), (2, &Reason::Record(bad)));
+        assert!(
+            e.to_string()
+                .ends_with(":2: code_id: \"xyz\" is not a code id (16 hex digits)"),
+            "{e}"
+        );
+    }
+}

@@ -378,3 +378,23 @@ fn anchor_keys_are_their_own_kind_and_never_overwritten() {
     payqr(d, &["trust", "add", "a.pub", "--trust", "trust.json"]).expect(2);
     assert!(!d.join("x.pqt").exists());
 }
+
+/// `anchor keygen --out offline/anchor` in a fresh checkout (README, "The
+/// clerk"): the missing folder is made, owner only, as issuer keygen does.
+#[test]
+fn anchor_keygen_creates_a_missing_key_folder() {
+    let t = setup();
+    let d = t.path();
+    payqr(d, &["anchor", "keygen", "--out", "offline/anchor"]).expect(0);
+    assert!(d.join("offline/anchor.key").is_file());
+    assert!(d.join("offline/anchor.pub").is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.join("offline"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+}

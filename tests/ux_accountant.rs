@@ -192,3 +192,62 @@ fn reconcile_help_names_every_map_key_and_grouping() {
         "{map}"
     );
 }
+
+/// Times without an offset in a generic or camt settlement file are read as
+/// UTC unless --tz (or PAYQR_TZ, or tz in payqr.toml) says otherwise, on any
+/// machine: the file's meaning must not depend on where reconcile runs
+/// (README, "The accountant"; `reconcile --help` on --tz). WeChat and Alipay
+/// bills, written in Beijing time, default to +08:00.
+#[test]
+fn naive_settlement_times_are_utc_whatever_the_machine_zone() {
+    let d = setup();
+    let p = d.path();
+    issue_fixture_fines(p);
+    let generic = fixtures().join("settlement/generic-fees.csv");
+    let wechat = fixtures().join("settlement/wechat-2026-11-23.csv");
+    let paid = |tz_env: &str, file: &std::path::Path, extra: &[&str]| -> Vec<String> {
+        let mut c = command();
+        c.current_dir(p)
+            .env("TZ", tz_env)
+            .env_remove("PAYQR_TZ")
+            .env_remove("PAYQR_CONFIG")
+            .env("HOME", p)
+            .args(["reconcile", "--ledger", "ledger.jsonl", "--settlement"])
+            .arg(file)
+            .args(["--report", "r.jsonl", "--at", "2026-11-24T09:00:00+08:00"])
+            .args(extra);
+        let r = run_cmd(c, "");
+        assert!(r.code <= 1, "exit {}: {}", r.code, r.stderr);
+        std::fs::read_to_string(p.join("r.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter_map(|v| v["paid_at"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let map = [
+        "--map",
+        "code_id=out_trade_no,amount=net,currency=currency,paid_at=paid_at,txn_id=transaction_id",
+        "--fee-column",
+        "fee",
+    ];
+    // generic-fees.csv's first row was paid at "2026-11-23 09:00:00".
+    for zone in ["UTC", "Asia/Shanghai", "America/New_York"] {
+        let got = paid(zone, &generic, &map);
+        assert!(
+            got.contains(&"2026-11-23T09:00:00Z".to_owned()),
+            "TZ={zone}: {got:?}"
+        );
+        // The WeChat bill's first row, 09:10:05 Beijing time.
+        let got = paid(zone, &wechat, &[]);
+        assert!(
+            got.contains(&"2026-11-23T01:10:05Z".to_owned()),
+            "TZ={zone}: {got:?}"
+        );
+    }
+    // --tz still decides.
+    let mut with_tz = map.to_vec();
+    with_tz.extend(["--tz", "+08:00"]);
+    let got = paid("America/New_York", &generic, &with_tz);
+    assert!(got.contains(&"2026-11-23T01:00:00Z".to_owned()), "{got:?}");
+}

@@ -53,6 +53,10 @@ pub fn run(a: Args) -> CmdResult {
     match a.action {
         Action::Keygen { out: prefix } => {
             let key = AnchorKey::generate(payqr::code::time::now());
+            // Like keygen: `--out offline/anchor` in a fresh checkout.
+            if let Some(dir) = super::keyfile::make_key_dir(&prefix)? {
+                eprintln!("{}", admin::created_folder(lang(), &dir.display()));
+            }
             let (k, p) = key.save(&prefix).map_err(|e| match e {
                 AnchorError::Exists(_) => Failure::new(e).hint(admin::anchor_exists_hint(lang())),
                 e => Failure::new(e),

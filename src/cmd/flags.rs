@@ -1,6 +1,13 @@
 //! Flag values parsed once, by clap, when the command line is read: a bad
 //! value is a usage error (exit 2) before anything is opened, and `run()`
 //! functions get typed values, never strings to parse again.
+//!
+//! These parsers return `Result<_, String>` on purpose: clap takes any
+//! error convertible into `Box<dyn Error>`, shows only its text (after
+//! "invalid value 'X' for '--flag': "), and nothing matches on it, since
+//! clap exits with its usage error first. The typed errors are the
+//! library's (`TimeError`, `UnknownFormat`, `UnknownStatus`), turned into
+//! that text here.
 
 use chrono::FixedOffset;
 

@@ -339,11 +339,20 @@ pub const MAX_TXN_LEN: usize = 64;
 /// by reconcile: 1 to [`MAX_TXN_LEN`] bytes, nothing
 /// [`payqr::sanitize::is_unsafe`] (exit 2 otherwise).
 /// The problem, as a phrase, when there is one.
-pub fn check_txn(txn: &str) -> Result<(), String> {
+pub fn check_txn(txn: &str) -> Result<(), TxnError> {
     match txn {
-        "" => Err("must not be empty".to_owned()),
-        t => payqr::sanitize::check_text(t, MAX_TXN_LEN).map_err(|e| e.to_string()),
+        "" => Err(TxnError::Empty),
+        t => Ok(payqr::sanitize::check_text(t, MAX_TXN_LEN)?),
     }
+}
+
+/// What is wrong with a `--txn` value ([`check_txn`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TxnError {
+    #[error("must not be empty")]
+    Empty,
+    #[error(transparent)]
+    Text(#[from] payqr::sanitize::TextError),
 }
 
 /// Times are RFC 3339 UTC, as in the ledger and the trust list (human

@@ -64,8 +64,9 @@ pub struct Args {
     /// Judge open/expired as of this time instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Offset for times without one, and for times shown (default: +08:00
-    /// for WeChat/Alipay files, else UTC for files and this machine's for display).
+    /// Offset of settlement times written without one (default: +08:00 for
+    /// WeChat/Alipay bills, UTC for generic and camt files, whatever this
+    /// machine's zone) and of times shown (default: this machine's offset).
     #[arg(long, value_name = "OFFSET", value_parser = flags::tz)]
     pub tz: Option<FixedOffset>,
     /// Mark matched codes redeemed in the ledger (safe to rerun).

@@ -121,14 +121,6 @@ pub struct ParseIdError {
     pub bytes: usize,
 }
 
-/// For code still collecting errors as text (the ledger's append checks
-/// while their own error type is written): `?` keeps working there.
-impl From<ParseIdError> for String {
-    fn from(e: ParseIdError) -> String {
-        e.to_string()
-    }
-}
-
 /// Display as lower-case hex and FromStr from hex (either case, blanks
 /// around allowed) for an id that is a byte array: one definition for
 /// [`KeyId`] and [`CodeId`].

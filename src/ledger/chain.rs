@@ -19,5 +19,3 @@ pub fn hash(line: &[u8]) -> Hash {
     h.copy_from_slice(&d[..16]);
     h
 }
-
-pub(super) const CHAIN_BROKEN: &str = "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)";

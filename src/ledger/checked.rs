@@ -6,6 +6,7 @@
 use sha2::{Digest, Sha256};
 
 use super::chain::Hash;
+use super::error::RecordError;
 use super::record::{Event, RawRecord, Record, Text};
 use crate::code::currency::Currency;
 use crate::code::time;
@@ -196,12 +197,14 @@ pub struct IssuedFields {
 }
 
 /// Checks a record's fields, in the order errors are reported.
-pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
+pub(super) fn check(r: RawRecord) -> Result<Checked, RecordError> {
+    use RecordError::Missing;
     let utc = chrono::FixedOffset::east_opt(0).expect("utc");
-    let when = |field: &str, v: Option<&str>| -> Result<u64, String> {
-        let s = v.ok_or_else(|| format!("{field}: missing"))?;
-        time::parse_time(s, 0, utc).map_err(|e| format!("{field}: {e}"))
+    let when = |field: &'static str, v: Option<&str>| -> Result<u64, RecordError> {
+        let s = v.ok_or(Missing { field })?;
+        time::parse_time(s, 0, utc).map_err(|source| RecordError::Time { field, source })
     };
+    let bad_id = |field: &'static str| move |source| RecordError::Id { field, source };
     let time = when("time", Some(&r.time))?;
     if let Some(judged) = r.judged_at.as_deref() {
         when("judged_at", Some(judged))?;
@@ -209,11 +212,10 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
     if r.event == Event::Lost {
         // A loss names no code: issuer and code id stay empty.
         if !r.issuer.is_empty() || !r.code_id.is_empty() {
-            return Err("lost: issuer and code_id must be empty".into());
+            return Err(RecordError::LostNamesCode);
         }
-        let txn = r.txn.as_deref().ok_or("txn: missing")?;
-        let (records, bytes, covered, hash) = Loss::parse(txn)
-            .ok_or("txn: not records=N;bytes=N;covered=N;hash=<32 hex> (a lost record)")?;
+        let txn = r.txn.as_deref().ok_or(Missing { field: "txn" })?;
+        let (records, bytes, covered, hash) = Loss::parse(txn).ok_or(RecordError::LostTxn)?;
         return Ok(Checked {
             seq: r.seq,
             key: CodeKey {
@@ -234,19 +236,15 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
         });
     }
     if r.event == Event::Cancelled {
-        crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
+        crate::code::check_issuer(&r.issuer)?;
         let key_id: KeyId = r
             .key_id
             .as_deref()
-            .ok_or("key_id: missing")?
+            .ok_or(Missing { field: "key_id" })?
             .parse()
-            .map_err(|e| format!("key_id: {e}"))?;
-        let reason = r.txn.ok_or("txn: missing (the reason)")?.0.into_owned();
-        let signature = r
-            .source
-            .ok_or("source: missing (the signature)")?
-            .0
-            .into_owned();
+            .map_err(bad_id("key_id"))?;
+        let reason = r.txn.ok_or(RecordError::NoReason)?.0.into_owned();
+        let signature = r.source.ok_or(RecordError::NoSignature)?.0.into_owned();
         let before = match r.issued_at.as_deref() {
             None | Some("") => None,
             Some(b) => Some((when("issued_at", Some(b))?, b.to_string())),
@@ -257,14 +255,11 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                 (k, k.id)
             }
             (id, None) if !id.is_empty() => {
-                let id: CodeId = id.parse().map_err(|e| format!("code_id: {e}"))?;
+                let id: CodeId = id.parse().map_err(bad_id("code_id"))?;
                 (CodeKey::of(&r.issuer, id), id)
             }
             _ => {
-                return Err(
-                    "cancelled: give code_id, or an empty code_id and issued_at (all before)"
-                        .into(),
-                );
+                return Err(RecordError::CancelShape);
             }
         };
         // `time` was checked above; the record keeps its text, as signed.
@@ -284,22 +279,19 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             })),
         });
     }
-    let code_id: CodeId = r.code_id.parse().map_err(|e| format!("code_id: {e}"))?;
-    crate::code::check_issuer(&r.issuer).map_err(|e| e.to_string())?;
+    let code_id: CodeId = r.code_id.parse().map_err(bad_id("code_id"))?;
+    crate::code::check_issuer(&r.issuer)?;
     let what = match r.event {
         Event::Issued => {
-            fn need<'a>(field: &str, v: Option<Text<'a>>) -> Result<Text<'a>, String> {
-                v.ok_or_else(|| format!("{field}: missing"))
+            fn need<'a>(field: &'static str, v: Option<Text<'a>>) -> Result<Text<'a>, RecordError> {
+                v.ok_or(Missing { field })
             }
             let currency = need("currency", r.currency)?;
             let currency = Currency::from_code(&currency)
-                .ok_or_else(|| format!("currency: unknown {:?}", &*currency))?;
+                .ok_or_else(|| RecordError::Currency(currency.0.to_string()))?;
             What::Issued(IssuedFields {
-                kind: r.kind.ok_or("kind: missing")?,
-                amount: r
-                    .amount
-                    .filter(|&a| a > 0)
-                    .ok_or("amount: missing or zero")?,
+                kind: r.kind.ok_or(Missing { field: "kind" })?,
+                amount: r.amount.filter(|&a| a > 0).ok_or(RecordError::Amount)?,
                 currency,
                 payee: need("payee", r.payee)?.0.into_owned(),
                 reference: need("reference", r.reference)?.0.into_owned(),
@@ -307,13 +299,11 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
                 expires_at: when("expires_at", r.expires_at.as_deref())?,
                 payload_sha256: match r.payload_sha256.as_deref() {
                     None => None,
-                    Some(h) => {
-                        Some(crate::code::parse_hex(h).ok_or("payload_sha256: not 64 hex digits")?)
-                    }
+                    Some(h) => Some(crate::code::parse_hex(h).ok_or(RecordError::PayloadHash)?),
                 },
                 replaces: match r.replaces.as_deref() {
                     None | Some("") => None,
-                    Some(id) => Some(id.parse().map_err(|e| format!("replaces: {e}"))?),
+                    Some(id) => Some(id.parse().map_err(bad_id("replaces"))?),
                 },
                 key_id: r.key_id.as_deref().and_then(|k| k.parse().ok()),
             })
@@ -326,7 +316,7 @@ pub(super) fn check(r: RawRecord) -> Result<Checked, String> {
             source: r.source.map(|t| t.0.into_owned()),
         }),
         // Returned above; named so the match stays exhaustive.
-        Event::Lost | Event::Cancelled => return Err("lost: misread".into()),
+        Event::Lost | Event::Cancelled => return Err(RecordError::Misread),
     };
     Ok(Checked {
         seq: r.seq,

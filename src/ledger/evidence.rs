@@ -12,7 +12,9 @@ use super::chain::{self, Hash};
 use super::error::LedgerError;
 use crate::fs::platform::read_exact_at;
 
-pub(super) const MAGIC: &[u8; 8] = b"PAYQRIX3";
+pub(super) const MAGIC: &[u8; 8] = b"PAYQRIX4";
+/// The index before entry checksums (48-byte entries): evidence only.
+const MAGIC_V3: &[u8; 8] = b"PAYQRIX3";
 /// The index before cancellations (40-byte entries): evidence only.
 const MAGIC_V2: &[u8; 8] = b"PAYQRIX2";
 /// The index of payqr 0.1 (keyed by code id alone): its header is read as
@@ -30,6 +32,9 @@ pub(super) struct Header {
     pub last_hash: Hash,
     pub count: u64,
     pub current: bool,
+    /// What every entry's checksum of a current index starts from (see
+    /// [`seal`]).
+    pub seal: u32,
 }
 
 impl Header {
@@ -40,8 +45,10 @@ impl Header {
         let u = |i: usize| u64::from_le_bytes(h[i..i + 8].try_into().expect("8 bytes"));
         let crc = u32::from_le_bytes(h[48..52].try_into().expect("4 bytes"));
         let current = &h[..8] == MAGIC;
-        let known =
-            current || &h[..8] == MAGIC_V1 || &h[..8] == MAGIC_V2 || &h[..8] == MAGIC_CHECKPOINT;
+        let known = current
+            || [MAGIC_V1, MAGIC_V2, MAGIC_V3, MAGIC_CHECKPOINT]
+                .iter()
+                .any(|m| h[..8] == m[..]);
         if !known || crc != crc32fast::hash(&h[..48]) || u(8) == 0 {
             return None;
         }
@@ -51,6 +58,7 @@ impl Header {
             last_hash: h[24..40].try_into().expect("16 bytes"),
             count: u(40),
             current,
+            seal: seal(&h),
         })
     }
 
@@ -96,6 +104,16 @@ fn line_before(file: &File, end: u64) -> io::Result<Option<Vec<u8>>> {
         }
         want *= 4;
     }
+}
+
+/// The CRC-32 of a header's magic, covered length, record count and last
+/// line hash (its first 40 bytes), which every entry's checksum starts
+/// from: an entry checks only under the header of the index it was
+/// written for (not one copied from an older index of the same ledger).
+/// The entry count is not in it, since entries are written before their
+/// count is known; the header's own CRC and the file's length vouch for it.
+pub(super) fn seal(header: &[u8]) -> u32 {
+    crc32fast::hash(&header[..40])
 }
 
 /// The 64-byte header of an index covering `end` bytes and `records`

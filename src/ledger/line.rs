@@ -11,8 +11,9 @@ use std::sync::LazyLock;
 
 use std::borrow::Cow;
 
-use super::chain::{CHAIN_BROKEN, Hash, hash};
+use super::chain::{Hash, hash};
 use super::checked::{self, Checked};
+use super::error::{EncodeError, LineError, RecordError};
 use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
 use crate::code::Kind;
 use crate::code::hex::{lower_hex, to_hex};
@@ -73,7 +74,7 @@ pub fn encode(
     r: &Record,
     prev: &Hash,
     out: &mut Vec<u8>,
-) -> Result<Hash, String> {
+) -> Result<Hash, EncodeError> {
     encode_as(format, false, r, prev, out)
 }
 
@@ -84,7 +85,7 @@ pub fn encode_legacy_csv(
     r: &Record,
     prev: &Hash,
     out: &mut Vec<u8>,
-) -> Result<Hash, String> {
+) -> Result<Hash, EncodeError> {
     encode_as(format, format == LedgerFormat::Csv, r, prev, out)
 }
 
@@ -94,20 +95,22 @@ fn encode_as(
     r: &Record,
     prev: &Hash,
     out: &mut Vec<u8>,
-) -> Result<Hash, String> {
+) -> Result<Hash, EncodeError> {
     let start = out.len();
     match format {
         LedgerFormat::Jsonl => {
             if !json_plain(r, out) {
                 // Drop null fields: a redemption line stays short.
-                let mut v = serde_json::to_value(r).map_err(|e| e.to_string())?;
+                let mut v =
+                    serde_json::to_value(r).map_err(|e| EncodeError::Writer(e.to_string()))?;
                 if let Some(map) = v.as_object_mut() {
                     map.retain(|_, v| !v.is_null());
                     if let Some(p) = &r.payload {
                         map.insert("payload".into(), serde_json::Value::String(p.clone()));
                     }
                 }
-                serde_json::to_writer(&mut *out, &v).map_err(|e| e.to_string())?;
+                serde_json::to_writer(&mut *out, &v)
+                    .map_err(|e| EncodeError::Writer(e.to_string()))?;
                 out.pop(); // the closing brace; the tail closes the object
             }
             out.extend_from_slice(format!(r#","prev":"{}""#, to_hex(prev)).as_bytes());
@@ -118,28 +121,27 @@ fn encode_as(
             let mut w = csv::WriterBuilder::new()
                 .has_headers(false)
                 .from_writer(Vec::new());
-            w.serialize(r).map_err(|e| e.to_string())?;
-            let mut row = w.into_inner().map_err(|e| e.to_string())?;
+            let writer = |e: &dyn std::fmt::Display| EncodeError::Writer(e.to_string());
+            w.serialize(r).map_err(|e| writer(&e))?;
+            let mut row = w.into_inner().map_err(|e| writer(&e))?;
             while matches!(row.last(), Some(b'\n' | b'\r')) {
                 row.pop();
             }
             if legacy_csv {
                 if r.judged_at.is_some() {
-                    return Err(format!(
-                        "this CSV ledger predates the {NEWEST_COLUMN} column, so it cannot \
-                         record a redemption judged as of another time (--at); start a new \
-                         ledger, or redeem without --at"
-                    ));
+                    return Err(EncodeError::PredatesColumn {
+                        column: NEWEST_COLUMN,
+                    });
                 }
                 // The empty last field: its comma ends the row.
                 if row.pop() != Some(b',') {
-                    return Err(format!("{NEWEST_COLUMN} is not the last column"));
+                    return Err(EncodeError::NotLastColumn {
+                        column: NEWEST_COLUMN,
+                    });
                 }
             }
             if row.iter().any(|&b| b == b'\n' || b == b'\r') {
-                return Err(
-                    "a field holds a line break; a CSV ledger keeps one record per line".into(),
-                );
+                return Err(EncodeError::LineBreak);
             }
             out.extend_from_slice(&row);
             out.push(b',');
@@ -253,10 +255,10 @@ fn json_plain(r: &Record, out: &mut Vec<u8>) -> bool {
 
 /// Checks one line (without its newline) against its checksum and, when
 /// given, the previous line's hash, then parses the record.
-pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<Record, String> {
+pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<Record, LineError> {
     let (record, named) = frame(format, line)?;
     if prev.is_some_and(|p| named != Some(*p)) {
-        return Err(CHAIN_BROKEN.into());
+        return Err(LineError::ChainBroken);
     }
     parse(format, record)
 }
@@ -269,7 +271,7 @@ pub fn decode(format: LedgerFormat, line: &[u8], prev: Option<&Hash>) -> Result<
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Read {
     /// Not framed, or its checksum does not match.
-    Bad(String),
+    Bad(LineError),
     Framed {
         /// The `prev` the line names (`None`: not 32 lowercase hex digits,
         /// which no line's hash is written as).
@@ -277,7 +279,7 @@ pub(super) enum Read {
         /// This line's own hash, the next line's `prev`.
         hash: Hash,
         /// The record's seq and checked fields, or why it is not a record.
-        record: Result<(u64, Result<Checked, String>), String>,
+        record: Result<(u64, Result<Checked, RecordError>), LineError>,
     },
 }
 
@@ -308,13 +310,13 @@ impl Read {
 
 /// Splits a line into its record part and the `prev` it names, after
 /// checking its framing and checksum.
-fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), String> {
+fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), LineError> {
     let (tail, crc_tail) = match format {
         LedgerFormat::Jsonl => (JSON_TAIL, JSON_CRC_TAIL),
         LedgerFormat::Csv => (CSV_TAIL, CSV_CRC_TAIL),
     };
     if line.len() < tail + 2 {
-        return Err("not a ledger record (too short for its prev and crc fields)".into());
+        return Err(LineError::TooShort);
     }
     let (body, crc_part) = line.split_at(line.len() - crc_tail);
     let (record, prev_part) = line.split_at(line.len() - tail);
@@ -334,11 +336,11 @@ fn frame(format: LedgerFormat, line: &[u8]) -> Result<(&[u8], Option<Hash>), Str
         ),
     };
     if !framed {
-        return Err("not a ledger record (no prev and crc fields at the end)".into());
+        return Err(LineError::NotFramed);
     }
     // Written as lowercase hex: anything else does not match.
     if lower_hex::<4>(crc_found) != Some(crc32fast::hash(body).to_be_bytes()) {
-        return Err("checksum mismatch: the line was altered or damaged".into());
+        return Err(LineError::Checksum);
     }
     Ok((record, lower_hex::<16>(prev_hex)))
 }
@@ -535,25 +537,27 @@ thread_local! {
 
 /// Parses the record part of a JSON line (closed with `}`, as [`parse`]
 /// does) with its strings borrowed, and checks its fields.
-fn parse_json_checked(record: &[u8]) -> Result<(u64, Result<Checked, String>), String> {
+type Parsed = (u64, Result<Checked, RecordError>);
+
+fn parse_json_checked(record: &[u8]) -> Result<Parsed, LineError> {
     JSON.with_borrow_mut(|json| {
         json.clear();
         json.extend_from_slice(record);
         json.push(b'}');
         let raw: RawRecord =
-            serde_json::from_slice(json).map_err(|e| format!("not a ledger record: {e}"))?;
+            serde_json::from_slice(json).map_err(|e| LineError::Syntax(e.to_string()))?;
         Ok((raw.seq, checked::check(raw)))
     })
 }
 
 /// Parses the record part of a line (before its prev and crc fields).
-fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
+fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, LineError> {
     match format {
         LedgerFormat::Jsonl => {
             let mut json = Vec::with_capacity(record.len() + 1);
             json.extend_from_slice(record);
             json.push(b'}');
-            serde_json::from_slice(&json).map_err(|e| format!("not a ledger record: {e}"))
+            serde_json::from_slice(&json).map_err(|e| LineError::Syntax(e.to_string()))
         }
         LedgerFormat::Csv => {
             let mut rdr = csv::ReaderBuilder::new()
@@ -563,22 +567,19 @@ fn parse(format: LedgerFormat, record: &[u8]) -> Result<Record, String> {
             let mut row = csv::StringRecord::new();
             match rdr.read_record(&mut row) {
                 Ok(true) => {}
-                Ok(false) => return Err("not a ledger record: empty".into()),
-                Err(e) => return Err(format!("not a ledger record: {e}")),
+                Ok(false) => return Err(LineError::Empty),
+                Err(e) => return Err(LineError::Syntax(e.to_string())),
             }
             // Rows of ledgers written before the newest column lack it.
             let names = [&CSV_HEADER.1, &CSV_LEGACY_HEADER.1]
                 .into_iter()
                 .find(|names| names.len() == row.len())
-                .ok_or_else(|| {
-                    format!(
-                        "not a ledger record: {} fields, expected {}",
-                        row.len(),
-                        CSV_HEADER.1.len()
-                    )
+                .ok_or(LineError::Fields {
+                    found: row.len(),
+                    expected: CSV_HEADER.1.len(),
                 })?;
             row.deserialize(Some(names))
-                .map_err(|e| format!("not a ledger record: {e}"))
+                .map_err(|e| LineError::Syntax(e.to_string()))
         }
     }
 }

@@ -53,7 +53,9 @@ pub use backend::Backend;
 pub use checked::{
     Cancelled, Checked, CodeKey, IssuedFields, Loss, Redemption, What, issuer_tag, rule_key,
 };
-pub use error::LedgerError;
+pub use error::{
+    ConflictError, EncodeError, LedgerError, LineError, NotCutBack, Reason, RecordError, StateError,
+};
 pub use lock::LockGuard;
 pub use postgres::PgLedger;
 pub use record::{Event, LedgerFormat, Record};
@@ -98,18 +100,18 @@ impl Ledger {
         }
     }
 
-    fn line_err(&self, line: u64, reason: String) -> LedgerError {
+    fn line_err(&self, line: u64, reason: impl Into<Reason>) -> LedgerError {
         LedgerError::Line {
             path: self.path.clone(),
             line,
-            reason,
+            reason: Box::new(reason.into()),
         }
     }
 
-    fn conflict(&self, reason: String) -> LedgerError {
+    fn conflict(&self, reason: impl Into<Reason>) -> LedgerError {
         LedgerError::Conflict {
             path: self.path.clone(),
-            reason,
+            reason: Box::new(reason.into()),
         }
     }
 
@@ -272,7 +274,7 @@ impl Ledger {
             each(&c);
             match &c.what {
                 What::Issued(_) => {
-                    let i = u32::try_from(ids.len()).map_err(|_| "too many codes")?;
+                    let i = u32::try_from(ids.len()).map_err(|_| StateError::TooManyCodes)?;
                     ids.push((c.key, i));
                     seqs.push(c.seq);
                     // The state keeps no issued code: nothing to place.
@@ -298,7 +300,7 @@ impl Ledger {
             .map_err(|(seq, e)| self.line_err(seq + header_lines, e))?;
         if let Some((key, i)) = state::issued_twice(ids) {
             let seq = seqs[i as usize];
-            let e = format!("code {} issued twice", key.id);
+            let e = StateError::IssuedTwice { code: Some(key.id) };
             return Err(self.line_err(seq + header_lines, e));
         }
         self.check_index(lock, &state)?;
@@ -315,7 +317,7 @@ impl Ledger {
     fn scan_lines(
         &self,
         state: &mut LedgerState,
-        mut place: impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String> + Send,
+        mut place: impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), StateError> + Send,
     ) -> Result<(), LedgerError> {
         let mut file = match File::open(&self.path) {
             Ok(f) => f,
@@ -359,7 +361,7 @@ impl Ledger {
                     && header != line::csv_legacy_header().as_bytes()
                 {
                     let want = line::csv_header();
-                    return Err(self.line_err(1, format!("header is not {want:?}")));
+                    return Err(self.line_err(1, LineError::CsvHeader { want }));
                 }
                 state.end = n as u64 + 1;
                 lines = &lines[n + 1..];
@@ -386,23 +388,24 @@ impl Ledger {
         &self,
         state: &mut LedgerState,
         lines: &mut Vec<(usize, line::Read)>,
-        place: &mut impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), String>,
+        place: &mut impl FnMut(&mut LedgerState, Checked, u64) -> Result<(), StateError>,
     ) -> Result<(), LedgerError> {
         let header_lines = u64::from(self.format == LedgerFormat::Csv);
         for (len, read) in lines.drain(..) {
             let no = state.records + 1 + header_lines;
-            let err = |e: String| self.line_err(no, e);
+            let err = |e: Reason| self.line_err(no, e);
             let (prev, hash, record) = match read {
-                line::Read::Bad(e) => return Err(err(e)),
+                line::Read::Bad(e) => return Err(err(e.into())),
                 line::Read::Framed { prev, hash, record } => (prev, hash, record),
             };
             if prev != Some(state.last_hash) {
-                return Err(err(chain::CHAIN_BROKEN.into()));
+                return Err(err(LineError::ChainBroken.into()));
             }
-            let (seq, checked) = record.map_err(err)?;
-            state.check_seq(seq).map_err(err)?;
+            let (seq, checked) = record.map_err(|e| err(e.into()))?;
+            state.check_seq(seq).map_err(|e| err(e.into()))?;
             let offset = state.end;
-            place(state, checked.map_err(err)?, offset).map_err(err)?;
+            let checked = checked.map_err(|e| err(e.into()))?;
+            place(state, checked, offset).map_err(|e| err(e.into()))?;
             state.records += 1;
             state.last_hash = hash;
             state.end += len as u64;
@@ -465,10 +468,10 @@ impl Ledger {
         if len != state.end {
             // Only a writer that skipped the lock (or a hand edit) gets here;
             // appending would fork the chain.
-            return Err(self.conflict(format!(
-                "the ledger changed while this command held it ({} bytes, expected {})",
-                len, state.end
-            )));
+            return Err(self.conflict(ConflictError::Changed {
+                found: len,
+                expected: state.end,
+            }));
         }
         // One write of whole lines, then sync: the record is acknowledged
         // only once it is on disk. A failure is final: no retry (after a
@@ -484,9 +487,10 @@ impl Ledger {
         if let Err(e) = written {
             return Err(match self.cut_back(&f, state, &bytes) {
                 Ok(()) => self.io(e),
-                Err(why) => self.conflict(format!(
-                    "{e}; the file was not cut back because {why}: run `payqr ledger check`"
-                )),
+                Err(why) => self.conflict(Reason::NotCutBack {
+                    write: e.to_string(),
+                    why,
+                }),
             });
         }
         let end = state.end + bytes.len() as u64;
@@ -529,10 +533,7 @@ impl Ledger {
         if lock.names(f).map_err(|e| self.io(e))? {
             return Ok(());
         }
-        Err(self.conflict(
-            "the ledger file was replaced while this command held its lock; nothing was written"
-                .into(),
-        ))
+        Err(self.conflict(ConflictError::FileReplaced))
     }
 
     /// After a failed write or sync, cuts the file back to `state.end`, the
@@ -543,29 +544,28 @@ impl Ledger {
     /// lock should make anything else impossible; a writer still never
     /// truncates bytes it did not write, nor below where it started.
     /// Errs with the reason it did not cut.
-    fn cut_back(&self, f: &File, state: &LedgerState, ours: &[u8]) -> Result<(), String> {
+    fn cut_back(&self, f: &File, state: &LedgerState, ours: &[u8]) -> Result<(), NotCutBack> {
+        let io = |e: io::Error| NotCutBack::Io(e.to_string());
         let start = state.end;
-        let len = f.metadata().map_err(|e| e.to_string())?.len();
+        let len = f.metadata().map_err(io)?.len();
         if len < start {
-            return Err(format!("it is shorter ({len} bytes) than before ({start})"));
+            return Err(NotCutBack::Shorter { len, start });
         }
         let extra = len - start;
-        if extra > ours.len() as u64 {
-            return Err(format!(
-                "it holds {extra} bytes past its old end, more than this command wrote ({})",
-                ours.len()
-            ));
+        let wrote = ours.len() as u64;
+        if extra > wrote {
+            return Err(NotCutBack::Longer { extra, wrote });
         }
         let mut there = vec![0u8; extra as usize];
-        crate::fs::platform::read_exact_at(f, &mut there, start).map_err(|e| e.to_string())?;
+        crate::fs::platform::read_exact_at(f, &mut there, start).map_err(io)?;
         if there[..] != ours[..there.len()] {
-            return Err("the bytes past its old end are not the ones this command wrote".into());
+            return Err(NotCutBack::NotOurs);
         }
         if state.records > 0 && !ends_with_line_hashed(f, start, &state.last_hash) {
-            return Err("its last line before this write is not the one this command read".into());
+            return Err(NotCutBack::LineBefore);
         }
         if extra > 0 {
-            f.set_len(start).map_err(|e| e.to_string())?;
+            f.set_len(start).map_err(io)?;
         }
         Ok(())
     }

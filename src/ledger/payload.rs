@@ -50,7 +50,7 @@ impl Ledger {
             let r = line::decode(self.format, &l, None).map_err(|reason| LedgerError::Line {
                 path: self.path.clone(),
                 line: n as u64 + 1,
-                reason,
+                reason: Box::new(reason.into()),
             })?;
             if r.event != Event::Issued
                 || r.code_id != code_id

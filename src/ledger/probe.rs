@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::checked::{self, CodeKey, What};
+use super::error::ConflictError as E;
 use super::record::{Event, RawRecord, Record};
 use super::state::LedgerState;
 use crate::code::CodeId;
@@ -19,7 +20,7 @@ pub(super) struct Probe {
 }
 
 impl Probe {
-    pub(super) fn check(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
+    pub(super) fn check(&mut self, state: &LedgerState, r: &Record) -> Result<(), E> {
         if r.event == Event::Lost {
             return Ok(());
         }
@@ -30,12 +31,12 @@ impl Probe {
         let key = CodeKey::of(&r.issuer, id);
         let loaded = |k: &CodeKey| state.only.as_ref().is_none_or(|o| o.contains(k));
         if !loaded(&key) || (state.refs_only && r.event == Event::Redeemed) {
-            return Err(format!("code {id} was not loaded for this append"));
+            return Err(E::NotLoaded(id));
         }
         match r.event {
             Event::Issued => {
                 if state.knows_code(&key) || !self.issued.insert(key) {
-                    return Err(format!("code {id} is already issued"));
+                    return Err(E::AlreadyIssued(id));
                 }
                 if let Some(old) = r.replaces.as_deref() {
                     let old = CodeKey {
@@ -43,48 +44,46 @@ impl Probe {
                         ..key
                     };
                     if !loaded(&old) {
-                        return Err(format!("code {} was not loaded for this append", old.id));
+                        return Err(E::NotLoaded(old.id));
                     }
                     // A paid code stays paid: a reissue would make the
                     // same fine payable again.
                     if state.is_redeemed(&old) || self.redeemed.contains(&old) {
-                        return Err(format!(
-                            "code {} is already redeemed; a paid code is not reissued",
-                            old.id
-                        ));
+                        return Err(E::PaidNotReissued(old.id));
                     }
                     if let Some(by) = state.replaced_by(&old) {
-                        return Err(format!(
-                            "code {} was already replaced by code {}",
-                            old.id, by.by
-                        ));
+                        return Err(E::AlreadyReplaced {
+                            code: old.id,
+                            by: by.by,
+                        });
                     }
                     if !self.replaced.insert(old) {
-                        return Err(format!("code {} is replaced twice", old.id));
+                        return Err(E::ReplacedTwice(old.id));
                     }
                 }
             }
             Event::Redeemed => {
                 if let Some(by) = state.replaced_by(&key) {
-                    return Err(format!(
-                        "code {id} was replaced by code {} (reissued); only that code can be redeemed",
-                        by.by
-                    ));
+                    return Err(E::Replaced {
+                        code: id,
+                        by: by.by,
+                    });
                 }
                 if self.replaced.contains(&key) {
-                    return Err(format!("code {id} is replaced in this same append"));
+                    return Err(E::ReplacedInAppend(id));
                 }
                 if let Some(c) = state.cancelled.get(&key) {
-                    return Err(format!(
-                        "code {id} was cancelled at {} ({}); it is not redeemed",
-                        c.time, c.reason
-                    ));
+                    return Err(E::Cancelled {
+                        code: id,
+                        time: c.time.clone(),
+                        reason: c.reason.clone(),
+                    });
                 }
                 if self.cancelled.contains(&key) {
-                    return Err(format!("code {id} is cancelled in this same append"));
+                    return Err(E::CancelledInAppend(id));
                 }
                 if state.redemption(&key).is_some() || !self.redeemed.insert(key) {
-                    return Err(format!("code {id} is already redeemed"));
+                    return Err(E::AlreadyRedeemed(id));
                 }
             }
             Event::Lost | Event::Cancelled => {}
@@ -95,53 +94,47 @@ impl Probe {
     /// A cancellation: of a code this ledger issued (so a typo is caught)
     /// and that is not paid, or of every code of a key before a time;
     /// never twice.
-    fn check_cancel(&mut self, state: &LedgerState, r: &Record) -> Result<(), String> {
+    fn check_cancel(&mut self, state: &LedgerState, r: &Record) -> Result<(), E> {
         let c = checked::check(RawRecord::from(r.clone()))?;
         let loaded = state.only.as_ref().is_none_or(|o| o.contains(&c.key));
         if !loaded || state.refs_only {
-            return Err(format!("code {} was not loaded for this append", c.code_id));
+            return Err(E::NotLoaded(c.code_id));
         }
         let What::Cancelled(what) = &c.what else {
-            return Err("not a cancellation".into());
+            return Err(E::NotCancellation);
         };
         let name = match &what.before {
             Some((_, b)) => format!("every code of key {} issued before {b}", what.key_id),
             None => format!("code {}", c.code_id),
         };
         if let Some(prev) = state.cancelled.get(&c.key) {
-            return Err(format!(
-                "{name} is already cancelled (at {}: {})",
-                prev.time, prev.reason
-            ));
+            return Err(E::AlreadyCancelled {
+                what: name,
+                time: prev.time.clone(),
+                reason: prev.reason.clone(),
+            });
         }
         if !self.cancelled.insert(c.key) {
-            return Err(format!("{name} is cancelled twice in this append"));
+            return Err(E::CancelledTwice { what: name });
         }
         if what.before.is_none() {
             if !state.knows_code(&c.key) && !self.issued.contains(&c.key) {
-                return Err(format!(
-                    "code {} of {} was never issued in this ledger",
-                    c.code_id, c.issuer
-                ));
+                return Err(E::NeverIssued {
+                    code: c.code_id,
+                    issuer: c.issuer,
+                });
             }
             // Money already taken is refunded, not cancelled: a cancelled
             // code that was paid would leave the payment unexplained.
             if let Some(red) = state.redemption(&c.key) {
-                return Err(format!(
-                    "code {} is already redeemed (at {}{}); a paid code is not cancelled: refund it",
-                    c.code_id,
-                    crate::code::time::format_utc(red.time),
-                    red.txn
-                        .as_deref()
-                        .map(|t| format!(", txn {t}"))
-                        .unwrap_or_default()
-                ));
+                return Err(E::PaidNotCancelled {
+                    code: c.code_id,
+                    time: red.time,
+                    txn: red.txn.clone(),
+                });
             }
             if self.redeemed.contains(&c.key) {
-                return Err(format!(
-                    "code {} is redeemed in this same append",
-                    c.code_id
-                ));
+                return Err(E::RedeemedInAppend(c.code_id));
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::chain::{GENESIS, Hash};
 use super::checked::{Cancelled, Loss, Redemption, cancel_what, check};
+use super::error::StateError;
 // Named through the state by the database backend (ledger/postgres/) too.
 pub(super) use super::checked::{Checked, CodeKey, What, rule_key};
 use super::record::{RawRecord, Record};
@@ -313,24 +314,24 @@ impl LedgerState {
 
     /// Sorts the lookups after records were applied; finds a code issued
     /// twice, as (seq of the second issue, why). Lookups need a sealed state.
-    pub(super) fn seal(&mut self) -> Result<(), (u64, String)> {
+    pub(super) fn seal(&mut self) -> Result<(), (u64, StateError)> {
         self.by_reference.seal();
         self.refs.seal();
         if let Some(seq) = self.redeemed_refs.seal() {
             let id = self.redeemed_refs.items.iter().find(|e| e.1 == seq);
-            let id = id.map(|e| e.0.id.to_string()).unwrap_or_default();
-            return Err((seq, format!("code {id} redeemed twice")));
+            let code = id.map(|e| e.0.id);
+            return Err((seq, StateError::RedeemedTwiceSorted { code }));
         }
         let Some(v) = self.by_code.seal() else {
             return Ok(());
         };
         if self.refs_only {
-            let id = self.by_code.items.iter().find(|e| e.1 == v).map(|e| e.0.id);
-            let id = id.map(|id| id.to_string()).unwrap_or_default();
-            return Err((u64::from(v), format!("code {id} issued twice")));
+            let code = self.by_code.items.iter().find(|e| e.1 == v).map(|e| e.0.id);
+            return Err((u64::from(v), StateError::IssuedTwice { code }));
         }
         let c = &self.issued[v as usize];
-        Err((c.seq, format!("code {} issued twice", c.code_id)))
+        let code = Some(c.code_id);
+        Err((c.seq, StateError::IssuedTwice { code }))
     }
 
     fn keeps(&self, key: &CodeKey) -> bool {
@@ -338,7 +339,7 @@ impl LedgerState {
     }
 
     /// Checks one record against the state and applies it.
-    pub(super) fn apply(&mut self, r: Record) -> Result<(), String> {
+    pub(super) fn apply(&mut self, r: Record) -> Result<(), StateError> {
         self.check_seq(r.seq)?;
         self.insert(r)?;
         self.records += 1;
@@ -346,25 +347,24 @@ impl LedgerState {
     }
 
     /// Whether `seq` is the next record's number.
-    pub(super) fn check_seq(&self, seq: u64) -> Result<(), String> {
+    pub(super) fn check_seq(&self, seq: u64) -> Result<(), StateError> {
         if seq != self.next_seq() {
-            return Err(format!(
-                "seq {} out of order (expected {})",
-                seq,
-                self.next_seq()
-            ));
+            return Err(StateError::Seq {
+                found: seq,
+                expected: self.next_seq(),
+            });
         }
         Ok(())
     }
 
     /// Checks a record's fields and, if the state keeps its code, records
     /// it (no sequence check: the index hands records over out of order).
-    pub(super) fn insert(&mut self, r: Record) -> Result<(), String> {
+    pub(super) fn insert(&mut self, r: Record) -> Result<(), StateError> {
         self.place(check(RawRecord::from(r))?)
     }
 
     /// Records a checked record if the state keeps its code.
-    pub(super) fn place(&mut self, c: Checked) -> Result<(), String> {
+    pub(super) fn place(&mut self, c: Checked) -> Result<(), StateError> {
         let (key, code_id) = (c.key, c.code_id);
         match c.what {
             What::Issued(f) => {
@@ -374,7 +374,7 @@ impl LedgerState {
                     // of the old code must find.
                     let old = CodeKey { id: old, ..key };
                     if old == key {
-                        return Err(format!("code {code_id} replaces itself"));
+                        return Err(StateError::ReplacesItself(code_id));
                     }
                     if self.keeps(&old) {
                         let by = Replacement {
@@ -382,10 +382,11 @@ impl LedgerState {
                             seq: c.seq,
                         };
                         if let Some(first) = self.replaced.insert(old, by) {
-                            return Err(format!(
-                                "code {} replaced twice (first by code {} at seq {})",
-                                old.id, first.by, first.seq
-                            ));
+                            return Err(StateError::ReplacedTwice {
+                                code: old.id,
+                                first_by: first.by,
+                                first_seq: first.seq,
+                            });
                         }
                     }
                 }
@@ -396,7 +397,7 @@ impl LedgerState {
                 if self.refs_only {
                     let digest = reference_digest(&c.issuer, &f.reference);
                     self.refs.push(digest, (c.seq, code_id));
-                    let seq = u32::try_from(c.seq).map_err(|_| "too many records")?;
+                    let seq = u32::try_from(c.seq).map_err(|_| StateError::TooManyRecords)?;
                     self.by_code.push(key, seq);
                     return Ok(());
                 }
@@ -415,7 +416,7 @@ impl LedgerState {
                     key_id: f.key_id,
                     issuer: share(&mut self.shared.0, c.issuer),
                 };
-                let i = u32::try_from(self.issued.len()).map_err(|_| "too many codes")?;
+                let i = u32::try_from(self.issued.len()).map_err(|_| StateError::TooManyCodes)?;
                 let rk = reference_key(&issued.issuer, &issued.reference);
                 self.by_reference.push(rk, i);
                 self.by_code.push(key, i);
@@ -431,10 +432,10 @@ impl LedgerState {
                     return Ok(());
                 }
                 if let Some(prev) = self.redeemed.get(&key) {
-                    return Err(format!(
-                        "code {code_id} redeemed twice (first at seq {})",
-                        prev.seq
-                    ));
+                    return Err(StateError::RedeemedTwice {
+                        code: code_id,
+                        first_seq: prev.seq,
+                    });
                 }
                 self.redeemed.insert(key, redemption);
             }
@@ -444,11 +445,10 @@ impl LedgerState {
                     return Ok(());
                 }
                 if let Some(prev) = self.cancelled.get(&key) {
-                    return Err(format!(
-                        "{} cancelled twice (first at seq {})",
-                        cancel_what(code_id, &c),
-                        prev.seq
-                    ));
+                    return Err(StateError::CancelledTwice {
+                        what: cancel_what(code_id, &c),
+                        first_seq: prev.seq,
+                    });
                 }
                 self.cancelled.insert(key, *c);
             }

@@ -229,16 +229,36 @@ fn a_failed_write_never_cuts_bytes_it_did_not_write() {
         let mut changed_last = base.clone();
         let at = changed_last.len() - 10;
         changed_last[at] ^= 1;
+        let (len, wrote) = (base.len() as u64, ours.len() as u64);
         let cases = [
-            (with(&theirs), "not the ones"),
-            (with(&[&ours[..], b"x"].concat()), "more than"),
-            (base[..base.len() - 1].to_vec(), "shorter"),
-            ([&changed_last[..], &ours[..]].concat(), "last line"),
+            (with(&theirs), NotCutBack::NotOurs, "not the ones"),
+            (
+                with(&[&ours[..], b"x"].concat()),
+                NotCutBack::Longer {
+                    extra: wrote + 1,
+                    wrote,
+                },
+                "more than",
+            ),
+            (
+                base[..base.len() - 1].to_vec(),
+                NotCutBack::Shorter {
+                    len: len - 1,
+                    start: len,
+                },
+                "shorter",
+            ),
+            (
+                [&changed_last[..], &ours[..]].concat(),
+                NotCutBack::LineBefore,
+                "last line",
+            ),
         ];
-        for (bytes, why) in cases {
+        for (bytes, want, why) in cases {
             std::fs::write(l.path(), &bytes).unwrap();
             let e = l.cut_back(&f(), &st, &ours).unwrap_err();
-            assert!(e.contains(why), "{why}: {e}");
+            assert_eq!(e, want);
+            assert!(e.to_string().contains(why), "{why}: {e}");
             assert_eq!(std::fs::read(l.path()).unwrap(), bytes);
         }
     }
@@ -395,6 +415,42 @@ fn index_answers_like_a_full_load_and_survives_damage() {
         }
         std::fs::remove_file(l.index_path()).unwrap();
         same_as_full(&l, &ids);
+    }
+}
+
+/// Issue 16: an index entry is checked before it is believed, whatever
+/// byte of it changed (its key, a pointer, its checksum), on both lookup
+/// paths (a few codes: one binary search each; many: a piece at a time),
+/// and a damaged index is rebuilt from the ledger.
+#[test]
+fn a_damaged_index_entry_is_never_believed() {
+    for (_d, l) in both() {
+        filled(&l, 150);
+        let l = Ledger {
+            limits: (40, 1000),
+            ..l
+        };
+        let ids: Vec<CodeKey> = (1..=150).map(key).collect();
+        same_as_full(&l, &ids[..1]);
+        let good = std::fs::read(l.index_path()).unwrap();
+        let size = 52;
+        let entries = (good.len() - 64) / size;
+        assert_eq!(entries, 150);
+        for j in [0, 64, 75, 149] {
+            // The key, the `issued`, `redeemed` and `cancelled` pointers,
+            // the checksum.
+            for at in [0, 9, 24, 40, 48] {
+                let mut bad = good.clone();
+                bad[64 + j * size + at] ^= 0x40;
+                for group in [&ids[j..=j], &ids[..60], &ids[90..], &ids[..]] {
+                    std::fs::write(l.index_path(), &bad).unwrap();
+                    same_as_full(&l, group);
+                }
+                // Looking every code up reaches every entry: the damage
+                // was found and the index rebuilt.
+                assert_eq!(std::fs::read(l.index_path()).unwrap(), good, "{j} {at}");
+            }
+        }
     }
 }
 

@@ -167,7 +167,7 @@ impl Book {
         if let Some(e) = failed {
             return Err(LedgerError::Conflict {
                 path: name.into(),
-                reason: e.to_string(),
+                reason: Box::new(e.to_string().into()),
             });
         }
         book.redeemed = std::mem::take(&mut state.redeemed);

@@ -9,7 +9,7 @@ use crate::cmd::output::CheckError;
 #[derive(Debug)]
 pub enum Error {
     /// `--txn` is empty, too long or holds unsafe characters.
-    Txn(String),
+    Txn(crate::cmd::output::TxnError),
     /// The codes, the trust list or the time could not be had.
     Check(CheckError),
     /// The ledger could not be read or written: nothing after the codes
@@ -24,7 +24,7 @@ impl From<Error> for Failure {
         use payqr::i18n::cli as msg;
         let lang = crate::cmd::lang();
         match e {
-            Error::Txn(problem) => Failure::new(msg::bad_txn(lang, &problem)),
+            Error::Txn(problem) => Failure::new(msg::bad_txn(lang, &problem.to_string())),
             Error::Check(e) => e.into(),
             Error::Ledger(e) => Failure::new(e),
             Error::Unreadable(n) => Failure::new(msg::unreadable_inputs(lang, &n)),

@@ -46,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, Config, NoTls};
 
-use super::LedgerError;
+use super::{LedgerError, Reason};
 use crate::code::to_hex;
 
 /// Whether a `--ledger` value names a PostgreSQL ledger, not a file.
@@ -147,7 +147,7 @@ impl PgLedger {
         let shown = hide_password(url);
         let bad = |reason: String| LedgerError::Conflict {
             path: PathBuf::from(&shown),
-            reason,
+            reason: Box::new(Reason::Other(reason)),
         };
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut schema = "payqr".to_string();
@@ -258,15 +258,15 @@ impl PgLedger {
     fn err(&self, reason: impl std::fmt::Display) -> LedgerError {
         LedgerError::Conflict {
             path: PathBuf::from(&self.shown),
-            reason: reason.to_string(),
+            reason: Box::new(Reason::Other(reason.to_string())),
         }
     }
 
-    fn line_err(&self, seq: u64, reason: String) -> LedgerError {
+    fn line_err(&self, seq: u64, reason: impl Into<Reason>) -> LedgerError {
         LedgerError::Line {
             path: PathBuf::from(&self.shown),
             line: seq,
-            reason,
+            reason: Box::new(reason.into()),
         }
     }
 
@@ -363,10 +363,10 @@ impl PgLedger {
                     if started.elapsed() + pause > retry_window() {
                         let mut err = self.db_err(&e);
                         if let LedgerError::Conflict { reason, .. } = &mut err {
-                            reason.push_str(&format!(
-                                "; gave up after {attempts} attempt(s) in {:.0} s; nothing \
-                                 in this batch was acknowledged (running it again never \
-                                 records anything twice)",
+                            **reason = Reason::Other(format!(
+                                "{reason}; gave up after {attempts} attempt(s) in {:.0} s; \
+                                 nothing in this batch was acknowledged (running it again \
+                                 never records anything twice)",
                                 started.elapsed().as_secs_f64()
                             ));
                         }

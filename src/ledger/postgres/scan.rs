@@ -8,7 +8,7 @@ use postgres::IsolationLevel;
 
 use super::super::record::LedgerFormat;
 use super::super::state::{Checked, LedgerState, What, issued_twice};
-use super::super::{Ledger, LedgerError, read_lines};
+use super::super::{Ledger, LedgerError, StateError, read_lines};
 use super::{Fail, PgLedger};
 use crate::code::to_hex;
 
@@ -28,7 +28,7 @@ impl PgLedger {
         &self,
         state: &mut LedgerState,
         mut each: impl FnMut(&Checked, &str),
-        mut place: impl FnMut(&mut LedgerState, Checked) -> Result<(), String> + Send,
+        mut place: impl FnMut(&mut LedgerState, Checked) -> Result<(), StateError> + Send,
     ) -> Result<(), LedgerError> {
         // One read of everything: a retry starts again from nothing.
         let start = std::mem::take(state);
@@ -88,7 +88,7 @@ impl PgLedger {
                     let text: &str = row.get(4);
                     if text.contains('\n') {
                         return Err(Fail::Final(
-                            me.line_err(want, "the line holds a line break".into()),
+                            me.line_err(want, "the line holds a line break"),
                         ));
                     }
                     starts.push(bytes.len());
@@ -111,10 +111,11 @@ impl PgLedger {
                         }
                     };
                     if (e, i, id.as_str()) != (event.as_str(), issuer.as_str(), code_id.as_str()) {
-                        return Err(format!(
-                            "the row's columns (event {event:?}, issuer {issuer:?}, code_id \
-                             {code_id:?}) do not say what its line says"
-                        ));
+                        return Err(StateError::Columns {
+                            event: event.clone(),
+                            issuer: issuer.clone(),
+                            code_id: code_id.clone(),
+                        });
                     }
                     let k = (c.seq - first) as usize;
                     let end = starts.get(k + 1).map_or(bytes.len(), |&e| e) - 1;
@@ -170,7 +171,8 @@ impl PgLedger {
             |st, c| {
                 match &c.what {
                     What::Issued(_) => {
-                        let i = u32::try_from(issued.len()).map_err(|_| "too many codes")?;
+                        let i =
+                            u32::try_from(issued.len()).map_err(|_| StateError::TooManyCodes)?;
                         issued.push((c.key, i));
                         return Ok(());
                     }
@@ -192,7 +194,8 @@ impl PgLedger {
         // The unique index makes a second issue impossible; a table that
         // lost it is still caught.
         if let Some((key, _)) = issued_twice(issued) {
-            return Err(self.err(format!("code {} issued twice", key.id)));
+            let code = Some(key.id);
+            return Err(self.err(StateError::IssuedTwice { code }));
         }
         Ok(state)
     }

@@ -8,7 +8,7 @@ use super::super::chain::{self, GENESIS};
 use super::super::line;
 use super::super::record::LedgerFormat;
 use super::super::state::LedgerState;
-use super::super::{Ledger, LedgerError};
+use super::super::{Ledger, LedgerError, Reason, StateError};
 use super::chain::Rows;
 use super::{Fail, PgLedger, new_request_id};
 
@@ -147,10 +147,16 @@ impl PgLedger {
             for l in text.split_inclusive(|&b| b == b'\n') {
                 let l = &l[..l.len() - 1];
                 seq += 1;
-                let bad = |e: String| Fail::Final(file.line_err(seq, e));
-                let r = line::decode(LedgerFormat::Jsonl, l, Some(&prev)).map_err(bad)?;
+                let bad = |e: Reason| Fail::Final(file.line_err(seq, e));
+                let r =
+                    line::decode(LedgerFormat::Jsonl, l, Some(&prev)).map_err(|e| bad(e.into()))?;
                 if r.seq != seq {
-                    return Err(bad(format!("seq {} out of order (expected {seq})", r.seq)));
+                    let found = r.seq;
+                    return Err(bad(StateError::Seq {
+                        found,
+                        expected: seq,
+                    }
+                    .into()));
                 }
                 let hash = chain::hash(l);
                 let text = String::from_utf8(l.to_vec()).map_err(|_| bad("not UTF-8".into()))?;

@@ -24,7 +24,6 @@ use std::path::Path;
 
 use chrono::FixedOffset;
 
-use crate::code::time;
 use crate::input::encoding::TextEncoding;
 
 pub use generic::{ColumnMap, ColumnMapError};
@@ -43,7 +42,8 @@ pub struct Options {
     /// Columns of a generic file.
     pub map: ColumnMap,
     /// Offset of times written without one; `None`: the format's default
-    /// (+08:00 for Chinese providers), else this machine's.
+    /// (+08:00 for WeChat and Alipay bills), else UTC, never this machine's
+    /// zone (a file must mean the same wherever it is reconciled).
     pub tz: Option<FixedOffset>,
     /// `None`: UTF-8 for generic files; WeChat Pay and Alipay bills are
     /// read as UTF-8 when they are valid UTF-8, else as GB18030 (how
@@ -101,7 +101,7 @@ pub fn parse_settlement(path: &Path, opts: &Options) -> Result<Settlement, Settl
     let tz = opts
         .tz
         .or(format.default_tz())
-        .unwrap_or_else(time::local_offset);
+        .unwrap_or(FixedOffset::east_opt(0).expect("UTC"));
     let payments = match format {
         Format::Generic => generic::parse(path, &bytes, &opts.map, tz, opts.encoding)?,
         Format::Wechat => wechat::parse(path, &bytes, tz, opts.encoding)?,
@@ -173,6 +173,7 @@ mod tests {
     use super::*;
     use crate::code::CodeId;
     use crate::code::currency::{self, AmountError};
+    use crate::code::time;
 
     #[test]
     fn amounts_are_exact() {

@@ -8,24 +8,34 @@
 //!   rebuilt by a full scan;
 //! - lines past the prefix (the tail) are read and checked on every open,
 //!   and once the tail passes a limit the index is rewritten to cover it;
-//! - every line the index points at is checked (checksum, code id, event)
-//!   before it is believed.
-//!
+//! - every entry read is checked (its CRC-32, which also covers its
+//!   position and the header) before it is believed, and so is every line
+//!   it points at (checksum, code id, event). The entry check is what makes
+//!   an ABSENT pointer (`u64::MAX`: "not redeemed", "not cancelled", "not
+//!   replaced") or an absent entry trustworthy: no line can vouch for a
+//!   line that is not there, and a damaged entry believed would make a
+//!   redeemed code redeemable again. A damaged entry makes the index be
+//!   ignored and rebuilt from the ledger, never merged into a new one.
+//!   The checksums find damage and hand edits, not a forger who recomputes
+//!   them (as for the ledger's own lines, FORMAT.md §4);
 //! - an index whose header is intact but which covers more than the ledger
 //!   holds, or whose last covered line is not there any more, is evidence
 //!   of lost records: nothing may write to the ledger until `payqr ledger
 //!   repair --record-loss` records the loss in the ledger itself.
 //!
-//! Layout (integers little-endian): a 64-byte header (`PAYQRIX2`, prefix
+//! Layout (integers little-endian): a 64-byte header (`PAYQRIX4`, prefix
 //! length, records, last line hash (16 bytes), entry count, CRC-32 of the
-//! header so far), then 48-byte entries sorted by key: code id (8 bytes),
-//! issuer tag ([`issuer_tag`], 8 bytes big-endian), offset of the `issued`
-//! line, of the `redeemed` line, of the `issued` line of the code that
-//! replaces it, and of the `cancelled` line (`u64::MAX`: none); an
-//! all-before cancellation is filed under [`rule_key`]. `PAYQRIX1` (entries
-//! keyed by code id alone) and `PAYQRIX2` (40-byte entries, before
-//! cancellations) indexes are never used for lookups, but their headers
-//! are still evidence of what the ledger held.
+//! header so far), then 52-byte entries ([`entry`]) sorted by key: code id
+//! (8 bytes), issuer tag ([`issuer_tag`], 8 bytes big-endian), offset of
+//! the `issued` line, of the `redeemed` line, of the `issued` line of the
+//! code that replaces it, and of the `cancelled` line (`u64::MAX`: none),
+//! then the CRC-32, started from the CRC-32 of the header's first 40 bytes
+//! ([`seal`]), of the entry's position (u64) and its 48 bytes; an
+//! all-before cancellation is filed under [`rule_key`]. `PAYQRIX1`
+//! (entries keyed by code id alone), `PAYQRIX2` (40-byte entries, before
+//! cancellations) and `PAYQRIX3` (48-byte entries without checksums)
+//! indexes are never used for lookups, but their headers are still
+//! evidence of what the ledger held.
 
 use crate::fs::platform::read_exact_at;
 use std::collections::HashSet;
@@ -34,122 +44,18 @@ use std::io;
 use std::path::Path;
 
 use super::chain::Hash;
-use super::checked::{Checked, CodeKey, What, issuer_tag, rule_key};
-use super::evidence::{self, HEADER, Header, MAGIC, header_bytes};
+use super::checked::{CodeKey, issuer_tag, rule_key};
+use super::evidence::{self, HEADER, Header, MAGIC, header_bytes, seal};
 use super::line;
 use super::record::{Event, Record};
-use super::{Ledger, LedgerError, LedgerState};
+use super::{Ledger, LedgerError, LedgerState, StateError};
 use crate::code::CodeId;
+use entry::{ENTRY, Entry, NONE, put};
 
-const ENTRY: u64 = 48;
-const NONE: u64 = u64::MAX;
+mod entry;
+
 /// Entries read at a time when the whole index is gone through (768 KB).
 const PIECE: u64 = 16 << 10;
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    key: CodeKey,
-    issued: u64,
-    redeemed: u64,
-    /// The `issued` line of the code replacing this one.
-    replaced: u64,
-    /// The `cancelled` line.
-    cancelled: u64,
-}
-
-impl Entry {
-    fn new(key: CodeKey) -> Entry {
-        Entry {
-            key,
-            issued: NONE,
-            redeemed: NONE,
-            replaced: NONE,
-            cancelled: NONE,
-        }
-    }
-
-    /// The entries a record at `offset` makes: its code's, and for a
-    /// reissue also the replaced code's.
-    fn of_parts(
-        key: CodeKey,
-        event: Event,
-        replaces: Option<CodeId>,
-        offset: u64,
-    ) -> [Option<Entry>; 2] {
-        match event {
-            Event::Issued => [
-                Some(Entry {
-                    issued: offset,
-                    ..Entry::new(key)
-                }),
-                replaces.map(|id| Entry {
-                    replaced: offset,
-                    ..Entry::new(CodeKey { id, ..key })
-                }),
-            ],
-            Event::Redeemed => [
-                Some(Entry {
-                    redeemed: offset,
-                    ..Entry::new(key)
-                }),
-                None,
-            ],
-            Event::Cancelled => [
-                Some(Entry {
-                    cancelled: offset,
-                    ..Entry::new(key)
-                }),
-                None,
-            ],
-            Event::Lost => [None, None],
-        }
-    }
-
-    fn of_record(r: &Record, offset: u64) -> [Option<Entry>; 2] {
-        if r.event == Event::Cancelled && r.code_id.is_empty() {
-            let Some(kid) = r.key_id.as_deref().and_then(|k| k.parse().ok()) else {
-                return [None, None];
-            };
-            return Entry::of_parts(rule_key(&r.issuer, kid), r.event, None, offset);
-        }
-        let Ok(id) = r.code_id.parse() else {
-            return [None, None];
-        };
-        let replaces = r.replaces.as_deref().and_then(|s| s.parse().ok());
-        Entry::of_parts(CodeKey::of(&r.issuer, id), r.event, replaces, offset)
-    }
-
-    fn of(c: &Checked, offset: u64) -> [Option<Entry>; 2] {
-        match &c.what {
-            What::Issued(f) => Entry::of_parts(c.key, Event::Issued, f.replaces, offset),
-            What::Redeemed(_) => Entry::of_parts(c.key, Event::Redeemed, None, offset),
-            What::Cancelled(_) => Entry::of_parts(c.key, Event::Cancelled, None, offset),
-            What::Lost(_) => [None, None],
-        }
-    }
-
-    /// The key as the index sorts it: code id, then the tag big-endian.
-    fn key_bytes(key: &CodeKey) -> [u8; 16] {
-        let mut b = [0u8; 16];
-        b[..8].copy_from_slice(&key.id.0);
-        b[8..].copy_from_slice(&key.issuer.to_be_bytes());
-        b
-    }
-
-    fn decode(b: &[u8]) -> Entry {
-        let u = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        Entry {
-            key: CodeKey {
-                id: CodeId(b[..8].try_into().expect("8 bytes")),
-                issuer: u64::from_be_bytes(b[8..16].try_into().expect("8 bytes")),
-            },
-            issued: u(16),
-            redeemed: u(24),
-            replaced: u(32),
-            cancelled: u(40),
-        }
-    }
-}
 
 /// (records before an index is kept, tail records before it is rewritten)
 pub(super) fn limits() -> (u64, usize) {
@@ -175,7 +81,16 @@ struct Index {
     records: u64,
     last_hash: Hash,
     count: u64,
+    seal: u32,
 }
+
+/// An entry of the index failed its checksum: the index is not believed
+/// (nor merged into a new one) but rebuilt from the ledger.
+struct Damaged;
+
+/// A look-up in the index: an I/O error, or what it found, or that it is
+/// damaged.
+type Lookup<T> = io::Result<Result<T, Damaged>>;
 
 impl Index {
     /// The usable index of a header already checked against the ledger.
@@ -192,32 +107,45 @@ impl Index {
             records: h.records,
             last_hash: h.last_hash,
             count: h.count,
+            seal: h.seal,
         })
     }
 
-    fn entry(&self, i: u64) -> io::Result<Entry> {
+    fn entry(&self, i: u64) -> Lookup<Entry> {
         let mut b = [0u8; ENTRY as usize];
         read_exact_at(&self.file, &mut b, HEADER + i * ENTRY)?;
-        Ok(Entry::decode(&b))
+        Ok(match Entry::intact(self.seal, i, &b) {
+            true => Ok(Entry::decode(&b)),
+            false => Err(Damaged),
+        })
     }
 
-    /// Binary search on disk: ~20 reads of 40 bytes for 1M codes.
-    fn find(&self, key: CodeKey) -> io::Result<Option<Entry>> {
+    /// Binary search on disk: ~20 reads of 52 bytes for 1M codes. Every
+    /// entry it reads is checked, and that is enough: if the code has an
+    /// entry, the search ends on it or between two neighbours that
+    /// checked, so a damaged entry of this code is read and found, and a
+    /// damaged key elsewhere cannot hide it. An absent pointer is believed
+    /// only from an entry that checked.
+    fn find(&self, key: CodeKey) -> Lookup<Option<Entry>> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let e = self.entry(mid)?;
+            let e = match self.entry(mid)? {
+                Ok(e) => e,
+                Err(Damaged) => return Ok(Err(Damaged)),
+            };
             match e.key.cmp(&key) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Ok(Some(e)),
+                std::cmp::Ordering::Equal => return Ok(Ok(Some(e))),
             }
         }
-        Ok(None)
+        Ok(Ok(None))
     }
 
-    /// The entries of these codes.
-    fn find_all(&self, ids: &HashSet<CodeKey>) -> io::Result<Vec<Entry>> {
+    /// The entries of these codes; every entry compared with a key is
+    /// checked first (see [`Index::find`]).
+    fn find_all(&self, ids: &HashSet<CodeKey>) -> Lookup<Vec<Entry>> {
         // Many codes (a batch from stdin): the index read once from the
         // start beats thousands of small reads. It is read a piece at a
         // time, the keys sorted so that each piece is searched only for
@@ -235,17 +163,30 @@ impl Index {
                 let n = PIECE.min(self.count - at) as usize;
                 let piece = &mut buf[..n * ENTRY as usize];
                 read_exact_at(&self.file, piece, HEADER + at * ENTRY)?;
-                let entry = |i: usize| &piece[i * ENTRY as usize..][..ENTRY as usize];
-                let here = want.partition_point(|k| k[..] <= entry(n - 1)[..16]);
+                let seal = self.seal;
+                // The entry at `i` of the piece, if it checks: the piece's
+                // last one (which decides which keys the piece may hold)
+                // and each one a search compares with.
+                let entry = |i: usize| {
+                    let raw = &piece[i * ENTRY as usize..][..ENTRY as usize];
+                    Entry::intact(seal, at + i as u64, raw).then_some(raw)
+                };
+                let Some(last) = entry(n - 1) else {
+                    return Ok(Err(Damaged));
+                };
+                let here = want.partition_point(|k| k[..] <= last[..16]);
                 for k in &want[..here] {
                     let (mut lo, mut hi) = (0, n);
                     while lo < hi {
                         let mid = lo + (hi - lo) / 2;
-                        match entry(mid)[..16].cmp(&k[..]) {
+                        let Some(e) = entry(mid) else {
+                            return Ok(Err(Damaged));
+                        };
+                        match e[..16].cmp(&k[..]) {
                             std::cmp::Ordering::Less => lo = mid + 1,
                             std::cmp::Ordering::Greater => hi = mid,
                             std::cmp::Ordering::Equal => {
-                                found.push(Entry::decode(entry(mid)));
+                                found.push(Entry::decode(e));
                                 break;
                             }
                         }
@@ -254,13 +195,16 @@ impl Index {
                 want = &want[here..];
                 at += n as u64;
             }
-            return Ok(found);
+            return Ok(Ok(found));
         }
         let mut v = Vec::new();
         for id in ids {
-            v.extend(self.find(*id)?);
+            match self.find(*id)? {
+                Ok(e) => v.extend(e),
+                Err(Damaged) => return Ok(Err(Damaged)),
+            }
         }
-        Ok(v)
+        Ok(Ok(v))
     }
 }
 
@@ -427,6 +371,7 @@ pub(super) fn load_codes(
     let (min, tail_max) = ledger.limits;
     let only = state.only.as_ref().expect("set above");
     let mut cache = ledger.tail.lock().unwrap_or_else(|e| e.into_inner());
+    let mut damaged = false;
     if let Some(ix) = Index::read(&path) {
         // The tail this process read before, if the ledger still ends it
         // with the line it remembers (another process may have appended).
@@ -443,11 +388,17 @@ pub(super) fn load_codes(
             records: ix.records,
             last_hash: ix.last_hash,
         });
-        let mut found = ix.find_all(only).map_err(|e| ledger.io(e))?;
-        found.extend(tail.entries.iter().filter(|e| only.contains(&e.key)));
-        if let Some(records) =
-            read_records(ledger, &file, &found, tail.end).map_err(|e| ledger.io(e))?
-        {
+        // A damaged entry, or one pointing at a line that is not what it
+        // claims: the index is not believed, and rebuilt below.
+        let records = match ix.find_all(only).map_err(|e| ledger.io(e))? {
+            Ok(mut found) => {
+                found.extend(tail.entries.iter().filter(|e| only.contains(&e.key)));
+                read_records(ledger, &file, &found, tail.end).map_err(|e| ledger.io(e))?
+            }
+            Err(Damaged) => None,
+        };
+        damaged = records.is_none();
+        if let Some(records) = records {
             for r in records {
                 state.insert(r).map_err(|e| ledger.conflict(e))?;
             }
@@ -481,7 +432,9 @@ pub(super) fn load_codes(
     ledger.scan(&mut state, |r, offset| {
         entries.extend(Entry::of(r, offset).into_iter().flatten())
     })?;
-    if may_write && state.records >= min {
+    // A damaged index is replaced whatever the size: left, it would be
+    // found damaged again by every look-up that reaches the damage.
+    if may_write && (state.records >= min || damaged) {
         write(ledger, &state, None, entries)?;
         *cache = (!state.torn_tail).then(|| Tail {
             base: (state.end, state.last_hash),
@@ -512,6 +465,13 @@ fn write(
     let mut b = Vec::with_capacity((HEADER + most * ENTRY) as usize);
     // The header goes here once the count is known.
     b.resize(HEADER as usize, 0);
+    let seal = seal(&header_bytes(
+        MAGIC,
+        state.end,
+        state.records,
+        &state.last_hash,
+        0,
+    ));
     let mut last: Option<Entry> = None;
     let mut new = entries.into_iter().peekable();
     if let Some(ix) = base {
@@ -522,22 +482,25 @@ fn write(
             let n = PIECE.min(ix.count - at);
             let piece = &mut buf[..(n * ENTRY) as usize];
             read_exact_at(&ix.file, piece, HEADER + at * ENTRY).map_err(|e| ledger.io(e))?;
-            for raw in piece.chunks_exact(ENTRY as usize) {
+            for (j, raw) in piece.chunks_exact(ENTRY as usize).enumerate() {
                 let old = Entry::decode(raw);
-                if last_old.replace(old.key).is_some_and(|k| k >= old.key) {
-                    // Out of order: damaged. It cannot be merged with, and
-                    // lookups in it are not to be trusted: removed, the
-                    // next open rebuilds it from the ledger. Its header
-                    // matched the ledger, so no evidence of a loss goes
-                    // with it.
+                if !Entry::intact(ix.seal, at + j as u64, raw)
+                    || last_old.replace(old.key).is_some_and(|k| k >= old.key)
+                {
+                    // Fails its checksum, or out of order: damaged. It
+                    // cannot be merged with (the new index would vouch for
+                    // the damage), and lookups in it are not to be
+                    // trusted: removed, the next open rebuilds it from the
+                    // ledger. Its header matched the ledger, so no
+                    // evidence of a loss goes with it.
                     drop(ix);
                     let _ = std::fs::remove_file(ledger.index_path());
                     return Ok(());
                 }
                 while let Some(e) = new.next_if(|e| e.key < old.key) {
-                    merge(ledger, &mut b, &mut last, e)?;
+                    merge(ledger, &mut b, seal, &mut last, e)?;
                 }
-                merge(ledger, &mut b, &mut last, old)?;
+                merge(ledger, &mut b, seal, &mut last, old)?;
             }
             at += n;
         }
@@ -547,10 +510,10 @@ fn write(
         drop(ix);
     }
     for e in new {
-        merge(ledger, &mut b, &mut last, e)?;
+        merge(ledger, &mut b, seal, &mut last, e)?;
     }
     if let Some(m) = last {
-        put(&mut b, &m);
+        put(&mut b, seal, &m);
     }
     let count = (b.len() as u64 - HEADER) / ENTRY;
     let header = header_bytes(MAGIC, state.end, state.records, &state.last_hash, count);
@@ -568,12 +531,14 @@ fn write(
 fn merge(
     ledger: &Ledger,
     b: &mut Vec<u8>,
+    seal: u32,
     last: &mut Option<Entry>,
     e: Entry,
 ) -> Result<(), LedgerError> {
     match last {
         Some(m) if m.key == e.key => {
-            let twice = |what: &str| ledger.conflict(format!("code {} {what} twice", e.key.id));
+            let code = e.key.id;
+            let twice = |what| ledger.conflict(StateError::Twice { code, what });
             for (mine, theirs, what) in [
                 (&mut m.issued, e.issued, "issued"),
                 (&mut m.redeemed, e.redeemed, "redeemed"),
@@ -590,18 +555,9 @@ fn merge(
         }
         _ => {
             if let Some(m) = last.replace(e) {
-                put(b, &m);
+                put(b, seal, &m);
             }
         }
     }
     Ok(())
-}
-
-/// One entry as the index stores it.
-fn put(b: &mut Vec<u8>, e: &Entry) {
-    b.extend_from_slice(&Entry::key_bytes(&e.key));
-    b.extend_from_slice(&e.issued.to_le_bytes());
-    b.extend_from_slice(&e.redeemed.to_le_bytes());
-    b.extend_from_slice(&e.replaced.to_le_bytes());
-    b.extend_from_slice(&e.cancelled.to_le_bytes());
 }
