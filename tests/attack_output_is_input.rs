@@ -70,25 +70,7 @@ fn setup() -> tempfile::TempDir {
 }
 
 fn batch<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
-        "fines.csv",
-        "--out-dir",
-        "out",
-        "--kind",
-        "fine",
-        "--currency",
-        "CNY",
-        "--payee",
-        "BJ-FINES",
-        "--now",
-        ISSUED,
-    ];
-    v.extend_from_slice(extra);
-    v
+    common::fines_batch("fines.csv", "out", extra)
 }
 
 fn single<'a>(reference: &'a str, extra: &[&'a str]) -> Vec<&'a str> {

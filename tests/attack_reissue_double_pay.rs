@@ -16,27 +16,11 @@ const ROW: &str = "reference,amount,expires_in\n京A12345,200.00,4h\n";
 /// the run and the manifest row (code_id, payload, replaces).
 fn issue(d: &Path, ledger: &str, run: &str, reissue: bool) -> (Run, Option<[String; 3]>) {
     let manifest = format!("m-{run}.csv");
-    let mut args = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
+    let mut args = fines_batch(
         "one.csv",
-        "--out-dir",
         run,
-        "--kind",
-        "fine",
-        "--currency",
-        "CNY",
-        "--payee",
-        "BJ-FINES",
-        "--now",
-        ISSUED,
-        "--ledger",
-        ledger,
-        "--manifest",
-        &manifest,
-    ];
+        &["--ledger", ledger, "--manifest", &manifest],
+    );
     if reissue {
         args.push("--reissue");
     }

@@ -406,27 +406,8 @@ fn generic_settlement_and_batch_csvs_can_be_gbk() {
     let (gbk, _, _) = encoding_rs::GB18030.encode(&fines);
     std::fs::write(d.path().join("fines-gbk.csv"), &gbk).unwrap();
     let issue = |extra: &[&str]| {
-        let mut args = vec![
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            "fines-gbk.csv",
-            "--out-dir",
-            "out2",
-            "--ledger",
-            "ledger2.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ];
-        args.extend_from_slice(extra);
-        payqr(d.path(), &args)
+        let extra = [&["--ledger", "ledger2.jsonl"], extra].concat();
+        payqr(d.path(), &fines_batch("fines-gbk.csv", "out2", &extra))
     };
     let err = issue(&[]).expect(2).stderr;
     assert!(err.contains("--encoding gbk"), "{err}");

@@ -210,27 +210,16 @@ fn emv_parse_prints_a_tree_json_and_errors() {
 
 // --- the payqr EMV profile ------------------------------------------------
 
+/// The EMV profile with the fixture configuration (copied to emv.json).
+const EMV: &[&str] = &["--profile", "emv", "--emv-config", "emv.json"];
+
 fn issue_emv(dir: &std::path::Path, reference: &str, extra: &[&str]) -> String {
     std::fs::copy(fixtures().join("emv-config.json"), dir.join("emv.json")).unwrap();
-    let mut args = vec!["--profile", "emv", "--emv-config", "emv.json"];
-    args.extend_from_slice(extra);
-    issue_one(dir, reference, &args)
+    issue_one(dir, reference, &[EMV, extra].concat())
 }
 
 fn verify_text(dir: &std::path::Path, text: &str) -> serde_json::Value {
-    let r = payqr(
-        dir,
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--json",
-            "--text",
-            text,
-        ],
-    );
+    let r = payqr(dir, &judge_args("verify", &["--json", "--text", text]));
     json(&r)
 }
 
@@ -254,35 +243,14 @@ fn emv_profile_round_trip_png_verify_redeem() {
     assert_eq!(p.get(53).unwrap().value, "156");
     assert_eq!(sub(&p, 62, 5), "BJ2611230001");
     assert_eq!(sub(&p, 26, 1), "110000-FINES");
-    let r = payqr(
-        d.path(),
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--json",
-            "fine.png",
-        ],
-    )
-    .expect(0);
+    let r = payqr(d.path(), &judge_args("verify", &["--json", "fine.png"])).expect(0);
     let v = json(&r);
     assert_eq!(v["status"], "valid");
     assert_eq!(v["reference"], "BJ2611230001");
     assert_eq!(v["description"], "京A12345 闯红灯");
     payqr(
         d.path(),
-        &[
-            "redeem",
-            "--trust",
-            "trust.json",
-            "--ledger",
-            "l.jsonl",
-            "--at",
-            DURING,
-            "fine.png",
-        ],
+        &judge_args("redeem", &["--ledger", "l.jsonl", "fine.png"]),
     )
     .expect(0);
     let parsed = payqr(d.path(), &["emv", "parse", "--json", "fine.png"]).expect(0);
@@ -292,16 +260,7 @@ fn emv_profile_round_trip_png_verify_redeem() {
     assert_eq!(v["objects"][4]["value"], "200.00");
     let again = payqr(
         d.path(),
-        &[
-            "redeem",
-            "--trust",
-            "trust.json",
-            "--ledger",
-            "l.jsonl",
-            "--at",
-            DURING,
-            "fine.png",
-        ],
+        &judge_args("redeem", &["--ledger", "l.jsonl", "fine.png"]),
     )
     .expect(1);
     assert!(
@@ -358,15 +317,10 @@ fn emv_profile_edits_are_tampered_bad_signature_or_malformed() {
     // Human output names the status too.
     let r = payqr(
         d.path(),
-        &[
+        &judge_args(
             "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--text",
-            &forge(&text, "5406200.00", "5406900.00"),
-        ],
+            &["--text", &forge(&text, "5406200.00", "5406900.00")],
+        ),
     )
     .expect(1);
     assert!(
@@ -389,28 +343,7 @@ fn typical_fines_fit_qr_version_12_at_ec_m() {
     std::fs::copy(fixtures().join("fines.csv"), d.path().join("fines.csv")).unwrap();
     let r = payqr(
         d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            "fines.csv",
-            "--out-dir",
-            "out",
-            "--profile",
-            "emv",
-            "--emv-config",
-            "emv.json",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-            "--json",
-        ],
+        &fines_batch("fines.csv", "out", &[EMV, &["--json"]].concat()),
     )
     .expect(0);
     let v = json(&r);
@@ -437,25 +370,10 @@ fn emv_flags_are_checked() {
     .unwrap();
     let r = payqr(
         d.path(),
-        &[
-            "issue",
-            "--key",
+        &quick_issue(
             "test-issuer.key",
-            "--profile",
-            "emv",
-            "--emv-config",
-            "bad.json",
-            "--amount",
-            "1",
-            "--currency",
-            "CNY",
-            "--payee",
-            "P",
-            "--ref",
-            "R",
-            "--expires-in",
-            "1h",
-        ],
+            &["--profile", "emv", "--emv-config", "bad.json"],
+        ),
     )
     .expect(2);
     assert!(r.stderr.contains("bad.json: missing field"), "{}", r.stderr);
@@ -481,29 +399,11 @@ fn a_batch_with_a_reference_emv_cannot_carry_writes_nothing() {
     .unwrap();
     let r = payqr(
         d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
+        &fines_batch(
             "f.csv",
-            "--out-dir",
             "out",
-            "--profile",
-            "emv",
-            "--emv-config",
-            "emv.json",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--expires-in",
-            "4h",
-            "--ledger",
-            "l.jsonl",
-        ],
+            &[EMV, &["--expires-in", "4h", "--ledger", "l.jsonl"]].concat(),
+        ),
     )
     .expect(2);
     assert!(

@@ -4,26 +4,7 @@ mod common;
 use common::*;
 
 fn batch(dir: &std::path::Path, csv: &str, out: &str, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--from",
-        csv,
-        "--out-dir",
-        out,
-        "--kind",
-        "fine",
-        "--currency",
-        "CNY",
-        "--payee",
-        "BJ-FINES",
-        "--now",
-        ISSUED,
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    payqr(dir, &args)
+    payqr(dir, &fines_batch(csv, out, &[&["--json"], extra].concat()))
 }
 
 /// Rasterizes the QR drawing of an SVG written by payqr (a QR image or a

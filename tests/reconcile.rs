@@ -8,31 +8,8 @@ const NEXT_MORNING: &str = "2026-11-24T09:00:00+08:00";
 
 fn issue_fixture_fines(d: &std::path::Path) -> Vec<csv::StringRecord> {
     let fines = fixtures().join("fines.csv");
-    payqr(
-        d,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--manifest",
-            "m.csv",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(0);
+    let extra = ["--manifest", "m.csv", "--ledger", "ledger.jsonl"];
+    payqr(d, &fines_batch(fines.to_str().unwrap(), "out", &extra)).expect(0);
     csv::Reader::from_path(d.join("m.csv"))
         .unwrap()
         .records()
@@ -77,19 +54,17 @@ fn fixture_settlement_yields_every_status_and_apply_is_idempotent() {
         let rec = manifest.iter().find(|r| &r[1] == n).unwrap();
         payqr(
             d.path(),
-            &[
+            &judge_args(
                 "redeem",
-                "--trust",
-                "trust.json",
-                "--ledger",
-                "ledger.jsonl",
-                "--at",
-                DURING,
-                "--txn",
-                "POS-1",
-                "--text",
-                &rec[11],
-            ],
+                &[
+                    "--ledger",
+                    "ledger.jsonl",
+                    "--txn",
+                    "POS-1",
+                    "--text",
+                    &rec[11],
+                ],
+            ),
         )
         .expect(0);
     }
@@ -128,18 +103,10 @@ fn fixture_settlement_yields_every_status_and_apply_is_idempotent() {
     let rec = manifest.iter().find(|r| &r[1] == "BJ2611230001").unwrap();
     let v = payqr(
         d.path(),
-        &[
+        &judge_args(
             "verify",
-            "--trust",
-            "trust.json",
-            "--ledger",
-            "ledger.jsonl",
-            "--at",
-            DURING,
-            "--json",
-            "--text",
-            &rec[11],
-        ],
+            &["--ledger", "ledger.jsonl", "--json", "--text", &rec[11]],
+        ),
     )
     .expect(1);
     assert_eq!(json(&v)["status"], "already_redeemed");

@@ -620,7 +620,7 @@ fn malformed_and_cancelled_reasons_in_chinese() {
                 "-" => None,
                 l => Some(l),
             };
-            let mut args = judge_args(cmd, payload, ledger);
+            let mut args = judge_text_args(cmd, payload, ledger);
             let zh = run(p, &args, &[ZH]).expect(1);
             let head = first_line(&zh);
             assert!(head.starts_with(want), "{cmd} {payload}: {head}");
@@ -642,9 +642,9 @@ fn malformed_and_cancelled_reasons_in_chinese() {
             );
         }
     }
-    let zh = run(p, &judge_args("verify", &text, Some("l.jsonl")), &[ZH]);
+    let zh = run(p, &judge_text_args("verify", &text, Some("l.jsonl")), &[ZH]);
     assert!(zh.stdout.contains("：开错了"), "{}", zh.stdout);
-    let zh = run(p, &judge_args("verify", &old, Some("l2.jsonl")), &[ZH]);
+    let zh = run(p, &judge_text_args("verify", &old, Some("l2.jsonl")), &[ZH]);
     assert!(
         zh.stdout.contains(" 之前签发的码已于 ") && zh.stdout.contains("全部作废：密钥泄露"),
         "{}",

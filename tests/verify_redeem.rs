@@ -4,9 +4,7 @@ mod common;
 use common::*;
 
 fn verify(dir: &std::path::Path, extra: &[&str]) -> Run {
-    let mut args = vec!["verify", "--trust", "trust.json", "--at", DURING, "--json"];
-    args.extend_from_slice(extra);
-    payqr(dir, &args)
+    payqr(dir, &judge_args("verify", &[&["--json"], extra].concat()))
 }
 
 #[test]
@@ -38,16 +36,7 @@ fn issued_png_verifies_as_valid() {
     // Human output names the verdict and the facts.
     let r = payqr(
         d.path(),
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--tz",
-            "+08:00",
-            "fine.png",
-        ],
+        &judge_args("verify", &["--tz", "+08:00", "fine.png"]),
     )
     .expect(0);
     assert!(
@@ -238,15 +227,7 @@ fn redeem_twice_is_refused_jsonl_and_csv() {
             "京A12345",
             &["--png", "fine.png", "--ledger", ledger],
         );
-        let base = [
-            "redeem",
-            "--trust",
-            "trust.json",
-            "--ledger",
-            ledger,
-            "--at",
-            DURING,
-        ];
+        let base = judge_args("redeem", &["--ledger", ledger]);
         let r = payqr(
             d.path(),
             &[&base[..], &["--txn", "POS-1", "fine.png"]].concat(),
@@ -314,20 +295,7 @@ fn stdin_one_payload_per_line() {
     let a = issue_one(d.path(), "R1", &[]);
     let b = issue_one(d.path(), "R2", &[]);
     let input = format!("{a}\r\n\n{b}\nnot a code\n");
-    let r = payqr_stdin(
-        d.path(),
-        &[
-            "verify",
-            "--trust",
-            "trust.json",
-            "--at",
-            DURING,
-            "--json",
-            "-",
-        ],
-        &input,
-    )
-    .expect(1);
+    let r = payqr_stdin(d.path(), &judge_args("verify", &["--json", "-"]), &input).expect(1);
     let lines: Vec<serde_json::Value> = r
         .stdout
         .lines()
@@ -339,16 +307,7 @@ fn stdin_one_payload_per_line() {
     assert_eq!(lines[1]["source"], "stdin:3");
     assert_eq!(lines[2]["status"], "malformed");
     // Redeem from stdin: both redeemed, then both refused.
-    let args = [
-        "redeem",
-        "--trust",
-        "trust.json",
-        "--ledger",
-        "l.jsonl",
-        "--at",
-        DURING,
-        "-",
-    ];
+    let args = judge_args("redeem", &["--ledger", "l.jsonl", "-"]);
     payqr_stdin(d.path(), &args, &format!("{a}\n{b}\n")).expect(0);
     payqr_stdin(d.path(), &args, &format!("{a}\n{b}\n")).expect(1);
 }
@@ -363,19 +322,17 @@ fn concurrent_redemptions_exactly_one_wins() {
             .map(|i| {
                 common::command()
                     .current_dir(d.path())
-                    .args([
+                    .args(judge_args(
                         "redeem",
-                        "--trust",
-                        "trust.json",
-                        "--ledger",
-                        &format!("c{round}.jsonl"),
-                        "--at",
-                        DURING,
-                        "--txn",
-                        &format!("T{i}"),
-                        "--text",
-                        &text,
-                    ])
+                        &[
+                            "--ledger",
+                            &format!("c{round}.jsonl"),
+                            "--txn",
+                            &format!("T{i}"),
+                            "--text",
+                            &text,
+                        ],
+                    ))
                     .stdout(std::process::Stdio::piped())
                     .spawn()
                     .unwrap()
@@ -490,8 +447,8 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
     let redeem = |text: &str, txn: &str, index: &str| {
         let mut cmd = common::command();
         cmd.current_dir(d.path())
-            .args(["redeem", "--trust", "trust.json", "--at", DURING])
-            .args(["--ledger", "l.jsonl", "--txn", txn, "--text", text])
+            .args(judge_args("redeem", &["--ledger", "l.jsonl"]))
+            .args(["--txn", txn, "--text", text])
             .env("PAYQR_TEST_INDEX", index);
         run_cmd(cmd, "").expect(0);
     };
@@ -507,8 +464,8 @@ fn verify_with_ledger_looks_codes_up_and_writes_nothing() {
     let verdicts = |env_index: &str| -> Vec<serde_json::Value> {
         let mut cmd = common::command();
         cmd.current_dir(d.path())
-            .args(["verify", "--trust", "trust.json", "--at", DURING, "--json"])
-            .args(["--ledger", "l.jsonl", "-"])
+            .args(judge_args("verify", &["--ledger", "l.jsonl"]))
+            .args(["--json", "-"])
             .env("PAYQR_TEST_INDEX", env_index);
         let r = run_cmd(cmd, &(texts.join("\n") + "\n")).expect(1);
         r.stdout

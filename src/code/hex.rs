@@ -36,31 +36,51 @@ pub fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
     if b.len() != 2 * N {
         return None;
     }
-    // By table: a million ledger lines carry two hex fields each.
-    const BAD: u8 = 0xff;
-    const NIBBLE: [u8; 256] = {
-        let mut t = [BAD; 256];
-        let mut i = 0;
-        while i < 10 {
-            t[b'0' as usize + i] = i as u8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            t[b'a' as usize + i] = 10 + i as u8;
-            t[b'A' as usize + i] = 10 + i as u8;
-            i += 1;
-        }
-        t
-    };
     let mut out = [0u8; N];
+    decode_into(b, &mut out).then_some(out)
+}
+
+/// Any even number of hex digits, either case, nothing else (not even
+/// blanks): ids of any length that payqr wrote elsewhere (a PKCS#11
+/// token's CKA_ID).
+pub fn parse_hex_vec(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    let mut out = vec![0u8; b.len() / 2];
+    decode_into(b, &mut out).then_some(out)
+}
+
+/// Each nibble's value, [`BAD`] for a byte that is not a hex digit.
+const NIBBLE: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const BAD: u8 = 0xff;
+
+/// Decodes pairs of hex digits (either case) into `out` (half as long as
+/// `hex`); false if one is not a digit. By table: a million ledger lines
+/// carry two hex fields each.
+fn decode_into(hex: &[u8], out: &mut [u8]) -> bool {
     let mut bad = 0;
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
         let (hi, lo) = (NIBBLE[usize::from(pair[0])], NIBBLE[usize::from(pair[1])]);
         bad |= hi | lo;
         *o = hi << 4 | lo;
     }
-    (bad & 0xf0 == 0).then_some(out)
+    bad & 0xf0 == 0
 }
 
 /// Exactly 2N lowercase hex digits, as [`to_hex`] writes them.

@@ -13,6 +13,7 @@
 pub mod amount;
 pub mod base45;
 pub mod currency;
+pub mod decimal;
 pub mod hex;
 pub mod time;
 

@@ -28,7 +28,7 @@ pub fn write_atomic_rebuildable(path: &Path, bytes: &[u8]) -> io::Result<()> {
 fn temp_path(path: &Path) -> PathBuf {
     let mut rnd = [0u8; 6];
     let _ = getrandom::fill(&mut rnd);
-    let tag: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::code::hex::to_hex(&rnd);
     temp_named(path, &format!(".{tag}"))
 }
 

@@ -16,6 +16,7 @@ use super::checked::{self, Checked};
 use super::error::{EncodeError, LineError, RecordError};
 use super::record::{Event, LedgerFormat, RawRecord, Record, Text};
 use crate::code::Kind;
+use crate::code::decimal::push_decimal;
 use crate::code::hex::{lower_hex, to_hex};
 
 /// `,"prev":"` + 32 hex + `","crc":"` + 8 hex + `"}`
@@ -233,19 +234,7 @@ fn json_plain(r: &Record, out: &mut Vec<u8>) -> bool {
             }
             V::N(Some(n)) => {
                 open(out);
-                // A u64 in decimal, as serde_json writes it.
-                let mut digits = [0u8; 20];
-                let mut i = digits.len();
-                let mut n = n;
-                loop {
-                    i -= 1;
-                    digits[i] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-                out.extend_from_slice(&digits[i..]);
+                push_decimal(out, n);
             }
             V::S(None) | V::N(None) => {}
         }

@@ -137,9 +137,22 @@ impl Ledger {
         // not one whose index or checkpoint says it held records: that is a
         // loss to record (`ledger repair --record-loss`), not a new ledger.
         if !self.path.exists() {
-            evidence::evidence(&self.path, self.evidence_paths(), None, 0, None)?;
+            self.missing_is_a_loss()?;
         }
         lock::take(&self.path, true)
+    }
+
+    /// Errs ([`LedgerError::Lost`]) if the ledger is missing and its index
+    /// or checkpoint says it held records. Another writer may create the
+    /// ledger and record (rewriting the checkpoint) between the caller's
+    /// finding it missing and this read: that is no loss, so the evidence
+    /// counts only if the ledger is still missing after it was read.
+    /// (Concurrent first redemptions into a new ledger failed so.)
+    fn missing_is_a_loss(&self) -> Result<(), LedgerError> {
+        match evidence::evidence(&self.path, self.evidence_paths(), None, 0, None) {
+            Err(e) if !self.path.exists() => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// [`Ledger::lock`] for `ledger repair`, which must be able to record

@@ -418,6 +418,23 @@ fn index_answers_like_a_full_load_and_survives_damage() {
     }
 }
 
+/// A writer found the ledger missing, and another created it and recorded
+/// (its checkpoint written) before the first read the evidence: no loss
+/// (six concurrent first redemptions into a new ledger: one exited 2).
+#[test]
+fn a_ledger_created_meanwhile_is_no_loss() {
+    for (_d, l) in both() {
+        filled(&l, 2);
+        assert!(l.checkpoint_path().exists());
+        l.missing_is_a_loss().unwrap();
+        // Really missing: a loss.
+        std::fs::remove_file(l.path()).unwrap();
+        let e = l.missing_is_a_loss().unwrap_err();
+        assert!(matches!(e, LedgerError::Lost { .. }), "{e}");
+        assert!(e.to_string().contains("is missing"), "{e}");
+    }
+}
+
 /// Issue 16: an index entry is checked before it is believed, whatever
 /// byte of it changed (its key, a pointer, its checksum), on both lookup
 /// paths (a few codes: one binary search each; many: a piece at a time),

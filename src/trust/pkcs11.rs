@@ -18,6 +18,8 @@ use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use cryptoki::types::RawAuthPin;
 use ed25519_dalek::VerifyingKey;
+
+use crate::code::hex::{parse_hex_vec, to_hex};
 use serde::{Deserialize, Serialize};
 
 /// DER of the OID 1.3.101.112 (id-Ed25519), the CKA_EC_PARAMS of an
@@ -157,20 +159,6 @@ fn public_from_ec_point(token: &str, point: &[u8]) -> Result<VerifyingKey, Token
         .map_err(|_| TokenError::bad(token, "CKA_EC_POINT is not a valid Ed25519 point"))
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 /// Generates an Ed25519 key pair inside the token: private key sensitive,
 /// never extractable, kept on the token. Gives where it is and its public
 /// key.
@@ -235,7 +223,7 @@ pub fn generate(
             module: module.to_path_buf(),
             token: token.to_string(),
             label: label.to_string(),
-            id: hex(&id),
+            id: to_hex(&id),
         },
         key,
     ))
@@ -277,7 +265,8 @@ impl TokenSigner {
 
     fn find_key(&self, s: &Session) -> Result<ObjectHandle, TokenError> {
         let r = &self.token_ref;
-        let id = unhex(&r.id).ok_or_else(|| TokenError::bad(&r.token, "key id is not hex"))?;
+        let id =
+            parse_hex_vec(&r.id).ok_or_else(|| TokenError::bad(&r.token, "key id is not hex"))?;
         let found = s
             .find_objects(&[
                 Attribute::Class(ObjectClass::PRIVATE_KEY),
@@ -311,7 +300,8 @@ impl TokenSigner {
     /// The token's public key for this label and id must be the expected one.
     fn check_public(&self, s: &Session) -> Result<(), TokenError> {
         let r = &self.token_ref;
-        let id = unhex(&r.id).ok_or_else(|| TokenError::bad(&r.token, "key id is not hex"))?;
+        let id =
+            parse_hex_vec(&r.id).ok_or_else(|| TokenError::bad(&r.token, "key id is not hex"))?;
         let call = |what| {
             move |source| TokenError::Call {
                 token: r.token.clone(),
@@ -403,8 +393,15 @@ mod tests {
 
     #[test]
     fn hex_round_trip() {
-        assert_eq!(unhex(&hex(&[0, 0xab, 0xff])).unwrap(), vec![0, 0xab, 0xff]);
+        let unhex = parse_hex_vec;
+        assert_eq!(
+            unhex(&to_hex(&[0, 0xab, 0xff])).unwrap(),
+            vec![0, 0xab, 0xff]
+        );
         assert!(unhex("abc").is_none());
         assert!(unhex("zz").is_none());
+        // Nothing but digits: from_str_radix took a sign.
+        assert!(unhex("+a").is_none());
+        assert_eq!(unhex("AB").unwrap(), vec![0xab]);
     }
 }

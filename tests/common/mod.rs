@@ -181,32 +181,49 @@ pub fn quick_issue<'a>(key: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// `payqr issue` of the fines in the CSV file `from` with the test key at
+/// [`ISSUED`] into the folder `out` (kind fine, CNY, payee BJ-FINES), then
+/// `extra`.
+pub fn fines_batch<'a>(from: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--from",
+        from,
+        "--out-dir",
+        out,
+        "--kind",
+        "fine",
+        "--currency",
+        "CNY",
+        "--payee",
+        "BJ-FINES",
+        "--now",
+        ISSUED,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// `payqr COMMAND` (verify or redeem) with the test trust list, judged at
+/// [`DURING`] (while codes issued at [`ISSUED`] for a few hours are
+/// valid), then `extra`.
+pub fn judge_args<'a>(command: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command, "--trust", "trust.json", "--at", DURING];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Issues fixtures/fines.csv with the test key at [`ISSUED`] into `out/`
 /// and `ledger.jsonl` (CNY, payee BJ-FINES): among its codes are the fines
 /// 675be34eff20121e (200.00 CNY) and ae2a878b07694fcc (100.00 CNY).
 pub fn issue_fixture_fines(dir: &Path) {
     let fines = fixtures().join("fines.csv");
+    let from = fines.to_str().unwrap();
     payqr(
         dir,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            fines.to_str().unwrap(),
-            "--out-dir",
-            "out",
-            "--ledger",
-            "ledger.jsonl",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--now",
-            ISSUED,
-        ],
+        &fines_batch(from, "out", &["--ledger", "ledger.jsonl"]),
     )
     .expect(0);
 }
@@ -270,8 +287,8 @@ pub fn acknowledged(stdout: &str) -> Vec<String> {
 
 /// `CMD --trust trust.json --at DURING --text TEXT` (verify or redeem),
 /// with `--ledger LEDGER` when given.
-pub fn judge_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> Vec<&'a str> {
-    let mut args = vec![cmd, "--trust", "trust.json", "--at", DURING, "--text", text];
+pub fn judge_text_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> Vec<&'a str> {
+    let mut args = judge_args(cmd, &["--text", text]);
     if let Some(l) = ledger {
         args.extend(["--ledger", l]);
     }
@@ -280,7 +297,7 @@ pub fn judge_args<'a>(cmd: &'a str, text: &'a str, ledger: Option<&'a str>) -> V
 
 /// The code id `verify --json` reads from a payload (the test key trusted).
 pub fn code_id_of(dir: &Path, text: &str) -> String {
-    let mut args = judge_args("verify", text, None);
+    let mut args = judge_text_args("verify", text, None);
     args.push("--json");
     json(&payqr(dir, &args))["code_id"]
         .as_str()

@@ -131,20 +131,9 @@ fn encode_segmented(text: &str, ec: EcLevel) -> Result<Symbol, RenderError> {
     })
 }
 
-/// Appends `n` in decimal ASCII.
+/// Appends `n` (a module coordinate or run length) in decimal ASCII.
 fn push_decimal(out: &mut Vec<u8>, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+    crate::code::decimal::push_decimal(out, n as u64);
 }
 
 impl Symbol {
