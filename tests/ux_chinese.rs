@@ -1044,6 +1044,41 @@ fn ledger_repair_and_unreadable_images_in_chinese() {
     assert!(!r.stderr.contains("payqr: error:"), "{}", r.stderr);
 }
 
+/// A tampered ledger line: `ledger check` names it in Chinese, and a
+/// redemption refused by the changed ledger (its checkpoint no longer
+/// matches) says so in Chinese too; English stays the library's words.
+#[test]
+fn tampered_ledger_lines_in_chinese() {
+    let d = setup();
+    let p = d.path();
+    let code = issue_one(p, "京C2", &["--ledger", "l.jsonl"]);
+    let text = std::fs::read_to_string(p.join("l.jsonl")).unwrap();
+    let edited = text.replacen("\"amount\":", "\"amount\":1", 1);
+    assert_ne!(edited, text);
+    std::fs::write(p.join("l.jsonl"), edited).unwrap();
+    let r = run(p, &["ledger", "check", "--ledger", "l.jsonl"], &[ZH]).expect(1);
+    assert!(
+        r.stdout
+            .contains("l.jsonl:1：校验和不符：此行被改动或已损坏"),
+        "{}",
+        r.stdout
+    );
+    let en = run(p, &["ledger", "check", "--ledger", "l.jsonl"], &[]).expect(1);
+    assert!(
+        en.stdout
+            .contains("l.jsonl:1: checksum mismatch: the line was altered or damaged"),
+        "{}",
+        en.stdout
+    );
+    let args = judge_text_args("redeem", code.trim(), Some("l.jsonl"));
+    let r = run(p, &args, &[ZH]).expect(2);
+    assert!(
+        r.stderr.contains("payqr: 错误：l.jsonl：记录已丢失："),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A settlement file's bad amounts and times (reconcile) are listed in
 /// Chinese; other row problems, without a typed cause, stay the library's.
 #[test]

@@ -86,12 +86,18 @@ failure_from!(
     payqr::fs::atomic::PathError,
     payqr::trust::TrustError,
     payqr::trust::anchor::AnchorError,
-    payqr::ledger::LedgerError,
     payqr::code::time::TimeError,
     payqr::code::FormatError,
     payqr::emv::config::ConfigError,
     payqr::emv::profile::ProfileError
 );
+
+/// A ledger error in the reader's language (`errtext::ledger_error`).
+impl From<payqr::ledger::LedgerError> for Failure {
+    fn from(e: payqr::ledger::LedgerError) -> Failure {
+        Failure::new(crate::cmd::errtext::ledger_error(lang(), &e))
+    }
+}
 
 pub type CmdResult = Result<Outcome, Failure>;
 

@@ -12,6 +12,7 @@ use payqr::emv::tlv::EmvError;
 use payqr::i18n::{Lang, errors as msg, problems as p};
 use payqr::issue::batch::RowError;
 use payqr::issue::problem::Problem;
+use payqr::ledger::{LedgerError, LineError, Reason};
 use payqr::trust::TrustCancellation;
 use payqr::verify::{Detail, Malformed};
 
@@ -214,6 +215,40 @@ pub fn row_error(lang: Lang, e: &RowError) -> String {
     )
 }
 
+/// A ledger error: where, and why a line or the file cannot be believed.
+/// Reasons the ledger words itself (conflicts, a database's message) and
+/// the operating system's words stay as they are, inside the sentence.
+pub fn ledger_error(lang: Lang, e: &LedgerError) -> String {
+    match e {
+        LedgerError::Line { path, line, reason } => {
+            let why = match reason.as_ref() {
+                Reason::Line(l) => line_error(lang, l),
+                other => other.to_string(),
+            };
+            msg::ledger_at_line(lang, &path.display(), line, &why)
+        }
+        LedgerError::Torn { path, line } => msg::ledger_torn(lang, &path.display(), line),
+        LedgerError::LockUnsupported { path, source } => {
+            msg::ledger_lock_unsupported(lang, &path.display(), source)
+        }
+        LedgerError::Lost { path, reason } => msg::ledger_lost(lang, &path.display(), reason),
+        other => other.to_string(),
+    }
+}
+
+fn line_error(lang: Lang, e: &LineError) -> String {
+    match e {
+        LineError::TooShort => msg::line_too_short(lang),
+        LineError::NotFramed => msg::line_not_framed(lang),
+        LineError::Checksum => msg::line_checksum(lang),
+        LineError::ChainBroken => msg::line_chain_broken(lang),
+        LineError::Syntax(detail) => msg::line_syntax(lang, detail),
+        LineError::Empty => msg::line_empty(lang),
+        LineError::Fields { found, expected } => msg::line_fields(lang, found, expected),
+        LineError::CsvHeader { want } => msg::line_csv_header(lang, &format!("{want:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +261,52 @@ mod tests {
     /// Every variant: English reads as the library's Display, Chinese is
     /// Chinese (the catalog test proves both texts exist; this one that
     /// the CLI picks the right one with the right values).
+    /// Ledger errors: English as the library's Display, Chinese for the
+    /// words payqr owns (a tampered line is what `ledger check` shows).
+    #[test]
+    fn ledger_errors_read_as_the_library_in_english() {
+        use std::path::PathBuf;
+        let lines = [
+            LineError::TooShort,
+            LineError::NotFramed,
+            LineError::Checksum,
+            LineError::ChainBroken,
+            LineError::Syntax("expected value at line 1 column 1".into()),
+            LineError::Empty,
+            LineError::Fields {
+                found: 3,
+                expected: 12,
+            },
+            LineError::CsvHeader { want: "seq,event" },
+        ];
+        let path = PathBuf::from("l.jsonl");
+        let mut all: Vec<LedgerError> = lines
+            .into_iter()
+            .map(|l| LedgerError::Line {
+                path: path.clone(),
+                line: 3,
+                reason: Box::new(Reason::Line(l)),
+            })
+            .collect();
+        all.push(LedgerError::Torn {
+            path: path.clone(),
+            line: 9,
+        });
+        all.push(LedgerError::LockUnsupported {
+            path: path.clone(),
+            source: std::io::Error::other("nfs"),
+        });
+        all.push(LedgerError::Lost {
+            path: path.clone(),
+            reason: "l.jsonl.idx covered 3 records".into(),
+        });
+        for e in &all {
+            assert_eq!(ledger_error(Lang::En, e), e.to_string());
+            let zh = ledger_error(Lang::ZhCn, e);
+            assert!(is_zh(&zh) && zh.starts_with("l.jsonl"), "{zh}");
+        }
+    }
+
     #[test]
     fn typed_errors_read_as_the_library_in_english() {
         let amounts = [

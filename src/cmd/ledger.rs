@@ -276,7 +276,8 @@ fn report(ledger: &str, json: bool, loaded: Result<LedgerState, LedgerError>) ->
                 writeln!(out, "{}", json!({"ok": false, "error": e.to_string()}))?;
             } else {
                 // A bad line is quoted: it may hold anything.
-                writeln!(out, "{}", payqr::sanitize::for_terminal(&e.to_string()))?;
+                let text = crate::cmd::errtext::ledger_error(lang, &e);
+                writeln!(out, "{}", payqr::sanitize::for_terminal(&text))?;
             }
             if matches!(e, LedgerError::Lost { .. }) {
                 eprintln!(

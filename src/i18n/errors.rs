@@ -105,4 +105,38 @@ catalog! {
         en: "cannot read the cancelled codes of trust bundle {seq} ({error}): refused",
         zh: "无法读取信任包 {seq} 的作废码清单（{error}）：拒收"
     }
+    // The ledger (ledger::LedgerError and the LineError of a bad line).
+    ledger_at_line(path, line, reason) { en: "{path}:{line}: {reason}", zh: "{path}:{line}：{reason}" }
+    ledger_torn(path, line) {
+        en: "{path}:{line}: last line is incomplete (a write was interrupted)",
+        zh: "{path}:{line}：最后一行不完整（写入被中断）"
+    }
+    ledger_lock_unsupported(path, source) {
+        en: "{path}: cannot lock it: the file system does not support locking ({source})",
+        zh: "{path}：无法加锁：该文件系统不支持文件锁（{source}）"
+    }
+    ledger_lost(path, reason) { en: "{path}: lost records: {reason}", zh: "{path}：记录已丢失：{reason}" }
+    line_too_short() {
+        en: "not a ledger record (too short for its prev and crc fields)",
+        zh: "不是账本记录（太短，放不下 prev 和 crc 字段）"
+    }
+    line_not_framed() {
+        en: "not a ledger record (no prev and crc fields at the end)",
+        zh: "不是账本记录（末尾没有 prev 和 crc 字段）"
+    }
+    line_checksum() {
+        en: "checksum mismatch: the line was altered or damaged",
+        zh: "校验和不符：此行被改动或已损坏"
+    }
+    line_chain_broken() {
+        en: "hash chain broken: prev does not match the line before (a line was removed, inserted or moved)",
+        zh: "哈希链断裂：prev 与上一行不符（有行被删除、插入或移动）"
+    }
+    line_syntax(detail) { en: "not a ledger record: {detail}", zh: "不是账本记录：{detail}" }
+    line_empty() { en: "not a ledger record: empty", zh: "不是账本记录：空行" }
+    line_fields(found, expected) {
+        en: "not a ledger record: {found} fields, expected {expected}",
+        zh: "不是账本记录：有 {found} 个字段，应为 {expected} 个"
+    }
+    line_csv_header(want) { en: "header is not {want}", zh: "表头不是 {want}" }
 }

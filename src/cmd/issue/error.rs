@@ -108,7 +108,7 @@ fn batch(lang: Lang, e: RunError) -> Failure {
         RunError::Issue(e) => {
             Failure::new(issue_error(lang, e)).hint(msg::issue_stopped_hint(lang))
         }
-        e @ RunError::Ledger(_) => Failure::new(e),
+        RunError::Ledger(e) => e.into(),
     }
 }
 

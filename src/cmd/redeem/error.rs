@@ -26,7 +26,7 @@ impl From<Error> for Failure {
         match e {
             Error::Txn(problem) => Failure::new(msg::bad_txn(lang, &problem.to_string())),
             Error::Check(e) => e.into(),
-            Error::Ledger(e) => Failure::new(e),
+            Error::Ledger(e) => e.into(),
             Error::Unreadable(n) => Failure::new(msg::unreadable_inputs(lang, &n)),
         }
     }
