@@ -99,7 +99,9 @@ set -e
 [ "$rc" = 1 ] || { echo "demo: reconcile exit $rc, expected 1" >&2; exit 3; }
 
 step "notice: a clerk prints a lost notice again (the same bytes; no new code)"
-id1=$(awk -F, 'NR==2 {print $1}' "$out/fines/manifest.csv")
+# A fine still open (reconcile found it unpaid): a paid one would be
+# printed as a copy, with a warning.
+id1=$(awk -F, '$1 == "unpaid_open" {print $5; exit}' "$out/reconcile.csv")
 lost="$out/fines/${id1:0:2}/$id1.notice.svg"
 cp "$lost" "$out/original.notice.svg" && rm "$lost"
 payqr notice "$id1" --ledger "$out/ledger.jsonl" --trust "$out/trust.json" --tz "$TZ_FLAG" --out "$lost"

@@ -328,14 +328,15 @@ Register-ArgumentCompleter -Native -CommandName 'payqr' -ScriptBlock {
             break
         }
         'payqr;notice' {
-            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when codes of several issuers share the code id')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: notice-svg (the A6 notice), svg or png (the QR image)')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Issuer id, when codes of several issuers share the code id or reference')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: notice-svg (the A6 notice), svg or png (the QR image) [default: png for --out *.png, else notice-svg]')
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here (atomically) instead of stdout')
-            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list naming the issuer (the name printed on the notice)')
+            [CompletionResult]::new('--trust', '--trust', [CompletionResultType]::ParameterName, 'Trust list naming the issuer (the name printed on the notice; not needed for --format svg or png)')
             [CompletionResult]::new('--ledger', '--ledger', [CompletionResultType]::ParameterName, 'The ledger the code was issued into (it must exist)')
             [CompletionResult]::new('--tz', '--tz', [CompletionResultType]::ParameterName, 'Offset the due time is shown in, as given to issue (default: this machine''s)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)')
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English')
+            [CompletionResult]::new('--ref', '--ref', [CompletionResultType]::ParameterName, 'Read CODE_ID|REFERENCE as a reference even when it is 16 hex digits')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -1753,7 +1753,7 @@ _payqr() {
             return 0
             ;;
         payqr__subcmd__notice)
-            opts="-h -V --issuer --format --out --trust --ledger --tz --config --lang --help --version"
+            opts="-h -V --ref --issuer --format --out --trust --ledger --tz --config --lang --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -293,14 +293,15 @@ set edit:completion:arg-completer[payqr] = {|@words|
             cand --version 'Print version'
         }
         &'payqr;notice'= {
-            cand --issuer 'Issuer id, when codes of several issuers share the code id'
-            cand --format 'What to print: notice-svg (the A6 notice), svg or png (the QR image)'
+            cand --issuer 'Issuer id, when codes of several issuers share the code id or reference'
+            cand --format 'What to print: notice-svg (the A6 notice), svg or png (the QR image) [default: png for --out *.png, else notice-svg]'
             cand --out 'Write here (atomically) instead of stdout'
-            cand --trust 'Trust list naming the issuer (the name printed on the notice)'
+            cand --trust 'Trust list naming the issuer (the name printed on the notice; not needed for --format svg or png)'
             cand --ledger 'The ledger the code was issued into (it must exist)'
             cand --tz 'Offset the due time is shown in, as given to issue (default: this machine''s)'
             cand --config 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)'
             cand --lang 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English'
+            cand --ref 'Read CODE_ID|REFERENCE as a reference even when it is 16 hex digits'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

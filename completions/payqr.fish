@@ -218,17 +218,18 @@ complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l json -d 'One JSON
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -l allow-stale -d 'Judge even with an expired trust bundle (every verdict records it)'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_using_subcommand redeem" -s V -l version -d 'Print version'
-complete -c payqr -n "__fish_payqr_using_subcommand notice" -l issuer -d 'Issuer id, when codes of several issuers share the code id' -r
-complete -c payqr -n "__fish_payqr_using_subcommand notice" -l format -d 'What to print: notice-svg (the A6 notice), svg or png (the QR image)' -r -f -a "notice-svg\t''
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l issuer -d 'Issuer id, when codes of several issuers share the code id or reference' -r
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l format -d 'What to print: notice-svg (the A6 notice), svg or png (the QR image) [default: png for --out *.png, else notice-svg]' -r -f -a "notice-svg\t''
 svg\t''
 png\t''"
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l out -d 'Write here (atomically) instead of stdout' -r -F
-complete -c payqr -n "__fish_payqr_using_subcommand notice" -l trust -d 'Trust list naming the issuer (the name printed on the notice)' -r -F
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l trust -d 'Trust list naming the issuer (the name printed on the notice; not needed for --format svg or png)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l ledger -d 'The ledger the code was issued into (it must exist)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l tz -d 'Offset the due time is shown in, as given to issue (default: this machine\'s)' -r
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l config -d 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -l lang -d 'Language of verdicts, messages, notices and the HTML report: en or zh-CN (default: PAYQR_LANG, lang in payqr.toml, else the locale: LC_ALL, LC_MESSAGES, LANG). JSON and CSV output stay English' -r -f -a "en\t'English (the default)'
 zh-CN\t'Simplified Chinese'"
+complete -c payqr -n "__fish_payqr_using_subcommand notice" -l ref -d 'Read CODE_ID|REFERENCE as a reference even when it is 16 hex digits'
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c payqr -n "__fish_payqr_using_subcommand notice" -s V -l version -d 'Print version'
 complete -c payqr -n "__fish_payqr_using_subcommand ledger; and not __fish_seen_subcommand_from check repair init export import help" -l config -d 'Config file giving defaults for --trust, --ledger, --tz and --lang (default: PAYQR_CONFIG, else payqr.toml in the user config folder; see `payqr config show`)' -r -F

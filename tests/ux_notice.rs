@@ -203,3 +203,160 @@ fn old_ledgers_stay_readable_and_say_why_no_reprint() {
         "{header}"
     );
 }
+
+/// `payqr notice ARGS --ledger ledger.jsonl --tz +08:00`, then `extra`.
+fn notice(p: &Path, what: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["notice", what, "--ledger", "ledger.jsonl", "--tz", "+08:00"];
+    args.extend_from_slice(extra);
+    payqr(p, &args)
+}
+
+#[test]
+fn a_notice_is_found_by_its_reference_and_out_names_the_format() {
+    let d = setup();
+    let p = d.path();
+    issue_batch(p, "ledger.jsonl");
+    let ids = code_ids(p);
+    // By the reference the clerk knows (the plate), no trust list needed
+    // for the QR image alone; `--out x.png` writes a PNG, not SVG text.
+    notice(p, "京A12345", &["--out", "again.png"]).expect(0);
+    assert!(
+        std::fs::read(p.join("again.png")).unwrap()
+            == std::fs::read(file_of(p, &ids[0], "png")).unwrap(),
+        "the PNG printed by reference differs from the one issued"
+    );
+    // The notice needs the issuer's name: without --trust it says so.
+    let r = notice(p, "京A12345", &["--out", "again.notice.svg"]).expect(2);
+    assert!(r.stderr.contains("--trust"), "{}", r.stderr);
+    assert!(!p.join("again.notice.svg").exists());
+    notice(
+        p,
+        "京A12345",
+        &["--trust", "trust.json", "--out", "again.notice.svg"],
+    )
+    .expect(0);
+    assert!(
+        std::fs::read(p.join("again.notice.svg")).unwrap()
+            == std::fs::read(file_of(p, &ids[0], "notice.svg")).unwrap()
+    );
+    // A format its file name contradicts is refused, nothing written.
+    let r = notice(p, &ids[1], &["--format", "png", "--out", "x.svg"]).expect(2);
+    assert!(r.stderr.contains("--format png"), "{}", r.stderr);
+    let r = notice(p, &ids[1], &["--format", "svg", "--out", "x.png"]).expect(2);
+    assert!(r.stderr.contains("--format svg"), "{}", r.stderr);
+    assert!(!p.join("x.svg").exists() && !p.join("x.png").exists());
+    // `--ref` reads even 16 hex digits as a reference (none such here).
+    let r = notice(p, &ids[1], &["--ref", "--format", "svg"]).expect(2);
+    assert!(r.stderr.contains("no code"), "{}", r.stderr);
+    // A PostgreSQL ledger keeps no payloads: said, not "no such ledger".
+    let r = payqr(
+        p,
+        &[
+            "notice",
+            &ids[1],
+            "--ledger",
+            "postgres://u@localhost/db",
+            "--format",
+            "svg",
+        ],
+    )
+    .expect(2);
+    assert!(
+        r.stderr.contains("PostgreSQL ledger keeps no payloads"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
+    let d = setup();
+    let p = d.path();
+    issue_batch(p, "ledger.jsonl");
+    let ids = code_ids(p);
+    // Reissue 京A12345: the old code's notice would be refused at the
+    // counter; its reference now prints the new code.
+    std::fs::write(p.join("one.csv"), "reference,amount\n京A12345,200.00\n").unwrap();
+    payqr(
+        p,
+        &fines_batch(
+            "one.csv",
+            "re",
+            &[
+                "--ledger",
+                "ledger.jsonl",
+                "--manifest",
+                "re.csv",
+                "--reissue",
+                "--expires-in",
+                "30d",
+            ],
+        ),
+    )
+    .expect(0);
+    let mut rdr = csv::Reader::from_path(p.join("re.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let i = head.iter().position(|h| h == "code_id").unwrap();
+    let new_id = rdr.records().next().unwrap().unwrap()[i].to_string();
+    assert_ne!(new_id, ids[0]);
+    let r = notice(p, &ids[0], &["--format", "svg"]).expect(1);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains(&format!("replaced by code {new_id}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("payqr notice {new_id}")),
+        "{}",
+        r.stderr
+    );
+    notice(p, "京A12345", &["--out", "new.png"]).expect(0);
+    let issued = p
+        .join("re")
+        .join(&new_id[..2])
+        .join(format!("{new_id}.png"));
+    assert!(std::fs::read(p.join("new.png")).unwrap() == std::fs::read(issued).unwrap());
+    // Cancelled: refused with the reason.
+    payqr(
+        p,
+        &[
+            "cancel",
+            "--key",
+            "test-issuer.key",
+            "--ledger",
+            "ledger.jsonl",
+            "--reason",
+            "issued by mistake",
+            &new_id,
+        ],
+    )
+    .expect(0);
+    let r = notice(p, "京A12345", &["--format", "svg"]).expect(1);
+    assert!(
+        r.stderr.contains("cancelled (issued by mistake)"),
+        "{}",
+        r.stderr
+    );
+    // Paid: printed as a copy for the records, with a warning (time in --tz).
+    let text = std::fs::read_to_string(p.join("m.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let head = rdr.headers().unwrap().clone();
+    let col = head.iter().position(|h| h == "payload").unwrap();
+    let payload = rdr.records().nth(1).unwrap().unwrap()[col].to_string();
+    payqr_stdin(
+        p,
+        &judge_args("redeem", &["--ledger", "ledger.jsonl", "-"]),
+        &format!("{payload}\n"),
+    )
+    .expect(0);
+    let r = notice(p, &ids[1], &["--format", "svg"]).expect(0);
+    assert!(r.stdout.starts_with("<?xml"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains(&format!("warning: code {} was already paid (", ids[1]))
+            && r.stderr.contains("+08:00)"),
+        "{}",
+        r.stderr
+    );
+}

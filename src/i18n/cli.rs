@@ -96,6 +96,34 @@ catalog! {
         en: "issuer {issuer} is not in the trust list {trust}",
         zh: "签发方 {issuer} 不在信任列表 {trust} 中"
     }
+    notice_no_trust() {
+        en: "the notice prints the issuer's name: give --trust (or --format svg|png for the QR image alone)",
+        zh: "通知书上要印签发方名称：请加 --trust（或用 --format svg|png 只打印二维码图片）"
+    }
+    notice_format_vs_extension(format, ext) {
+        en: "--format {format} does not write a .{ext} file: give --format or name --out after it",
+        zh: "--format {format} 写出的不是 .{ext} 文件：请改 --format 或按格式命名 --out"
+    }
+    notice_postgres() {
+        en: "a PostgreSQL ledger keeps no payloads: notices can be printed again only from a JSON-lines ledger",
+        zh: "PostgreSQL 台账不保存码内容：只有 JSON 行台账能重新打印通知书"
+    }
+    notice_replaced(id, by) {
+        en: "code {id} was replaced by code {by} (issue --reissue): its notice would be refused at the counter",
+        zh: "识别码 {id} 已被识别码 {by} 取代（issue --reissue）：其通知书在收款处会被拒收"
+    }
+    notice_replaced_hint(by) {
+        en: "print the code that replaced it: payqr notice {by}",
+        zh: "请打印取代它的码：payqr notice {by}"
+    }
+    notice_cancelled(id, reason) {
+        en: "code {id} was cancelled ({reason}): its notice would be refused at the counter",
+        zh: "识别码 {id} 已作废（{reason}）：其通知书在收款处会被拒收"
+    }
+    notice_redeemed(id, at) {
+        en: "payqr: warning: code {id} was already paid ({at}): this notice is a copy, nothing is left to pay",
+        zh: "payqr：警告：识别码 {id} 已于 {at} 付款：此通知书仅为副本，无需再付"
+    }
     png_to_terminal() { en: "a PNG is not for the terminal", zh: "PNG 图片不能输出到终端" }
     png_to_terminal_hint() { en: "give --out FILE", zh: "请加 --out FILE" }
 

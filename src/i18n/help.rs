@@ -279,20 +279,24 @@ pub const HELP: &[(&str, &str)] = &[
     ("notice", "从台账重新打印某个码的通知书（或二维码图片）"),
     (
         "notice:code_id",
-        "识别码：16 位十六进制数，与通知书和清单上的一致",
+        "识别码（16 位十六进制数，与通知书和清单上的一致），或开具时的编号",
+    ),
+    (
+        "notice:by_reference",
+        "即使 CODE_ID|REFERENCE 是 16 位十六进制数，也按编号查找",
     ),
     ("notice:ledger", "开具该码时所用的台账（必须已存在）"),
     (
         "notice:trust",
-        "列有签发方的信任列表（通知书上印的名称取自这里）",
+        "列有签发方的信任列表（通知书上印的名称取自这里；--format svg 或 png 时不需要）",
     ),
     (
         "notice:issuer",
-        "签发方 ID（多个签发方的码识别码相同时需要）",
+        "签发方 ID（多个签发方的码识别码或编号相同时需要）",
     ),
     (
         "notice:format",
-        "打印内容：notice-svg（A6 通知书）、svg 或 png（二维码图片）",
+        "打印内容：notice-svg（A6 通知书）、svg 或 png（二维码图片）[默认：--out *.png 时为 png，否则为 notice-svg]",
     ),
     (
         "notice:tz",

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use payqr::code::CodeId;
 use payqr::i18n::cli as msg;
 
 use crate::cmd::Failure;
@@ -26,6 +27,16 @@ pub enum Error {
     IssuerNotTrusted { issuer: String, trust: PathBuf },
     /// `--format png` to a terminal.
     PngToTerminal,
+    /// The A6 notice prints the issuer's name: it needs `--trust`.
+    NoTrust,
+    /// `--format` and `--out`'s extension disagree (format, extension).
+    FormatVsExtension(String, String),
+    /// `--ledger` is a PostgreSQL URL: the database keeps no payloads.
+    PostgresKeepsNoPayloads,
+    /// A reissue replaced the code (exit 1): its notice would be refused.
+    Replaced { code_id: String, by: CodeId },
+    /// The code was cancelled (exit 1), for this reason.
+    Cancelled { code_id: String, reason: String },
 }
 
 impl From<Error> for Failure {
@@ -49,6 +60,23 @@ impl From<Error> for Failure {
             Error::IssuerNotTrusted { issuer, trust } => Failure::new(
                 msg::notice_issuer_untrusted(lang, &format!("{issuer:?}"), &trust.display()),
             ),
+            Error::NoTrust => Failure::new(msg::notice_no_trust(lang)),
+            Error::FormatVsExtension(format, ext) => {
+                Failure::new(msg::notice_format_vs_extension(lang, &format, &ext))
+            }
+            Error::PostgresKeepsNoPayloads => Failure::new(msg::notice_postgres(lang))
+                .hint(msg::notice_payload_not_kept_hint(lang)),
+            Error::Replaced { code_id, by } => {
+                let mut f = Failure::new(msg::notice_replaced(lang, &code_id, &by))
+                    .hint(msg::notice_replaced_hint(lang, &by));
+                f.code = 1;
+                f
+            }
+            Error::Cancelled { code_id, reason } => {
+                let mut f = Failure::new(msg::notice_cancelled(lang, &code_id, &reason));
+                f.code = 1;
+                f
+            }
             Error::PngToTerminal => {
                 Failure::new(msg::png_to_terminal(lang)).hint(msg::png_to_terminal_hint(lang))
             }
