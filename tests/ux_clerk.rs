@@ -121,3 +121,37 @@ fn one_amount_grammar_for_issuance_no_comma() {
     .expect(2);
     assert!(r.stderr.contains("write 2500.00"), "{}", r.stderr);
 }
+
+#[test]
+fn a_single_code_missing_a_flag_names_the_flag_not_an_empty_cell() {
+    let d = setup();
+    let single = [
+        "issue",
+        "--key",
+        "test-issuer.key",
+        "--amount",
+        "200.00",
+        "--currency",
+        "CNY",
+        "--ref",
+        "京A1",
+        "--svg",
+        "one.svg",
+    ];
+    for (extra, flag) in [
+        (&["--payee", "P"][..], "--expires-in/--expires-at"),
+        (&["--expires-in", "4h"][..], "--payee"),
+    ] {
+        let mut args = single.to_vec();
+        args.extend_from_slice(extra);
+        let r = payqr(d.path(), &args).expect(2);
+        assert!(
+            r.stderr
+                .contains(&format!("error: {flag} is required for a single code")),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("empty"), "{}", r.stderr);
+        assert!(!d.path().join("one.svg").exists());
+    }
+}

@@ -3,6 +3,7 @@
 use payqr::i18n::{Lang, problems as p};
 use payqr::issue::batch::{BatchError, MAX_ROW_ERRORS};
 use payqr::issue::issuance::IssueError;
+use payqr::issue::problem::Problem;
 use payqr::issue::run::RunError;
 use payqr::issue::single::SingleError;
 
@@ -47,6 +48,10 @@ impl From<Error> for Failure {
                     "expires_at" | "expires_in" => "--expires-in/--expires-at".to_string(),
                     other => format!("--{other}"),
                 };
+                if let Problem::NoDefault { .. } = f.problem {
+                    // No cell to be empty: the flag itself is missing.
+                    return Failure::new(msg::need_flag(lang, &flag));
+                }
                 Failure::new(msg::bad_flag(
                     lang,
                     &flag,
