@@ -74,25 +74,7 @@ fn batch<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn single<'a>(reference: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut v = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--amount",
-        "200.00",
-        "--currency",
-        "CNY",
-        "--payee",
-        "BJ-FINES",
-        "--ref",
-        reference,
-        "--expires-in",
-        "4h",
-        "--now",
-        ISSUED,
-    ];
-    v.extend_from_slice(extra);
-    v
+    common::single_args(reference, ISSUED, extra)
 }
 
 fn reconcile<'a>(extra: &[&'a str]) -> Vec<&'a str> {

@@ -46,24 +46,7 @@ fn issue_then_reconcile_with_apply_on_postgres() {
         texts.push(v["payload"].as_str().unwrap().to_string());
     }
     // One code per reference, as with a file ledger.
-    let mut again = vec![
-        "issue",
-        "--key",
-        "test-issuer.key",
-        "--amount",
-        "200.00",
-        "--currency",
-        "CNY",
-        "--payee",
-        "110000-FINES",
-        "--ref",
-        "PG1",
-        "--expires-in",
-        "4h",
-        "--now",
-        ISSUED,
-    ];
-    again.extend(["--ledger", &url]);
+    let again = single_args("PG1", ISSUED, &["--ledger", &url]);
     let r = payqr(p, &again).expect(2);
     assert!(
         r.stderr.contains(&format!(

@@ -136,6 +136,13 @@ pub fn issue_one(dir: &Path, reference: &str, extra: &[&str]) -> String {
 
 /// [`issue_one`] issued at `now`.
 pub fn issue_one_at(dir: &Path, reference: &str, now: &str, extra: &[&str]) -> String {
+    let r = payqr(dir, &single_args(reference, now, extra)).expect(0);
+    r.stdout.trim().to_string()
+}
+
+/// `payqr issue` of one fine with the test key (200.00 CNY to
+/// 110000-FINES, for 4h) for `reference` at `now`, then `extra`.
+pub fn single_args<'a>(reference: &'a str, now: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "issue",
         "--key",
@@ -154,8 +161,7 @@ pub fn issue_one_at(dir: &Path, reference: &str, now: &str, extra: &[&str]) -> S
         now,
     ];
     args.extend_from_slice(extra);
-    let r = payqr(dir, &args).expect(0);
-    r.stdout.trim().to_string()
+    args
 }
 
 /// `payqr issue` of one code with `key` and the fewest arguments
