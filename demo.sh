@@ -19,7 +19,7 @@ payqr() { "$bin" "$@"; }
 # timing, and the wall-clock time a redemption was written (the ledger
 # records it beside the --at time the counter judged as of).
 steady() { sed -E -e 's/ in [0-9.]+ s \([0-9,]+ codes\/s, / (/' \
-    -e 's/redeemed at [0-9-]+T[0-9:]+Z/redeemed at <wall clock>/'; }
+    -e 's/redeemed at [0-9-]+[T ][0-9:]+(Z| [+-][0-9:]+)/redeemed at <wall clock>/'; }
 step() { printf '\n== %s\n' "$*"; }
 out=${PAYQR_DEMO_OUT:-demo-out}
 rm -rf "$out" && mkdir -p "$out/keys"

@@ -295,3 +295,63 @@ fn trust_add_twice_is_already_trusted_but_another_key_is_refused() {
     );
     assert_eq!(r.code, 2, "{} {}", r.stdout, r.stderr);
 }
+
+/// Human text gives times in `--tz`, JSON in UTC RFC 3339: a code paid
+/// once is refused the second time with its payment time shown both ways.
+#[test]
+fn a_refusal_gives_its_times_in_tz_and_json_in_utc() {
+    let d = setup();
+    let p = d.path();
+    let text = issue_one(p, "京A12345", &["--ledger", "ledger.jsonl"]);
+    let paid = payqr_stdin(
+        p,
+        &judge_args("redeem", &["--ledger", "ledger.jsonl", "--json", "-"]),
+        &format!("{text}\n"),
+    )
+    .expect(0);
+    assert_eq!(json(&paid)["redeemed"], true, "{}", paid.stdout);
+    let r = payqr_stdin(
+        p,
+        &judge_args(
+            "verify",
+            &["--ledger", "ledger.jsonl", "--tz", "+08:00", "-"],
+        ),
+        &format!("{text}\n"),
+    )
+    .expect(1);
+    let first = r.stdout.lines().next().unwrap();
+    let shown = last_time(first);
+    assert!(
+        first.starts_with("REFUSED: already_redeemed: already redeemed at ")
+            && shown.ends_with(" +08:00"),
+        "{first}"
+    );
+    let r = payqr_stdin(
+        p,
+        &judge_args(
+            "verify",
+            &["--ledger", "ledger.jsonl", "--tz", "+08:00", "--json", "-"],
+        ),
+        &format!("{text}\n"),
+    )
+    .expect(1);
+    let v = json(&r);
+    let reason = v["reason"].as_str().unwrap();
+    let utc = reason.trim_start_matches("already redeemed at ");
+    assert!(utc.ends_with('Z'), "{reason}");
+    // The same instant: UTC plus eight hours is what the text showed.
+    let t = chrono::DateTime::parse_from_rfc3339(utc).unwrap();
+    let local = t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap());
+    assert_eq!(
+        local.format("%Y-%m-%d %H:%M:%S %:z").to_string(),
+        shown,
+        "{first}"
+    );
+}
+
+/// The time at the end of a headline: its last 26 characters, as long as
+/// "2026-11-23 09:00:00 +08:00".
+fn last_time(line: &str) -> String {
+    let n = line.chars().count();
+    line.chars().skip(n.saturating_sub(26)).collect()
+}

@@ -70,7 +70,14 @@ fn paint(word: &str, ok: bool, colour: bool) -> String {
 /// The first line: "VALID: official, unexpired, not yet paid",
 /// "REDEEMED: recorded ...", "REFUSED: expired: expired 2h 0m ago"
 /// ("拒收：已过期（expired）：已过期 2小时0分" in Chinese).
-pub fn headline(v: &Verdict, act: Act, at: u64, lang: Lang, colour: bool) -> String {
+pub fn headline(
+    v: &Verdict,
+    act: Act,
+    at: u64,
+    tz: FixedOffset,
+    lang: Lang,
+    colour: bool,
+) -> String {
     let ok = v.status == Status::Valid;
     match (ok, act) {
         (true, Act::Verify { ledger_checked }) => {
@@ -89,7 +96,7 @@ pub fn headline(v: &Verdict, act: Act, at: u64, lang: Lang, colour: bool) -> Str
         (false, _) => {
             let word = paint(&msg::refused(lang), false, colour);
             let status = status_name(v.status, lang);
-            match reason(v, at, lang) {
+            match reason(v, at, tz, lang) {
                 Some(why) if !why.is_empty() => msg::headline_refused(lang, &word, &status, &why),
                 _ => msg::headline_refused_bare(lang, &word, &status),
             }
@@ -117,21 +124,20 @@ pub fn status_name(s: Status, lang: Lang) -> String {
     f(lang)
 }
 
-/// Why a code was refused, sanitized. In English, the library's reason
-/// as it is; in Chinese, rebuilt from the verdict's facts where the
-/// verdict carries them all, else the library's reason (data, English).
-fn reason(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
-    let library = v.reason.as_deref().map(for_terminal);
-    match lang {
-        Lang::En => library,
-        _ => rebuilt(v, at, lang).or(library),
-    }
+/// Why a code was refused, sanitized: rebuilt from the verdict's facts
+/// where the verdict carries them all, its times in `tz` as every human
+/// time is (the library's reason, which JSON carries, says them in UTC
+/// RFC 3339); else the library's reason (data, English).
+fn reason(v: &Verdict, at: u64, tz: FixedOffset, lang: Lang) -> Option<String> {
+    let when = |t: u64| time::format_in(t, tz);
+    rebuilt(v, at, lang, &when).or_else(|| v.reason.as_deref().map(for_terminal))
 }
 
 /// The reason in the catalog's words, when the verdict carries every fact
-/// of it. In English it is the library's reason word for word (tested), so
-/// the two cannot drift apart.
-fn rebuilt(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
+/// of it, each time written by `when`. In English with UTC RFC 3339 times
+/// it is the library's reason word for word (tested), so the two cannot
+/// drift apart.
+fn rebuilt(v: &Verdict, at: u64, lang: Lang, when: &dyn Fn(u64) -> String) -> Option<String> {
     // Malformed, tampered, cancelled: worded from the typed detail.
     if let Some(why) = v.detail.as_ref().and_then(|d| errtext::refusal(lang, d)) {
         return Some(for_terminal(&why));
@@ -142,7 +148,7 @@ fn rebuilt(v: &Verdict, at: u64, lang: Lang) -> Option<String> {
             _ => None,
         };
     };
-    let utc = |t: u64| time::format_utc(t);
+    let utc = when;
     let words = match v.status {
         Status::Expired => msg::why_expired(
             lang,
@@ -242,7 +248,7 @@ pub fn render(
     colour: bool,
 ) -> String {
     let lang = crate::cmd::lang();
-    let mut s = headline(v, act, at, lang, colour);
+    let mut s = headline(v, act, at, tz, lang, colour);
     s.push('\n');
     for l in fact_lines(source, v, at, tz, lang) {
         s.push_str(&l);
@@ -370,9 +376,9 @@ mod tests {
             if want == Status::Valid {
                 continue;
             }
-            let en = rebuilt(v, *at, Lang::En).expect("rebuilt");
+            let en = rebuilt(v, *at, Lang::En, &time::format_utc).expect("rebuilt");
             assert_eq!(Some(en), v.reason, "{want:?}");
-            let zh = rebuilt(v, *at, Lang::ZhCn).unwrap();
+            let zh = rebuilt(v, *at, Lang::ZhCn, &time::format_utc).unwrap();
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{zh}"
@@ -419,9 +425,9 @@ mod tests {
         for (text, want) in texts {
             let v = verify_text(&text, &trust, clock, None);
             assert_eq!(v.status, want, "{text}: {:?}", v.reason);
-            let en = rebuilt(&v, T0, Lang::En).expect("rebuilt");
+            let en = rebuilt(&v, T0, Lang::En, &time::format_utc).expect("rebuilt");
             assert_eq!(Some(en), v.reason, "{text}");
-            let zh = rebuilt(&v, T0, Lang::ZhCn).unwrap();
+            let zh = rebuilt(&v, T0, Lang::ZhCn, &time::format_utc).unwrap();
             assert!(
                 zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
                 "{text}: {zh}"
