@@ -360,3 +360,36 @@ fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
         r.stderr
     );
 }
+
+#[test]
+fn a_reference_two_issuers_share_asks_for_the_issuer() {
+    let d = setup();
+    let p = d.path();
+    keygen(p, "sh-water", "Water", "sh", &[]).expect(0);
+    payqr(p, &["trust", "add", "sh.pub", "--trust", "trust.json"]).expect(0);
+    let bj = issue_one(p, "R-1", &["--ledger", "ledger.jsonl", "--png", "bj.png"]);
+    let mut args = single_args(
+        "R-1",
+        ISSUED,
+        &["--ledger", "ledger.jsonl", "--png", "sh.png"],
+    );
+    args[2] = "sh.key";
+    payqr(p, &args).expect(0);
+    let r = notice(p, "R-1", &["--format", "png", "--out", "x.png"]).expect(2);
+    assert!(
+        r.stderr
+            .contains("R-1 names codes of several issuers (bj-traffic "),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("sh-water "), "{}", r.stderr);
+    assert!(!p.join("x.png").exists());
+    for (issuer, png) in [("sh-water", "sh.png"), ("bj-traffic", "bj.png")] {
+        notice(p, "R-1", &["--issuer", issuer, "--out", "x.png"]).expect(0);
+        assert!(
+            std::fs::read(p.join("x.png")).unwrap() == std::fs::read(p.join(png)).unwrap(),
+            "{issuer}"
+        );
+    }
+    assert!(bj.starts_with("PQ1:"));
+}

@@ -77,8 +77,8 @@ catalog! {
     notice_no_ledger(path) { en: "{path}: no such ledger", zh: "{path}：台账不存在" }
     notice_not_issued(path, id) { en: "{path}: no code {id} was issued in it", zh: "{path}：其中没有开具过识别码为 {id} 的码" }
     notice_several_issuers(id, issuers) {
-        en: "code id {id} was issued by several issuers ({issuers}): give --issuer",
-        zh: "识别码 {id} 由多个签发方开具（{issuers}）：请加 --issuer"
+        en: "{id} names codes of several issuers ({issuers}): give --issuer",
+        zh: "{id} 对应多个签发方的码（{issuers}）：请加 --issuer"
     }
     notice_payload_not_kept(path, seq) {
         en: "{path}: seq {seq}: the ledger does not keep this code's payload (issued before payqr kept payloads, or a CSV ledger)",
