@@ -43,7 +43,8 @@ warning on stderr.")]
 pub struct Args {
     /// The code id (16 hex digits, as on the notice and in the manifest),
     /// or the reference it was issued for.
-    #[arg(value_name = "CODE_ID|REFERENCE")]
+    #[arg(value_name = "CODE_ID|REFERENCE",
+          value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub code_id: String,
     /// Read CODE_ID|REFERENCE as a reference even when it is 16 hex digits.
     #[arg(long = "ref")]
