@@ -148,13 +148,12 @@ fn rebuilt(v: &Verdict, at: u64, lang: Lang, when: &dyn Fn(u64) -> String) -> Op
             _ => None,
         };
     };
-    let utc = when;
     let words = match v.status {
         Status::Expired => msg::why_expired(
             lang,
             &payqr::i18n::duration(lang, at.saturating_sub(c.expires_at)),
         ),
-        Status::NotYetValid => msg::why_not_yet_valid(lang, &utc(c.issued_at)),
+        Status::NotYetValid => msg::why_not_yet_valid(lang, &when(c.issued_at)),
         Status::BadSignature => msg::why_bad_signature(lang, &c.key_id, &c.issuer),
         // The library names the key when the issuer is known, the issuer
         // when it is not; the trust list's name for it says which.
@@ -163,13 +162,13 @@ fn rebuilt(v: &Verdict, at: u64, lang: Lang, when: &dyn Fn(u64) -> String) -> Op
         }
         Status::UnknownIssuer => msg::why_unknown_issuer(lang, &c.issuer),
         Status::Revoked | Status::KeyNotValid | Status::Replaced => match &v.detail {
-            Some(Detail::Revoked { at }) => msg::why_revoked(lang, &c.key_id, &utc(*at)),
+            Some(Detail::Revoked { at }) => msg::why_revoked(lang, &c.key_id, &when(*at)),
             Some(Detail::KeyNotValid {
                 not_before,
                 not_after,
             }) => msg::why_key_not_valid(
                 lang,
-                &utc(c.issued_at),
+                &when(c.issued_at),
                 &not_before.as_deref().map_or("-".into(), for_terminal),
                 &not_after.as_deref().map_or("-".into(), for_terminal),
             ),
@@ -178,8 +177,8 @@ fn rebuilt(v: &Verdict, at: u64, lang: Lang, when: &dyn Fn(u64) -> String) -> Op
         },
         Status::Redeemed => match &v.redemption {
             Some(r) => match r.txn.as_deref() {
-                Some(txn) => msg::why_redeemed_txn(lang, &utc(r.time), &for_terminal(txn)),
-                None => msg::why_redeemed(lang, &utc(r.time)),
+                Some(txn) => msg::why_redeemed_txn(lang, &when(r.time), &for_terminal(txn)),
+                None => msg::why_redeemed(lang, &when(r.time)),
             },
             None => return None,
         },
