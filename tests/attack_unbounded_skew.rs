@@ -109,6 +109,9 @@ fn redeem_at(d: &std::path::Path, ledger: &str, at: &str, text: &str) -> Run {
             ledger,
             "--at",
             at,
+            // Human text in this zone; the ledger and JSON stay UTC.
+            "--tz",
+            "+08:00",
             "--json",
             "--text",
             text,
@@ -132,8 +135,10 @@ fn redeem_at_records_the_claimed_time_beside_the_wall_clock() {
     assert_eq!(v["judged_at"], "2026-11-23T01:00:00Z", "{line}");
     let t = utc(v["time"].as_str().unwrap());
     assert!((before - 1..=after + 1).contains(&t), "{line}");
+    // The note is human text: in --tz, as every time a person reads.
     assert!(
-        r.stderr.contains("judging as of 2026-11-23T01:00:00Z"),
+        r.stderr
+            .contains("judging as of 2026-11-23 09:00:00 +08:00 (--at)"),
         "{}",
         r.stderr
     );

@@ -81,7 +81,9 @@ pub fn run(a: Args) -> CmdResult {
         judged_later: a.check.at.is_some(),
     };
     if counter.judged_later {
-        let at = payqr::code::time::format_utc(clock.at);
+        // Human text, so in --tz like every time a person reads; the
+        // ledger's `judged_at` keeps UTC.
+        let at = payqr::code::time::format_in(clock.at, tz);
         let note = payqr::i18n::cli::judging_as_of(crate::cmd::lang(), &at);
         eprintln!("{note}");
     }
