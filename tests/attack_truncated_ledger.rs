@@ -71,15 +71,7 @@ fn issue(d: &Path, ledger: &str, n: usize) -> Vec<String> {
         "",
     )
     .expect(0);
-    let text = std::fs::read_to_string(d.join("m.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let col = rdr
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "payload")
-        .unwrap();
-    rdr.records().map(|r| r.unwrap()[col].to_string()).collect()
+    manifest_payloads(&d.join("m.csv"))
 }
 
 fn cut_last_lines(path: &Path, n: usize) {

@@ -33,45 +33,19 @@ fn batch(dir: &Path, key: &str, out: &str, extra: &[&str]) -> Run {
     let csv = fixtures().join("fines.csv");
     let manifest = format!("{out}-manifest.csv");
     let ledger = format!("{out}-ledger.jsonl");
-    let mut args = vec![
-        "issue",
-        "--key",
-        key,
-        "--from",
-        csv.to_str().unwrap(),
-        "--out-dir",
-        out,
+    let mut rest = vec![
         "--format",
         "svg",
         "--manifest",
         &manifest,
         "--ledger",
         &ledger,
-        "--kind",
-        "fine",
-        "--currency",
-        "CNY",
-        "--payee",
-        "BJ-FINES",
-        "--now",
-        ISSUED,
     ];
-    args.extend_from_slice(extra);
-    payqr(dir, &args)
-}
-
-/// The payload column of a manifest.
-fn payloads(manifest: &Path) -> Vec<String> {
-    let mut r = csv::Reader::from_path(manifest).unwrap();
-    let col = r
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "payload")
-        .unwrap();
-    r.records()
-        .map(|rec| rec.unwrap()[col].to_string())
-        .collect()
+    rest.extend_from_slice(extra);
+    payqr(
+        dir,
+        &fines_batch_with(key, csv.to_str().unwrap(), out, &rest),
+    )
 }
 
 // Mode bits are Unix's; a Windows key's access list: tests/windows_key_acl.rs.
@@ -96,7 +70,7 @@ fn keygen_encrypts_by_default_and_a_batch_unlocks_it_from_a_file() {
     let r = batch(dir, "sh.key", "out", &["--passphrase-file", "pass"]).expect(0);
     assert!(!r.stderr.contains("not encrypted"), "{}", r.stderr);
     payqr(dir, &["trust", "add", "sh.pub", "--trust", "trust.json"]).expect(0);
-    let p = payloads(&dir.join("out-manifest.csv"));
+    let p = manifest_payloads(&dir.join("out-manifest.csv"));
     assert_eq!(p.len(), 22);
     let v = payqr_stdin(
         dir,
@@ -224,7 +198,7 @@ fn clear_key_warns_and_key_encrypt_converts_it_keeping_ids() {
         "{}",
         r.stderr
     );
-    let before = payloads(&dir.join("out1-manifest.csv"));
+    let before = manifest_payloads(&dir.join("out1-manifest.csv"));
 
     std::fs::write(dir.join("pass"), PASS).unwrap();
     let r = payqr(
@@ -262,7 +236,7 @@ fn clear_key_warns_and_key_encrypt_converts_it_keeping_ids() {
     .expect(0);
     assert!(!r.stderr.contains("not encrypted"), "{}", r.stderr);
     // Same key, same issue time: the very same codes.
-    assert_eq!(payloads(&dir.join("out2-manifest.csv")), before);
+    assert_eq!(manifest_payloads(&dir.join("out2-manifest.csv")), before);
     // Encrypting twice is refused.
     let r = payqr(
         dir,

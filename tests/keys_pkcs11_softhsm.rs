@@ -115,46 +115,16 @@ impl Hsm {
 
     fn batch(&self, csv: &str, out: &str, pin: &str) -> Run {
         let manifest = format!("{out}.csv");
-        self.payqr(
-            &[
-                "issue",
-                "--key",
-                "hsm.key",
-                "--pin-file",
-                pin,
-                "--from",
-                csv,
-                "--out-dir",
-                out,
-                "--format",
-                "svg",
-                "--manifest",
-                &manifest,
-                "--kind",
-                "fine",
-                "--currency",
-                "CNY",
-                "--payee",
-                "BJ-FINES",
-                "--now",
-                ISSUED,
-            ],
-            "",
-        )
+        let unlock = [
+            "--pin-file",
+            pin,
+            "--format",
+            "svg",
+            "--manifest",
+            &manifest,
+        ];
+        self.payqr(&fines_batch_with("hsm.key", csv, out, &unlock), "")
     }
-}
-
-fn payloads(manifest: &Path) -> Vec<String> {
-    let mut r = csv::Reader::from_path(manifest).unwrap();
-    let col = r
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "payload")
-        .unwrap();
-    r.records()
-        .map(|rec| rec.unwrap()[col].to_string())
-        .collect()
 }
 
 #[test]
@@ -183,7 +153,7 @@ fn softhsm_keygen_batch_of_10000_signed_in_the_token_all_verify() {
 
     hsm.payqr(&["trust", "add", "hsm.pub", "--trust", "trust.json"], "")
         .expect(0);
-    let p = payloads(&hsm.path().join("out.csv"));
+    let p = manifest_payloads(&hsm.path().join("out.csv"));
     assert_eq!(p.len(), 10_000);
     // Fed from a file: 10,000 verdicts would fill a pipe we are still writing.
     let input = hsm.path().join("payloads.txt");
@@ -219,9 +189,9 @@ fn softhsm_same_batch_twice_same_codes_and_wrong_pin_writes_nothing() {
     hsm.batch(fines, "b", "pin").expect(0);
     // Code ids are keyed by the token's deterministic signature: a rerun
     // (e.g. resuming an interrupted batch) gives the very same codes.
-    let a = payloads(&hsm.path().join("a.csv"));
+    let a = manifest_payloads(&hsm.path().join("a.csv"));
     assert_eq!(a.len(), 22);
-    assert_eq!(a, payloads(&hsm.path().join("b.csv")));
+    assert_eq!(a, manifest_payloads(&hsm.path().join("b.csv")));
 
     std::fs::write(hsm.path().join("badpin"), "000000\n").unwrap();
     let r = hsm.batch(fines, "c", "badpin").expect(2);

@@ -339,11 +339,7 @@ fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
         r.stderr
     );
     // Paid: printed as a copy for the records, with a warning (time in --tz).
-    let text = std::fs::read_to_string(p.join("m.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
-    let head = rdr.headers().unwrap().clone();
-    let col = head.iter().position(|h| h == "payload").unwrap();
-    let payload = rdr.records().nth(1).unwrap().unwrap()[col].to_string();
+    let payload = manifest_payloads(&p.join("m.csv")).swap_remove(1);
     payqr_stdin(
         p,
         &judge_args("redeem", &["--ledger", "ledger.jsonl", "-"]),

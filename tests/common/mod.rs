@@ -191,10 +191,21 @@ pub fn quick_issue<'a>(key: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 /// [`ISSUED`] into the folder `out` (kind fine, CNY, payee BJ-FINES), then
 /// `extra`.
 pub fn fines_batch<'a>(from: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    fines_batch_with("test-issuer.key", from, out, extra)
+}
+
+/// [`fines_batch`] signed with `key` (an encrypted key file, a token
+/// reference) instead of the test key; `extra` carries its unlock flags.
+pub fn fines_batch_with<'a>(
+    key: &'a str,
+    from: &'a str,
+    out: &'a str,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
     let mut args = vec![
         "issue",
         "--key",
-        "test-issuer.key",
+        key,
         "--from",
         from,
         "--out-dir",
@@ -210,6 +221,20 @@ pub fn fines_batch<'a>(from: &'a str, out: &'a str, extra: &[&'a str]) -> Vec<&'
     ];
     args.extend_from_slice(extra);
     args
+}
+
+/// The `payload` column of a batch's manifest, row by row.
+pub fn manifest_payloads(manifest: &Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(manifest).unwrap();
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "payload")
+        .unwrap();
+    r.records()
+        .map(|rec| rec.unwrap()[col].to_string())
+        .collect()
 }
 
 /// `payqr COMMAND` (verify or redeem) with the test trust list, judged at
