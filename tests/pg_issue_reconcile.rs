@@ -137,3 +137,110 @@ fn issue_then_reconcile_with_apply_on_postgres() {
         "3"
     );
 }
+
+/// `payqr notice` on a PostgreSQL ledger: the rows hold the issued lines,
+/// payload included, so a lost notice comes back byte-identical, by code
+/// id or by reference; a replaced code is refused, naming its successor;
+/// a paid one is printed as a copy, with a warning.
+#[test]
+fn a_lost_notice_is_printed_again_from_postgres() {
+    let Some(pg) = PgServer::start() else { return };
+    let d = setup();
+    let p = d.path();
+    let url = pg.url("payqr");
+    payqr(p, &["ledger", "init", "--ledger", &url]).expect(0);
+    std::fs::write(
+        p.join("fines.csv"),
+        "reference,amount,description\n京A12345,200.00,闯红灯\n京B7,50,\n",
+    )
+    .unwrap();
+    let batch = fines_batch(
+        "fines.csv",
+        "out",
+        &[
+            "--format",
+            "png,svg,notice-svg",
+            "--manifest",
+            "m.csv",
+            "--ledger",
+            &url,
+            "--expires-in",
+            "30d",
+            "--tz",
+            "+08:00",
+        ],
+    );
+    payqr(p, &batch).expect(0);
+    let ids = manifest_column(&p.join("m.csv"), "code_id");
+    assert_eq!(ids.len(), 2);
+    let file_of = |id: &str, dir: &str, ext: &str| {
+        std::fs::read(p.join(dir).join(&id[..2]).join(format!("{id}.{ext}"))).unwrap()
+    };
+    let notice = |what: &str, extra: &[&str]| {
+        let mut args = vec!["notice", what, "--ledger", &url, "--tz", "+08:00"];
+        args.extend_from_slice(extra);
+        payqr(p, &args)
+    };
+    for id in &ids {
+        for (ext, format) in [("notice.svg", "notice-svg"), ("svg", "svg"), ("png", "png")] {
+            let out = format!("again.{ext}");
+            let extra = ["--trust", "trust.json", "--format", format, "--out", &out];
+            notice(id, &extra).expect(0);
+            assert!(
+                std::fs::read(p.join(&out)).unwrap() == file_of(id, "out", ext),
+                "{id} {format}: not byte-identical"
+            );
+        }
+    }
+    // By reference, as the clerk knows it.
+    let r = notice("京B7", &["--format", "svg"]).expect(0);
+    assert!(r.stdout.as_bytes() == file_of(&ids[1], "out", "svg"));
+    // Reissued: the old code is refused, the reference finds the new one.
+    std::fs::write(p.join("one.csv"), "reference,amount\n京A12345,200.00\n").unwrap();
+    let reissue = fines_batch(
+        "one.csv",
+        "re",
+        &[
+            "--ledger",
+            &url,
+            "--manifest",
+            "re.csv",
+            "--reissue",
+            "--expires-in",
+            "30d",
+        ],
+    );
+    payqr(p, &reissue).expect(0);
+    let new_id = manifest_column(&p.join("re.csv"), "code_id").swap_remove(0);
+    let r = notice(&ids[0], &["--format", "svg"]).expect(1);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains(&format!("replaced by code {new_id}")),
+        "{}",
+        r.stderr
+    );
+    notice("京A12345", &["--out", "new.png"]).expect(0);
+    assert!(std::fs::read(p.join("new.png")).unwrap() == file_of(&new_id, "re", "png"));
+    // Paid: a copy, said on stderr.
+    let paid = manifest_payloads(&p.join("re.csv")).swap_remove(0);
+    payqr_stdin(
+        p,
+        &judge_args("redeem", &["--ledger", &url, "-"]),
+        &format!("{paid}\n"),
+    )
+    .expect(0);
+    let r = notice(&new_id, &["--format", "svg"]).expect(0);
+    assert!(
+        r.stderr
+            .contains(&format!("warning: code {new_id} was already paid (")),
+        "{}",
+        r.stderr
+    );
+    // Not in this ledger: exit 2, nothing printed.
+    let r = notice("0123456789abcdef", &["--format", "svg"]).expect(2);
+    assert!(
+        r.stdout.is_empty() && r.stderr.contains("no code"),
+        "{}",
+        r.stderr
+    );
+}

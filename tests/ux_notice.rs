@@ -44,10 +44,7 @@ fn issue_batch(p: &Path, ledger: &str) {
 }
 
 fn code_ids(p: &Path) -> Vec<String> {
-    let mut rdr = csv::Reader::from_path(p.join("m.csv")).unwrap();
-    let head = rdr.headers().unwrap().clone();
-    let i = head.iter().position(|h| h == "code_id").unwrap();
-    rdr.records().map(|r| r.unwrap()[i].to_string()).collect()
+    manifest_column(&p.join("m.csv"), "code_id")
 }
 
 fn file_of(p: &Path, id: &str, ext: &str) -> std::path::PathBuf {
@@ -248,24 +245,6 @@ fn a_notice_is_found_by_its_reference_and_out_names_the_format() {
     // `--ref` reads even 16 hex digits as a reference (none such here).
     let r = notice(p, &ids[1], &["--ref", "--format", "svg"]).expect(2);
     assert!(r.stderr.contains("no code"), "{}", r.stderr);
-    // A PostgreSQL ledger keeps no payloads: said, not "no such ledger".
-    let r = payqr(
-        p,
-        &[
-            "notice",
-            &ids[1],
-            "--ledger",
-            "postgres://u@localhost/db",
-            "--format",
-            "svg",
-        ],
-    )
-    .expect(2);
-    assert!(
-        r.stderr.contains("PostgreSQL ledger keeps no payloads"),
-        "{}",
-        r.stderr
-    );
 }
 
 #[test]
@@ -294,10 +273,7 @@ fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
         ),
     )
     .expect(0);
-    let mut rdr = csv::Reader::from_path(p.join("re.csv")).unwrap();
-    let head = rdr.headers().unwrap().clone();
-    let i = head.iter().position(|h| h == "code_id").unwrap();
-    let new_id = rdr.records().next().unwrap().unwrap()[i].to_string();
+    let new_id = manifest_column(&p.join("re.csv"), "code_id").swap_remove(0);
     assert_ne!(new_id, ids[0]);
     let r = notice(p, &ids[0], &["--format", "svg"]).expect(1);
     assert!(r.stdout.is_empty());

@@ -104,10 +104,6 @@ catalog! {
         en: "--format {format} does not write a .{ext} file: give --format or name --out after it",
         zh: "--format {format} 写出的不是 .{ext} 文件：请改 --format 或按格式命名 --out"
     }
-    notice_postgres() {
-        en: "a PostgreSQL ledger keeps no payloads: notices can be printed again only from a JSON-lines ledger",
-        zh: "PostgreSQL 台账不保存码内容：只有 JSON 行台账能重新打印通知书"
-    }
     notice_replaced(id, by) {
         en: "code {id} was replaced by code {by} (issue --reissue): its notice would be refused at the counter",
         zh: "识别码 {id} 已被识别码 {by} 取代（issue --reissue）：其通知书在收款处会被拒收"

@@ -12,6 +12,7 @@
 
 use std::path::Path;
 
+use super::payload::{IssuedPayload, Lookup};
 use super::postgres::{self, PgLedger};
 use super::{Checked, Ledger, LedgerError, LedgerState};
 
@@ -71,6 +72,20 @@ impl Backend {
                 let lock = l.lock_shared()?;
                 l.load_each(&lock, each)
             }
+        }
+    }
+
+    /// The issued records of a code id or a reference, with their payload
+    /// texts and what the ledger says against paying them: what `payqr
+    /// notice` prints from ([`Ledger::issued_payloads_by`]).
+    pub fn issued_payloads_by(
+        &self,
+        lookup: Lookup<'_>,
+        issuer: Option<&str>,
+    ) -> Result<Vec<IssuedPayload>, LedgerError> {
+        match self {
+            Backend::Postgres(p) => p.issued_payloads_by(lookup, issuer),
+            Backend::File(l) => l.issued_payloads_by(lookup, issuer),
         }
     }
 }

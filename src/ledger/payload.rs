@@ -1,11 +1,12 @@
-//! The payload texts kept in issued records (JSON-lines ledgers), for
-//! printing a lost notice again without issuing a new code.
+//! The payload texts kept in issued records (JSON-lines ledgers, and
+//! PostgreSQL's rows, which hold the same lines), for printing a lost
+//! notice again without issuing a new code.
 
 use std::io::{BufRead, BufReader};
 
 use super::checked::CodeKey;
 use super::line;
-use super::record::{Event, LedgerFormat};
+use super::record::{Event, LedgerFormat, Record};
 use super::state::LedgerState;
 use super::{Ledger, LedgerError};
 use crate::code::CodeId;
@@ -116,24 +117,39 @@ impl Ledger {
             {
                 continue;
             }
-            let payload = match self.format {
-                LedgerFormat::Jsonl => serde_json::from_slice::<serde_json::Value>(&l)
-                    .ok()
-                    .and_then(|v| v["payload"].as_str().map(String::from)),
-                LedgerFormat::Csv => None,
-            };
-            let not_payable = not_payable(&state, &r.issuer, &r.code_id);
-            found.push(IssuedPayload {
-                seq: r.seq,
-                issuer: r.issuer,
-                code_id: r.code_id,
-                payload_sha256: r.payload_sha256,
-                payload,
-                not_payable,
-            });
+            found.push(IssuedPayload::of(self.format, &l, r, &state));
         }
         drop(lock);
         Ok(found)
+    }
+}
+
+impl IssuedPayload {
+    /// The issued record `r`, decoded from `line`, with its payload text
+    /// (JSON lines keep it) and what `state` says against paying it. One
+    /// reading for the file ledger and PostgreSQL, whose rows hold the
+    /// same JSON lines.
+    pub(super) fn of(
+        format: LedgerFormat,
+        line: &[u8],
+        r: Record,
+        state: &LedgerState,
+    ) -> IssuedPayload {
+        let payload = match format {
+            LedgerFormat::Jsonl => serde_json::from_slice::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v["payload"].as_str().map(String::from)),
+            LedgerFormat::Csv => None,
+        };
+        let not_payable = not_payable(state, &r.issuer, &r.code_id);
+        IssuedPayload {
+            seq: r.seq,
+            issuer: r.issuer,
+            code_id: r.code_id,
+            payload_sha256: r.payload_sha256,
+            payload,
+            not_payable,
+        }
     }
 }
 

@@ -225,12 +225,17 @@ pub fn fines_batch_with<'a>(
 
 /// The `payload` column of a batch's manifest, row by row.
 pub fn manifest_payloads(manifest: &Path) -> Vec<String> {
+    manifest_column(manifest, "payload")
+}
+
+/// One column of a batch's manifest (`code_id`, `payload`, ...), row by row.
+pub fn manifest_column(manifest: &Path, column: &str) -> Vec<String> {
     let mut r = csv::Reader::from_path(manifest).unwrap();
     let col = r
         .headers()
         .unwrap()
         .iter()
-        .position(|h| h == "payload")
+        .position(|h| h == column)
         .unwrap();
     r.records()
         .map(|rec| rec.unwrap()[col].to_string())

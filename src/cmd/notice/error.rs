@@ -31,8 +31,6 @@ pub enum Error {
     NoTrust,
     /// `--format` and `--out`'s extension disagree (format, extension).
     FormatVsExtension(String, String),
-    /// `--ledger` is a PostgreSQL URL: the database keeps no payloads.
-    PostgresKeepsNoPayloads,
     /// A reissue replaced the code (exit 1): its notice would be refused.
     Replaced { code_id: String, by: CodeId },
     /// The code was cancelled (exit 1), for this reason.
@@ -64,8 +62,6 @@ impl From<Error> for Failure {
             Error::FormatVsExtension(format, ext) => {
                 Failure::new(msg::notice_format_vs_extension(lang, &format, &ext))
             }
-            Error::PostgresKeepsNoPayloads => Failure::new(msg::notice_postgres(lang))
-                .hint(msg::notice_payload_not_kept_hint(lang)),
             Error::Replaced { code_id, by } => {
                 let mut f = Failure::new(msg::notice_replaced(lang, &code_id, &by))
                     .hint(msg::notice_replaced_hint(lang, &by));

@@ -10,8 +10,8 @@ use payqr::i18n::cli as msg;
 use payqr::issue::issuance::MODULE_PX;
 use payqr::issue::notice::{self, NoticeStyle};
 use payqr::issue::render;
+use payqr::ledger::Backend;
 use payqr::ledger::payload::{Lookup, NotPayable};
-use payqr::ledger::{Backend, Ledger};
 use payqr::trust::TrustList;
 
 use super::{CmdResult, Failure, Outcome, check_outputs, tz_or_local};
@@ -28,18 +28,18 @@ Examples:
       --out 4f2a9c0e1b3d5a7f.notice.svg
   payqr notice 京A12345 --ledger ledger.jsonl --out fine.png
 
-The ledger (JSON lines) keeps each issued code's payload text, so the notice,
-SVG or PNG comes out byte-identical to what issue wrote, given the same --tz
-(the due time is shown in it) and the issuer's name from the trust list (only
-the A6 notice prints it). The code stays the same code: nothing is issued or
-recorded. A reference finds the code issued for it that no reissue replaced.
---format defaults to png for --out *.png and to the notice otherwise. Codes
-issued before payqr kept payloads, and codes in CSV or PostgreSQL ledgers,
-cannot be printed again: issue a new one with issue --reissue. Exit 0 when
-written; 1 when the ledger says the code can no longer be paid (replaced by a
-reissue, or cancelled), naming why; 2 when it is not in the ledger or
-its payload is not kept. A paid code's notice is printed as a copy, with a
-warning on stderr.")]
+The ledger (JSON lines or PostgreSQL) keeps each issued code's payload text,
+so the notice, SVG or PNG comes out byte-identical to what issue wrote, given
+the same --tz (the due time is shown in it) and the issuer's name from the
+trust list (only the A6 notice prints it). The code stays the same code:
+nothing is issued or recorded. A reference finds the code issued for it that
+no reissue replaced. --format defaults to png for --out *.png and to the
+notice otherwise. Codes issued before payqr kept payloads, and codes in CSV
+ledgers, cannot be printed again: issue a new one with issue --reissue. Exit
+0 when written; 1 when the ledger says the code can no longer be paid
+(replaced by a reissue, or cancelled), naming why; 2 when it is not in the
+ledger or its payload is not kept. A paid code's notice is printed as a copy,
+with a warning on stderr.")]
 pub struct Args {
     /// The code id (16 hex digits, as on the notice and in the manifest),
     /// or the reference it was issued for.
@@ -102,12 +102,12 @@ pub fn run(a: Args) -> CmdResult {
         &[("--out", a.out.as_deref())],
     )?;
     let tz = tz_or_local(a.tz.as_deref())?;
-    if Backend::is_postgres(&a.ledger) {
-        return Err(Error::PostgresKeepsNoPayloads.into());
-    }
-    if !a.ledger.is_file() {
+    let ledger = Backend::open(&a.ledger)?;
+    if matches!(ledger, Backend::File(_)) && !a.ledger.is_file() {
         return Err(Error::NoLedger(a.ledger.clone()).into());
     }
+    // How messages name the ledger: a URL without its password.
+    let shown = PathBuf::from(ledger.name());
     // The trust list is read first: a missing one is said before the
     // ledger is read through.
     let trust = match (&a.trust, format) {
@@ -121,7 +121,6 @@ pub fn run(a: Args) -> CmdResult {
     } else {
         Lookup::Reference(asked)
     };
-    let ledger = Ledger::new(&a.ledger);
     let mut found = ledger.issued_payloads_by(lookup, a.issuer.as_deref())?;
     if found.is_empty() && matches!(lookup, Lookup::CodeId(_)) {
         // A reference may be 16 hex digits too.
@@ -130,7 +129,7 @@ pub fn run(a: Args) -> CmdResult {
     let one = match found.as_slice() {
         [] => {
             return Err(Error::NotIssued {
-                ledger: a.ledger.clone(),
+                ledger: shown.clone(),
                 code_id: asked.to_string(),
             }
             .into());
@@ -171,7 +170,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     let Some(text) = &one.payload else {
         return Err(Error::PayloadNotKept {
-            ledger: a.ledger.clone(),
+            ledger: shown.clone(),
             seq: one.seq,
         }
         .into());
@@ -185,7 +184,7 @@ pub fn run(a: Args) -> CmdResult {
     // payload is the code the record describes.
     if one.payload_sha256.as_deref() != Some(signed.digest_hex().as_str()) {
         return Err(Error::PayloadMismatch {
-            ledger: a.ledger.clone(),
+            ledger: shown.clone(),
             seq: one.seq,
         }
         .into());

@@ -29,9 +29,11 @@
 //!
 //! The parts: `schema` (migrations), `chain` (the head, reading and
 //! inserting rows), `write` (appends, lookups, the redemption session),
-//! `scan` (full reads) and `transfer` (export to and import from a file).
+//! `scan` (full reads), `payload` (issued payloads for `payqr notice`) and
+//! `transfer` (export to and import from a file).
 
 mod chain;
+mod payload;
 mod scan;
 mod schema;
 mod transfer;
