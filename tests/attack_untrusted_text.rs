@@ -220,31 +220,12 @@ fn issue_refuses_hidden_characters_in_signed_fields() {
         "reference,amount,description\nA1,10.00,ok\nA2,10.00,red\u{200b}light\n",
     )
     .unwrap();
-    let r = payqr(
-        d.path(),
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            "fines.csv",
-            "--out-dir",
-            "out",
-            "--manifest",
-            "m.csv",
-            "--kind",
-            "fine",
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--expires-in",
-            "30d",
-            "--now",
-            ISSUED,
-        ],
-    )
-    .expect(2);
+    let batch = fines_batch(
+        "fines.csv",
+        "out",
+        &["--manifest", "m.csv", "--expires-in", "30d"],
+    );
+    let r = payqr(d.path(), &batch).expect(2);
     assert!(
         r.stderr
             .contains("fines.csv:3: description: invisible format character U+200B"),

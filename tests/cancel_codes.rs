@@ -97,17 +97,7 @@ fn one_ledger(ledger: &str, index: bool) {
             .count()
     };
     let before = lines(d);
-    let r = run(&[
-        "cancel",
-        "--key",
-        "test-issuer.key",
-        "--ledger",
-        ledger,
-        "--reason",
-        "issued by mistake",
-        &ids[0],
-    ])
-    .expect(0);
+    let r = run(&cancel_args(ledger, "issued by mistake", &[&ids[0]])).expect(0);
     assert!(r.stdout.contains(&ids[0]), "{}", r.stdout);
     assert_eq!(lines(d), before + 1);
     assert_eq!(d.join(format!("{ledger}.idx")).exists(), index);

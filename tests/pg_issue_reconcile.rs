@@ -149,28 +149,7 @@ fn a_lost_notice_is_printed_again_from_postgres() {
     let p = d.path();
     let url = pg.url("payqr");
     payqr(p, &["ledger", "init", "--ledger", &url]).expect(0);
-    std::fs::write(
-        p.join("fines.csv"),
-        "reference,amount,description\n京A12345,200.00,闯红灯\n京B7,50,\n",
-    )
-    .unwrap();
-    let batch = fines_batch(
-        "fines.csv",
-        "out",
-        &[
-            "--format",
-            "png,svg,notice-svg",
-            "--manifest",
-            "m.csv",
-            "--ledger",
-            &url,
-            "--expires-in",
-            "30d",
-            "--tz",
-            "+08:00",
-        ],
-    );
-    payqr(p, &batch).expect(0);
+    issue_notice_fines(p, &url);
     let ids = manifest_column(&p.join("m.csv"), "code_id");
     assert_eq!(ids.len(), 2);
     let file_of = |id: &str, dir: &str, ext: &str| {

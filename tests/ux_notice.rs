@@ -6,43 +6,6 @@ use common::*;
 
 use std::path::Path;
 
-fn issue_batch(p: &Path, ledger: &str) {
-    std::fs::write(
-        p.join("fines.csv"),
-        "reference,amount,description\n京A12345,200.00,闯红灯\n京B7,50,\n",
-    )
-    .unwrap();
-    payqr(
-        p,
-        &[
-            "issue",
-            "--key",
-            "test-issuer.key",
-            "--from",
-            "fines.csv",
-            "--out-dir",
-            "out",
-            "--format",
-            "png,svg,notice-svg",
-            "--manifest",
-            "m.csv",
-            "--ledger",
-            ledger,
-            "--currency",
-            "CNY",
-            "--payee",
-            "BJ-FINES",
-            "--expires-in",
-            "30d",
-            "--now",
-            ISSUED,
-            "--tz",
-            "+08:00",
-        ],
-    )
-    .expect(0);
-}
-
 fn code_ids(p: &Path) -> Vec<String> {
     manifest_column(&p.join("m.csv"), "code_id")
 }
@@ -55,7 +18,7 @@ fn file_of(p: &Path, id: &str, ext: &str) -> std::path::PathBuf {
 fn a_deleted_notice_is_printed_again_byte_for_byte() {
     let d = setup();
     let p = d.path();
-    issue_batch(p, "ledger.jsonl");
+    issue_notice_fines(p, "ledger.jsonl");
     let ledger_before = std::fs::read(p.join("ledger.jsonl")).unwrap();
     for id in code_ids(p) {
         for (ext, format) in [("notice.svg", "notice-svg"), ("svg", "svg"), ("png", "png")] {
@@ -128,7 +91,7 @@ fn a_deleted_notice_is_printed_again_byte_for_byte() {
 fn an_edited_payload_or_an_unknown_code_is_refused() {
     let d = setup();
     let p = d.path();
-    issue_batch(p, "ledger.jsonl");
+    issue_notice_fines(p, "ledger.jsonl");
     let id = code_ids(p).remove(0);
     let r = payqr(
         p,
@@ -173,7 +136,7 @@ fn old_ledgers_stay_readable_and_say_why_no_reprint() {
     let d = setup();
     let p = d.path();
     // A CSV ledger keeps its columns (no payload): still written and read.
-    issue_batch(p, "ledger.csv");
+    issue_notice_fines(p, "ledger.csv");
     let id = code_ids(p).remove(0);
     payqr(p, &["ledger", "check", "--ledger", "ledger.csv"]).expect(0);
     let r = payqr(
@@ -212,7 +175,7 @@ fn notice(p: &Path, what: &str, extra: &[&str]) -> Run {
 fn a_notice_is_found_by_its_reference_and_out_names_the_format() {
     let d = setup();
     let p = d.path();
-    issue_batch(p, "ledger.jsonl");
+    issue_notice_fines(p, "ledger.jsonl");
     let ids = code_ids(p);
     // By the reference the clerk knows (the plate), no trust list needed
     // for the QR image alone; `--out x.png` writes a PNG, not SVG text.
@@ -251,7 +214,7 @@ fn a_notice_is_found_by_its_reference_and_out_names_the_format() {
 fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
     let d = setup();
     let p = d.path();
-    issue_batch(p, "ledger.jsonl");
+    issue_notice_fines(p, "ledger.jsonl");
     let ids = code_ids(p);
     // Reissue 京A12345: the old code's notice would be refused at the
     // counter; its reference now prints the new code.
@@ -296,16 +259,7 @@ fn a_replaced_or_cancelled_code_gets_no_notice_a_paid_one_a_copy() {
     // Cancelled: refused with the reason.
     payqr(
         p,
-        &[
-            "cancel",
-            "--key",
-            "test-issuer.key",
-            "--ledger",
-            "ledger.jsonl",
-            "--reason",
-            "issued by mistake",
-            &new_id,
-        ],
+        &cancel_args("ledger.jsonl", "issued by mistake", &[&new_id]),
     )
     .expect(0);
     let r = notice(p, "京A12345", &["--format", "svg"]).expect(1);

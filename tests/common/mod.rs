@@ -223,6 +223,30 @@ pub fn fines_batch_with<'a>(
     args
 }
 
+/// Issues two fines (京A12345 200.00 闯红灯, 京B7 50) into `ledger` as
+/// PNG, SVG and A6 notice in `out/`, manifest `m.csv`, due in 30 days,
+/// shown in +08:00: what the `payqr notice` tests print again.
+pub fn issue_notice_fines(dir: &Path, ledger: &str) {
+    std::fs::write(
+        dir.join("fines.csv"),
+        "reference,amount,description\n京A12345,200.00,闯红灯\n京B7,50,\n",
+    )
+    .unwrap();
+    let extra = [
+        "--format",
+        "png,svg,notice-svg",
+        "--manifest",
+        "m.csv",
+        "--ledger",
+        ledger,
+        "--expires-in",
+        "30d",
+        "--tz",
+        "+08:00",
+    ];
+    payqr(dir, &fines_batch("fines.csv", "out", &extra)).expect(0);
+}
+
 /// The `payload` column of a batch's manifest, row by row.
 pub fn manifest_payloads(manifest: &Path) -> Vec<String> {
     manifest_column(manifest, "payload")
