@@ -163,6 +163,8 @@ fn verdicts_facts_and_refusals_in_chinese() {
         "ledger.jsonl",
         "--at",
         DURING,
+        "--tz",
+        "+08:00",
         "--txn",
         "POS-1",
         "--text",
@@ -170,9 +172,10 @@ fn verdicts_facts_and_refusals_in_chinese() {
     ];
     let r = run(d.path(), &redeem, &[]).expect(0);
     assert_eq!(first_line(&r), "已核销：已记入台账，请收款");
+    // Human text, so in --tz (the ledger keeps UTC).
     assert!(
         r.stderr
-            .contains("payqr: 注意：按 2026-11-23T01:00:00Z 判定（--at）"),
+            .contains("payqr: 注意：按 2026-11-23 09:00:00 +08:00 判定（--at）"),
         "{}",
         r.stderr
     );
