@@ -166,6 +166,116 @@ fn redeem_as_a_library_over_a_pluggable_ledger() {
     assert_eq!(text.matches("\"server\"").count(), 3, "{text}");
 }
 
+/// A backend whose first append fails as a PostgreSQL session does when
+/// its connection was lost and the lock released before it wrote
+/// (`judged_stale`): the policy must judge the group again and record
+/// each code once.
+struct StaleOnce<'l> {
+    inner: &'l Ledger,
+    begins: RefCell<usize>,
+    armed: RefCell<bool>,
+    stale: RefCell<bool>,
+}
+
+struct StaleSession<'s, 'l> {
+    inner: FileSession<'l>,
+    owner: &'s StaleOnce<'l>,
+}
+
+impl<'l> RedeemLedger for StaleOnce<'l> {
+    type Session<'s>
+        = StaleSession<'s, 'l>
+    where
+        Self: 's;
+
+    fn begin(&self, codes: &[CodeKey]) -> Result<Self::Session<'_>, LedgerError> {
+        *self.begins.borrow_mut() += 1;
+        Ok(StaleSession {
+            inner: self.inner.begin(codes)?,
+            owner: self,
+        })
+    }
+
+    fn judged_stale(&self, _error: &LedgerError) -> bool {
+        self.stale.replace(false)
+    }
+}
+
+impl RedeemSession for StaleSession<'_, '_> {
+    fn state(&self) -> &LedgerState {
+        self.inner.state()
+    }
+
+    fn append(&mut self, records: Vec<Record>) -> Result<(), LedgerError> {
+        if self.owner.armed.replace(false) {
+            *self.owner.stale.borrow_mut() = true;
+            return Err(LedgerError::Io {
+                path: self.owner.inner.path().to_path_buf(),
+                source: std::io::Error::other("connection lost before the write"),
+            });
+        }
+        self.inner.append(records)
+    }
+}
+
+#[test]
+fn a_group_whose_session_went_stale_is_judged_again_and_recorded_once() {
+    let d = tempfile::tempdir().unwrap();
+    let key = key();
+    let ledger = Ledger::new(&d.path().join("l.jsonl"));
+    let file = Backend::File(Ledger::new(ledger.path()));
+    let single = Single {
+        key: &key,
+        issued_at: NOW,
+        emv: None,
+        png: None,
+        svg: None,
+        ledger: Some(&file),
+    };
+    let texts: Vec<String> = ["沪B1", "沪B2"]
+        .iter()
+        .map(|r| {
+            let req = Request {
+                reference: Some(r),
+                amount: Some("50.00"),
+                ..Request::default()
+            };
+            issue_single(&req, &defaults(), tz(), &single).unwrap().text
+        })
+        .collect();
+    let mut trust = TrustList::default();
+    trust.add(&key.public(), None, None, NOW).unwrap();
+    let counter = Counter {
+        trust: &trust,
+        clock: Clock {
+            at: NOW + 60,
+            skew: 300,
+        },
+        txn: None,
+        channel: "server",
+        judged_later: false,
+    };
+    let backend = StaleOnce {
+        inner: &ledger,
+        begins: RefCell::new(0),
+        armed: RefCell::new(true),
+        stale: RefCell::new(false),
+    };
+    // The first code twice: the repeat is refused against the first.
+    let items = vec![
+        Item::text("t1", &texts[0]),
+        Item::text("t2", &texts[1]),
+        Item::text("t3", &texts[0]),
+    ];
+    let v = redeem(&backend, &items, &counter).unwrap();
+    let got: Vec<Status> = v.iter().map(|v| v.status).collect();
+    assert_eq!(got, [Status::Valid, Status::Valid, Status::Redeemed]);
+    // Judged twice (the stale session, then a new one), written once.
+    assert_eq!(*backend.begins.borrow(), 2);
+    let text = std::fs::read_to_string(d.path().join("l.jsonl")).unwrap();
+    assert_eq!(text.matches("\"redeemed\"").count(), 2, "{text}");
+}
+
 #[test]
 fn single_issuance_obeys_the_batch_rules_and_the_ledger() {
     let d = tempfile::tempdir().unwrap();
