@@ -42,6 +42,52 @@ fn tz() -> chrono::FixedOffset {
     time::parse_offset("+08:00").unwrap()
 }
 
+/// One code per reference, issued with `key` through the library's single
+/// issuance into `ledger` (the entry point takes either backend); their
+/// payload texts.
+fn issue_into(ledger: &Ledger, key: &IssuerKey, refs: &[&str], amount: &str) -> Vec<String> {
+    let file = Backend::File(Ledger::new(ledger.path()));
+    let single = Single {
+        key,
+        issued_at: NOW,
+        emv: None,
+        png: None,
+        svg: None,
+        ledger: Some(&file),
+    };
+    refs.iter()
+        .map(|r| {
+            let req = Request {
+                reference: Some(r),
+                amount: Some(amount),
+                ..Request::default()
+            };
+            issue_single(&req, &defaults(), tz(), &single).unwrap().text
+        })
+        .collect()
+}
+
+/// A trust list holding `key` from [`NOW`].
+fn trusting(key: &IssuerKey) -> TrustList {
+    let mut trust = TrustList::default();
+    trust.add(&key.public(), None, None, NOW).unwrap();
+    trust
+}
+
+/// A server counter judging a minute after [`NOW`].
+fn counter<'a>(trust: &'a TrustList, txn: Option<&'a str>) -> Counter<'a> {
+    Counter {
+        trust,
+        clock: Clock {
+            at: NOW + 60,
+            skew: 300,
+        },
+        txn,
+        channel: "server",
+        judged_later: false,
+    }
+}
+
 /// A backend that counts what the policy asks of it, over the file ledger.
 struct Counting<'l> {
     inner: &'l Ledger,
@@ -85,39 +131,9 @@ fn redeem_as_a_library_over_a_pluggable_ledger() {
     let d = tempfile::tempdir().unwrap();
     let key = key();
     let ledger = Ledger::new(&d.path().join("l.jsonl"));
-    // The issuing entry points take either backend.
-    let file = Backend::File(Ledger::new(ledger.path()));
-    let single = Single {
-        key: &key,
-        issued_at: NOW,
-        emv: None,
-        png: None,
-        svg: None,
-        ledger: Some(&file),
-    };
-    let texts: Vec<String> = ["京A1", "京A2", "京A3"]
-        .iter()
-        .map(|r| {
-            let req = Request {
-                reference: Some(r),
-                amount: Some("200.00"),
-                ..Request::default()
-            };
-            issue_single(&req, &defaults(), tz(), &single).unwrap().text
-        })
-        .collect();
-    let mut trust = TrustList::default();
-    trust.add(&key.public(), None, None, NOW).unwrap();
-    let counter = Counter {
-        trust: &trust,
-        clock: Clock {
-            at: NOW + 60,
-            skew: 300,
-        },
-        txn: Some("POS-1"),
-        channel: "server",
-        judged_later: false,
-    };
+    let texts = issue_into(&ledger, &key, &["京A1", "京A2", "京A3"], "200.00");
+    let trust = trusting(&key);
+    let counter = counter(&trust, Some("POS-1"));
     let backend = Counting {
         inner: &ledger,
         begins: RefCell::new(0),
@@ -223,38 +239,9 @@ fn a_group_whose_session_went_stale_is_judged_again_and_recorded_once() {
     let d = tempfile::tempdir().unwrap();
     let key = key();
     let ledger = Ledger::new(&d.path().join("l.jsonl"));
-    let file = Backend::File(Ledger::new(ledger.path()));
-    let single = Single {
-        key: &key,
-        issued_at: NOW,
-        emv: None,
-        png: None,
-        svg: None,
-        ledger: Some(&file),
-    };
-    let texts: Vec<String> = ["沪B1", "沪B2"]
-        .iter()
-        .map(|r| {
-            let req = Request {
-                reference: Some(r),
-                amount: Some("50.00"),
-                ..Request::default()
-            };
-            issue_single(&req, &defaults(), tz(), &single).unwrap().text
-        })
-        .collect();
-    let mut trust = TrustList::default();
-    trust.add(&key.public(), None, None, NOW).unwrap();
-    let counter = Counter {
-        trust: &trust,
-        clock: Clock {
-            at: NOW + 60,
-            skew: 300,
-        },
-        txn: None,
-        channel: "server",
-        judged_later: false,
-    };
+    let texts = issue_into(&ledger, &key, &["沪B1", "沪B2"], "50.00");
+    let trust = trusting(&key);
+    let counter = counter(&trust, None);
     let backend = StaleOnce {
         inner: &ledger,
         begins: RefCell::new(0),
